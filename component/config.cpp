@@ -1,0 +1,252 @@
+#include "component/config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <array>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <set>
+#include <sstream>
+
+namespace herald::component {
+namespace {
+
+using Errors = std::vector<ConfigError>;
+
+int line_of(const YAML::Node& node) { return node.Mark().is_null() ? 0 : node.Mark().line + 1; }
+
+struct Context {
+    Config& config;
+    Errors& errors;
+    std::string base_dir;
+    int secret_sources = 0;
+
+    void fail(const YAML::Node& node, const std::string& message) {
+        errors.push_back({line_of(node), message});
+    }
+};
+
+template <class T>
+std::optional<T> scalar(Context& context, const YAML::Node& node, const std::string& key,
+                        const char* expected) {
+    if (!node.IsScalar()) {
+        context.fail(node, key + ": expected " + expected);
+        return std::nullopt;
+    }
+    try {
+        return node.as<T>();
+    } catch (const YAML::Exception&) {
+        context.fail(node, key + ": expected " + expected + ", got '" + node.Scalar() + "'");
+        return std::nullopt;
+    }
+}
+
+bool is_domain(const std::string& text) {
+    return !text.empty() && text.find_first_of("@/ ") == std::string::npos;
+}
+
+bool is_bare_jid(const std::string& text) {
+    const auto at = text.find('@');
+    return at != std::string::npos && at > 0 && is_domain(text.substr(at + 1));
+}
+
+std::string read_secret_file(Context& context, const YAML::Node& node, const std::string& file) {
+    std::filesystem::path path(file);
+    if (path.is_relative()) path = std::filesystem::path(context.base_dir) / path;
+    std::ifstream in(path);
+    if (!in) {
+        context.fail(node, "component.secret_file: cannot read " + path.string());
+        return {};
+    }
+    std::string secret;
+    std::getline(in, secret);
+    while (!secret.empty() && (secret.back() == '\r' || secret.back() == ' ')) secret.pop_back();
+    if (secret.empty()) context.fail(node, "component.secret_file: " + path.string() + " is empty");
+    return secret;
+}
+
+struct Field {
+    const char* section;
+    const char* key;
+    bool required;
+    std::function<void(Context&, const YAML::Node&, const std::string&)> apply;
+};
+
+const std::vector<Field>& fields() {
+    static const std::vector<Field> table = {
+        {"component", "jid", true,
+         [](Context& c, const YAML::Node& n, const std::string& k) {
+             if (auto v = scalar<std::string>(c, n, k, "a domain such as notify.example.org")) {
+                 if (is_domain(*v)) c.config.component_jid = *v;
+                 else c.fail(n, k + ": '" + *v + "' is not a bare domain");
+             }
+         }},
+        {"component", "server", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) {
+             if (auto v = scalar<std::string>(c, n, k, "a host name or address"))
+                 c.config.server_host = *v;
+         }},
+        {"component", "port", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) {
+             if (auto v = scalar<int>(c, n, k, "a port number")) {
+                 if (*v > 0 && *v < 65536) c.config.server_port = *v;
+                 else c.fail(n, k + ": port must be between 1 and 65535");
+             }
+         }},
+        {"component", "secret", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) {
+             ++c.secret_sources;
+             if (auto v = scalar<std::string>(c, n, k, "a string")) c.config.secret = *v;
+         }},
+        {"component", "secret_file", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) {
+             ++c.secret_sources;
+             if (auto v = scalar<std::string>(c, n, k, "a file path"))
+                 c.config.secret = read_secret_file(c, n, *v);
+         }},
+        {"component", "secret_env", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) {
+             ++c.secret_sources;
+             if (auto v = scalar<std::string>(c, n, k, "an environment variable name")) {
+                 const char* value = std::getenv(v->c_str());
+                 if (value && *value) c.config.secret = value;
+                 else c.fail(n, k + ": environment variable " + *v + " is not set");
+             }
+         }},
+        {"component", "reconnect_initial_seconds", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) {
+             if (auto v = scalar<double>(c, n, k, "a number of seconds")) {
+                 if (*v > 0) c.config.reconnect_initial_seconds = *v;
+                 else c.fail(n, k + ": must be positive");
+             }
+         }},
+        {"component", "reconnect_max_seconds", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) {
+             if (auto v = scalar<double>(c, n, k, "a number of seconds")) {
+                 if (*v > 0) c.config.reconnect_max_seconds = *v;
+                 else c.fail(n, k + ": must be positive");
+             }
+         }},
+        {"storage", "database", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) {
+             if (auto v = scalar<std::string>(c, n, k, "a file path")) {
+                 std::filesystem::path path(*v);
+                 if (path.is_relative() && *v != ":memory:")
+                     path = std::filesystem::path(c.base_dir) / path;
+                 c.config.database_path = path.string();
+             }
+         }},
+        {"registration", "register_on_subscribe", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) {
+             if (auto v = scalar<bool>(c, n, k, "true or false")) c.config.register_on_subscribe = *v;
+         }},
+        {"log", "level", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) {
+             static const std::set<std::string> levels = {"trace", "debug", "info", "warn", "error"};
+             if (auto v = scalar<std::string>(c, n, k, "a log level")) {
+                 if (levels.count(*v)) c.config.log_level = *v;
+                 else c.fail(n, k + ": '" + *v + "' is not one of trace, debug, info, warn, error");
+             }
+         }},
+        {"log", "file", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) {
+             if (auto v = scalar<std::string>(c, n, k, "a file path")) c.config.log_file = *v;
+         }},
+    };
+    return table;
+}
+
+void read_admins(Context& context, const YAML::Node& node) {
+    if (!node.IsSequence()) {
+        context.fail(node, "admins: expected a list of bare JIDs");
+        return;
+    }
+    for (const auto& entry : node) {
+        auto jid = scalar<std::string>(context, entry, "admins", "a bare JID");
+        if (!jid) continue;
+        if (is_bare_jid(*jid)) context.config.admins.push_back(*jid);
+        else context.fail(entry, "admins: '" + *jid + "' is not a bare JID (user@domain)");
+    }
+}
+
+void read_section(Context& context, const std::string& section, const YAML::Node& node) {
+    if (!node.IsMap()) {
+        context.fail(node, section + ": expected a mapping");
+        return;
+    }
+    std::set<std::string> seen;
+    for (const auto& entry : node) {
+        const auto key = entry.first.Scalar();
+        const std::string path = section + "." + key;
+        const Field* field = nullptr;
+        for (const auto& candidate : fields())
+            if (candidate.section == section && candidate.key == key) field = &candidate;
+        if (!field) {
+            context.fail(entry.first, "unknown setting '" + path + "'");
+            continue;
+        }
+        seen.insert(key);
+        field->apply(context, entry.second, path);
+    }
+    for (const auto& field : fields())
+        if (field.section == section && field.required && !seen.count(field.key))
+            context.fail(node, std::string("missing required setting '") + section + "." +
+                                   field.key + "'");
+}
+
+void check_whole(Context& context, const YAML::Node& root) {
+    static const std::array sections = {"component", "storage", "registration", "log"};
+    std::set<std::string> seen;
+    for (const auto& entry : root) {
+        const auto key = entry.first.Scalar();
+        seen.insert(key);
+        if (key == "admins") read_admins(context, entry.second);
+        else if (std::find(sections.begin(), sections.end(), key) != sections.end())
+            read_section(context, key, entry.second);
+        else context.fail(entry.first, "unknown section '" + key + "'");
+    }
+    if (!seen.count("component")) context.fail(root, "missing required section 'component'");
+    else if (context.secret_sources == 0)
+        context.fail(root["component"],
+                     "component: one of secret, secret_file or secret_env is required");
+    else if (context.secret_sources > 1)
+        context.fail(root["component"],
+                     "component: give only one of secret, secret_file or secret_env");
+    if (context.config.reconnect_max_seconds < context.config.reconnect_initial_seconds)
+        context.fail(root["component"],
+                     "component: reconnect_max_seconds is below reconnect_initial_seconds");
+}
+
+}  // namespace
+
+ConfigResult load_config_text(const std::string& yaml_text, const std::string& base_dir) {
+    ConfigResult result;
+    Config config;
+    Context context{config, result.errors, base_dir};
+    try {
+        const YAML::Node root = YAML::Load(yaml_text);
+        if (!root.IsMap()) context.fail(root, "the file must be a mapping of sections");
+        else check_whole(context, root);
+    } catch (const YAML::Exception& error) {
+        result.errors.push_back({error.mark.is_null() ? 0 : error.mark.line + 1, error.msg});
+    }
+    if (result.errors.empty()) result.config = std::move(config);
+    return result;
+}
+
+ConfigResult load_config_file(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) return {std::nullopt, {{0, "cannot read config file " + path}}};
+    std::stringstream text;
+    text << in.rdbuf();
+    const auto base = std::filesystem::absolute(path).parent_path().string();
+    return load_config_text(text.str(), base);
+}
+
+std::string format_error(const std::string& path, const ConfigError& error) {
+    return path + (error.line > 0 ? ":" + std::to_string(error.line) : "") + ": " + error.message;
+}
+
+}  // namespace herald::component

@@ -1,0 +1,41 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace herald::component {
+
+struct Config {
+    std::string component_jid;          // e.g. notify.example.org
+    std::string server_host = "127.0.0.1";
+    int server_port = 5347;
+    std::string secret;                 // never logged
+    std::string database_path = "herald.db";
+    bool register_on_subscribe = true;
+    std::vector<std::string> admins;    // bare JIDs
+    std::string log_level = "info";
+    std::optional<std::string> log_file;
+    double reconnect_initial_seconds = 0.5;
+    double reconnect_max_seconds = 30.0;
+};
+
+struct ConfigError {
+    int line = 0;  // 1-based; 0 when the error has no place in the file
+    std::string message;
+};
+
+struct ConfigResult {
+    std::optional<Config> config;   // set only when there are no errors
+    std::vector<ConfigError> errors;
+};
+
+// Reads and checks the whole file, collecting every error rather than
+// stopping at the first. Relative secret_file paths are resolved against the
+// config file's folder.
+ConfigResult load_config_file(const std::string& path);
+ConfigResult load_config_text(const std::string& yaml_text, const std::string& base_dir = ".");
+
+std::string format_error(const std::string& path, const ConfigError& error);
+
+}  // namespace herald::component

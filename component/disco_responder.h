@@ -1,0 +1,24 @@
+#pragma once
+
+#include <set>
+#include <string>
+
+#include "component/stanza_dispatcher.h"
+
+namespace herald::component {
+
+// XEP-0030 on the component JID. Features are announced by the responders
+// that implement them, so disco never claims what herald cannot do.
+class DiscoResponder {
+public:
+    explicit DiscoResponder(StanzaDispatcher& dispatcher);
+    void add_feature(std::string feature) { features_.insert(std::move(feature)); }
+
+private:
+    void info(const XmlElement& payload, IqReply reply) const;
+    void items(const XmlElement& payload, IqReply reply) const;
+
+    std::set<std::string> features_;
+};
+
+}  // namespace herald::component

@@ -1,0 +1,57 @@
+#include "component/herald_app.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
+#include <csignal>
+
+#include "component/namespaces.h"
+
+namespace herald::component {
+
+HeraldApp::HeraldApp(boost::asio::io_context& io, Config config)
+    : io_(io),
+      config_(std::move(config)),
+      storage_(config_.database_path,
+               [&io](std::function<void()> completion) { boost::asio::post(io, std::move(completion)); }),
+      dispatcher_(link_, config_.component_jid),
+      link_(io, config_, dispatcher_),
+      router_(storage_),
+      users_(storage_, link_, router_, config_),
+      disco_(dispatcher_),
+      registration_(dispatcher_, disco_, users_),
+      presence_(dispatcher_, link_, router_, users_, storage_, config_),
+      signals_(io, SIGTERM, SIGINT) {
+    disco_.add_feature(ns::kPing);
+    dispatcher_.handle_iq("get", ns::kPing,
+                          [](const XmlElement&, const XmlElement&, IqReply reply) { reply.result(); });
+}
+
+void HeraldApp::start() {
+    spdlog::info("herald starting: component {}, database {}", config_.component_jid,
+                 config_.database_path);
+    signals_.async_wait([this](boost::system::error_code error, int signal) {
+        if (error) return;
+        spdlog::info("received {}, shutting down", signal == SIGTERM ? "SIGTERM" : "SIGINT");
+        shutdown();
+    });
+    link_.start();
+}
+
+void HeraldApp::shutdown() {
+    if (stopping_) return;
+    stopping_ = true;
+    signals_.cancel();
+    link_.stop_input();
+    // Runs every queued write to the end; their completions are now queued on
+    // the io_context ahead of the goodbye below.
+    storage_.stop();
+    spdlog::info("storage flushed");
+    boost::asio::post(io_, [this] {
+        const auto told = presence_.say_goodbye();
+        spdlog::info("sent unavailable presence to {} online users", told);
+        link_.close();
+    });
+}
+
+}  // namespace herald::component

@@ -1,0 +1,44 @@
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include "component/config.h"
+#include "component/disco_responder.h"
+#include "component/presence_responder.h"
+#include "component/registration_responder.h"
+#include "component/router.h"
+#include "component/stanza_dispatcher.h"
+#include "component/user_service.h"
+#include "component/xmpp_link.h"
+#include "storage/storage_worker.h"
+
+namespace herald::component {
+
+// Wires the daemon: storage, the link to ejabberd, the dispatcher and the
+// responders, all on one io_context thread (storage writes on their own).
+class HeraldApp {
+public:
+    HeraldApp(boost::asio::io_context& io, Config config);
+
+    void start();
+    // Graceful stop: no more input, storage flushed, unavailable presence to
+    // online users, stream closed. io_context::run returns once it is written.
+    void shutdown();
+
+private:
+    boost::asio::io_context& io_;
+    Config config_;
+    storage::StorageWorker storage_;
+    StanzaDispatcher dispatcher_;
+    XmppLink link_;
+    Router router_;
+    UserService users_;
+    DiscoResponder disco_;
+    RegistrationResponder registration_;
+    PresenceResponder presence_;
+    boost::asio::signal_set signals_;
+    bool stopping_ = false;
+};
+
+}  // namespace herald::component

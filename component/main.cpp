@@ -1,0 +1,78 @@
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/io_context.hpp>
+#include <cstring>
+#include <iostream>
+#include <string>
+
+#include "component/config.h"
+#include "component/herald_app.h"
+#include "component/logging.h"
+
+namespace {
+
+constexpr int kExitUsage = 64;   // sysexits EX_USAGE
+constexpr int kExitConfig = 78;  // sysexits EX_CONFIG
+
+const char* kUsage = R"(usage: herald --config FILE [--check-config]
+
+  --config FILE     YAML configuration (see herald.example.yaml)
+  --check-config    check FILE, report every error with its line, and exit
+  --help            this text
+  --version         print the version
+
+Exit codes: 0 ok, 64 bad usage, 78 configuration errors, 1 runtime failure.
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::string config_path;
+    bool check_only = false;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (arg == "--config" && i + 1 < argc) config_path = argv[++i];
+        else if (arg.rfind("--config=", 0) == 0) config_path = arg.substr(9);
+        else if (arg == "--check-config") check_only = true;
+        else if (arg == "--help" || arg == "-h") {
+            std::cout << kUsage;
+            return 0;
+        } else if (arg == "--version") {
+            std::cout << "herald 0.1.0\n";
+            return 0;
+        } else {
+            std::cerr << "herald: unknown argument '" << arg << "'\n" << kUsage;
+            return kExitUsage;
+        }
+    }
+    if (config_path.empty()) {
+        std::cerr << "herald: --config FILE is required\n" << kUsage;
+        return kExitUsage;
+    }
+
+    const auto loaded = herald::component::load_config_file(config_path);
+    for (const auto& error : loaded.errors)
+        std::cerr << herald::component::format_error(config_path, error) << "\n";
+    if (!loaded.config) {
+        std::cerr << "herald: " << loaded.errors.size() << " error(s) in " << config_path << "\n";
+        return kExitConfig;
+    }
+    if (check_only) {
+        std::cout << config_path << ": configuration is valid\n";
+        return 0;
+    }
+
+    try {
+        herald::component::configure_logging(loaded.config->log_level, loaded.config->log_file);
+        boost::asio::io_context io;
+        herald::component::HeraldApp app(io, *loaded.config);
+        app.start();
+        io.run();
+        spdlog::info("herald stopped");
+        return 0;
+    } catch (const std::exception& error) {
+        spdlog::critical("herald: {}", error.what());
+        std::cerr << "herald: " << error.what() << "\n";
+        return 1;
+    }
+}

@@ -1,0 +1,148 @@
+#include "component/presence_responder.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <vector>
+
+#include "component/jid.h"
+#include "component/router.h"
+#include "component/user_service.h"
+#include "storage/storage_worker.h"
+
+namespace herald::component {
+namespace {
+
+constexpr int kAnnouncePageSize = 500;
+
+int parse_priority(const XmlElement& presence) {
+    const auto* element = presence.child("priority");
+    if (!element) return 0;
+    try {
+        return std::clamp(std::stoi(element->text()), -128, 127);
+    } catch (const std::exception&) {
+        return 0;
+    }
+}
+
+}  // namespace
+
+PresenceResponder::PresenceResponder(StanzaDispatcher& dispatcher, StanzaSender& sender,
+                                     Router& router, UserService& users,
+                                     storage::StorageWorker& storage, const Config& config)
+    : sender_(sender), router_(router), users_(users), storage_(storage), config_(config) {
+    auto bind = [this](void (PresenceResponder::*handler)(const XmlElement&)) {
+        return [this, handler](const XmlElement& presence) {
+            if (is_user_jid(presence.attr("from"))) (this->*handler)(presence);
+        };
+    };
+    dispatcher.handle_presence("", bind(&PresenceResponder::on_available));
+    dispatcher.handle_presence("unavailable", bind(&PresenceResponder::on_unavailable));
+    dispatcher.handle_presence("error", bind(&PresenceResponder::on_unavailable));
+    dispatcher.handle_presence("subscribe", bind(&PresenceResponder::on_subscribe));
+    dispatcher.handle_presence("subscribed", bind(&PresenceResponder::on_subscribed));
+    dispatcher.handle_presence("unsubscribed", bind(&PresenceResponder::on_unsubscribed));
+    dispatcher.handle_presence("probe", bind(&PresenceResponder::on_probe));
+    dispatcher.on_link_events(
+        [this] { announce_page("", 0, ++announce_round_); },
+        [this] {
+            ++announce_round_;
+            router_.forget_all_presence();
+        });
+}
+
+void PresenceResponder::on_available(const XmlElement& presence) {
+    const auto* show = presence.child("show");
+    ResourcePresence state{availability_from_show(show ? show->text() : ""), parse_priority(presence)};
+    const auto& from = presence.attr("from");
+    router_.on_presence(bare_jid(from), {resource_of(from), state});
+}
+
+void PresenceResponder::on_unavailable(const XmlElement& presence) {
+    const auto& from = presence.attr("from");
+    router_.on_presence(bare_jid(from), {resource_of(from), std::nullopt});
+}
+
+void PresenceResponder::accept_subscription(const std::string& user) {
+    sender_.send(presence_stanza(config_.component_jid, user, "subscribed"));
+    sender_.send(presence_stanza(config_.component_jid, user));
+}
+
+void PresenceResponder::on_subscribe(const XmlElement& presence) {
+    const auto user = bare_jid(presence.attr("from"));
+    users_.find_user(user, [this, user](std::optional<storage::User> found, std::exception_ptr error) {
+        if (error) {
+            spdlog::error("subscription request from {} left pending: storage lookup failed", user);
+            return;
+        }
+        if (found) {
+            accept_subscription(user);
+            return;
+        }
+        if (!config_.register_on_subscribe) {
+            spdlog::info("subscription request from unregistered {} refused", user);
+            sender_.send(presence_stanza(config_.component_jid, user, "unsubscribed"));
+            return;
+        }
+        users_.register_user(user, std::nullopt, [this, user](std::exception_ptr register_error) {
+            if (register_error) {
+                spdlog::error("registration on subscribe of {} failed", user);
+                return;
+            }
+            accept_subscription(user);
+        });
+    });
+}
+
+void PresenceResponder::on_subscribed(const XmlElement& presence) {
+    const auto user = bare_jid(presence.attr("from"));
+    spdlog::info("{} approved herald's presence subscription", user);
+    sender_.send(presence_stanza(config_.component_jid, user));
+    sender_.send(presence_stanza(config_.component_jid, user, "probe"));
+}
+
+void PresenceResponder::on_unsubscribed(const XmlElement& presence) {
+    const auto user = bare_jid(presence.attr("from"));
+    spdlog::info("{} withdrew herald's presence subscription", user);
+    router_.forget(user);
+}
+
+void PresenceResponder::on_probe(const XmlElement& presence) {
+    const auto& from = presence.attr("from");
+    users_.find_user(bare_jid(from), [this, from](std::optional<storage::User> found,
+                                                  std::exception_ptr error) {
+        if (error) return;
+        sender_.send(presence_stanza(config_.component_jid, from, found ? "" : "unsubscribed"));
+    });
+}
+
+void PresenceResponder::announce_page(const std::string& after, std::size_t announced,
+                                      std::uint64_t round) {
+    storage_.submit<std::vector<std::string>>(
+        [after](storage::Repositories& repos) { return repos.users.jids_after(after, kAnnouncePageSize); },
+        [this, announced, round](std::optional<std::vector<std::string>> page, std::exception_ptr error) {
+            if (round != announce_round_) return;
+            if (error) {
+                spdlog::error("cannot list users to probe; presence stays unknown until they change it");
+                return;
+            }
+            for (const auto& user : *page) {
+                sender_.send(presence_stanza(config_.component_jid, user));
+                sender_.send(presence_stanza(config_.component_jid, user, "probe"));
+            }
+            const auto total = announced + page->size();
+            if (page->size() == static_cast<std::size_t>(kAnnouncePageSize))
+                announce_page(page->back(), total, round);
+            else
+                spdlog::info("announced herald and probed presence of {} registered users", total);
+        });
+}
+
+std::size_t PresenceResponder::say_goodbye() {
+    const auto users = router_.online_users();
+    for (const auto& user : users)
+        sender_.send(presence_stanza(config_.component_jid, user, "unavailable"));
+    return users.size();
+}
+
+}  // namespace herald::component

@@ -1,0 +1,49 @@
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include "component/config.h"
+#include "component/stanza_dispatcher.h"
+
+namespace herald::storage {
+class StorageWorker;
+}
+
+namespace herald::component {
+
+class Router;
+class UserService;
+
+// RFC 6121 presence between users and the component: tracks users' resources
+// through the Router, handles subscriptions (registering on subscribe when
+// configured), answers probes, and on every (re)connection announces herald
+// and probes every registered user, a page of users at a time.
+class PresenceResponder {
+public:
+    PresenceResponder(StanzaDispatcher& dispatcher, StanzaSender& sender, Router& router,
+                      UserService& users, storage::StorageWorker& storage, const Config& config);
+
+    // Unavailable presence to every user we know to be online; returns how many.
+    std::size_t say_goodbye();
+
+private:
+    void on_available(const XmlElement& presence);
+    void on_unavailable(const XmlElement& presence);
+    void on_subscribe(const XmlElement& presence);
+    void on_subscribed(const XmlElement& presence);
+    void on_unsubscribed(const XmlElement& presence);
+    void on_probe(const XmlElement& presence);
+    void accept_subscription(const std::string& user);
+    void announce_page(const std::string& after, std::size_t announced, std::uint64_t round);
+
+    StanzaSender& sender_;
+    Router& router_;
+    UserService& users_;
+    storage::StorageWorker& storage_;
+    const Config& config_;
+    // Each connection starts a new round; pages of an older round stop.
+    std::uint64_t announce_round_ = 0;
+};
+
+}  // namespace herald::component

@@ -1,0 +1,70 @@
+#include "component/stanza_dispatcher.h"
+
+#include <spdlog/spdlog.h>
+
+namespace herald::component {
+
+StanzaDispatcher::StanzaDispatcher(StanzaSender& sender, std::string component_jid)
+    : sender_(sender), component_jid_(std::move(component_jid)) {}
+
+void StanzaDispatcher::handle_iq(const std::string& type, const std::string& payload_xmlns,
+                                 IqHandler handler) {
+    iq_handlers_[{type, payload_xmlns}] = std::move(handler);
+}
+
+void StanzaDispatcher::handle_presence(const std::string& type, StanzaHandler handler) {
+    presence_handlers_[type] = std::move(handler);
+}
+
+void StanzaDispatcher::on_link_events(std::function<void()> connected,
+                                      std::function<void()> disconnected) {
+    link_listeners_.emplace_back(std::move(connected), std::move(disconnected));
+}
+
+void StanzaDispatcher::on_stanza(const XmlElement& stanza) {
+    spdlog::trace("in: {}", stanza.to_xml());
+    try {
+        if (stanza.name() == "iq") dispatch_iq(stanza);
+        else if (stanza.name() == "presence") dispatch_presence(stanza);
+        else if (stanza.name() == "message" && message_handler_) message_handler_(stanza);
+    } catch (const std::exception& error) {
+        spdlog::error("handling <{}> from {}: {}", stanza.name(), stanza.attr("from"), error.what());
+    }
+}
+
+void StanzaDispatcher::dispatch_iq(const XmlElement& iq) {
+    const auto& type = iq.attr("type");
+    if (type == "result" || type == "error") {
+        if (iq_response_handler_) iq_response_handler_(iq);
+        return;
+    }
+    IqReply reply(sender_, component_jid_, iq);
+    if ((type != "get" && type != "set") || !iq.has_attr("id") || iq.children().size() != 1) {
+        spdlog::debug("malformed iq from {}: type '{}', {} payload elements", iq.attr("from"), type,
+                      iq.children().size());
+        reply.error("modify", "bad-request");
+        return;
+    }
+    const auto& payload = iq.children().front();
+    const auto handler = iq_handlers_.find({type, payload.xmlns()});
+    if (handler == iq_handlers_.end()) {
+        reply.error("cancel", "service-unavailable");
+        return;
+    }
+    handler->second(iq, payload, std::move(reply));
+}
+
+void StanzaDispatcher::dispatch_presence(const XmlElement& presence) {
+    const auto handler = presence_handlers_.find(presence.attr("type"));
+    if (handler != presence_handlers_.end()) handler->second(presence);
+}
+
+void StanzaDispatcher::on_connected() {
+    for (auto& listener : link_listeners_) listener.first();
+}
+
+void StanzaDispatcher::on_disconnected() {
+    for (auto& listener : link_listeners_) listener.second();
+}
+
+}  // namespace herald::component

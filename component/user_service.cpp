@@ -1,0 +1,68 @@
+#include "component/user_service.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "component/router.h"
+#include "storage/storage_worker.h"
+
+namespace herald::component {
+
+XmlElement presence_stanza(const std::string& from, const std::string& to, const std::string& type) {
+    XmlElement presence("presence");
+    presence.set_attr("from", from);
+    presence.set_attr("to", to);
+    if (!type.empty()) presence.set_attr("type", type);
+    return presence;
+}
+
+UserService::UserService(storage::StorageWorker& storage, StanzaSender& sender, Router& router,
+                         const Config& config)
+    : storage_(storage), sender_(sender), router_(router), config_(config) {}
+
+void UserService::register_user(const std::string& bare_jid, std::optional<std::string> email,
+                                std::function<void(std::exception_ptr)> done) {
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    storage::User user{bare_jid, std::move(email), now};
+    storage_.submit<bool>(
+        [user](storage::Repositories& repos) { return repos.users.upsert(user); },
+        [this, bare_jid, done = std::move(done)](std::optional<bool> is_new, std::exception_ptr error) {
+            done(error);
+            if (error) return;
+            if (*is_new) spdlog::info("registered {}", bare_jid);
+            sender_.send(presence_stanza(config_.component_jid, bare_jid, "subscribe"));
+            sender_.send(presence_stanza(config_.component_jid, bare_jid));
+        });
+}
+
+void UserService::unregister_user(const std::string& bare_jid,
+                                  std::function<void(bool, std::exception_ptr)> done) {
+    storage_.submit<bool>(
+        [bare_jid](storage::Repositories& repos) { return repos.users.remove(bare_jid); },
+        [this, bare_jid, done = std::move(done)](std::optional<bool> removed, std::exception_ptr error) {
+            const bool was_registered = removed.value_or(false);
+            done(was_registered, error);
+            if (error || !was_registered) return;
+            spdlog::info("unregistered {}", bare_jid);
+            router_.forget(bare_jid);
+            sender_.send(presence_stanza(config_.component_jid, bare_jid, "unavailable"));
+            sender_.send(presence_stanza(config_.component_jid, bare_jid, "unsubscribe"));
+            sender_.send(presence_stanza(config_.component_jid, bare_jid, "unsubscribed"));
+        });
+}
+
+void UserService::find_user(
+    const std::string& bare_jid,
+    std::function<void(std::optional<storage::User>, std::exception_ptr)> done) {
+    storage_.submit<std::optional<storage::User>>(
+        [bare_jid](storage::Repositories& repos) { return repos.users.find(bare_jid); },
+        [done = std::move(done)](std::optional<std::optional<storage::User>> user,
+                                 std::exception_ptr error) {
+            done(user ? std::move(*user) : std::nullopt, error);
+        });
+}
+
+}  // namespace herald::component

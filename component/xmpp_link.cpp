@@ -1,0 +1,185 @@
+#include "component/xmpp_link.h"
+
+#include <gloox/component.h>
+#include <gloox/connectionlistener.h>
+#include <gloox/loghandler.h>
+#include <gloox/tag.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+#include "component/asio_connection.h"
+
+namespace herald::component {
+namespace {
+
+bool is_stanza(const gloox::Tag& tag) {
+    const auto& name = tag.name();
+    return name == "iq" || name == "message" || name == "presence";
+}
+
+XmlElement to_element(const gloox::Tag& tag, bool top_level) {
+    XmlElement element(tag.name(), top_level ? std::string() : tag.xmlns());
+    for (const auto* attribute : tag.attributes()) {
+        const auto& name = attribute->name();
+        if (name == "xmlns" || name.rfind("xmlns:", 0) == 0) continue;
+        element.set_attr(name, attribute->value());
+    }
+    element.set_text(tag.cdata());
+    for (const auto* child : tag.children()) element.add(to_element(*child, false));
+    return element;
+}
+
+std::string describe(gloox::ConnectionError error) {
+    switch (error) {
+        case gloox::ConnStreamError: return "stream error";
+        case gloox::ConnStreamClosed: return "stream closed by the server";
+        case gloox::ConnConnectionRefused: return "connection refused";
+        case gloox::ConnDnsError: return "cannot resolve the server";
+        case gloox::ConnIoError: return "i/o error";
+        case gloox::ConnParseError: return "XML parse error";
+        case gloox::ConnAuthenticationFailed: return "handshake rejected";
+        case gloox::ConnUserDisconnected: return "closed by herald";
+        default: return "connection error " + std::to_string(static_cast<int>(error));
+    }
+}
+
+}  // namespace
+
+// gloox's Component with its stanza handling replaced by ours: every stanza
+// becomes an XmlElement for the dispatcher; gloox keeps the stream and the
+// handshake.
+class GlooxComponent final : public gloox::Component {
+public:
+    GlooxComponent(boost::asio::io_context& io, const Config& config, LinkObserver& observer)
+        : gloox::Component("jabber:component:accept", config.component_jid, config.component_jid,
+                           config.secret, config.server_port),
+          observer_(observer) {
+        auto connection = new AsioConnection(io, this, config.server_host, config.server_port);
+        connection_ = connection;
+        setConnectionImpl(connection);  // gloox owns it from here
+    }
+
+    void handleTag(gloox::Tag* tag) override {
+        if (tag && is_stanza(*tag) && authed()) {
+            observer_.on_stanza(to_element(*tag, true));
+            return;
+        }
+        gloox::Component::handleTag(tag);
+    }
+
+    void send_xml(const std::string& xml) { gloox::ClientBase::send(xml); }
+    AsioConnection& connection() { return *connection_; }
+
+private:
+    LinkObserver& observer_;
+    AsioConnection* connection_;
+};
+
+class XmppLink::Listener final : public gloox::ConnectionListener, public gloox::LogHandler {
+public:
+    explicit Listener(XmppLink& link) : link_(link) {}
+    void onConnect() override { link_.on_connected(); }
+    void onDisconnect(gloox::ConnectionError error) override {
+        std::string reason = describe(error);
+        if (error == gloox::ConnStreamError && link_.component_) {
+            const auto& text = link_.component_->streamErrorText();
+            reason += " (" + std::to_string(static_cast<int>(link_.component_->streamError())) +
+                      (text.empty() ? "" : ": " + text) +
+                      "); if the handshake failed, check the component secret and host";
+        }
+        link_.on_disconnected(reason);
+    }
+    bool onTLSConnect(const gloox::CertInfo&) override { return true; }
+    // gloox's own messages, XML traffic excluded: the handshake carries a
+    // digest of the secret.
+    void handleLog(gloox::LogLevel level, gloox::LogArea area, const std::string& message) override {
+        if (area == gloox::LogAreaXmlIncoming || area == gloox::LogAreaXmlOutgoing) return;
+        if (level == gloox::LogLevelError) spdlog::warn("gloox: {}", message);
+        else spdlog::trace("gloox: {}", message);
+    }
+
+private:
+    XmppLink& link_;
+};
+
+XmppLink::XmppLink(boost::asio::io_context& io, const Config& config, LinkObserver& observer)
+    : io_(io), config_(config), observer_(observer), listener_(std::make_unique<Listener>(*this)),
+      component_(std::make_unique<GlooxComponent>(io, config, observer)), reconnect_timer_(io) {
+    component_->registerConnectionListener(listener_.get());
+    component_->logInstance().registerLogHandler(gloox::LogLevelDebug, gloox::LogAreaAll,
+                                                 listener_.get());
+}
+
+XmppLink::~XmppLink() = default;
+
+void XmppLink::start() { connect_now(); }
+
+void XmppLink::connect_now() {
+    if (closing_) return;
+    spdlog::info("connecting to {}:{} as {}", config_.server_host, config_.server_port,
+                 config_.component_jid);
+    if (!component_->connect(false)) schedule_reconnect();
+}
+
+void XmppLink::on_connected() {
+    connected_ = true;
+    failed_attempts_ = 0;
+    spdlog::info("connected to {}:{}: handshake accepted for {}", config_.server_host,
+                 config_.server_port, config_.component_jid);
+    observer_.on_connected();
+}
+
+void XmppLink::on_disconnected(const std::string& reason) {
+    const bool was_connected = connected_;
+    connected_ = false;
+    if (closing_) {
+        spdlog::info("stream closed");
+        return;
+    }
+    if (was_connected) {
+        spdlog::warn("lost connection to {}:{}: {}", config_.server_host, config_.server_port, reason);
+        observer_.on_disconnected();
+    } else {
+        spdlog::warn("cannot connect to {}:{}: {}", config_.server_host, config_.server_port, reason);
+    }
+    schedule_reconnect();
+}
+
+void XmppLink::schedule_reconnect() {
+    const double base = std::min(config_.reconnect_max_seconds,
+                                 config_.reconnect_initial_seconds * std::pow(2.0, failed_attempts_));
+    ++failed_attempts_;
+    // Jitter within [base/2, base]: many components restarting together do not
+    // reconnect in step.
+    std::uniform_real_distribution<double> jitter(0.5, 1.0);
+    const auto delay = std::chrono::duration<double>(base * jitter(random_));
+    spdlog::info("reconnecting in {:.2f} s", delay.count());
+    reconnect_timer_.expires_after(std::chrono::duration_cast<std::chrono::milliseconds>(delay));
+    reconnect_timer_.async_wait([this](boost::system::error_code error) {
+        if (!error) connect_now();
+    });
+}
+
+void XmppLink::send(const XmlElement& stanza) {
+    if (!connected_) {
+        spdlog::debug("not connected: dropped outgoing <{}> to {}", stanza.name(), stanza.attr("to"));
+        return;
+    }
+    const auto xml = stanza.to_xml();
+    spdlog::trace("out: {}", xml);
+    component_->send_xml(xml);
+}
+
+void XmppLink::stop_input() { component_->connection().stop_reading(); }
+
+void XmppLink::close() {
+    closing_ = true;
+    reconnect_timer_.cancel();
+    if (connected_) component_->disconnect();
+    connected_ = false;
+}
+
+}  // namespace herald::component

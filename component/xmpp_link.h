@@ -1,0 +1,52 @@
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <functional>
+#include <memory>
+#include <random>
+
+#include "component/config.h"
+#include "component/stanza_sender.h"
+
+namespace herald::component {
+
+class GlooxComponent;
+
+// The XEP-0114 connection to ejabberd: handshake through gloox, transport on
+// Asio, reconnect with exponential backoff and jitter. Stanzas are handed up
+// as XmlElement; gloox types stay inside this class.
+class XmppLink final : public StanzaSender {
+public:
+    XmppLink(boost::asio::io_context& io, const Config& config, LinkObserver& observer);
+    ~XmppLink() override;
+
+    void start();
+    void send(const XmlElement& stanza) override;
+    bool connected() const { return connected_; }
+
+    // Stops reading input, leaving the stream open for final stanzas.
+    void stop_input();
+    // Closes the stream after queued stanzas are written; no reconnect.
+    void close();
+
+private:
+    class Listener;
+    void connect_now();
+    void on_connected();
+    void on_disconnected(const std::string& reason);
+    void schedule_reconnect();
+
+    boost::asio::io_context& io_;
+    const Config& config_;
+    LinkObserver& observer_;
+    std::unique_ptr<Listener> listener_;
+    std::unique_ptr<GlooxComponent> component_;
+    boost::asio::steady_timer reconnect_timer_;
+    std::mt19937 random_{std::random_device{}()};
+    int failed_attempts_ = 0;
+    bool connected_ = false;
+    bool closing_ = false;
+};
+
+}  // namespace herald::component

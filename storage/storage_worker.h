@@ -1,0 +1,73 @@
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "storage/user_repository.h"
+
+namespace herald::storage {
+
+// What a storage job may touch, in domain terms.
+struct Repositories {
+    UserRepository& users;
+};
+
+// The one thread that writes the database. Jobs queued while a commit runs
+// are committed together (many jobs, one fsync). Each job runs in its own
+// savepoint, so one failing job does not undo its neighbours. A job's
+// completion is handed to `post` (the owner's executor) only after its
+// transaction is committed, with the error if it failed.
+class StorageWorker {
+public:
+    using Post = std::function<void(std::function<void()>)>;
+    using Work = std::function<void(Repositories&)>;
+    using Completion = std::function<void(std::exception_ptr)>;
+
+    StorageWorker(std::string path, Post post);
+    ~StorageWorker();
+    StorageWorker(const StorageWorker&) = delete;
+    StorageWorker& operator=(const StorageWorker&) = delete;
+
+    void submit(Work work, Completion done);
+
+    // Typed convenience: `done` gets the value or the error.
+    template <class Result>
+    void submit(std::function<Result(Repositories&)> work,
+                std::function<void(std::optional<Result>, std::exception_ptr)> done) {
+        auto result = std::make_shared<std::optional<Result>>();
+        submit([work = std::move(work), result](Repositories& repos) { *result = work(repos); },
+               [done = std::move(done), result](std::exception_ptr error) {
+                   done(error ? std::nullopt : std::move(*result), error);
+               });
+    }
+
+    // Finishes every queued job, then stops the thread. Idempotent.
+    void stop();
+
+private:
+    struct Job {
+        Work work;
+        Completion done;
+    };
+    class Session;
+
+    void run(const std::string& path, std::promise<void>& opened);
+    void commit_batch(Session& session, std::deque<Job>& batch);
+
+    Post post_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    std::deque<Job> queue_;
+    bool stopping_ = false;
+    std::thread thread_;
+};
+
+}  // namespace herald::storage

@@ -1,0 +1,122 @@
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "component/config.h"
+
+using herald::component::load_config_file;
+using herald::component::load_config_text;
+
+namespace {
+
+const char* kValid = R"(component:
+  jid: notify.localhost
+  server: 127.0.0.1
+  port: 5999
+  secret: s3cret
+storage:
+  database: /tmp/herald-test.db
+registration:
+  register_on_subscribe: false
+admins: [admin@localhost]
+log:
+  level: debug
+)";
+
+bool has_error(const herald::component::ConfigResult& result, int line, const std::string& text) {
+    for (const auto& error : result.errors)
+        if (error.line == line && error.message.find(text) != std::string::npos) return true;
+    return false;
+}
+
+}  // namespace
+
+TEST(Config, ReadsEverySetting) {
+    const auto result = load_config_text(kValid);
+    ASSERT_TRUE(result.errors.empty()) << result.errors.front().message;
+    const auto& config = *result.config;
+    EXPECT_EQ(config.component_jid, "notify.localhost");
+    EXPECT_EQ(config.server_port, 5999);
+    EXPECT_EQ(config.secret, "s3cret");
+    EXPECT_EQ(config.database_path, "/tmp/herald-test.db");
+    EXPECT_FALSE(config.register_on_subscribe);
+    EXPECT_EQ(config.admins, std::vector<std::string>{"admin@localhost"});
+    EXPECT_EQ(config.log_level, "debug");
+}
+
+TEST(Config, DefaultsApplyWhenOmitted) {
+    const auto result = load_config_text("component:\n  jid: notify.localhost\n  secret: x\n");
+    ASSERT_TRUE(result.config);
+    EXPECT_EQ(result.config->server_host, "127.0.0.1");
+    EXPECT_EQ(result.config->server_port, 5347);
+    EXPECT_TRUE(result.config->register_on_subscribe);
+    EXPECT_EQ(result.config->log_level, "info");
+}
+
+TEST(Config, ReportsEveryErrorWithItsLine) {
+    const auto result = load_config_text(R"(component:
+  jid: not a domain
+  port: 70000
+  secret: x
+  colour: blue
+storage:
+  database: [1, 2]
+log:
+  level: loud
+admins: [nobody]
+extras: {}
+)");
+    EXPECT_FALSE(result.config);
+    EXPECT_TRUE(has_error(result, 2, "component.jid")) ;
+    EXPECT_TRUE(has_error(result, 3, "between 1 and 65535"));
+    EXPECT_TRUE(has_error(result, 5, "unknown setting 'component.colour'"));
+    EXPECT_TRUE(has_error(result, 7, "storage.database"));
+    EXPECT_TRUE(has_error(result, 9, "'loud'"));
+    EXPECT_TRUE(has_error(result, 10, "not a bare JID"));
+    EXPECT_TRUE(has_error(result, 11, "unknown section 'extras'"));
+    EXPECT_EQ(result.errors.size(), 7u);
+}
+
+TEST(Config, RequiresJidAndExactlyOneSecret) {
+    auto missing = load_config_text("component:\n  port: 5347\n");
+    EXPECT_TRUE(has_error(missing, 2, "missing required setting 'component.jid'"));
+    EXPECT_TRUE(has_error(missing, 2, "one of secret, secret_file or secret_env is required"));
+    auto both = load_config_text("component:\n  jid: a.b\n  secret: x\n  secret_env: HOME\n");
+    EXPECT_TRUE(has_error(both, 2, "only one of"));
+    EXPECT_TRUE(has_error(load_config_text("storage: {}\n"), 1, "missing required section 'component'"));
+}
+
+TEST(Config, ReportsYamlSyntaxErrorsWithLine) {
+    const auto result = load_config_text("component:\n  jid: a.b\n  secret: [unclosed\n");
+    ASSERT_EQ(result.errors.size(), 1u);
+    EXPECT_GT(result.errors.front().line, 0);
+}
+
+TEST(Config, ReadsSecretFromFileRelativeToConfigAndFromEnvironment) {
+    const auto dir = std::filesystem::temp_directory_path() / "herald-config-test";
+    std::filesystem::create_directories(dir);
+    std::ofstream(dir / "secret") << "from-file\n";
+    std::ofstream(dir / "herald.yaml") << "component:\n  jid: a.b\n  secret_file: secret\n";
+    const auto from_file = load_config_file((dir / "herald.yaml").string());
+    ASSERT_TRUE(from_file.config);
+    EXPECT_EQ(from_file.config->secret, "from-file");
+
+    std::ofstream(dir / "missing.yaml") << "component:\n  jid: a.b\n  secret_file: nope\n";
+    EXPECT_TRUE(has_error(load_config_file((dir / "missing.yaml").string()), 3, "cannot read"));
+
+    ::setenv("HERALD_TEST_SECRET", "from-env", 1);
+    const auto from_env = load_config_text("component:\n  jid: a.b\n  secret_env: HERALD_TEST_SECRET\n");
+    ASSERT_TRUE(from_env.config);
+    EXPECT_EQ(from_env.config->secret, "from-env");
+    EXPECT_TRUE(has_error(load_config_text("component:\n  jid: a.b\n  secret_env: HERALD_UNSET_VAR\n"),
+                          3, "is not set"));
+    std::filesystem::remove_all(dir);
+}
+
+TEST(Config, ExampleFileInRepositoryIsValidButForItsSecretFile) {
+    const auto result = load_config_file(std::string(HERALD_SOURCE_DIR) + "/herald.example.yaml");
+    // The example points at /etc/herald/component.secret, absent on a build machine.
+    for (const auto& error : result.errors) EXPECT_NE(error.message.find("secret_file"), std::string::npos) << error.message;
+}
