@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 
@@ -20,15 +21,18 @@ bool is_stanza(const gloox::Tag& tag) {
     return name == "iq" || name == "message" || name == "presence";
 }
 
-XmlElement to_element(const gloox::Tag& tag, bool top_level) {
-    XmlElement element(tag.name(), top_level ? std::string() : tag.xmlns());
+// The stanza itself keeps no namespace (it is the stream's); children
+// without a declaration of their own inherit their parent's.
+XmlElement to_element(const gloox::Tag& tag, const std::string& parent_xmlns, bool top_level) {
+    const auto declared = tag.xmlns();
+    XmlElement element(tag.name(), top_level ? std::string() : declared.empty() ? parent_xmlns : declared);
     for (const auto* attribute : tag.attributes()) {
         const auto& name = attribute->name();
         if (name == "xmlns" || name.rfind("xmlns:", 0) == 0) continue;
         element.set_attr(name, attribute->value());
     }
     element.set_text(tag.cdata());
-    for (const auto* child : tag.children()) element.add(to_element(*child, false));
+    for (const auto* child : tag.children()) element.add(to_element(*child, element.xmlns(), false));
     return element;
 }
 
@@ -44,6 +48,19 @@ std::string describe(gloox::ConnectionError error) {
         case gloox::ConnUserDisconnected: return "closed by herald";
         default: return "connection error " + std::to_string(static_cast<int>(error));
     }
+}
+
+// RFC 6120 stream error conditions, in gloox's StreamError order.
+std::string describe(gloox::StreamError error) {
+    static constexpr std::array<const char*, 24> kConditions = {
+        "bad-format", "bad-namespace-prefix", "conflict", "connection-timeout", "host-gone",
+        "host-unknown", "improper-addressing", "internal-server-error", "invalid-from",
+        "invalid-id", "invalid-namespace", "invalid-xml", "not-authorized", "policy-violation",
+        "remote-connection-failed", "resource-constraint", "restricted-xml", "see-other-host",
+        "system-shutdown", "undefined-condition", "unsupported-encoding",
+        "unsupported-stanza-type", "unsupported-version", "xml-not-well-formed"};
+    const auto index = static_cast<std::size_t>(error);
+    return index < kConditions.size() ? kConditions[index] : "undefined";
 }
 
 }  // namespace
@@ -64,7 +81,7 @@ public:
 
     void handleTag(gloox::Tag* tag) override {
         if (tag && is_stanza(*tag) && authed()) {
-            observer_.on_stanza(to_element(*tag, true));
+            observer_.on_stanza(to_element(*tag, {}, true));
             return;
         }
         gloox::Component::handleTag(tag);
@@ -86,9 +103,10 @@ public:
         std::string reason = describe(error);
         if (error == gloox::ConnStreamError && link_.component_) {
             const auto& text = link_.component_->streamErrorText();
-            reason += " (" + std::to_string(static_cast<int>(link_.component_->streamError())) +
-                      (text.empty() ? "" : ": " + text) +
-                      "); if the handshake failed, check the component secret and host";
+            const auto condition = link_.component_->streamError();
+            reason += " " + describe(condition) + (text.empty() ? "" : " (" + text + ")");
+            if (condition == gloox::StreamErrorNotAuthorized || condition == gloox::StreamErrorHostUnknown)
+                reason += ": check the component jid and secret against ejabberd's ejabberd_service listener";
         }
         link_.on_disconnected(reason);
     }

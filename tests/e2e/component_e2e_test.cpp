@@ -1,0 +1,300 @@
+// Herald attached to a real, private ejabberd, driven by real XMPP clients.
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <fstream>
+#include <unistd.h>
+#include <memory>
+
+#include "tests/e2e/herald_under_test.h"
+#include "tests/support/private_ejabberd.h"
+#include "tests/support/process.h"
+#include "tests/support/xmpp_test_client.h"
+
+using namespace herald::testing;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr auto kWait = 15s;
+
+bool from_herald(const ReceivedStanza& stanza, const std::string& component) {
+    return stanza.from() == component || stanza.from().rfind(component + "/", 0) == 0;
+}
+
+class HeraldE2E : public ::testing::Test {
+protected:
+    void SetUp() override { start_herald(); }
+
+    void start_herald(const std::string& log_level = "debug") {
+        if (!herald_) herald_ = std::make_unique<HeraldUnderTest>(ejabberd_, ejabberd_.dir() / "herald", log_level);
+        herald_->start();
+    }
+
+    const std::string& component() const { return ejabberd_.component_host(); }
+
+    // An ejabberd account, logged in and available, as a client is after
+    // login (subscription requests reach only available resources).
+    std::unique_ptr<XmppTestClient> login(const std::string& user, const std::string& resource = "test") {
+        ejabberd_.register_user(user, "secret-" + user);
+        auto client = ejabberd_.client(user, "secret-" + user, resource);
+        EXPECT_TRUE(client->connect(kWait)) << client->last_error();
+        client->send("<presence/>");
+        return client;
+    }
+
+    std::optional<ReceivedStanza> iq(XmppTestClient& client, const std::string& type,
+                                     const std::string& payload) {
+        return client.request("<iq type='" + type + "' to='" + component() + "'>" + payload + "</iq>", kWait);
+    }
+
+    std::optional<ReceivedStanza> presence_from_herald(XmppTestClient& client, const std::string& type) {
+        return client.wait_for(
+            [&](const ReceivedStanza& s) {
+                return s.name() == "presence" && s.type() == type && from_herald(s, component());
+            },
+            kWait);
+    }
+
+    // XEP-0077 registration, then approving herald's presence subscription as
+    // a client would when the user says yes.
+    void register_and_approve(XmppTestClient& client) {
+        auto reply = iq(client, "set", "<query xmlns='jabber:iq:register'/>");
+        ASSERT_TRUE(reply);
+        ASSERT_EQ(reply->type(), "result") << reply->xml();
+        ASSERT_TRUE(presence_from_herald(client, "subscribe"));
+        client.send("<presence type='subscribed' to='" + component() + "'/>");
+        ASSERT_TRUE(herald_->wait_log(client.bare_jid() + " approved herald's presence subscription"));
+        // Clients offer to add the contact back; herald approves registered users.
+        client.send("<presence type='subscribe' to='" + component() + "'/>");
+        ASSERT_TRUE(presence_from_herald(client, "subscribed"));
+    }
+
+    void send_presence(XmppTestClient& client, const std::string& show, int priority = 0) {
+        client.send("<presence>" + (show.empty() ? "" : "<show>" + show + "</show>") + "<priority>" +
+                    std::to_string(priority) + "</priority></presence>");
+    }
+
+    std::optional<std::string> state_logged(XmppTestClient& client, const std::string& state) {
+        return herald_->wait_log("user " + client.bare_jid() + " is now " + state);
+    }
+
+    PrivateEjabberd ejabberd_;
+    std::unique_ptr<HeraldUnderTest> herald_;
+};
+
+std::string error_condition(const ReceivedStanza& reply) {
+    for (const auto& child : reply.find_all("error/*"))
+        if (child.ns() == "urn:ietf:params:xml:ns:xmpp-stanzas") return child.name();
+    return "";
+}
+
+TEST_F(HeraldE2E, DiscoInfoShowsIdentityAndImplementedFeatures) {
+    auto alice = login("alice");
+    auto reply = iq(*alice, "get", "<query xmlns='http://jabber.org/protocol/disco#info'/>");
+    ASSERT_TRUE(reply);
+    ASSERT_EQ(reply->type(), "result") << reply->xml();
+    EXPECT_TRUE(reply->has("query/identity[@category='pubsub'][@type='service']"));
+    EXPECT_TRUE(reply->has("query/identity[@category='component'][@type='generic']"));
+    for (const char* feature : {"jabber:iq:register", "urn:xmpp:ping",
+                                "http://jabber.org/protocol/disco#info",
+                                "http://jabber.org/protocol/disco#items"})
+        EXPECT_TRUE(reply->has(std::string("query/feature[@var='") + feature + "']")) << feature;
+
+    auto items = iq(*alice, "get", "<query xmlns='http://jabber.org/protocol/disco#items'/>");
+    ASSERT_TRUE(items);
+    EXPECT_EQ(items->type(), "result") << items->xml();
+    auto ping = iq(*alice, "get", "<ping xmlns='urn:xmpp:ping'/>");
+    ASSERT_TRUE(ping);
+    EXPECT_EQ(ping->type(), "result") << ping->xml();
+}
+
+TEST_F(HeraldE2E, RegistrationGetSetAndEmail) {
+    auto alice = login("alice");
+    auto before = iq(*alice, "get", "<query xmlns='jabber:iq:register'/>");
+    ASSERT_TRUE(before);
+    ASSERT_EQ(before->type(), "result") << before->xml();
+    EXPECT_TRUE(before->has("query/instructions"));
+    EXPECT_TRUE(before->has("query/email"));
+    EXPECT_FALSE(before->has("query/registered"));
+
+    auto set = iq(*alice, "set", "<query xmlns='jabber:iq:register'><email>alice@example.org</email></query>");
+    ASSERT_TRUE(set);
+    EXPECT_EQ(set->type(), "result") << set->xml();
+    EXPECT_TRUE(presence_from_herald(*alice, "subscribe")) << "herald asks to see the user's presence";
+    EXPECT_TRUE(herald_->wait_log("registered " + alice->bare_jid()));
+
+    auto after = iq(*alice, "get", "<query xmlns='jabber:iq:register'/>");
+    ASSERT_TRUE(after);
+    EXPECT_TRUE(after->has("query/registered")) << after->xml();
+    EXPECT_EQ(after->text("query/email"), "alice@example.org");
+
+    // Registering again is harmless and keeps one user.
+    auto again = iq(*alice, "set", "<query xmlns='jabber:iq:register'/>");
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->type(), "result");
+}
+
+TEST_F(HeraldE2E, PresenceStateFollowsTheClient) {
+    auto alice = login("alice");
+    register_and_approve(*alice);
+    EXPECT_TRUE(state_logged(*alice, "available")) << "learned on approval";
+    send_presence(*alice, "away");
+    EXPECT_TRUE(state_logged(*alice, "away"));
+    send_presence(*alice, "dnd");
+    EXPECT_TRUE(state_logged(*alice, "dnd"));
+    send_presence(*alice, "xa");
+    EXPECT_TRUE(state_logged(*alice, "xa"));
+    send_presence(*alice, "chat");
+    EXPECT_TRUE(state_logged(*alice, "chat"));
+    alice->send("<presence type='unavailable'/>");
+    EXPECT_TRUE(state_logged(*alice, "offline"));
+}
+
+TEST_F(HeraldE2E, BestResourceWinsAndNegativePriorityTakesNothing) {
+    auto phone = login("alice", "phone");
+    register_and_approve(*phone);
+    ASSERT_TRUE(state_logged(*phone, "available"));
+    send_presence(*phone, "dnd", 5);
+    EXPECT_TRUE(state_logged(*phone, "dnd"));
+
+    auto laptop = ejabberd_.client("alice", "secret-alice", "laptop");
+    ASSERT_TRUE(laptop->connect(kWait)) << laptop->last_error();
+    send_presence(*laptop, "", 1);
+    EXPECT_TRUE(state_logged(*phone, "available")) << "the best resource decides";
+    send_presence(*laptop, "", -1);
+    EXPECT_TRUE(state_logged(*phone, "dnd")) << "a negative priority takes no notifications";
+    send_presence(*phone, "", -5);
+    EXPECT_TRUE(herald_->wait_log("presence alice@localhost/phone: available priority -5"));
+    EXPECT_TRUE(state_logged(*phone, "offline"));
+}
+
+TEST_F(HeraldE2E, AddingTheComponentToTheRosterRegisters) {
+    auto bob = login("bob");
+    bob->send("<presence type='subscribe' to='" + component() + "'/>");
+    EXPECT_TRUE(presence_from_herald(*bob, "subscribed"));
+    EXPECT_TRUE(herald_->wait_log("registered " + bob->bare_jid()));
+    auto reg = iq(*bob, "get", "<query xmlns='jabber:iq:register'/>");
+    ASSERT_TRUE(reg);
+    EXPECT_TRUE(reg->has("query/registered")) << reg->xml();
+}
+
+TEST_F(HeraldE2E, RestartedHeraldRelearnsPresenceThroughProbes) {
+    auto alice = login("alice");
+    register_and_approve(*alice);
+    send_presence(*alice, "away");
+    ASSERT_TRUE(state_logged(*alice, "away"));
+
+    EXPECT_EQ(herald_->stop(), 0) << herald_->log().tail();
+    EXPECT_TRUE(presence_from_herald(*alice, "unavailable")) << "SIGTERM tells online users herald left";
+    EXPECT_TRUE(herald_->wait_log("storage flushed"));
+    EXPECT_TRUE(herald_->wait_log("stream closed"));
+
+    start_herald();
+    EXPECT_TRUE(herald_->wait_log("probed presence of 1 registered users"));
+    EXPECT_TRUE(state_logged(*alice, "away")) << herald_->log().tail();
+}
+
+TEST_F(HeraldE2E, ReconnectsWhenEjabberdRestartsAndRelearns) {
+    auto alice = login("alice");
+    register_and_approve(*alice);
+    send_presence(*alice, "away");
+    ASSERT_TRUE(state_logged(*alice, "away"));
+
+    // Herald is frozen while ejabberd restarts and alice comes back, so her
+    // presence can only reach herald through the probe after it reconnects.
+    herald_->freeze();
+    ejabberd_.stop();
+    ejabberd_.start();
+    auto back = ejabberd_.client("alice", "secret-alice", "test");
+    ASSERT_TRUE(back->connect(kWait)) << back->last_error();
+    send_presence(*back, "dnd");
+    herald_->thaw();
+
+    EXPECT_TRUE(herald_->wait_log("lost connection"));
+    ASSERT_TRUE(herald_->wait_log("handshake accepted", 30s)) << herald_->log().tail();
+    EXPECT_TRUE(herald_->wait_log("probed presence of 1 registered users"));
+    EXPECT_TRUE(state_logged(*alice, "dnd")) << herald_->log().tail();
+}
+
+TEST_F(HeraldE2E, UnregisterRemovesTheUser) {
+    auto alice = login("alice");
+    register_and_approve(*alice);
+    ASSERT_TRUE(state_logged(*alice, "available"));
+
+    auto removed = iq(*alice, "set", "<query xmlns='jabber:iq:register'><remove/></query>");
+    ASSERT_TRUE(removed);
+    EXPECT_EQ(removed->type(), "result") << removed->xml();
+    EXPECT_TRUE(presence_from_herald(*alice, "unsubscribe"));
+    EXPECT_TRUE(presence_from_herald(*alice, "unsubscribed"));
+    EXPECT_TRUE(herald_->wait_log("unregistered " + alice->bare_jid()));
+    EXPECT_TRUE(state_logged(*alice, "offline"));
+
+    auto after = iq(*alice, "get", "<query xmlns='jabber:iq:register'/>");
+    ASSERT_TRUE(after);
+    EXPECT_FALSE(after->has("query/registered")) << after->xml();
+    auto again = iq(*alice, "set", "<query xmlns='jabber:iq:register'><remove/></query>");
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->type(), "error");
+    EXPECT_EQ(error_condition(*again), "registration-required") << again->xml();
+}
+
+TEST_F(HeraldE2E, MalformedAndUnknownIqsGetTheRightErrors) {
+    auto alice = login("alice");
+    struct Case {
+        std::string type, payload, condition;
+    };
+    const std::vector<Case> cases = {
+        {"get", "<query xmlns='urn:example:unknown'/>", "service-unavailable"},
+        {"set", "<vcard xmlns='vcard-temp'/>", "service-unavailable"},
+        {"get", "", "bad-request"},
+        {"get", "<ping xmlns='urn:xmpp:ping'/><ping xmlns='urn:xmpp:ping'/>", "bad-request"},
+        {"set", "<query xmlns='jabber:iq:register'><nonsense/></query>", "bad-request"},
+        {"set", "<query xmlns='jabber:iq:register'><remove/><email>x</email></query>", "bad-request"},
+        {"set", "<query xmlns='jabber:iq:register'><email>a</email><email>b</email></query>", "bad-request"},
+        {"get", "<query xmlns='http://jabber.org/protocol/disco#info' node='nope'/>", "item-not-found"},
+    };
+    for (const auto& c : cases) {
+        auto reply = iq(*alice, c.type, c.payload);
+        ASSERT_TRUE(reply) << "no reply to " << c.payload;
+        EXPECT_EQ(reply->type(), "error") << c.payload << " -> " << reply->xml();
+        EXPECT_EQ(error_condition(*reply), c.condition) << c.payload << " -> " << reply->xml();
+    }
+    // Herald is still there and answering.
+    auto ping = iq(*alice, "get", "<ping xmlns='urn:xmpp:ping'/>");
+    ASSERT_TRUE(ping);
+    EXPECT_EQ(ping->type(), "result");
+}
+
+TEST_F(HeraldE2E, SecretNeverReachesTheLog) {
+    herald_->stop();
+    herald_.reset();
+    start_herald("trace");
+    auto alice = login("alice");
+    register_and_approve(*alice);
+    herald_->stop();
+    const auto log = herald_->log().contents();
+    EXPECT_NE(log.find("out: "), std::string::npos) << "trace logging is on";
+    EXPECT_EQ(log.find(ejabberd_.component_secret()), std::string::npos);
+}
+
+TEST(HeraldCli, CheckConfigReportsEveryErrorWithItsLine) {
+    const auto dir = std::filesystem::temp_directory_path() / ("herald-cli-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    std::ofstream(dir / "bad.yaml") << "component:\n  jid: x y\n  port: 0\n  secret: s\nlog:\n  level: loud\n";
+    auto bad = run_command({HERALD_BINARY, "--config", (dir / "bad.yaml").string(), "--check-config"}, 10s);
+    EXPECT_EQ(bad.exit_code, 78) << bad.output;
+    EXPECT_NE(bad.output.find("bad.yaml:2: component.jid"), std::string::npos) << bad.output;
+    EXPECT_NE(bad.output.find("bad.yaml:3: component.port"), std::string::npos) << bad.output;
+    EXPECT_NE(bad.output.find("bad.yaml:6: log.level"), std::string::npos) << bad.output;
+
+    std::ofstream(dir / "good.yaml") << "component:\n  jid: notify.localhost\n  secret: s\n";
+    auto good = run_command({HERALD_BINARY, "--config", (dir / "good.yaml").string(), "--check-config"}, 10s);
+    EXPECT_EQ(good.exit_code, 0) << good.output;
+    auto usage = run_command({HERALD_BINARY}, 10s);
+    EXPECT_EQ(usage.exit_code, 64) << usage.output;
+    std::filesystem::remove_all(dir);
+}
+
+}  // namespace

@@ -1,0 +1,74 @@
+#include "tests/e2e/herald_under_test.h"
+
+#include <csignal>
+#include <fstream>
+#include <stdexcept>
+
+namespace herald::testing {
+
+HeraldUnderTest::HeraldUnderTest(const PrivateEjabberd& ejabberd, std::filesystem::path dir,
+                                 std::string log_level)
+    : dir_(std::move(dir)),
+      config_path_(dir_ / "herald.yaml"),
+      database_path_(dir_ / "herald.db"),
+      log_(dir_ / "herald.log") {
+    std::filesystem::create_directories(dir_);
+    std::ofstream(dir_ / "component.secret") << ejabberd.component_secret() << "\n";
+    std::ofstream config(config_path_);
+    config << "component:\n"
+           << "  jid: " << ejabberd.component_host() << "\n"
+           << "  server: 127.0.0.1\n"
+           << "  port: " << ejabberd.component_port() << "\n"
+           << "  secret_file: component.secret\n"
+           << "  reconnect_initial_seconds: 0.2\n"
+           << "  reconnect_max_seconds: 1\n"
+           << "storage:\n"
+           << "  database: " << database_path_.string() << "\n"
+           << "admins: [admin@" << ejabberd.domain() << "]\n"
+           << "log:\n"
+           << "  level: " << log_level << "\n"
+           << "  file: " << log_.path().string() << "\n";
+}
+
+HeraldUnderTest::~HeraldUnderTest() {
+    if (process_) stop();
+}
+
+void HeraldUnderTest::start() {
+    const auto mark = log_.size();
+    process_ = std::make_unique<ChildProcess>(
+        std::vector<std::string>{HERALD_BINARY, "--config", config_path_.string()},
+        dir_ / "herald.stderr");
+    if (!log_.wait_for("handshake accepted", std::chrono::seconds(20), mark))
+        throw std::runtime_error("herald did not connect to ejabberd; its log:\n" + log_.tail());
+}
+
+std::optional<int> HeraldUnderTest::stop() {
+    if (!process_) return std::nullopt;
+    process_->signal(SIGTERM);
+    auto status = process_->wait_exit(std::chrono::seconds(15));
+    if (!status) process_->kill_hard();
+    process_.reset();
+    return status;
+}
+
+void HeraldUnderTest::kill_hard() {
+    if (!process_) return;
+    process_->kill_hard();
+    process_.reset();
+}
+
+void HeraldUnderTest::freeze() {
+    if (process_) process_->signal(SIGSTOP);
+}
+
+void HeraldUnderTest::thaw() {
+    if (process_) process_->signal(SIGCONT);
+}
+
+std::optional<std::string> HeraldUnderTest::wait_log(std::string_view text,
+                                                     std::chrono::milliseconds deadline) {
+    return log_.wait_for(text, deadline);
+}
+
+}  // namespace herald::testing

@@ -1,0 +1,48 @@
+#pragma once
+
+// The herald daemon as a test sees it: a config written for a private
+// ejabberd, the process, and its log file to wait on.
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "tests/support/log_file.h"
+#include "tests/support/private_ejabberd.h"
+#include "tests/support/process.h"
+
+namespace herald::testing {
+
+class HeraldUnderTest {
+public:
+    HeraldUnderTest(const PrivateEjabberd& ejabberd, std::filesystem::path dir,
+                    std::string log_level = "debug");
+    ~HeraldUnderTest();
+
+    // Starts herald and waits until its handshake with ejabberd is accepted.
+    void start();
+    // SIGTERM; returns the exit status (nullopt if it did not exit in time).
+    std::optional<int> stop();
+    void kill_hard();
+    // SIGSTOP / SIGCONT: herald holds its sockets but does nothing.
+    void freeze();
+    void thaw();
+    bool running() const { return process_ != nullptr; }
+
+    LogFile& log() { return log_; }
+    // Waits for a log line containing `text` after the current read position.
+    std::optional<std::string> wait_log(std::string_view text,
+                                        std::chrono::milliseconds deadline = std::chrono::seconds(15));
+    const std::filesystem::path& config_path() const { return config_path_; }
+    const std::filesystem::path& database_path() const { return database_path_; }
+
+private:
+    std::filesystem::path dir_;
+    std::filesystem::path config_path_;
+    std::filesystem::path database_path_;
+    LogFile log_;
+    std::unique_ptr<ChildProcess> process_;
+};
+
+}  // namespace herald::testing
