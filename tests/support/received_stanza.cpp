@@ -1,5 +1,7 @@
 #include "received_stanza.h"
 
+#include "component/xml_element.h"
+
 #include <algorithm>
 #include <functional>
 #include <stdexcept>
@@ -223,22 +225,7 @@ bool visit_matches(const NodePtr& node, const std::vector<Step>& steps, std::siz
 
 }  // namespace
 
-std::string xml_escape(std::string_view text)
-{
-    std::string out;
-    out.reserve(text.size());
-    for (const char c : text) {
-        switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '\'': out += "&apos;"; break;
-        case '"': out += "&quot;"; break;
-        default: out += c;
-        }
-    }
-    return out;
-}
+std::string xml_escape(std::string_view text) { return herald::component::escape_xml(text); }
 
 ReceivedStanza::ReceivedStanza(std::shared_ptr<const detail::ElementNode> node)
     : node_(std::move(node))
