@@ -67,6 +67,14 @@ std::string read_secret_file(Context& context, const YAML::Node& node, const std
     return secret;
 }
 
+template <class T>
+void positive(Context& c, const YAML::Node& n, const std::string& k, T& target, bool zero_allowed = false) {
+    if (auto v = scalar<std::int64_t>(c, n, k, "a whole number")) {
+        if (*v > 0 || (zero_allowed && *v == 0)) target = static_cast<T>(*v);
+        else c.fail(n, k + (zero_allowed ? ": must not be negative" : ": must be positive"));
+    }
+}
+
 struct Field {
     const char* section;
     const char* key;
@@ -142,6 +150,32 @@ const std::vector<Field>& fields() {
          [](Context& c, const YAML::Node& n, const std::string& k) {
              if (auto v = scalar<bool>(c, n, k, "true or false")) c.config.register_on_subscribe = *v;
          }},
+        {"pubsub", "create_nodes", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) {
+             if (auto v = scalar<std::string>(c, n, k, "registered or admins")) {
+                 if (*v == "registered" || *v == "admins") c.config.only_admins_create_nodes = *v == "admins";
+                 else c.fail(n, k + ": '" + *v + "' is not one of registered, admins");
+             }
+         }},
+        {"pubsub", "max_payload_bytes", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.max_payload_bytes); }},
+        {"pubsub", "max_node_name_length", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.max_node_name_length); }},
+        {"pubsub", "default_ttl_seconds", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.default_ttl_seconds, true); }},
+        {"pubsub", "max_items_returned", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.max_items_returned); }},
+        {"delivery", "window", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.delivery_window); }},
+        {"delivery", "max_queue_per_user", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.max_queue_per_user); }},
+        {"delivery", "message_type", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) {
+             if (auto v = scalar<std::string>(c, n, k, "chat or headline")) {
+                 if (*v == "chat" || *v == "headline") c.config.message_type = *v;
+                 else c.fail(n, k + ": '" + *v + "' is not one of chat, headline");
+             }
+         }},
         {"log", "level", false,
          [](Context& c, const YAML::Node& n, const std::string& k) {
              static const std::set<std::string> levels = {"trace", "debug", "info", "warn", "error"};
@@ -197,7 +231,7 @@ void read_section(Context& context, const std::string& section, const YAML::Node
 }
 
 void check_whole(Context& context, const YAML::Node& root) {
-    static const std::array sections = {"component", "storage", "registration", "log"};
+    static const std::array sections = {"component", "storage", "registration", "pubsub", "delivery", "log"};
     std::set<std::string> seen;
     for (const auto& entry : root) {
         const auto key = entry.first.Scalar();

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,6 +20,16 @@ struct Config {
     std::optional<std::string> log_file;
     double reconnect_initial_seconds = 0.5;
     double reconnect_max_seconds = 30.0;
+
+    bool only_admins_create_nodes = false;
+    std::size_t max_payload_bytes = 64 * 1024;
+    std::size_t max_node_name_length = 200;
+    std::int64_t default_ttl_seconds = 7 * 24 * 3600;  // 0: items never expire
+    int max_items_returned = 100;
+
+    int delivery_window = 64;  // unconfirmed messages per resource
+    std::int64_t max_queue_per_user = 10000;
+    std::string message_type = "chat";  // or "headline"
 };
 
 struct ConfigError {

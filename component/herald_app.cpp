@@ -16,15 +16,19 @@ HeraldApp::HeraldApp(boost::asio::io_context& io, Config config)
                [&io](std::function<void()> completion) { boost::asio::post(io, std::move(completion)); }),
       dispatcher_(link_, config_.component_jid),
       link_(io, config_, dispatcher_),
-      router_(storage_),
-      users_(storage_, link_, router_, config_),
-      disco_(dispatcher_),
+      router_(io, storage_, link_, config_),
+      pubsub_(config_),
+      users_(storage_, link_, router_, pubsub_, config_),
+      disco_(dispatcher_, storage_),
       registration_(dispatcher_, disco_, users_),
       presence_(dispatcher_, link_, router_, users_, storage_, config_),
+      pubsub_responder_(dispatcher_, disco_, link_, storage_, router_, pubsub_, config_),
       signals_(io, SIGTERM, SIGINT) {
     disco_.add_feature(ns::kPing);
     dispatcher_.handle_iq("get", ns::kPing,
                           [](const XmlElement&, const XmlElement&, IqReply reply) { reply.result(); });
+    dispatcher_.handle_iq_response([this](const XmlElement& iq) { router_.on_iq_response(iq); });
+    dispatcher_.handle_message([this](const XmlElement& message) { router_.on_user_message(message); });
 }
 
 void HeraldApp::start() {
@@ -50,6 +54,7 @@ void HeraldApp::shutdown() {
     boost::asio::post(io_, [this] {
         const auto told = presence_.say_goodbye();
         spdlog::info("sent unavailable presence to {} online users", told);
+        router_.stop();
         link_.close();
     });
 }

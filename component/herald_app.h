@@ -6,6 +6,8 @@
 #include "component/config.h"
 #include "component/disco_responder.h"
 #include "component/presence_responder.h"
+#include "component/pubsub_responder.h"
+#include "component/pubsub_service.h"
 #include "component/registration_responder.h"
 #include "component/router.h"
 #include "component/stanza_dispatcher.h"
@@ -33,10 +35,12 @@ private:
     StanzaDispatcher dispatcher_;
     XmppLink link_;
     Router router_;
+    PubsubService pubsub_;
     UserService users_;
     DiscoResponder disco_;
     RegistrationResponder registration_;
     PresenceResponder presence_;
+    PubsubResponder pubsub_responder_;
     boost::asio::signal_set signals_;
     bool stopping_ = false;
 };

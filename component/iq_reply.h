@@ -28,6 +28,7 @@ public:
                std::optional<XmlElement> application_condition = std::nullopt);
 
     const std::string& requester() const { return requester_; }
+    const std::string& component_jid() const { return component_jid_; }
 
 private:
     XmlElement envelope(std::string_view type) const;

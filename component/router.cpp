@@ -2,24 +2,102 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <map>
+#include <random>
+
+#include "component/namespaces.h"
+#include "component/notification_payload.h"
 #include "storage/storage_worker.h"
 
 namespace herald::component {
+namespace {
 
-struct Router::UserAvatar {
-    UserPresence presence;
-    Availability announced = Availability::offline;
+constexpr auto kExpiryInterval = std::chrono::seconds(30);
+constexpr auto kMaxRetryDelay = std::chrono::seconds(60);
+// Waited this long before delivery: the message carries a delay stamp.
+constexpr std::int64_t kDelayStampAfterMs = 5000;
+constexpr int kHighPriority = 2;
+
+std::int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+std::string utc_stamp(std::int64_t ms) {
+    const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+    std::tm parts{};
+    gmtime_r(&seconds, &parts);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &parts);
+    char millis[8];
+    std::snprintf(millis, sizeof millis, ".%03dZ", static_cast<int>(ms % 1000));
+    return std::string(text) + millis;
+}
+
+struct Fetched {
+    std::vector<storage::QueuedItem> items;
+    std::int64_t dropped = 0;
 };
 
-Router::Router(storage::StorageWorker& storage) : storage_(storage) {}
+}  // namespace
+
+struct Router::UserAvatar {
+    struct Unconfirmed {
+        std::string resource;
+        std::int64_t seq;
+    };
+
+    UserAvatar(std::string jid, std::uint64_t epoch, boost::asio::io_context& io)
+        : jid(std::move(jid)), epoch(epoch), online_since_ms(now_ms()), retry_timer(io) {}
+
+    std::string jid;
+    std::uint64_t epoch;
+    std::int64_t online_since_ms;
+    UserPresence presence;
+    Availability announced = Availability::offline;
+
+    // Delivery: items up to `cursor` have been sent (or skipped by a
+    // priority filter); `rescan` starts over from the oldest once nothing is
+    // in flight, to pick up what a filter held back or what was lost.
+    std::int64_t cursor = 0;
+    bool fetching = false;
+    bool rescan = false;
+    bool retry_pending = false;
+    bool dropped_told = false;
+    int failures = 0;
+    std::map<std::string, Unconfirmed> unconfirmed;          // by message id
+    std::map<std::string, std::vector<std::string>> pings;   // ping id -> message ids
+    boost::asio::steady_timer retry_timer;
+};
+
+Router::Router(boost::asio::io_context& io, storage::StorageWorker& storage, StanzaSender& sender,
+               const Config& config)
+    : io_(io), storage_(storage), sender_(sender), config_(config), expiry_timer_(io) {
+    next_id_ = std::random_device{}();
+    next_id_ <<= 20;
+    schedule_expiry();
+}
+
 Router::~Router() = default;
+
+std::string Router::next_id(const char* prefix) {
+    return std::string("herald-") + prefix + "-" + std::to_string(++next_id_);
+}
+
+Router::UserAvatar* Router::find(const std::string& bare_jid, std::uint64_t epoch) {
+    const auto avatar = avatars_.find(bare_jid);
+    return avatar != avatars_.end() && avatar->second->epoch == epoch ? avatar->second.get() : nullptr;
+}
 
 void Router::on_presence(const std::string& bare_jid, PresenceUpdate update) {
     if (const auto avatar = avatars_.find(bare_jid); avatar != avatars_.end()) {
         apply(bare_jid, *avatar->second, update);
         return;
     }
-    // No avatar and nothing pending: a resource leaving changes nothing.
     auto [pending, first] = awaiting_lookup_.try_emplace(bare_jid);
     pending->second.push_back(std::move(update));
     if (first) look_up(bare_jid);
@@ -40,13 +118,15 @@ void Router::look_up(const std::string& bare_jid) {
             }
             for (const auto& update : pending.mapped()) {
                 auto& avatar = avatars_[bare_jid];
-                if (!avatar) avatar = std::make_unique<UserAvatar>();
+                if (!avatar) avatar = std::make_unique<UserAvatar>(bare_jid, ++next_epoch_, io_);
                 apply(bare_jid, *avatar, update);
             }
         });
 }
 
 void Router::apply(const std::string& bare_jid, UserAvatar& avatar, const PresenceUpdate& update) {
+    const auto* before = avatar.presence.best_resource();
+    const std::string previous_target = before ? *before : std::string();
     if (update.presence) {
         spdlog::debug("presence {}/{}: {} priority {}", bare_jid, update.resource,
                       to_string(update.presence->availability), update.presence->priority);
@@ -54,13 +134,214 @@ void Router::apply(const std::string& bare_jid, UserAvatar& avatar, const Presen
     } else {
         spdlog::debug("presence {}/{}: unavailable", bare_jid, update.resource);
         avatar.presence.remove(update.resource);
+        std::vector<std::string> lost;
+        for (const auto& [id, entry] : avatar.unconfirmed)
+            if (entry.resource == update.resource) lost.push_back(id);
+        for (const auto& id : lost) avatar.unconfirmed.erase(id);
+        if (!lost.empty()) avatar.rescan = true;
     }
     const auto state = avatar.presence.state();
+    const auto* target = avatar.presence.best_resource();
     if (state != avatar.announced) {
         spdlog::info("user {} is now {}", bare_jid, to_string(state));
         avatar.announced = state;
+        avatar.rescan = true;
+    } else if ((target ? *target : std::string()) != previous_target) {
+        avatar.rescan = true;
     }
-    if (!avatar.presence.any_resource()) avatars_.erase(bare_jid);
+    if (!avatar.presence.any_resource()) {
+        avatars_.erase(bare_jid);
+        return;
+    }
+    pump(avatar);
+}
+
+void Router::pump(UserAvatar& avatar) {
+    if (avatar.fetching || avatar.retry_pending) return;
+    if (avatar.presence.state() == Availability::offline) return;
+    if (avatar.rescan) {
+        if (!avatar.unconfirmed.empty()) return;
+        avatar.cursor = 0;
+        avatar.rescan = false;
+    }
+    const int window = config_.delivery_window;
+    const int batch = std::max(1, window / 2);
+    const int room = window - static_cast<int>(avatar.unconfirmed.size());
+    if (room < batch) return;
+    const int min_priority = avatar.presence.state() == Availability::dnd ? kHighPriority : 0;
+    avatar.fetching = true;
+    const bool take_dropped = !avatar.dropped_told;
+    storage_.submit<Fetched>(
+        [jid = avatar.jid, cursor = avatar.cursor, min_priority, batch, take_dropped](storage::Repositories& repos) {
+            Fetched fetched{repos.queue.next(jid, cursor, min_priority, now_ms(), batch)};
+            if (take_dropped) fetched.dropped = repos.queue.take_dropped_count(jid);
+            return fetched;
+        },
+        [this, jid = avatar.jid, epoch = avatar.epoch, batch](std::optional<Fetched> fetched,
+                                                              std::exception_ptr error) {
+            auto* avatar = find(jid, epoch);
+            if (!avatar) return;
+            avatar->fetching = false;
+            if (error) {
+                spdlog::error("cannot read the queue of {}; retrying", jid);
+                retry_later(*avatar);
+                return;
+            }
+            avatar->dropped_told = true;
+            const auto* resource = avatar->presence.best_resource();
+            if (!resource) return;
+            deliver(*avatar, *resource, fetched->items, fetched->dropped, batch);
+        });
+}
+
+void Router::deliver(UserAvatar& avatar, const std::string& resource, std::vector<storage::QueuedItem>& items,
+                     std::int64_t dropped, int requested) {
+    const auto to = avatar.jid + "/" + resource;
+    const auto now = now_ms();
+    if (dropped > 0) {
+        XmlElement notice("message");
+        notice.set_attr("from", config_.component_jid).set_attr("to", to).set_attr("type", "chat");
+        notice.set_attr("id", next_id("notice"));
+        notice.add_child("body").set_text(std::to_string(dropped) +
+                                          " notifications were dropped while you were away: your queue "
+                                          "was full (at most " +
+                                          std::to_string(config_.max_queue_per_user) + ").");
+        sender_.send(notice);
+    }
+    std::vector<std::string> sent;
+    for (const auto& queued : items) {
+        const auto& item = queued.item;
+        const auto id = next_id("n");
+        XmlElement message("message");
+        message.set_attr("type", config_.message_type)
+            .set_attr("from", config_.component_jid)
+            .set_attr("to", to)
+            .set_attr("id", id);
+        message.add_child("body").set_text(notification_text(item));
+        auto& event_item = message.add_child("event", ns::kPubsubEvent).add_child("items");
+        event_item.set_attr("node", item.node);
+        event_item.add_child("item").set_attr("id", item.item_id).set_raw_inner(item.payload);
+        if (item.published_ms < avatar.online_since_ms || now - item.published_ms > kDelayStampAfterMs)
+            message.add_child("delay", ns::kDelay)
+                .set_attr("from", config_.component_jid)
+                .set_attr("stamp", utc_stamp(item.published_ms));
+        message.add_child("request", ns::kReceipts);
+        message.add_child("origin-id", ns::kStanzaId).set_attr("id", item.item_id);
+        sender_.send(message);
+        avatar.unconfirmed[id] = {resource, queued.seq};
+        avatar.cursor = std::max(avatar.cursor, queued.seq);
+        sent.push_back(id);
+    }
+    if (!sent.empty()) {
+        const auto ping_id = next_id("p");
+        XmlElement ping("iq");
+        ping.set_attr("type", "get").set_attr("from", config_.component_jid).set_attr("to", to).set_attr("id", ping_id);
+        ping.add_child("ping", ns::kPing);
+        sender_.send(ping);
+        avatar.pings[ping_id] = std::move(sent);
+    }
+    if (static_cast<int>(items.size()) == requested) pump(avatar);
+}
+
+void Router::confirm(UserAvatar& avatar, const std::vector<std::string>& message_ids) {
+    std::vector<std::int64_t> seqs;
+    for (const auto& id : message_ids) {
+        const auto entry = avatar.unconfirmed.find(id);
+        if (entry == avatar.unconfirmed.end()) continue;
+        seqs.push_back(entry->second.seq);
+        avatar.unconfirmed.erase(entry);
+    }
+    if (seqs.empty()) return;
+    avatar.failures = 0;
+    storage_.submit(
+        [jid = avatar.jid, seqs](storage::Repositories& repos) {
+            const auto now = now_ms();
+            for (const auto seq : seqs) repos.queue.confirm(jid, seq, now);
+        },
+        [jid = avatar.jid](std::exception_ptr error) {
+            if (error) spdlog::error("confirmations of {} not stored; the items will be sent again", jid);
+        });
+    pump(avatar);
+}
+
+void Router::lose(UserAvatar& avatar, const std::vector<std::string>& message_ids) {
+    bool any = false;
+    for (const auto& id : message_ids) any |= avatar.unconfirmed.erase(id) > 0;
+    if (!any) return;
+    avatar.rescan = true;
+    retry_later(avatar);
+}
+
+void Router::retry_later(UserAvatar& avatar) {
+    if (avatar.retry_pending) return;
+    avatar.retry_pending = true;
+    const auto delay = std::min<std::chrono::milliseconds>(
+        kMaxRetryDelay, std::chrono::milliseconds(500) * (1 << std::min(avatar.failures, 10)));
+    ++avatar.failures;
+    avatar.retry_timer.expires_after(delay);
+    avatar.retry_timer.async_wait([this, jid = avatar.jid, epoch = avatar.epoch](boost::system::error_code error) {
+        if (error) return;
+        if (auto* avatar = find(jid, epoch)) {
+            avatar->retry_pending = false;
+            pump(*avatar);
+        }
+    });
+}
+
+void Router::on_published(const std::vector<std::string>& users) {
+    for (const auto& user : users)
+        if (const auto avatar = avatars_.find(user); avatar != avatars_.end()) pump(*avatar->second);
+}
+
+bool Router::on_user_message(const XmlElement& message) {
+    const auto from = message.attr("from");
+    const auto avatar = avatars_.find(from.substr(0, from.find('/')));
+    const auto* receipt = message.child("received", ns::kReceipts);
+    if (avatar == avatars_.end()) return receipt || message.attr("type") == "error";
+    if (message.attr("type") == "error") {
+        lose(*avatar->second, {message.attr("id")});
+        return true;
+    }
+    if (receipt) {
+        confirm(*avatar->second, {receipt->attr("id")});
+        return true;
+    }
+    return false;
+}
+
+// A reply to a ping proves every message sent before it was read; an error
+// saying the resource is unreachable means they may not have been.
+void Router::on_iq_response(const XmlElement& iq) {
+    const auto from = iq.attr("from");
+    const auto avatar = avatars_.find(from.substr(0, from.find('/')));
+    if (avatar == avatars_.end()) return;
+    const auto ping = avatar->second->pings.extract(iq.attr("id"));
+    if (ping.empty()) return;
+    bool read = iq.attr("type") == "result";
+    if (!read)
+        if (const auto* error = iq.child("error"))
+            read = error->child("feature-not-implemented") || error->child("service-unavailable");
+    if (read) confirm(*avatar->second, ping.mapped());
+    else lose(*avatar->second, ping.mapped());
+}
+
+void Router::schedule_expiry() {
+    expiry_timer_.expires_after(kExpiryInterval);
+    expiry_timer_.async_wait([this](boost::system::error_code error) {
+        if (error) return;
+        storage_.submit<std::int64_t>(
+            [](storage::Repositories& repos) { return repos.queue.expire(now_ms()); },
+            [](std::optional<std::int64_t> expired, std::exception_ptr) {
+                if (expired && *expired > 0) spdlog::info("{} queued notifications expired", *expired);
+            });
+        schedule_expiry();
+    });
+}
+
+void Router::stop() {
+    expiry_timer_.cancel();
+    avatars_.clear();
+    awaiting_lookup_.clear();
 }
 
 void Router::forget(const std::string& bare_jid) {

@@ -1,17 +1,22 @@
 #pragma once
 
-#include <functional>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "component/config.h"
+#include "component/stanza_sender.h"
 #include "component/user_presence.h"
 
 namespace herald::storage {
 class StorageWorker;
-}
+struct QueuedItem;
+}  // namespace herald::storage
 
 namespace herald::component {
 
@@ -20,14 +25,17 @@ struct PresenceUpdate {
     std::optional<ResourcePresence> presence;  // empty: the resource went away
 };
 
-// Owns the user avatars: the in-memory state of users who are online. An
-// avatar is made when a registered user's first resource appears and dropped
-// when the last one goes, so registered-but-offline users cost no memory.
-// Whether a sender is registered is asked of storage once per avatar; updates
-// that arrive meanwhile wait, in order, for the answer.
+// Owns the user avatars: the in-memory state of users who are online, and
+// delivers their queues. An avatar is made when a registered user's first
+// resource appears and dropped when the last one goes, so registered but
+// offline users cost no memory. Delivery goes to the user's best resource,
+// oldest first, at most `delivery_window` unconfirmed messages at a time; a
+// receipt, or the reply to the ping sent after each batch, confirms; what is
+// not confirmed stays queued and is sent again.
 class Router {
 public:
-    explicit Router(storage::StorageWorker& storage);
+    Router(boost::asio::io_context& io, storage::StorageWorker& storage, StanzaSender& sender,
+           const Config& config);
     ~Router();
 
     void on_presence(const std::string& bare_jid, PresenceUpdate update);
@@ -36,20 +44,45 @@ public:
     // The link to the server is gone: every presence we knew is stale.
     void forget_all_presence();
 
+    // New items are queued for these users.
+    void on_published(const std::vector<std::string>& users);
+    // A message from a user: a receipt or a bounce of one of ours. True when it
+    // was about a delivery.
+    bool on_user_message(const XmlElement& message);
+    // A reply to an IQ we sent (our pings).
+    void on_iq_response(const XmlElement& iq);
+
     std::optional<Availability> state_of(const std::string& bare_jid) const;
     std::vector<std::string> online_users() const;
     std::size_t avatar_count() const { return avatars_.size(); }
+    // Shutting down: no more timers, no more avatars.
+    void stop();
 
 private:
     struct UserAvatar;
+    UserAvatar* find(const std::string& bare_jid, std::uint64_t epoch);
     void apply(const std::string& bare_jid, UserAvatar& avatar, const PresenceUpdate& update);
     void look_up(const std::string& bare_jid);
+    void pump(UserAvatar& avatar);
+    void deliver(UserAvatar& avatar, const std::string& resource, std::vector<storage::QueuedItem>& items,
+                 std::int64_t dropped, int requested);
+    void confirm(UserAvatar& avatar, const std::vector<std::string>& message_ids);
+    void lose(UserAvatar& avatar, const std::vector<std::string>& message_ids);
+    void retry_later(UserAvatar& avatar);
+    void schedule_expiry();
+    std::string next_id(const char* prefix);
 
+    boost::asio::io_context& io_;
     storage::StorageWorker& storage_;
+    StanzaSender& sender_;
+    const Config& config_;
     std::unordered_map<std::string, std::unique_ptr<UserAvatar>> avatars_;
     std::unordered_map<std::string, std::vector<PresenceUpdate>> awaiting_lookup_;
     // Bumped by forget_all_presence so lookups begun before it are discarded.
     std::uint64_t generation_ = 0;
+    std::uint64_t next_epoch_ = 0;
+    std::uint64_t next_id_ = 0;
+    boost::asio::steady_timer expiry_timer_;
 };
 
 }  // namespace herald::component

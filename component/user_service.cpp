@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "component/pubsub_service.h"
 #include "component/router.h"
 #include "storage/storage_worker.h"
 
@@ -18,8 +19,8 @@ XmlElement presence_stanza(const std::string& from, const std::string& to, const
 }
 
 UserService::UserService(storage::StorageWorker& storage, StanzaSender& sender, Router& router,
-                         const Config& config)
-    : storage_(storage), sender_(sender), router_(router), config_(config) {}
+                         const PubsubService& pubsub, const Config& config)
+    : storage_(storage), sender_(sender), router_(router), pubsub_(pubsub), config_(config) {}
 
 void UserService::register_user(const std::string& bare_jid, std::optional<std::string> email,
                                 std::function<void(std::exception_ptr)> done) {
@@ -28,7 +29,11 @@ void UserService::register_user(const std::string& bare_jid, std::optional<std::
                          .count();
     storage::User user{bare_jid, std::move(email), now};
     storage_.submit<bool>(
-        [user](storage::Repositories& repos) { return repos.users.upsert(user); },
+        [this, user](storage::Repositories& repos) {
+            const bool is_new = repos.users.upsert(user);
+            pubsub_.create_inbox(repos, user.jid);
+            return is_new;
+        },
         [this, bare_jid, done = std::move(done)](std::optional<bool> is_new, std::exception_ptr error) {
             done(error);
             if (error) return;
@@ -41,7 +46,11 @@ void UserService::register_user(const std::string& bare_jid, std::optional<std::
 void UserService::unregister_user(const std::string& bare_jid,
                                   std::function<void(bool, std::exception_ptr)> done) {
     storage_.submit<bool>(
-        [bare_jid](storage::Repositories& repos) { return repos.users.remove(bare_jid); },
+        [bare_jid](storage::Repositories& repos) {
+            if (!repos.users.remove(bare_jid)) return false;
+            repos.nodes.remove_user(bare_jid);
+            return true;
+        },
         [this, bare_jid, done = std::move(done)](std::optional<bool> removed, std::exception_ptr error) {
             const bool was_registered = removed.value_or(false);
             done(was_registered, error);

@@ -16,6 +16,7 @@ class StorageWorker;
 namespace herald::component {
 
 class Router;
+class PubsubService;
 
 XmlElement presence_stanza(const std::string& from, const std::string& to,
                            const std::string& type = {});
@@ -25,7 +26,7 @@ XmlElement presence_stanza(const std::string& from, const std::string& to,
 class UserService {
 public:
     UserService(storage::StorageWorker& storage, StanzaSender& sender, Router& router,
-                const Config& config);
+                const PubsubService& pubsub, const Config& config);
 
     // Idempotent; afterwards asks the user to approve our presence
     // subscription. `done` runs before those stanzas go out.
@@ -43,6 +44,7 @@ private:
     storage::StorageWorker& storage_;
     StanzaSender& sender_;
     Router& router_;
+    const PubsubService& pubsub_;
     const Config& config_;
 };
 

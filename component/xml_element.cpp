@@ -36,6 +36,11 @@ XmlElement& XmlElement::set_text(std::string text) {
     return *this;
 }
 
+XmlElement& XmlElement::set_raw_inner(std::string xml) {
+    raw_inner_ = std::move(xml);
+    return *this;
+}
+
 XmlElement& XmlElement::add(XmlElement child) {
     children_.push_back(std::move(child));
     return *this;
@@ -65,11 +70,12 @@ std::string XmlElement::to_xml(std::string_view parent_xmlns) const {
     std::string out = "<" + name_;
     if (!xmlns_.empty() && xmlns_ != parent_xmlns) out += " xmlns='" + escape_xml(xmlns_) + "'";
     for (const auto& [key, value] : attributes_) out += " " + key + "='" + escape_xml(value) + "'";
-    if (text_.empty() && children_.empty()) return out + "/>";
+    if (text_.empty() && children_.empty() && raw_inner_.empty()) return out + "/>";
     out += ">";
     out += escape_xml(text_);
     const std::string_view scope = xmlns_.empty() ? parent_xmlns : std::string_view(xmlns_);
     for (const auto& element : children_) out += element.to_xml(scope);
+    out += raw_inner_;
     return out + "</" + name_ + ">";
 }
 

@@ -35,6 +35,10 @@ public:
     // Adds a child and returns it, for building nested payloads.
     XmlElement& add_child(std::string name, std::string xmlns = {});
 
+    // Well-formed XML written verbatim after the children: a payload stored
+    // as we serialized it, sent on unchanged.
+    XmlElement& set_raw_inner(std::string xml);
+
     // Serialized; namespaces are written where they differ from the parent's.
     std::string to_xml(std::string_view parent_xmlns = {}) const;
 
@@ -44,6 +48,7 @@ private:
     std::string text_;
     std::vector<std::pair<std::string, std::string>> attributes_;
     std::vector<XmlElement> children_;
+    std::string raw_inner_;
 };
 
 std::string escape_xml(std::string_view text);

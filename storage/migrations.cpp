@@ -19,6 +19,58 @@ constexpr std::array kMigrations = {
         registered_at  INTEGER NOT NULL
     ) WITHOUT ROWID;
     )sql",
+    R"sql(
+    ALTER TABLE users ADD COLUMN dropped_unreported INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE nodes (
+        name           TEXT PRIMARY KEY NOT NULL,
+        owner          TEXT NOT NULL,
+        publish_model  TEXT NOT NULL,
+        personal       INTEGER NOT NULL,
+        created_at     INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE affiliations (
+        node         TEXT NOT NULL REFERENCES nodes(name) ON DELETE CASCADE,
+        jid          TEXT NOT NULL,
+        affiliation  TEXT NOT NULL,
+        PRIMARY KEY (node, jid)
+    ) WITHOUT ROWID;
+    CREATE TABLE subscriptions (
+        node        TEXT NOT NULL REFERENCES nodes(name) ON DELETE CASCADE,
+        jid         TEXT NOT NULL,
+        created_at  INTEGER NOT NULL,
+        PRIMARY KEY (node, jid)
+    ) WITHOUT ROWID;
+    CREATE INDEX subscriptions_by_jid ON subscriptions (jid, node);
+    CREATE TABLE items (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        item_id       TEXT NOT NULL UNIQUE,
+        node          TEXT NOT NULL,
+        publisher     TEXT NOT NULL,
+        payload       TEXT NOT NULL,
+        title         TEXT NOT NULL,
+        body          TEXT NOT NULL,
+        link          TEXT NOT NULL,
+        priority      INTEGER NOT NULL,
+        published_ms  INTEGER NOT NULL,
+        expires_ms    INTEGER
+    );
+    CREATE INDEX items_by_node ON items (node, id);
+    CREATE TABLE queue (
+        user         TEXT NOT NULL,
+        item         INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+        priority     INTEGER NOT NULL,
+        expires_ms   INTEGER,
+        PRIMARY KEY (user, item)
+    ) WITHOUT ROWID;
+    CREATE INDEX queue_by_expiry ON queue (expires_ms) WHERE expires_ms IS NOT NULL;
+    CREATE TABLE history (
+        user     TEXT NOT NULL,
+        item     INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+        outcome  TEXT NOT NULL,
+        at_ms    INTEGER NOT NULL,
+        PRIMARY KEY (user, item)
+    ) WITHOUT ROWID;
+    )sql",
 };
 
 }  // namespace

@@ -13,7 +13,11 @@ void throw_sqlite_error(sqlite3* db, int code, std::string_view context) {
     std::string message(context);
     message += ": ";
     message += db ? sqlite3_errmsg(db) : sqlite3_errstr(code);
-    throw StorageError(message, transient);
+    const auto kind = primary == SQLITE_FULL                                ? StorageError::Kind::full
+                      : primary == SQLITE_BUSY || primary == SQLITE_LOCKED ? StorageError::Kind::busy
+                      : primary == SQLITE_CONSTRAINT                       ? StorageError::Kind::constraint
+                                                                           : StorageError::Kind::other;
+    throw StorageError(message, transient, kind);
 }
 
 Statement::Statement(sqlite3* db, const char* sql) : db_(db) {

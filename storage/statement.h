@@ -16,6 +16,7 @@ namespace herald::storage {
 class Statement {
 public:
     Statement(sqlite3* db, const char* sql);
+    Statement(sqlite3* db, const std::string& sql) : Statement(db, sql.c_str()) {}
     ~Statement();
     Statement(Statement&& other) noexcept;
     Statement& operator=(Statement&&) = delete;

@@ -9,12 +9,16 @@ namespace herald::storage {
 // succeed on retry and are reported to publishers as "wait", not "cancel".
 class StorageError : public std::runtime_error {
 public:
-    StorageError(const std::string& what, bool transient)
-        : std::runtime_error(what), transient_(transient) {}
+    enum class Kind { other, busy, full, constraint };
+
+    StorageError(const std::string& what, bool transient, Kind kind = Kind::other)
+        : std::runtime_error(what), transient_(transient), kind_(kind) {}
     bool transient() const { return transient_; }
+    Kind kind() const { return kind_; }
 
 private:
     bool transient_;
+    Kind kind_;
 };
 
 }  // namespace herald::storage

@@ -1,6 +1,8 @@
 #include "storage/storage_worker.h"
 
 #include "storage/database.h"
+#include "storage/sqlite_delivery_queue.h"
+#include "storage/sqlite_node_repository.h"
 #include "storage/sqlite_user_repository.h"
 
 namespace herald::storage {
@@ -8,13 +10,15 @@ namespace herald::storage {
 class StorageWorker::Session {
 public:
     explicit Session(const std::string& path)
-        : db(path), users(db), repositories{users},
+        : db(path), users(db), nodes(db), queue(db), repositories{users, nodes, queue},
           savepoint(db.prepare("SAVEPOINT job")),
           release(db.prepare("RELEASE job")),
           rollback_to(db.prepare("ROLLBACK TO job")) {}
 
     Database db;
     SqliteUserRepository users;
+    SqliteNodeRepository nodes;
+    SqliteDeliveryQueue queue;
     Repositories repositories;
     Statement savepoint;
     Statement release;

@@ -11,6 +11,8 @@
 #include <string>
 #include <thread>
 
+#include "storage/delivery_queue.h"
+#include "storage/node_repository.h"
 #include "storage/user_repository.h"
 
 namespace herald::storage {
@@ -18,6 +20,8 @@ namespace herald::storage {
 // What a storage job may touch, in domain terms.
 struct Repositories {
     UserRepository& users;
+    NodeRepository& nodes;
+    DeliveryQueue& queue;
 };
 
 // The one thread that writes the database. Jobs queued while a commit runs

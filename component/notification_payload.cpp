@@ -1,0 +1,111 @@
+#include "component/notification_payload.h"
+
+#include <random>
+
+#include "component/namespaces.h"
+#include "component/pubsub_service.h"
+
+namespace herald::component {
+namespace {
+
+PubsubError invalid_payload() { return PubsubError("modify", "bad-request", "invalid-payload"); }
+
+std::string child_text(const XmlElement& element, const char* name) {
+    const auto* child = element.child(name);
+    return child ? child->text() : std::string();
+}
+
+std::string random_item_id() {
+    thread_local std::mt19937_64 random{std::random_device{}()};
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string id;
+    auto value = random();
+    for (int i = 0; i < 16; ++i, value >>= 4) id += kHex[value & 0xf];
+    return id;
+}
+
+std::int64_t parse_ttl(const std::string& text) {
+    try {
+        std::size_t used = 0;
+        const auto ttl = std::stoll(text, &used);
+        if (used == text.size() && ttl > 0) return ttl;
+    } catch (const std::exception&) {
+    }
+    throw invalid_payload();
+}
+
+void read_atom(const XmlElement& entry, storage::Item& item) {
+    item.title = child_text(entry, "title");
+    item.body = child_text(entry, "summary");
+    if (item.body.empty()) item.body = child_text(entry, "content");
+    for (const auto& link : entry.children())
+        if (link.name() == "link" && (link.attr("rel").empty() || link.attr("rel") == "alternate")) {
+            item.link = link.attr("href");
+            break;
+        }
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, std::string>> form_values(const XmlElement& form) {
+    std::vector<std::pair<std::string, std::string>> values;
+    for (const auto& field : form.children())
+        if (field.name() == "field") values.emplace_back(field.attr("var"), child_text(field, "value"));
+    return values;
+}
+
+storage::Item read_published_item(const std::string& node, const XmlElement& item_element,
+                                  const XmlElement* publish_options, const Config& config,
+                                  std::int64_t now_ms) {
+    if (item_element.children().size() != 1) throw invalid_payload();
+    const auto& payload = item_element.children().front();
+    storage::Item item;
+    item.node = node;
+    item.published_ms = now_ms;
+    item.item_id = item_element.attr("id").empty() ? random_item_id() : item_element.attr("id");
+    if (item.item_id.size() > 200) throw invalid_payload();
+
+    std::string priority = "normal";
+    std::optional<std::int64_t> ttl;
+    if (payload.name() == "entry" && payload.xmlns() == ns::kAtom) {
+        read_atom(payload, item);
+    } else if (payload.name() == "notification" && payload.xmlns() == ns::kHerald) {
+        item.title = child_text(payload, "title");
+        item.body = child_text(payload, "body");
+        item.link = child_text(payload, "link");
+        if (payload.has_attr("priority")) priority = payload.attr("priority");
+        if (payload.has_attr("ttl")) ttl = parse_ttl(payload.attr("ttl"));
+    } else {
+        throw invalid_payload();
+    }
+    if (item.title.empty() && item.body.empty()) throw invalid_payload();
+
+    if (publish_options) {
+        const auto* form = publish_options->child("x", ns::kDataForms);
+        if (!form) throw PubsubError("modify", "bad-request", "invalid-options");
+        for (const auto& [var, value] : form_values(*form)) {
+            if (var == "herald#priority") priority = value;
+            else if (var == "herald#ttl") ttl = parse_ttl(value);
+        }
+    }
+    const auto level = parse_priority(priority);
+    if (!level) throw invalid_payload();
+    item.priority = *level;
+    if (!ttl && config.default_ttl_seconds > 0) ttl = config.default_ttl_seconds;
+    if (ttl) item.expires_ms = now_ms + *ttl * 1000;
+
+    item.payload = payload.to_xml();
+    if (item.payload.size() > config.max_payload_bytes)
+        throw PubsubError("modify", "not-acceptable", "payload-too-big");
+    return item;
+}
+
+std::string notification_text(const storage::Item& item) {
+    std::string text = "[" + item.node + "] " + item.title;
+    if (!item.title.empty() && !item.body.empty()) text += ": ";
+    text += item.body;
+    if (!item.link.empty()) text += " " + item.link;
+    return text;
+}
+
+}  // namespace herald::component

@@ -1,0 +1,56 @@
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "component/config.h"
+#include "component/pubsub_service.h"
+#include "component/stanza_dispatcher.h"
+
+namespace herald::component {
+
+class DiscoResponder;
+class Router;
+
+// XEP-0060 on the component JID: the subset PROTOCOL.md promises. Parses
+// IQs, runs the PubsubService rule in a storage job, answers once it is
+// committed. A publish is answered only after the item and its queue rows are
+// durable; then the router delivers it.
+class PubsubResponder {
+public:
+    PubsubResponder(StanzaDispatcher& dispatcher, DiscoResponder& disco, StanzaSender& sender,
+                    storage::StorageWorker& storage, Router& router, const PubsubService& service,
+                    const Config& config);
+
+private:
+    using Action = std::function<void(const Actor&, const XmlElement& pubsub, const XmlElement& action, IqReply)>;
+
+    void dispatch(const std::map<std::string, Action>& actions, const XmlElement& iq,
+                  const XmlElement& pubsub, IqReply reply);
+    Actor actor_of(const XmlElement& iq) const;
+
+    template <class Result>
+    void run(IqReply reply, std::function<Result(storage::Repositories&)> work,
+             std::function<void(Result&, IqReply&)> done);
+
+    void create(const Actor& actor, const XmlElement& pubsub, const XmlElement& create, IqReply reply);
+    void publish(const Actor& actor, const XmlElement& pubsub, const XmlElement& publish, IqReply reply);
+    void subscribe(const Actor& actor, const XmlElement& subscribe, IqReply reply);
+    void unsubscribe(const Actor& actor, const XmlElement& unsubscribe, IqReply reply);
+    void subscriptions(const Actor& actor, const XmlElement& request, IqReply reply);
+    void items(const Actor& actor, const XmlElement& request, IqReply reply);
+    void delete_node(const Actor& actor, const XmlElement& request, IqReply reply);
+    void affiliations(const Actor& actor, const XmlElement& request, IqReply reply);
+    void set_affiliations(const Actor& actor, const XmlElement& request, IqReply reply);
+
+    StanzaSender& sender_;
+    storage::StorageWorker& storage_;
+    Router& router_;
+    const PubsubService& service_;
+    const Config& config_;
+    std::map<std::string, Action> set_actions_, get_actions_, owner_set_actions_, owner_get_actions_;
+};
+
+}  // namespace herald::component

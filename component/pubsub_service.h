@@ -1,0 +1,81 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "component/config.h"
+#include "storage/storage_worker.h"
+
+namespace herald::component {
+
+// Priorities as stored: low 0, normal 1, high 2, urgent 3.
+std::optional<int> parse_priority(std::string_view name);
+std::string priority_name(int priority);
+
+// Who asks: their bare JID and whether the config makes them an admin.
+struct Actor {
+    std::string jid;
+    bool admin = false;
+};
+
+// A refusal, with its stanza error and XEP-0060 application condition.
+class PubsubError : public std::runtime_error {
+public:
+    PubsubError(std::string type, std::string condition, std::string pubsub_condition = {})
+        : std::runtime_error(condition), type(std::move(type)), condition(std::move(condition)),
+          pubsub_condition(std::move(pubsub_condition)) {}
+    std::string type;
+    std::string condition;
+    std::string pubsub_condition;  // e.g. invalid-jid, in pubsub#errors
+};
+
+struct PublishOutcome {
+    std::string item_id;
+    std::vector<std::string> subscribers;
+};
+
+// The rules for topics, subscriptions and publishing: one place for each,
+// called by the XEP-0060 IQs, and by ad-hoc and chat commands. Each runs
+// inside a storage job, on the storage thread, and throws PubsubError to
+// refuse.
+class PubsubService {
+public:
+    explicit PubsubService(const Config& config) : config_(config) {}
+
+    static std::string inbox_of(const std::string& jid) { return "inbox/" + jid; }
+
+    void create_node(storage::Repositories& repos, const Actor& actor, const std::string& node,
+                     const std::string& publish_model) const;
+    // Returns the subscribers, to be told the node is gone.
+    std::vector<std::string> delete_node(storage::Repositories& repos, const Actor& actor,
+                                         const std::string& node) const;
+    PublishOutcome publish(storage::Repositories& repos, const Actor& actor, storage::Item item) const;
+    void subscribe(storage::Repositories& repos, const Actor& actor, const std::string& node,
+                   const std::string& jid) const;
+    void unsubscribe(storage::Repositories& repos, const Actor& actor, const std::string& node,
+                     const std::string& jid) const;
+    std::vector<std::string> subscriptions(storage::Repositories& repos, const Actor& actor) const;
+    std::vector<storage::Item> items(storage::Repositories& repos, const Actor& actor,
+                                     const std::string& node, int max_items) const;
+    std::vector<std::pair<std::string, std::string>> affiliations(storage::Repositories& repos,
+                                                                  const Actor& actor,
+                                                                  const std::string& node) const;
+    void set_affiliations(storage::Repositories& repos, const Actor& actor, const std::string& node,
+                          const std::vector<std::pair<std::string, std::string>>& changes) const;
+
+    // A registered user's personal node, subscribed by its owner.
+    void create_inbox(storage::Repositories& repos, const std::string& jid) const;
+
+private:
+    void require_registered(storage::Repositories& repos, const Actor& actor) const;
+    storage::Node require_node(storage::Repositories& repos, const std::string& node) const;
+    void require_owner(storage::Repositories& repos, const Actor& actor, const storage::Node& node) const;
+
+    const Config& config_;
+};
+
+}  // namespace herald::component

@@ -1,0 +1,226 @@
+#include "ingest/publish_session.h"
+
+#include <algorithm>
+#include <cstring>
+#include <stdexcept>
+#include <string_view>
+#include <utility>
+
+namespace herald::ingest {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// The longest single wait in xmpp_run_once, so that the deadline is noticed.
+constexpr std::chrono::milliseconds kLoopTick{100};
+// After the reply, how long to wait for the server to close the stream.
+constexpr std::chrono::milliseconds kCloseGrace{2000};
+constexpr std::size_t kWarningsKept = 4;
+constexpr unsigned short kDefaultClientPort = 5222;
+
+std::string_view view(const char* text) { return text ? std::string_view(text) : std::string_view(); }
+
+const char* stream_error_condition(xmpp_error_type_t type) {
+    switch (type) {
+        case XMPP_SE_BAD_FORMAT: return "bad-format";
+        case XMPP_SE_BAD_NS_PREFIX: return "bad-namespace-prefix";
+        case XMPP_SE_CONFLICT: return "conflict";
+        case XMPP_SE_CONN_TIMEOUT: return "connection-timeout";
+        case XMPP_SE_HOST_GONE: return "host-gone";
+        case XMPP_SE_HOST_UNKNOWN: return "host-unknown";
+        case XMPP_SE_IMPROPER_ADDR: return "improper-addressing";
+        case XMPP_SE_INTERNAL_SERVER_ERROR: return "internal-server-error";
+        case XMPP_SE_INVALID_FROM: return "invalid-from";
+        case XMPP_SE_INVALID_ID: return "invalid-id";
+        case XMPP_SE_INVALID_NS: return "invalid-namespace";
+        case XMPP_SE_INVALID_XML: return "invalid-xml";
+        case XMPP_SE_NOT_AUTHORIZED: return "not-authorized";
+        case XMPP_SE_POLICY_VIOLATION: return "policy-violation";
+        case XMPP_SE_REMOTE_CONN_FAILED: return "remote-connection-failed";
+        case XMPP_SE_RESOURCE_CONSTRAINT: return "resource-constraint";
+        case XMPP_SE_RESTRICTED_XML: return "restricted-xml";
+        case XMPP_SE_SEE_OTHER_HOST: return "see-other-host";
+        case XMPP_SE_SYSTEM_SHUTDOWN: return "system-shutdown";
+        case XMPP_SE_UNDEFINED_CONDITION: return "undefined-condition";
+        case XMPP_SE_UNSUPPORTED_ENCODING: return "unsupported-encoding";
+        case XMPP_SE_UNSUPPORTED_STANZA_TYPE: return "unsupported-stanza-type";
+        case XMPP_SE_UNSUPPORTED_VERSION: return "unsupported-version";
+        case XMPP_SE_XML_NOT_WELL_FORMED: return "not-well-formed";
+    }
+    return "undefined-condition";
+}
+
+long connection_flags(const ConnectionSettings& settings) {
+    // Stream management buys nothing for one request and costs round trips.
+    long flags = XMPP_CONN_FLAG_DISABLE_SM;
+    switch (settings.tls) {
+        case TlsPolicy::require: flags |= XMPP_CONN_FLAG_MANDATORY_TLS; break;
+        case TlsPolicy::allow: break;
+        case TlsPolicy::off: flags |= XMPP_CONN_FLAG_DISABLE_TLS; break;
+    }
+    if (settings.insecure && settings.tls != TlsPolicy::off) flags |= XMPP_CONN_FLAG_TRUST_TLS;
+    return flags;
+}
+
+std::string domain_of(const std::string& jid) {
+    const auto at = jid.find('@');
+    const auto slash = jid.find('/', at);
+    return jid.substr(at + 1, slash == std::string::npos ? std::string::npos : slash - at - 1);
+}
+
+}  // namespace
+
+PublishSession::PublishSession(ConnectionSettings settings, const std::string& password,
+                               bool verbose, std::ostream& log)
+    : settings_(std::move(settings)),
+      verbose_(verbose),
+      log_(log),
+      logger_{&PublishSession::on_log, this},
+      context_(xmpp_ctx_new(nullptr, &logger_)) {
+    if (!context_) throw std::runtime_error("libstrophe: xmpp_ctx_new failed");
+    connection_.reset(xmpp_conn_new(context_.get()));
+    if (!connection_) throw std::runtime_error("libstrophe: xmpp_conn_new failed");
+    xmpp_conn_set_flags(connection_.get(), connection_flags(settings_));
+    xmpp_conn_set_jid(connection_.get(), settings_.jid.c_str());
+    xmpp_conn_set_pass(connection_.get(), password.c_str());
+}
+
+PublishSession::~PublishSession() {
+    // Releasing a live connection reports one last event; nothing may react.
+    ended_ = true;
+    connection_.reset();
+}
+
+PublishResult PublishSession::publish(const std::string& iq_xml, const std::string& iq_id,
+                                      Clock::time_point deadline) {
+    iq_xml_ = iq_xml;
+    iq_id_ = iq_id;
+    // No server: libstrophe resolves the JID's domain (DNS SRV, then the
+    // domain itself on 5222). A port alone applies to the domain.
+    const std::string domain = domain_of(settings_.jid);
+    const char* alternative_host = settings_.server ? settings_.server->c_str()
+                                   : settings_.port ? domain.c_str()
+                                                    : nullptr;
+    const auto port = static_cast<unsigned short>(
+        settings_.port.value_or(settings_.server ? kDefaultClientPort : 0));
+
+    if (xmpp_connect_client(connection_.get(), alternative_host, port,
+                            &PublishSession::on_connection_event, this) != XMPP_EOK)
+        return SessionFailure{SessionFailure::Kind::cannot_connect, false, "",
+                              with_log_tail("cannot connect to " + peer())};
+
+    bool close_requested = false;
+    Clock::time_point give_up_closing_at{};
+    while (!ended_) {
+        const auto now = Clock::now();
+        if (reply_ && !close_requested) {
+            xmpp_disconnect(connection_.get());
+            close_requested = true;
+            give_up_closing_at = std::min(deadline, now + kCloseGrace);
+        }
+        if (close_requested && now >= give_up_closing_at) break;
+        if (!close_requested && now >= deadline) {
+            failure_ = SessionFailure{
+                SessionFailure::Kind::timed_out, logged_in_, "",
+                logged_in_ ? "timed out waiting for the reply to the publish (see --timeout)"
+                           : with_log_tail("timed out logging in to " + peer() + " (see --timeout)")};
+            break;
+        }
+        const auto until = close_requested ? give_up_closing_at : deadline;
+        const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::min<Clock::duration>(kLoopTick, until - now));
+        xmpp_run_once(context_.get(), static_cast<unsigned long>(std::max<long>(1, wait.count())));
+    }
+    if (reply_) return *reply_;
+    if (failure_) return *failure_;
+    return SessionFailure{SessionFailure::Kind::connection_lost, logged_in_, "",
+                          with_log_tail("the session with " + peer() + " ended without a reply")};
+}
+
+void PublishSession::on_connection_event(xmpp_conn_t* connection, xmpp_conn_event_t event,
+                                         int error, xmpp_stream_error_t* stream_error,
+                                         void* self) {
+    auto& session = *static_cast<PublishSession*>(self);
+    if (session.ended_ || event == XMPP_CONN_RAW_CONNECT) return;
+    if (event == XMPP_CONN_CONNECT) {
+        session.logged_in_ = true;
+        xmpp_id_handler_add(connection, &PublishSession::on_reply, session.iq_id_.c_str(), self);
+        xmpp_send_raw(connection, session.iq_xml_.data(), session.iq_xml_.size());
+        return;
+    }
+    session.session_ended(error, stream_error);
+}
+
+int PublishSession::on_reply(xmpp_conn_t*, xmpp_stanza_t* stanza, void* self) {
+    auto& session = *static_cast<PublishSession*>(self);
+    const std::string_view type = view(xmpp_stanza_get_type(stanza));
+    if (view(xmpp_stanza_get_name(stanza)) != "iq" || (type != "result" && type != "error"))
+        return 1;  // not the reply; keep waiting
+    session.reply_ = PublishReply::from_stanza(stanza);
+    return 0;
+}
+
+void PublishSession::on_log(void* self, xmpp_log_level_t level, const char* area,
+                            const char* message) {
+    auto& session = *static_cast<PublishSession*>(self);
+    const std::string_view text = view(message);
+    const std::string_view where = view(area);
+    // libstrophe logs SASL failures at debug level only.
+    if (where == "xmpp" && text.rfind("SASL ", 0) == 0 && text.find("auth failed") != text.npos)
+        session.authentication_rejected_ = true;
+    if (level == XMPP_LEVEL_DEBUG) return;  // carries the raw stream, SASL included
+    if (session.verbose_) session.log_ << "herald-send: libstrophe " << where << ": " << text << "\n";
+    if (level < XMPP_LEVEL_WARN) return;
+    if (where == "tls" || text.find("TLS") != text.npos) session.tls_failed_ = true;
+    session.warnings_.emplace_back(std::string(where) + ": " + std::string(text));
+    if (session.warnings_.size() > kWarningsKept) session.warnings_.pop_front();
+}
+
+void PublishSession::session_ended(int error, const xmpp_stream_error_t* stream_error) {
+    ended_ = true;
+    if (reply_) return;  // the close we asked for
+    using Kind = SessionFailure::Kind;
+    SessionFailure failure;
+    failure.logged_in = logged_in_;
+    if (stream_error) {
+        failure.stream_error = stream_error_condition(stream_error->type);
+        failure.kind = !logged_in_ && failure.stream_error == "not-authorized"
+                           ? Kind::authentication_failed
+                           : Kind::stream_error;
+        failure.detail = peer() + " closed the stream: " + failure.stream_error;
+        if (stream_error->text) failure.detail += ": " + std::string(stream_error->text);
+    } else if (!logged_in_ && authentication_rejected_) {
+        failure.kind = Kind::authentication_failed;
+        failure.detail = "authentication failed for " + settings_.jid +
+                         " at " + peer() + " (wrong password or unknown account)";
+    } else if (!logged_in_ && tls_failed_) {
+        failure.kind = Kind::tls_failed;
+        failure.detail = with_log_tail("TLS with " + peer() + " failed") +
+                         (settings_.insecure ? "" : "\n(--insecure accepts a certificate that does not verify)");
+    } else if (!logged_in_) {
+        failure.kind = Kind::cannot_connect;
+        failure.detail = "cannot connect to " + peer();
+        if (error != 0) failure.detail += ": " + std::string(std::strerror(error));
+        failure.detail = with_log_tail(failure.detail);
+    } else {
+        failure.kind = Kind::connection_lost;
+        failure.detail = "the connection to " + peer() + " was lost before the reply";
+        if (error != 0) failure.detail += ": " + std::string(std::strerror(error));
+    }
+    failure_ = std::move(failure);
+}
+
+std::string PublishSession::peer() const {
+    const std::string host = settings_.server.value_or(domain_of(settings_.jid));
+    if (settings_.port) return host + ":" + std::to_string(*settings_.port);
+    if (settings_.server) return host + ":" + std::to_string(kDefaultClientPort);
+    return host;
+}
+
+std::string PublishSession::with_log_tail(std::string text) const {
+    for (const auto& warning : warnings_) text += "\n  libstrophe " + warning;
+    return text;
+}
+
+}  // namespace herald::ingest

@@ -1,0 +1,69 @@
+#pragma once
+
+#include <chrono>
+#include <deque>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <variant>
+
+#include <strophe.h>
+
+#include "ingest/connection_settings.h"
+#include "ingest/publish_reply.h"
+#include "ingest/session_failure.h"
+#include "ingest/strophe_handles.h"
+
+namespace herald::ingest {
+
+using PublishResult = std::variant<PublishReply, SessionFailure>;
+
+// One client session on one libstrophe context, driven with xmpp_run_once on
+// the calling thread: log in, send one IQ, wait for the reply with its id,
+// close the stream. Needs a StropheLibrary alive around it.
+class PublishSession {
+public:
+    // With `verbose`, libstrophe's informational log goes to `log` (its
+    // debug level, which carries the SASL exchange, never does).
+    PublishSession(ConnectionSettings settings, const std::string& password, bool verbose,
+                   std::ostream& log);
+    ~PublishSession();
+
+    PublishSession(const PublishSession&) = delete;
+    PublishSession& operator=(const PublishSession&) = delete;
+
+    // Sends `iq_xml` (an <iq/> whose id is `iq_id`) once logged in; returns
+    // the reply, or why there is none. Everything ends by `deadline`.
+    PublishResult publish(const std::string& iq_xml, const std::string& iq_id,
+                          std::chrono::steady_clock::time_point deadline);
+
+private:
+    static void on_connection_event(xmpp_conn_t* connection, xmpp_conn_event_t event, int error,
+                                    xmpp_stream_error_t* stream_error, void* self);
+    static int on_reply(xmpp_conn_t* connection, xmpp_stanza_t* stanza, void* self);
+    static void on_log(void* self, xmpp_log_level_t level, const char* area, const char* message);
+
+    void session_ended(int error, const xmpp_stream_error_t* stream_error);
+    std::string peer() const;
+    std::string with_log_tail(std::string text) const;
+
+    const ConnectionSettings settings_;
+    const bool verbose_;
+    std::ostream& log_;
+
+    std::string iq_xml_;
+    std::string iq_id_;
+    bool logged_in_ = false;
+    bool ended_ = false;
+    bool authentication_rejected_ = false;  // a SASL <failure/> was seen
+    bool tls_failed_ = false;
+    std::optional<PublishReply> reply_;
+    std::optional<SessionFailure> failure_;
+    std::deque<std::string> warnings_;  // libstrophe's last warnings and errors
+
+    xmpp_log_t logger_;
+    StropheContext context_;
+    StropheConnection connection_;  // last: released first, while the rest exists
+};
+
+}  // namespace herald::ingest

@@ -1,0 +1,41 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "storage/pubsub_records.h"
+
+namespace herald::storage {
+
+// Items, each user's durable queue of them, and what became of each.
+class DeliveryQueue {
+public:
+    virtual ~DeliveryQueue() = default;
+
+    // Stores the item once and queues it for every subscriber of its node.
+    // Returns those subscribers. Throws StorageError when the item id exists.
+    virtual std::vector<std::string> publish(const Item& item) = 0;
+    // Keeps each listed user's queue at `max_per_user` by dropping the oldest
+    // of the lowest priority; the count is kept for telling the user.
+    // Returns how many were dropped in all.
+    virtual std::int64_t trim(const std::vector<std::string>& users, std::int64_t max_per_user,
+                              std::int64_t now_ms) = 0;
+    // The user's next items after `after_seq`, oldest first, at or above
+    // `min_priority`, not expired.
+    virtual std::vector<QueuedItem> next(std::string_view user, std::int64_t after_seq,
+                                         int min_priority, std::int64_t now_ms, int limit) = 0;
+    // The user's client confirmed the item: out of the queue, into history.
+    virtual void confirm(std::string_view user, std::int64_t seq, std::int64_t now_ms) = 0;
+    // Drops expired entries from every queue; returns how many.
+    virtual std::int64_t expire(std::int64_t now_ms) = 0;
+    // Items dropped for the user since last asked (and resets the count).
+    virtual std::int64_t take_dropped_count(std::string_view user) = 0;
+    virtual std::int64_t queued_count(std::string_view user) = 0;
+    // The node's most recent items, newest first.
+    virtual std::vector<Item> recent_items(std::string_view node, int max_items) = 0;
+};
+
+}  // namespace herald::storage

@@ -1,0 +1,46 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "storage/pubsub_records.h"
+
+namespace herald::storage {
+
+// Topics, who may publish to them, and who is subscribed.
+class NodeRepository {
+public:
+    virtual ~NodeRepository() = default;
+
+    // False when a node of that name exists.
+    virtual bool create(const Node& node) = 0;
+    virtual std::optional<Node> find(std::string_view name) = 0;
+    // Removes the node with its items, queue entries and subscriptions.
+    virtual void remove(std::string_view name) = 0;
+    virtual std::vector<std::string> public_nodes() = 0;
+
+    // "owner", "publisher" or "" (none).
+    virtual std::string affiliation(std::string_view node, std::string_view jid) = 0;
+    // affiliation "none" removes it.
+    virtual void set_affiliation(std::string_view node, std::string_view jid,
+                                 std::string_view affiliation) = 0;
+    virtual std::vector<std::pair<std::string, std::string>> affiliations(std::string_view node) = 0;
+
+    // True when the subscription is new.
+    virtual bool subscribe(std::string_view node, std::string_view jid, std::int64_t now) = 0;
+    // True when there was a subscription.
+    virtual bool unsubscribe(std::string_view node, std::string_view jid) = 0;
+    virtual bool is_subscribed(std::string_view node, std::string_view jid) = 0;
+    virtual std::vector<std::string> subscriptions_of(std::string_view jid) = 0;
+    virtual std::vector<std::string> subscribers(std::string_view node) = 0;
+
+    // Everything a user leaves behind when unregistering: subscriptions,
+    // affiliations, queue, history and their personal node.
+    virtual void remove_user(std::string_view jid) = 0;
+};
+
+}  // namespace herald::storage

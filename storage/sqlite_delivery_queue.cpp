@@ -1,0 +1,164 @@
+#include "storage/sqlite_delivery_queue.h"
+
+#include <sqlite3.h>
+
+#include "storage/storage_error.h"
+
+namespace herald::storage {
+namespace {
+
+constexpr const char* kItemColumns =
+    "i.item_id, i.node, i.publisher, i.payload, i.title, i.body, i.link, i.priority, "
+    "i.published_ms, i.expires_ms";
+
+std::string with_item_columns(const std::string& before, const std::string& after) {
+    return before + kItemColumns + after;
+}
+
+}  // namespace
+
+SqliteDeliveryQueue::SqliteDeliveryQueue(Database& db)
+    : db_(db.handle()),
+      insert_item_(db.prepare(
+          "INSERT INTO items (item_id, node, publisher, payload, title, body, link, priority, "
+          "published_ms, expires_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")),
+      fan_out_(db.prepare("INSERT INTO queue (user, item, priority, expires_ms) "
+                          "SELECT jid, ?1, ?2, ?3 FROM subscriptions WHERE node = ?4")),
+      subscribers_(db.prepare("SELECT jid FROM subscriptions WHERE node = ?1")),
+      count_(db.prepare("SELECT count(*) FROM queue WHERE user = ?1")),
+      drop_oldest_(db.prepare(
+          "DELETE FROM queue WHERE user = ?1 AND item IN "
+          "(SELECT item FROM queue WHERE user = ?1 ORDER BY priority ASC, item ASC LIMIT ?2) "
+          "RETURNING item")),
+      add_dropped_(db.prepare(
+          "UPDATE users SET dropped_unreported = dropped_unreported + ?2 WHERE jid = ?1")),
+      next_(db.prepare(with_item_columns(
+                           "SELECT q.item, ",
+                           " FROM queue q JOIN items i ON i.id = q.item "
+                           "WHERE q.user = ?1 AND q.item > ?2 AND q.priority >= ?3 "
+                           "AND (q.expires_ms IS NULL OR q.expires_ms > ?4) ORDER BY q.item LIMIT ?5")
+                           .c_str())),
+      confirm_delete_(db.prepare("DELETE FROM queue WHERE user = ?1 AND item = ?2")),
+      confirm_history_(db.prepare(
+          "INSERT OR REPLACE INTO history (user, item, outcome, at_ms) VALUES (?1, ?2, ?3, ?4)")),
+      expire_history_(db.prepare(
+          "INSERT OR REPLACE INTO history (user, item, outcome, at_ms) "
+          "SELECT user, item, 'expired', ?1 FROM queue WHERE expires_ms IS NOT NULL AND expires_ms <= ?1")),
+      expire_delete_(db.prepare("DELETE FROM queue WHERE expires_ms IS NOT NULL AND expires_ms <= ?1")),
+      read_dropped_(db.prepare("SELECT dropped_unreported FROM users WHERE jid = ?1")),
+      reset_dropped_(db.prepare("UPDATE users SET dropped_unreported = 0 WHERE jid = ?1")),
+      recent_(db.prepare(with_item_columns("SELECT ", " FROM items i WHERE i.node = ?1 ORDER BY i.id DESC LIMIT ?2")
+                             .c_str())) {}
+
+Item SqliteDeliveryQueue::read_item(Statement& row, int c) {
+    Item item;
+    item.item_id = row.column_text(c);
+    item.node = row.column_text(c + 1);
+    item.publisher = row.column_text(c + 2);
+    item.payload = row.column_text(c + 3);
+    item.title = row.column_text(c + 4);
+    item.body = row.column_text(c + 5);
+    item.link = row.column_text(c + 6);
+    item.priority = static_cast<int>(row.column_int(c + 7));
+    item.published_ms = row.column_int(c + 8);
+    if (row.column_optional_text(c + 9)) item.expires_ms = row.column_int(c + 9);
+    return item;
+}
+
+std::vector<std::string> SqliteDeliveryQueue::publish(const Item& item) {
+    insert_item_.bind(1, item.item_id).bind(2, item.node).bind(3, item.publisher).bind(4, item.payload)
+        .bind(5, item.title).bind(6, item.body).bind(7, item.link)
+        .bind(8, static_cast<std::int64_t>(item.priority)).bind(9, item.published_ms);
+    if (item.expires_ms) insert_item_.bind(10, *item.expires_ms);
+    else insert_item_.bind_null(10);
+    insert_item_.run();
+    const auto seq = sqlite3_last_insert_rowid(db_);
+    fan_out_.bind(1, seq).bind(2, static_cast<std::int64_t>(item.priority)).bind(4, item.node);
+    if (item.expires_ms) fan_out_.bind(3, *item.expires_ms);
+    else fan_out_.bind_null(3);
+    fan_out_.run();
+    subscribers_.bind(1, item.node);
+    std::vector<std::string> users;
+    while (subscribers_.step()) users.push_back(subscribers_.column_text(0));
+    subscribers_.reset();
+    return users;
+}
+
+std::int64_t SqliteDeliveryQueue::trim(const std::vector<std::string>& users, std::int64_t max_per_user,
+                                       std::int64_t now_ms) {
+    std::int64_t dropped_total = 0;
+    for (const auto& user : users) {
+        count_.bind(1, user);
+        count_.step();
+        const auto excess = count_.column_int(0) - max_per_user;
+        count_.reset();
+        if (excess <= 0) continue;
+        drop_oldest_.bind(1, user).bind(2, excess);
+        std::vector<std::int64_t> dropped;
+        while (drop_oldest_.step()) dropped.push_back(drop_oldest_.column_int(0));
+        drop_oldest_.reset();
+        for (const auto seq : dropped) {
+            confirm_history_.bind(1, user).bind(2, seq).bind(3, "dropped").bind(4, now_ms);
+            confirm_history_.run();
+        }
+        add_dropped_.bind(1, user).bind(2, static_cast<std::int64_t>(dropped.size()));
+        add_dropped_.run();
+        dropped_total += static_cast<std::int64_t>(dropped.size());
+    }
+    return dropped_total;
+}
+
+std::vector<QueuedItem> SqliteDeliveryQueue::next(std::string_view user, std::int64_t after_seq,
+                                                  int min_priority, std::int64_t now_ms, int limit) {
+    next_.bind(1, user).bind(2, after_seq).bind(3, static_cast<std::int64_t>(min_priority))
+        .bind(4, now_ms).bind(5, static_cast<std::int64_t>(limit));
+    std::vector<QueuedItem> items;
+    while (next_.step()) items.push_back({next_.column_int(0), read_item(next_, 1)});
+    next_.reset();
+    return items;
+}
+
+void SqliteDeliveryQueue::confirm(std::string_view user, std::int64_t seq, std::int64_t now_ms) {
+    confirm_delete_.bind(1, user).bind(2, seq);
+    confirm_delete_.run();
+    if (sqlite3_changes(db_) == 0) return;  // confirmed before: a duplicate receipt
+    confirm_history_.bind(1, user).bind(2, seq).bind(3, "delivered").bind(4, now_ms);
+    confirm_history_.run();
+}
+
+std::int64_t SqliteDeliveryQueue::expire(std::int64_t now_ms) {
+    expire_history_.bind(1, now_ms);
+    expire_history_.run();
+    expire_delete_.bind(1, now_ms);
+    expire_delete_.run();
+    return sqlite3_changes(db_);
+}
+
+std::int64_t SqliteDeliveryQueue::take_dropped_count(std::string_view user) {
+    read_dropped_.bind(1, user);
+    const auto dropped = read_dropped_.step() ? read_dropped_.column_int(0) : 0;
+    read_dropped_.reset();
+    if (dropped > 0) {
+        reset_dropped_.bind(1, user);
+        reset_dropped_.run();
+    }
+    return dropped;
+}
+
+std::int64_t SqliteDeliveryQueue::queued_count(std::string_view user) {
+    count_.bind(1, user);
+    count_.step();
+    const auto count = count_.column_int(0);
+    count_.reset();
+    return count;
+}
+
+std::vector<Item> SqliteDeliveryQueue::recent_items(std::string_view node, int max_items) {
+    recent_.bind(1, node).bind(2, static_cast<std::int64_t>(max_items));
+    std::vector<Item> items;
+    while (recent_.step()) items.push_back(read_item(recent_, 0));
+    recent_.reset();
+    return items;
+}
+
+}  // namespace herald::storage

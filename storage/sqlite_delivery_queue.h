@@ -1,0 +1,35 @@
+#pragma once
+
+#include "storage/database.h"
+#include "storage/delivery_queue.h"
+#include "storage/statement.h"
+
+namespace herald::storage {
+
+class SqliteDeliveryQueue final : public DeliveryQueue {
+public:
+    explicit SqliteDeliveryQueue(Database& db);
+
+    std::vector<std::string> publish(const Item& item) override;
+    std::int64_t trim(const std::vector<std::string>& users, std::int64_t max_per_user,
+                      std::int64_t now_ms) override;
+    std::vector<QueuedItem> next(std::string_view user, std::int64_t after_seq, int min_priority,
+                                 std::int64_t now_ms, int limit) override;
+    void confirm(std::string_view user, std::int64_t seq, std::int64_t now_ms) override;
+    std::int64_t expire(std::int64_t now_ms) override;
+    std::int64_t take_dropped_count(std::string_view user) override;
+    std::int64_t queued_count(std::string_view user) override;
+    std::vector<Item> recent_items(std::string_view node, int max_items) override;
+
+private:
+    Item read_item(Statement& row, int first_column);
+
+    sqlite3* db_;
+    Statement insert_item_, fan_out_, subscribers_;
+    Statement count_, drop_oldest_, add_dropped_;
+    Statement next_, confirm_delete_, confirm_history_;
+    Statement expire_history_, expire_delete_;
+    Statement read_dropped_, reset_dropped_, recent_;
+};
+
+}  // namespace herald::storage

@@ -1,0 +1,40 @@
+#pragma once
+
+#include "storage/database.h"
+#include "storage/node_repository.h"
+#include "storage/statement.h"
+
+namespace herald::storage {
+
+class SqliteNodeRepository final : public NodeRepository {
+public:
+    explicit SqliteNodeRepository(Database& db);
+
+    bool create(const Node& node) override;
+    std::optional<Node> find(std::string_view name) override;
+    void remove(std::string_view name) override;
+    std::vector<std::string> public_nodes() override;
+    std::string affiliation(std::string_view node, std::string_view jid) override;
+    void set_affiliation(std::string_view node, std::string_view jid,
+                         std::string_view affiliation) override;
+    std::vector<std::pair<std::string, std::string>> affiliations(std::string_view node) override;
+    bool subscribe(std::string_view node, std::string_view jid, std::int64_t now) override;
+    bool unsubscribe(std::string_view node, std::string_view jid) override;
+    bool is_subscribed(std::string_view node, std::string_view jid) override;
+    std::vector<std::string> subscriptions_of(std::string_view jid) override;
+    std::vector<std::string> subscribers(std::string_view node) override;
+    void remove_user(std::string_view jid) override;
+
+private:
+    std::vector<std::string> strings(Statement& query);
+
+    sqlite3* db_;
+    Statement insert_node_, find_node_, delete_node_, public_nodes_;
+    Statement get_affiliation_, put_affiliation_, delete_affiliation_, list_affiliations_;
+    Statement insert_subscription_, delete_subscription_, find_subscription_;
+    Statement subscriptions_of_, subscribers_;
+    Statement personal_nodes_of_, delete_user_subscriptions_, delete_user_affiliations_;
+    Statement delete_user_queue_, delete_user_history_;
+};
+
+}  // namespace herald::storage
