@@ -10,7 +10,7 @@ namespace herald::ingest {
 
 namespace {
 
-constexpr std::string_view kUsage = R"(usage: herald-send --jid USER@DOMAIN --to SERVICE --node NODE [options]
+constexpr std::string_view kUsage = R"usage(usage: herald-send --jid USER@DOMAIN --to SERVICE --node NODE [options]
 
 Publishes one notification to a Herald service (an XEP-0060 publish over an
 IQ) and prints the id of the published item.
@@ -77,7 +77,7 @@ Examples:
   HERALD_PASSWORD="$CI_HERALD_PASSWORD" herald-send --jid ci@example.org \
       --to notify.example.org --node deploys --title "v1.2 deployed" \
       --link https://ci.example.org/job/42 --body ""
-)";
+)usage";
 
 // Largest accepted value for --ttl: about 68 years.
 constexpr std::int64_t kMaxTtlSeconds = 2147483647;

@@ -1,10 +1,14 @@
 #include "ingest/publish_session.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <stdexcept>
 #include <string_view>
 #include <utility>
+
+#include <netdb.h>
+#include <sys/socket.h>
 
 namespace herald::ingest {
 
@@ -69,6 +73,18 @@ std::string domain_of(const std::string& jid) {
     return jid.substr(at + 1, slash == std::string::npos ? std::string::npos : slash - at - 1);
 }
 
+// Why a connection attempt failed before it started: almost always a host
+// name that does not resolve (libstrophe does not say).
+std::string why_unreachable(const std::string& host) {
+    addrinfo hints{};
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* found = nullptr;
+    const int status = ::getaddrinfo(host.c_str(), nullptr, &hints, &found);
+    if (found) ::freeaddrinfo(found);
+    if (status != 0) return "cannot resolve " + host + ": " + ::gai_strerror(status);
+    return "the connection could not be started";
+}
+
 }  // namespace
 
 PublishSession::PublishSession(ConnectionSettings settings, const std::string& password,
@@ -108,7 +124,8 @@ PublishResult PublishSession::publish(const std::string& iq_xml, const std::stri
     if (xmpp_connect_client(connection_.get(), alternative_host, port,
                             &PublishSession::on_connection_event, this) != XMPP_EOK)
         return SessionFailure{SessionFailure::Kind::cannot_connect, false, "",
-                              with_log_tail("cannot connect to " + peer())};
+                              with_log_tail("cannot connect to " + peer() + ": " +
+                                            why_unreachable(alternative_host ? alternative_host : domain))};
 
     bool close_requested = false;
     Clock::time_point give_up_closing_at{};
@@ -166,9 +183,17 @@ void PublishSession::on_log(void* self, xmpp_log_level_t level, const char* area
     auto& session = *static_cast<PublishSession*>(self);
     const std::string_view text = view(message);
     const std::string_view where = view(area);
-    // libstrophe logs SASL failures at debug level only.
+    // libstrophe tells these only in its log, some at debug level: the
+    // disconnect event that follows carries no reason.
+    constexpr std::string_view kConnectFailed = "connection failed, error ";
+    if (where == "xmpp" && text.rfind(kConnectFailed, 0) == 0)
+        session.socket_error_ = std::atoi(std::string(text.substr(kConnectFailed.size())).c_str());
     if (where == "xmpp" && text.rfind("SASL ", 0) == 0 && text.find("auth failed") != text.npos)
         session.authentication_rejected_ = true;
+    if (text.find("Certificate verification FAILED") != text.npos ||
+        text.find("No certfail handler set") != text.npos)
+        session.certificate_rejected_ = true;
+
     if (level == XMPP_LEVEL_DEBUG) return;  // carries the raw stream, SASL included
     if (session.verbose_) session.log_ << "herald-send: libstrophe " << where << ": " << text << "\n";
     if (level < XMPP_LEVEL_WARN) return;
@@ -194,14 +219,17 @@ void PublishSession::session_ended(int error, const xmpp_stream_error_t* stream_
         failure.kind = Kind::authentication_failed;
         failure.detail = "authentication failed for " + settings_.jid +
                          " at " + peer() + " (wrong password or unknown account)";
-    } else if (!logged_in_ && tls_failed_) {
+    } else if (!logged_in_ && (tls_failed_ || certificate_rejected_)) {
         failure.kind = Kind::tls_failed;
-        failure.detail = with_log_tail("TLS with " + peer() + " failed") +
-                         (settings_.insecure ? "" : "\n(--insecure accepts a certificate that does not verify)");
+        failure.detail = with_log_tail("TLS with " + peer() + " failed");
+        if (certificate_rejected_)
+            failure.detail += "\n(--insecure accepts a certificate that does not verify)";
     } else if (!logged_in_) {
         failure.kind = Kind::cannot_connect;
         failure.detail = "cannot connect to " + peer();
+        if (error == 0) error = socket_error_;
         if (error != 0) failure.detail += ": " + std::string(std::strerror(error));
+        else failure.detail += ": the connection closed during login";
         failure.detail = with_log_tail(failure.detail);
     } else {
         failure.kind = Kind::connection_lost;

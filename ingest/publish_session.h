@@ -57,6 +57,8 @@ private:
     bool ended_ = false;
     bool authentication_rejected_ = false;  // a SASL <failure/> was seen
     bool tls_failed_ = false;
+    bool certificate_rejected_ = false;
+    int socket_error_ = 0;  // errno of the failed connect
     std::optional<PublishReply> reply_;
     std::optional<SessionFailure> failure_;
     std::deque<std::string> warnings_;  // libstrophe's last warnings and errors

@@ -7,7 +7,7 @@
 #include <unistd.h>
 #include <memory>
 
-#include "tests/e2e/herald_under_test.h"
+#include "tests/e2e/herald_e2e_fixture.h"
 #include "tests/support/private_ejabberd.h"
 #include "tests/support/process.h"
 #include "tests/support/xmpp_test_client.h"
@@ -16,79 +16,6 @@ using namespace herald::testing;
 using namespace std::chrono_literals;
 
 namespace {
-
-constexpr auto kWait = 15s;
-
-bool from_herald(const ReceivedStanza& stanza, const std::string& component) {
-    return stanza.from() == component || stanza.from().rfind(component + "/", 0) == 0;
-}
-
-class HeraldE2E : public ::testing::Test {
-protected:
-    void SetUp() override { start_herald(); }
-
-    void start_herald(const std::string& log_level = "debug") {
-        if (!herald_) herald_ = std::make_unique<HeraldUnderTest>(ejabberd_, ejabberd_.dir() / "herald", log_level);
-        herald_->start();
-    }
-
-    const std::string& component() const { return ejabberd_.component_host(); }
-
-    // An ejabberd account, logged in and available, as a client is after
-    // login (subscription requests reach only available resources).
-    std::unique_ptr<XmppTestClient> login(const std::string& user, const std::string& resource = "test") {
-        ejabberd_.register_user(user, "secret-" + user);
-        auto client = ejabberd_.client(user, "secret-" + user, resource);
-        EXPECT_TRUE(client->connect(kWait)) << client->last_error();
-        client->send("<presence/>");
-        return client;
-    }
-
-    std::optional<ReceivedStanza> iq(XmppTestClient& client, const std::string& type,
-                                     const std::string& payload) {
-        return client.request("<iq type='" + type + "' to='" + component() + "'>" + payload + "</iq>", kWait);
-    }
-
-    std::optional<ReceivedStanza> presence_from_herald(XmppTestClient& client, const std::string& type) {
-        return client.wait_for(
-            [&](const ReceivedStanza& s) {
-                return s.name() == "presence" && s.type() == type && from_herald(s, component());
-            },
-            kWait);
-    }
-
-    // XEP-0077 registration, then approving herald's presence subscription as
-    // a client would when the user says yes.
-    void register_and_approve(XmppTestClient& client) {
-        auto reply = iq(client, "set", "<query xmlns='jabber:iq:register'/>");
-        ASSERT_TRUE(reply);
-        ASSERT_EQ(reply->type(), "result") << reply->xml();
-        ASSERT_TRUE(presence_from_herald(client, "subscribe"));
-        client.send("<presence type='subscribed' to='" + component() + "'/>");
-        ASSERT_TRUE(herald_->wait_log(client.bare_jid() + " approved herald's presence subscription"));
-        // Clients offer to add the contact back; herald approves registered users.
-        client.send("<presence type='subscribe' to='" + component() + "'/>");
-        ASSERT_TRUE(presence_from_herald(client, "subscribed"));
-    }
-
-    void send_presence(XmppTestClient& client, const std::string& show, int priority = 0) {
-        client.send("<presence>" + (show.empty() ? "" : "<show>" + show + "</show>") + "<priority>" +
-                    std::to_string(priority) + "</priority></presence>");
-    }
-
-    std::optional<std::string> state_logged(XmppTestClient& client, const std::string& state) {
-        return herald_->wait_log("user " + client.bare_jid() + " is now " + state);
-    }
-
-    PrivateEjabberd ejabberd_;
-    std::unique_ptr<HeraldUnderTest> herald_;
-};
-
-std::string error_condition(const ReceivedStanza& reply) {
-    for (const auto& child : reply.find_all("error/*"))
-        if (child.ns() == "urn:ietf:params:xml:ns:xmpp-stanzas") return child.name();
-    return "";
-}
 
 TEST_F(HeraldE2E, DiscoInfoShowsIdentityAndImplementedFeatures) {
     auto alice = login("alice");

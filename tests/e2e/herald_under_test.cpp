@@ -1,4 +1,7 @@
 #include "tests/e2e/herald_under_test.h"
+#include "tests/e2e/herald_e2e_fixture.h"
+
+#include <sqlite3.h>
 
 #include <csignal>
 #include <fstream>
@@ -7,7 +10,7 @@
 namespace herald::testing {
 
 HeraldUnderTest::HeraldUnderTest(const PrivateEjabberd& ejabberd, std::filesystem::path dir,
-                                 std::string log_level)
+                                 std::string log_level, const std::string& extra_config)
     : dir_(std::move(dir)),
       config_path_(dir_ / "herald.yaml"),
       database_path_(dir_ / "herald.db"),
@@ -27,7 +30,8 @@ HeraldUnderTest::HeraldUnderTest(const PrivateEjabberd& ejabberd, std::filesyste
            << "admins: [admin@" << ejabberd.domain() << "]\n"
            << "log:\n"
            << "  level: " << log_level << "\n"
-           << "  file: " << log_.path().string() << "\n";
+           << "  file: " << log_.path().string() << "\n"
+           << extra_config;
 }
 
 HeraldUnderTest::~HeraldUnderTest() {
@@ -69,6 +73,25 @@ void HeraldUnderTest::thaw() {
 std::optional<std::string> HeraldUnderTest::wait_log(std::string_view text,
                                                      std::chrono::milliseconds deadline) {
     return log_.wait_for(text, deadline);
+}
+
+std::int64_t count_rows(const std::filesystem::path& database, const char* sql, const std::string& parameter) {
+    sqlite3* db = nullptr;
+    if (sqlite3_open_v2(database.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+        sqlite3_close(db);
+        throw std::runtime_error("cannot open " + database.string());
+    }
+    sqlite3_busy_timeout(db, 5000);
+    sqlite3_stmt* statement = nullptr;
+    std::int64_t count = -1;
+    if (sqlite3_prepare_v2(db, sql, -1, &statement, nullptr) == SQLITE_OK) {
+        sqlite3_bind_text(statement, 1, parameter.c_str(), -1, SQLITE_TRANSIENT);
+        if (sqlite3_step(statement) == SQLITE_ROW) count = sqlite3_column_int64(statement, 0);
+    }
+    sqlite3_finalize(statement);
+    sqlite3_close(db);
+    if (count < 0) throw std::runtime_error(std::string("query failed: ") + sql);
+    return count;
 }
 
 }  // namespace herald::testing

@@ -16,8 +16,9 @@ namespace herald::testing {
 
 class HeraldUnderTest {
 public:
+    // `extra_config`: further YAML sections (pubsub:, delivery:, ...).
     HeraldUnderTest(const PrivateEjabberd& ejabberd, std::filesystem::path dir,
-                    std::string log_level = "debug");
+                    std::string log_level = "debug", const std::string& extra_config = {});
     ~HeraldUnderTest();
 
     // Starts herald and waits until its handshake with ejabberd is accepted.

@@ -1,0 +1,190 @@
+#pragma once
+
+// The fixture of every end-to-end test: a private ejabberd, herald attached
+// to it, and helpers that act as a user in a client would.
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "tests/e2e/herald_under_test.h"
+#include "tests/support/private_ejabberd.h"
+#include "tests/support/received_stanza.h"
+#include "tests/support/xmpp_test_client.h"
+
+namespace herald::testing {
+
+using namespace std::chrono_literals;
+
+constexpr auto kWait = 15s;
+
+// Runs a counting query with one text parameter on a SQLite file, read-only.
+std::int64_t count_rows(const std::filesystem::path& database, const char* sql, const std::string& parameter);
+
+inline bool from_herald(const ReceivedStanza& stanza, const std::string& component) {
+    return stanza.from() == component || stanza.from().rfind(component + "/", 0) == 0;
+}
+
+class HeraldE2E : public ::testing::Test {
+protected:
+    void SetUp() override { start_herald(); }
+
+    // Further herald configuration for a fixture that needs it.
+    virtual std::string extra_config() const { return {}; }
+
+    void start_herald(const std::string& log_level = "debug") {
+        if (!herald_)
+            herald_ = std::make_unique<HeraldUnderTest>(ejabberd_, ejabberd_.dir() / "herald", log_level,
+                                                        extra_config());
+        herald_->start();
+    }
+
+    const std::string& component() const { return ejabberd_.component_host(); }
+
+    // An ejabberd account, logged in and available, as a client is after
+    // login (subscription requests reach only available resources).
+    std::unique_ptr<XmppTestClient> login(const std::string& user, const std::string& resource = "test") {
+        ejabberd_.register_user(user, "secret-" + user);
+        auto client = ejabberd_.client(user, "secret-" + user, resource);
+        EXPECT_TRUE(client->connect(kWait)) << client->last_error();
+        client->send("<presence/>");
+        return client;
+    }
+
+    std::optional<ReceivedStanza> iq(XmppTestClient& client, const std::string& type,
+                                     const std::string& payload) {
+        return client.request("<iq type='" + type + "' to='" + component() + "'>" + payload + "</iq>", kWait);
+    }
+
+    std::optional<ReceivedStanza> presence_from_herald(XmppTestClient& client, const std::string& type) {
+        return client.wait_for(
+            [&](const ReceivedStanza& s) {
+                return s.name() == "presence" && s.type() == type && from_herald(s, component());
+            },
+            kWait);
+    }
+
+    // XEP-0077 registration, then approving herald's presence subscription as
+    // a client would when the user says yes.
+    void register_and_approve(XmppTestClient& client) {
+        auto reply = iq(client, "set", "<query xmlns='jabber:iq:register'/>");
+        ASSERT_TRUE(reply);
+        ASSERT_EQ(reply->type(), "result") << reply->xml();
+        ASSERT_TRUE(presence_from_herald(client, "subscribe"));
+        client.send("<presence type='subscribed' to='" + component() + "'/>");
+        ASSERT_TRUE(herald_->wait_log(client.bare_jid() + " approved herald's presence subscription"));
+        // Clients offer to add the contact back; herald approves registered users.
+        client.send("<presence type='subscribe' to='" + component() + "'/>");
+        ASSERT_TRUE(presence_from_herald(client, "subscribed"));
+    }
+
+    void send_presence(XmppTestClient& client, const std::string& show, int priority = 0) {
+        client.send("<presence>" + (show.empty() ? "" : "<show>" + show + "</show>") + "<priority>" +
+                    std::to_string(priority) + "</priority></presence>");
+    }
+
+    std::optional<std::string> state_logged(XmppTestClient& client, const std::string& state) {
+        return herald_->wait_log("user " + client.bare_jid() + " is now " + state);
+    }
+
+    // A user logged in, registered with herald, subscription approved and
+    // herald seeing them available.
+    std::unique_ptr<XmppTestClient> online_user(const std::string& user, const std::string& resource = "test") {
+        auto client = login(user, resource);
+        register_and_approve(*client);
+        EXPECT_TRUE(state_logged(*client, "available"));
+        return client;
+    }
+
+    static std::string notification(const std::string& title, const std::string& body = {},
+                                    const std::string& attributes = {}) {
+        return "<notification xmlns='urn:herald:0'" + attributes + "><title>" + xml_escape(title) +
+               "</title>" + (body.empty() ? "" : "<body>" + xml_escape(body) + "</body>") + "</notification>";
+    }
+
+    static std::string publish_iq(const std::string& component, const std::string& node,
+                                  const std::string& payload, const std::string& options = {},
+                                  const std::string& item_id = {}) {
+        return "<iq type='set' to='" + component + "'><pubsub xmlns='http://jabber.org/protocol/pubsub'>"
+               "<publish node='" + xml_escape(node) + "'><item" +
+               (item_id.empty() ? "" : " id='" + item_id + "'") + ">" + payload + "</item></publish>" + options +
+               "</pubsub></iq>";
+    }
+
+    std::optional<ReceivedStanza> publish(XmppTestClient& client, const std::string& node,
+                                          const std::string& payload, const std::string& options = {}) {
+        return client.request(publish_iq(component(), node, payload, options), kWait);
+    }
+
+    // The published item's id, or "" (with a test failure) when refused.
+    std::string publish_ok(XmppTestClient& client, const std::string& node, const std::string& payload,
+                           const std::string& options = {}) {
+        auto reply = publish(client, node, payload, options);
+        EXPECT_TRUE(reply) << "no reply to a publish on " << node;
+        if (!reply) return "";
+        EXPECT_EQ(reply->type(), "result") << reply->xml();
+        return reply->find("pubsub/publish/item") ? reply->find("pubsub/publish/item")->attr("id") : "";
+    }
+
+    std::optional<ReceivedStanza> pubsub(XmppTestClient& client, const std::string& type,
+                                         const std::string& inner, bool owner = false) {
+        return iq(client, type,
+                  std::string("<pubsub xmlns='http://jabber.org/protocol/pubsub") + (owner ? "#owner" : "") +
+                      "'>" + inner + "</pubsub>");
+    }
+
+    void create_node(XmppTestClient& client, const std::string& node, const std::string& model = "publishers") {
+        auto reply = pubsub(client, "set",
+                            "<create node='" + node + "'/><configure><x xmlns='jabber:x:data' type='submit'>"
+                            "<field var='pubsub#publish_model'><value>" + model + "</value></field></x></configure>");
+        ASSERT_TRUE(reply);
+        ASSERT_EQ(reply->type(), "result") << reply->xml();
+    }
+
+    void subscribe(XmppTestClient& client, const std::string& node) {
+        auto reply = pubsub(client, "set", "<subscribe node='" + node + "' jid='" + client.bare_jid() + "'/>");
+        ASSERT_TRUE(reply);
+        ASSERT_EQ(reply->type(), "result") << reply->xml();
+    }
+
+    // The next notification herald delivered to this client.
+    std::optional<ReceivedStanza> next_notification(XmppTestClient& client,
+                                                    std::chrono::milliseconds deadline = kWait) {
+        return client.wait_for(
+            [&](const ReceivedStanza& s) {
+                return s.name() == "message" && from_herald(s, component()) && s.has("event/items/item");
+            },
+            deadline);
+    }
+
+    static void send_receipt(XmppTestClient& client, const ReceivedStanza& message) {
+        client.send("<message to='" + message.from() + "'><received xmlns='urn:xmpp:receipts' id='" +
+                    xml_escape(message.id()) + "'/></message>");
+    }
+
+    // Once this returns, herald has finished every storage job it queued
+    // before (jobs run in order), and sent what those jobs produced.
+    void storage_barrier(XmppTestClient& client) {
+        auto reply = pubsub(client, "get", "<subscriptions/>");
+        ASSERT_TRUE(reply);
+    }
+
+    // Rows in the user's queue, read from herald's database file.
+    std::int64_t queued_for(const std::string& bare_jid) {
+        return count_rows(herald_->database_path(), "SELECT count(*) FROM queue WHERE user = ?1", bare_jid);
+    }
+
+    PrivateEjabberd ejabberd_;
+    std::unique_ptr<HeraldUnderTest> herald_;
+};
+
+inline std::string error_condition(const ReceivedStanza& reply) {
+    for (const auto& child : reply.find_all("error/*"))
+        if (child.ns() == "urn:ietf:params:xml:ns:xmpp-stanzas") return child.name();
+    return "";
+}
+
+
+}  // namespace herald::testing

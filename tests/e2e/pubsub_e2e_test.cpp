@@ -1,0 +1,342 @@
+// Publishing, subscriptions and delivery by presence, through a real ejabberd.
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+
+#include "tests/e2e/herald_e2e_fixture.h"
+
+using namespace herald::testing;
+using namespace std::chrono_literals;
+
+namespace {
+
+class PubsubE2E : public HeraldE2E {
+protected:
+    // alice owns "backups"; bob is subscribed and online.
+    void with_topic() {
+        alice_ = online_user("alice");
+        create_node(*alice_, "backups");
+        bob_ = online_user("bob");
+        subscribe(*bob_, "backups");
+    }
+
+    // Sends `count` publishes at once and waits for every acknowledgement.
+    std::vector<std::string> publish_many(XmppTestClient& client, const std::string& node, int count,
+                                          const std::string& prefix) {
+        std::vector<std::string> ids;
+        for (int i = 0; i < count; ++i) {
+            const auto id = prefix + "-" + std::to_string(i);
+            // publish_iq() starts with "<iq "; the id goes right after it.
+            client.send("<iq id='" + id + "' " +
+                        publish_iq(component(), node, notification(prefix + " " + std::to_string(i))).substr(4));
+            ids.push_back(id);
+        }
+        for (const auto& id : ids) {
+            auto reply = client.wait_for([&](const ReceivedStanza& s) { return s.name() == "iq" && s.id() == id; }, 60s);
+            EXPECT_TRUE(reply) << "no acknowledgement for " << id;
+            if (reply) EXPECT_EQ(reply->type(), "result") << reply->xml();
+        }
+        return ids;
+    }
+
+    std::unique_ptr<XmppTestClient> alice_, bob_;
+};
+
+TEST_F(PubsubE2E, OnlineSubscriberGetsReadableMessageAndReceiptConfirms) {
+    with_topic();
+    const auto id = publish_ok(*alice_, "backups",
+                               "<entry xmlns='http://www.w3.org/2005/Atom'><title>Backup failed</title>"
+                               "<summary>db1 nightly backup failed</summary>"
+                               "<link rel='alternate' href='https://ci.example.org/job/42'/></entry>");
+    ASSERT_FALSE(id.empty());
+    auto message = next_notification(*bob_);
+    ASSERT_TRUE(message);
+    EXPECT_EQ(message->type(), "chat");
+    EXPECT_EQ(message->text("body"), "[backups] Backup failed: db1 nightly backup failed https://ci.example.org/job/42");
+    EXPECT_EQ(message->find("event/items")->attr("node"), "backups");
+    EXPECT_EQ(message->find("event/items/item")->attr("id"), id);
+    EXPECT_EQ(message->text("event/items/item/entry/title"), "Backup failed");
+    EXPECT_TRUE(message->has("request[@xmlns='urn:xmpp:receipts']"));
+    EXPECT_EQ(message->find("origin-id[@xmlns='urn:xmpp:sid:0']")->attr("id"), id);
+    EXPECT_FALSE(message->has("delay")) << "delivered at once, no delay stamp";
+
+    send_receipt(*bob_, *message);
+    storage_barrier(*bob_);
+    storage_barrier(*bob_);
+    EXPECT_EQ(queued_for("bob@localhost"), 0);
+    EXPECT_EQ(count_rows(herald_->database_path(),
+                         "SELECT count(*) FROM history WHERE user = ?1 AND outcome = 'delivered'", "bob@localhost"),
+              1);
+}
+
+TEST_F(PubsubE2E, OfflineQueueFlushesInOrderWithDelayStamps) {
+    with_topic();
+    bob_->send("<presence type='unavailable'/>");
+    ASSERT_TRUE(state_logged(*bob_, "offline"));
+    for (int i = 0; i < 5; ++i) publish_ok(*alice_, "backups", notification("queued " + std::to_string(i)));
+    EXPECT_EQ(queued_for("bob@localhost"), 5);
+
+    bob_->send("<presence/>");
+    for (int i = 0; i < 5; ++i) {
+        auto message = next_notification(*bob_);
+        ASSERT_TRUE(message) << "missing item " << i;
+        EXPECT_EQ(message->text("event/items/item/notification/title"), "queued " + std::to_string(i));
+        ASSERT_TRUE(message->has("delay[@xmlns='urn:xmpp:delay']")) << message->xml();
+        EXPECT_EQ(message->find("delay")->attr("from"), component());
+        EXPECT_FALSE(message->find("delay")->attr("stamp").empty());
+    }
+}
+
+TEST_F(PubsubE2E, DndHoldsNormalAndPassesUrgent) {
+    with_topic();
+    send_presence(*bob_, "dnd");
+    ASSERT_TRUE(state_logged(*bob_, "dnd"));
+    publish_ok(*alice_, "backups", notification("routine", "", " priority='normal'"));
+    publish_ok(*alice_, "backups", notification("disk on fire", "", " priority='urgent'"));
+    auto urgent = next_notification(*bob_);
+    ASSERT_TRUE(urgent);
+    EXPECT_EQ(urgent->text("event/items/item/notification/title"), "disk on fire");
+    storage_barrier(*bob_);
+    EXPECT_FALSE(next_notification(*bob_, 0ms)) << "dnd holds normal notifications";
+
+    send_presence(*bob_, "");
+    auto held = next_notification(*bob_);
+    ASSERT_TRUE(held);
+    EXPECT_EQ(held->text("event/items/item/notification/title"), "routine");
+}
+
+TEST_F(PubsubE2E, PublishOptionsSetPriority) {
+    with_topic();
+    send_presence(*bob_, "dnd");
+    ASSERT_TRUE(state_logged(*bob_, "dnd"));
+    publish_ok(*alice_, "backups", notification("high by option"),
+               "<publish-options><x xmlns='jabber:x:data' type='submit'>"
+               "<field var='FORM_TYPE' type='hidden'><value>http://jabber.org/protocol/pubsub#publish-options</value></field>"
+               "<field var='herald#priority'><value>high</value></field>"
+               "<field var='herald#ttl'><value>3600</value></field></x></publish-options>");
+    auto message = next_notification(*bob_);
+    ASSERT_TRUE(message) << "high passes dnd";
+    EXPECT_EQ(message->text("event/items/item/notification/title"), "high by option");
+}
+
+TEST_F(PubsubE2E, NegativePriorityResourceGetsNothing) {
+    with_topic();
+    send_presence(*bob_, "", -1);
+    ASSERT_TRUE(state_logged(*bob_, "offline"));
+    publish_ok(*alice_, "backups", notification("not now"));
+    storage_barrier(*bob_);
+    EXPECT_FALSE(next_notification(*bob_, 0ms));
+    EXPECT_EQ(queued_for("bob@localhost"), 1);
+    send_presence(*bob_, "", 0);
+    EXPECT_TRUE(next_notification(*bob_));
+}
+
+TEST_F(PubsubE2E, FanOutReachesEverySubscriber) {
+    alice_ = online_user("alice");
+    create_node(*alice_, "news", "publishers");
+    std::vector<std::unique_ptr<XmppTestClient>> readers;
+    for (int i = 0; i < 20; ++i) {
+        readers.push_back(online_user("reader" + std::to_string(i)));
+        subscribe(*readers.back(), "news");
+    }
+    const auto id = publish_ok(*alice_, "news", notification("to everyone"));
+    for (auto& reader : readers) {
+        auto message = next_notification(*reader);
+        ASSERT_TRUE(message) << reader->bare_jid();
+        EXPECT_EQ(message->find("event/items/item")->attr("id"), id);
+    }
+}
+
+TEST_F(PubsubE2E, FiveThousandQueuedFlushWithoutTheServerClosingTheStream) {
+    with_topic();
+    bob_->disconnect();
+    ASSERT_TRUE(state_logged(*bob_, "offline"));
+    publish_many(*alice_, "backups", 5000, "bulk");
+    ASSERT_EQ(queued_for("bob@localhost"), 5000);
+
+    auto back = ejabberd_.client("bob", "secret-bob", "flush");
+    ASSERT_TRUE(back->connect(kWait)) << back->last_error();
+    back->send("<presence/>");
+    for (int i = 0; i < 5000; ++i) {
+        auto message = next_notification(*back, 60s);
+        ASSERT_TRUE(message) << "stopped after " << i << " messages; " << back->last_error();
+        ASSERT_EQ(message->text("event/items/item/notification/title"), "bulk " + std::to_string(i));
+    }
+    EXPECT_FALSE(back->disconnected()) << back->last_error();
+    storage_barrier(*back);
+    // Confirmations come from the ping after each batch; the last batch's may
+    // still be on its way.
+    EXPECT_TRUE(herald_->wait_log("presence bob@localhost/flush"));
+    for (int attempt = 0; attempt < 50 && queued_for("bob@localhost") > 0; ++attempt) storage_barrier(*back);
+    EXPECT_EQ(queued_for("bob@localhost"), 0);
+}
+
+TEST_F(PubsubE2E, RefusalsCarryTheRightErrors) {
+    with_topic();
+    auto carol = online_user("carol");
+    struct Case {
+        std::string name;
+        std::optional<ReceivedStanza> reply;
+        std::string condition, pubsub_condition;
+    };
+    std::vector<Case> cases;
+    cases.push_back({"publish without rights", publish(*carol, "backups", notification("x")), "forbidden", ""});
+    cases.push_back({"unknown node", publish(*alice_, "nope", notification("x")), "item-not-found", ""});
+    cases.push_back({"not a notification", publish(*alice_, "backups", "<foo xmlns='urn:x'/>"), "bad-request",
+                     "invalid-payload"});
+    cases.push_back({"no title nor body", publish(*alice_, "backups", "<notification xmlns='urn:herald:0'/>"),
+                     "bad-request", "invalid-payload"});
+    cases.push_back({"bad priority", publish(*alice_, "backups", notification("x", "", " priority='loud'")),
+                     "bad-request", "invalid-payload"});
+    cases.push_back({"too big", publish(*alice_, "backups", notification("big", std::string(70000, 'x'))),
+                     "not-acceptable", "payload-too-big"});
+    cases.push_back({"subscribe someone else",
+                     pubsub(*carol, "set", "<subscribe node='backups' jid='bob@localhost'/>"), "bad-request",
+                     "invalid-jid"});
+    cases.push_back({"create existing", pubsub(*carol, "set", "<create node='backups'/>"), "conflict", ""});
+    cases.push_back({"delete someone else's", pubsub(*carol, "set", "<delete node='backups'/>", true), "forbidden", ""});
+    cases.push_back({"read items unsubscribed", pubsub(*carol, "get", "<items node='backups'/>"), "forbidden", ""});
+    cases.push_back({"unsubscribe when not subscribed",
+                     pubsub(*carol, "set", "<unsubscribe node='backups' jid='carol@localhost'/>"), "unexpected-request",
+                     "not-subscribed"});
+    auto stranger = login("stranger");
+    cases.push_back({"unregistered subscribe",
+                     pubsub(*stranger, "set", "<subscribe node='backups' jid='stranger@localhost'/>"),
+                     "registration-required", ""});
+    for (const auto& c : cases) {
+        ASSERT_TRUE(c.reply) << c.name;
+        EXPECT_EQ(c.reply->type(), "error") << c.name << ": " << c.reply->xml();
+        EXPECT_EQ(error_condition(*c.reply), c.condition) << c.name << ": " << c.reply->xml();
+        if (!c.pubsub_condition.empty())
+            EXPECT_TRUE(c.reply->has("error/" + c.pubsub_condition + "[@xmlns='http://jabber.org/protocol/pubsub#errors']"))
+                << c.name << ": " << c.reply->xml();
+    }
+}
+
+TEST_F(PubsubE2E, OwnerGrantsAndRemovesPublishers) {
+    with_topic();
+    EXPECT_EQ(error_condition(*publish(*bob_, "backups", notification("x"))), "forbidden");
+    auto grant = pubsub(*alice_, "set",
+                        "<affiliations node='backups'><affiliation jid='bob@localhost' affiliation='publisher'/></affiliations>",
+                        true);
+    ASSERT_TRUE(grant);
+    ASSERT_EQ(grant->type(), "result") << grant->xml();
+    EXPECT_FALSE(publish_ok(*bob_, "backups", notification("from bob")).empty());
+    auto list = pubsub(*alice_, "get", "<affiliations node='backups'/>", true);
+    ASSERT_TRUE(list);
+    EXPECT_TRUE(list->has("pubsub/affiliations/affiliation[@jid='bob@localhost'][@affiliation='publisher']")) << list->xml();
+    EXPECT_TRUE(list->has("pubsub/affiliations/affiliation[@jid='alice@localhost'][@affiliation='owner']")) << list->xml();
+    pubsub(*alice_, "set",
+           "<affiliations node='backups'><affiliation jid='bob@localhost' affiliation='none'/></affiliations>", true);
+    EXPECT_EQ(error_condition(*publish(*bob_, "backups", notification("x"))), "forbidden");
+}
+
+TEST_F(PubsubE2E, OpenNodesTakeAnyRegisteredPublisher) {
+    alice_ = online_user("alice");
+    create_node(*alice_, "chatter", "open");
+    auto carol = online_user("carol");
+    EXPECT_FALSE(publish_ok(*carol, "chatter", notification("hello")).empty());
+    auto stranger = login("stranger");
+    EXPECT_EQ(error_condition(*publish(*stranger, "chatter", notification("x"))), "forbidden");
+}
+
+TEST_F(PubsubE2E, PersonalInboxNotifiesItsOwnerAndOnlyGrantedPublishers) {
+    bob_ = online_user("bob");
+    alice_ = online_user("alice");
+    const std::string inbox = "inbox/bob@localhost";
+    EXPECT_EQ(error_condition(*publish(*alice_, inbox, notification("x"))), "forbidden");
+    pubsub(*bob_, "set",
+           "<affiliations node='" + inbox + "'><affiliation jid='alice@localhost' affiliation='publisher'/></affiliations>",
+           true);
+    publish_ok(*alice_, inbox, notification("for bob only"));
+    auto message = next_notification(*bob_);
+    ASSERT_TRUE(message);
+    EXPECT_EQ(message->text("event/items/item/notification/title"), "for bob only");
+    EXPECT_EQ(error_condition(*pubsub(*alice_, "set", "<subscribe node='" + inbox + "' jid='alice@localhost'/>")),
+              "forbidden");
+}
+
+TEST_F(PubsubE2E, SubscriptionsItemsDiscoAndDelete) {
+    with_topic();
+    auto subscriptions = pubsub(*bob_, "get", "<subscriptions/>");
+    ASSERT_TRUE(subscriptions);
+    EXPECT_TRUE(subscriptions->has("pubsub/subscriptions/subscription[@node='backups'][@subscription='subscribed']"))
+        << subscriptions->xml();
+    EXPECT_TRUE(subscriptions->has("pubsub/subscriptions/subscription[@node='inbox/bob@localhost']"));
+
+    for (int i = 0; i < 3; ++i) publish_ok(*alice_, "backups", notification("history " + std::to_string(i)));
+    auto items = pubsub(*bob_, "get", "<items node='backups' max_items='2'/>");
+    ASSERT_TRUE(items);
+    ASSERT_EQ(items->find_all("pubsub/items/item").size(), 2u) << items->xml();
+    EXPECT_EQ(items->find_all("pubsub/items/item")[0].text("notification/title"), "history 2");
+
+    auto disco = iq(*bob_, "get", "<query xmlns='http://jabber.org/protocol/disco#items'/>");
+    ASSERT_TRUE(disco);
+    EXPECT_TRUE(disco->has("query/item[@node='backups']")) << disco->xml();
+    EXPECT_FALSE(disco->has("query/item[@node='inbox/bob@localhost']")) << "personal nodes are not listed";
+
+    auto deleted = pubsub(*alice_, "set", "<delete node='backups'/>", true);
+    ASSERT_TRUE(deleted);
+    EXPECT_EQ(deleted->type(), "result") << deleted->xml();
+    auto told = bob_->wait_for([](const ReceivedStanza& s) { return s.has("event/delete[@node='backups']"); }, kWait);
+    EXPECT_TRUE(told);
+    EXPECT_EQ(error_condition(*publish(*alice_, "backups", notification("x"))), "item-not-found");
+}
+
+TEST_F(PubsubE2E, KillNineAfterAcknowledgedPublishesLosesNothing) {
+    with_topic();
+    bob_->disconnect();
+    ASSERT_TRUE(state_logged(*bob_, "offline"));
+    const auto acknowledged = publish_many(*alice_, "backups", 300, "durable");
+    herald_->kill_hard();
+    start_herald();
+
+    auto back = ejabberd_.client("bob", "secret-bob", "again");
+    ASSERT_TRUE(back->connect(kWait)) << back->last_error();
+    back->send("<presence/>");
+    std::map<std::string, int> seen;
+    while (seen.size() < acknowledged.size()) {
+        auto message = next_notification(*back, 30s);
+        if (!message) break;
+        ++seen[message->text("event/items/item/notification/title")];
+    }
+    int duplicated = 0;
+    for (const auto& [title, times] : seen) duplicated += times - 1;
+    std::cout << "kill -9 after " << acknowledged.size() << " acknowledged publishes: delivered " << seen.size()
+              << ", duplicated " << duplicated << ", lost " << acknowledged.size() - seen.size() << "\n";
+    EXPECT_EQ(seen.size(), acknowledged.size()) << "every acknowledged item arrives";
+}
+
+class SmallQueueE2E : public PubsubE2E {
+protected:
+    std::string extra_config() const override { return "delivery:\n  max_queue_per_user: 3\n"; }
+};
+
+TEST_F(SmallQueueE2E, FullQueueDropsOldestLowestAndTellsTheUser) {
+    with_topic();
+    bob_->send("<presence type='unavailable'/>");
+    ASSERT_TRUE(state_logged(*bob_, "offline"));
+    publish_ok(*alice_, "backups", notification("urgent 0", "", " priority='urgent'"));
+    for (int i = 1; i <= 4; ++i) publish_ok(*alice_, "backups", notification("normal " + std::to_string(i)));
+    EXPECT_EQ(queued_for("bob@localhost"), 3);
+
+    bob_->send("<presence/>");
+    auto notice = bob_->wait_for(
+        [&](const ReceivedStanza& s) {
+            return s.name() == "message" && from_herald(s, component()) && s.text("body").find("dropped") != std::string::npos;
+        },
+        kWait);
+    ASSERT_TRUE(notice);
+    EXPECT_NE(notice->text("body").find("2 notifications were dropped"), std::string::npos) << notice->xml();
+    std::vector<std::string> titles;
+    for (int i = 0; i < 3; ++i) {
+        auto message = next_notification(*bob_);
+        ASSERT_TRUE(message);
+        titles.push_back(message->text("event/items/item/notification/title"));
+    }
+    EXPECT_EQ(titles, (std::vector<std::string>{"urgent 0", "normal 3", "normal 4"}));
+}
+
+}  // namespace
