@@ -120,3 +120,29 @@ TEST(Config, ExampleFileInRepositoryIsValidButForItsSecretFile) {
     // The example points at /etc/herald/component.secret, absent on a build machine.
     for (const auto& error : result.errors) EXPECT_NE(error.message.find("secret_file"), std::string::npos) << error.message;
 }
+
+TEST(Config, ReadsPubsubAndDeliverySettings) {
+    const auto result = load_config_text(R"(component: {jid: a.b, secret: x}
+pubsub:
+  create_nodes: admins
+  max_payload_bytes: 1000
+  default_ttl_seconds: 0
+delivery:
+  window: 8
+  max_queue_per_user: 50
+  message_type: headline
+)");
+    ASSERT_TRUE(result.config) << result.errors.front().message;
+    EXPECT_TRUE(result.config->only_admins_create_nodes);
+    EXPECT_EQ(result.config->max_payload_bytes, 1000u);
+    EXPECT_EQ(result.config->default_ttl_seconds, 0);
+    EXPECT_EQ(result.config->delivery_window, 8);
+    EXPECT_EQ(result.config->max_queue_per_user, 50);
+    EXPECT_EQ(result.config->message_type, "headline");
+
+    const auto bad = load_config_text(
+        "component: {jid: a.b, secret: x}\ndelivery:\n  window: 0\n  message_type: loud\npubsub:\n  create_nodes: all\n");
+    EXPECT_TRUE(has_error(bad, 3, "must be positive"));
+    EXPECT_TRUE(has_error(bad, 4, "'loud'"));
+    EXPECT_TRUE(has_error(bad, 6, "'all'"));
+}

@@ -112,7 +112,7 @@ TEST(HeraldSendOptionsTest, MissingRequiredOptions) {
     EXPECT_NE(usage_error({"--jid", "a@b", "--node", "n"}).find("--to"), std::string::npos);
     EXPECT_NE(usage_error({"--to", "notify.b", "--node", "n"}).find("--jid"), std::string::npos);
     EXPECT_NE(usage_error(with_required({"--title"})).find("--title needs a value"), std::string::npos);
-    EXPECT_NE(usage_error(with_required({"--node="})).find("non-empty"), std::string::npos);
+    EXPECT_NE(usage_error(with_required({"--link="})).find("--link needs a non-empty value"), std::string::npos);
 }
 
 TEST(HeraldSendOptionsTest, HelpWinsOverEverythingElse) {
@@ -160,7 +160,7 @@ TEST(HeraldSendOptionsTest, JidMustBeAnAccount) {
     EXPECT_EQ(parse_herald_send_command_line({"--jid", "a@b/phone", "--to", "t", "--node", "n"}, kWithPassword)
                   .options.connection.jid,
               "a@b/phone");
-    for (const std::string jid : {"example.org", "@example.org", "alice@", "alice@/r", "a@b/", "a@b@c"})
+    for (const std::string& jid : {"example.org", "@example.org", "alice@", "alice@/r", "a@b/", "a@b@c"})
         EXPECT_NE(usage_error({"--jid", jid, "--to", "t", "--node", "n"}).find("--jid"), std::string::npos) << jid;
 }
 
@@ -172,7 +172,7 @@ TEST(HeraldSendOptionsTest, PasswordSources) {
     EXPECT_NE(usage_error(with_required({}), environment_with({{"HERALD_PASSWORD", ""}})).find("no password"),
               std::string::npos);
     // Never from an argument, and the refusal does not repeat it.
-    for (const std::vector<std::string> extra : {std::vector<std::string>{"--password", "hunter2"},
+    for (const std::vector<std::string>& extra : {std::vector<std::string>{"--password", "hunter2"},
                                                   std::vector<std::string>{"--password=hunter2"}}) {
         const std::string error = usage_error(with_required(extra));
         EXPECT_NE(error.find("--password is not accepted"), std::string::npos);

@@ -148,3 +148,101 @@ TEST(StorageWorker, StopFinishesQueuedJobs) {
     EXPECT_EQ(users.count(), 200);
     std::filesystem::remove(path);
 }
+
+#include "storage/sqlite_delivery_queue.h"
+#include "storage/sqlite_node_repository.h"
+
+namespace {
+
+Item make_item(const std::string& id, int priority, std::optional<std::int64_t> expires = std::nullopt) {
+    Item item;
+    item.item_id = id;
+    item.node = "topic";
+    item.publisher = "p@x";
+    item.payload = "<notification xmlns='urn:herald:0'/>";
+    item.title = id;
+    item.priority = priority;
+    item.published_ms = 1;
+    item.expires_ms = expires;
+    return item;
+}
+
+struct QueueFixture : ::testing::Test {
+    Database db{":memory:"};
+    SqliteUserRepository users{db};
+    SqliteNodeRepository nodes{db};
+    SqliteDeliveryQueue queue{db};
+    void SetUp() override {
+        users.upsert({"a@x", {}, 0});
+        users.upsert({"b@x", {}, 0});
+        nodes.create({"topic", "p@x", "publishers", false, 0});
+        nodes.subscribe("topic", "a@x", 0);
+        nodes.subscribe("topic", "b@x", 0);
+    }
+};
+
+}  // namespace
+
+TEST_F(QueueFixture, PublishFansOutOnceAndQueuesAreReadInOrder) {
+    EXPECT_EQ(queue.publish(make_item("i1", 1)).size(), 2u);
+    queue.publish(make_item("i2", 1));
+    EXPECT_EQ(queue.queued_count("a@x"), 2);
+    const auto first = queue.next("a@x", 0, 0, 10, 1);
+    ASSERT_EQ(first.size(), 1u);
+    EXPECT_EQ(first[0].item.item_id, "i1");
+    const auto rest = queue.next("a@x", first[0].seq, 0, 10, 10);
+    ASSERT_EQ(rest.size(), 1u);
+    EXPECT_EQ(rest[0].item.item_id, "i2");
+    EXPECT_THROW(queue.publish(make_item("i1", 1)), StorageError) << "item ids are unique";
+}
+
+TEST_F(QueueFixture, ConfirmMovesToHistoryOnce) {
+    queue.publish(make_item("i1", 1));
+    const auto seq = queue.next("a@x", 0, 0, 10, 10)[0].seq;
+    queue.confirm("a@x", seq, 5);
+    queue.confirm("a@x", seq, 6);
+    EXPECT_EQ(queue.queued_count("a@x"), 0);
+    EXPECT_EQ(queue.queued_count("b@x"), 1) << "b's copy is untouched";
+    auto history = db.prepare("SELECT outcome, at_ms FROM history WHERE user = 'a@x'");
+    ASSERT_TRUE(history.step());
+    EXPECT_EQ(history.column_text(0), "delivered");
+    EXPECT_EQ(history.column_int(1), 5);
+    EXPECT_FALSE(history.step());
+}
+
+TEST_F(QueueFixture, PriorityFilterAndExpiry) {
+    queue.publish(make_item("low", 0));
+    queue.publish(make_item("urgent", 3));
+    queue.publish(make_item("short-lived", 2, 100));
+    const auto high = queue.next("a@x", 0, 2, 50, 10);
+    ASSERT_EQ(high.size(), 2u);
+    EXPECT_EQ(high[0].item.item_id, "urgent");
+    EXPECT_EQ(queue.next("a@x", 0, 0, 150, 10).size(), 2u) << "expired items are not delivered";
+    EXPECT_EQ(queue.expire(150), 2) << "one expired row per subscriber";
+    EXPECT_EQ(queue.queued_count("a@x"), 2);
+}
+
+TEST_F(QueueFixture, TrimDropsOldestLowestAndCountsForTheUser) {
+    queue.publish(make_item("urgent-old", 3));
+    queue.publish(make_item("normal-1", 1));
+    queue.publish(make_item("normal-2", 1));
+    queue.publish(make_item("low-3", 0));
+    EXPECT_EQ(queue.trim({"a@x"}, 2, 9), 2);
+    std::vector<std::string> left;
+    for (const auto& queued : queue.next("a@x", 0, 0, 10, 10)) left.push_back(queued.item.item_id);
+    EXPECT_EQ(left, (std::vector<std::string>{"urgent-old", "normal-2"}));
+    EXPECT_EQ(queue.take_dropped_count("a@x"), 2);
+    EXPECT_EQ(queue.take_dropped_count("a@x"), 0);
+}
+
+TEST_F(QueueFixture, RemovingUserAndNodeCleansUp) {
+    queue.publish(make_item("i1", 1));
+    nodes.create({"inbox/a@x", "a@x", "publishers", true, 0});
+    nodes.remove_user("a@x");
+    EXPECT_EQ(queue.queued_count("a@x"), 0);
+    EXPECT_FALSE(nodes.find("inbox/a@x"));
+    EXPECT_EQ(nodes.subscribers("topic"), std::vector<std::string>{"b@x"});
+    nodes.remove("topic");
+    EXPECT_EQ(queue.queued_count("b@x"), 0);
+    EXPECT_TRUE(queue.recent_items("topic", 10).empty());
+}
