@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <sqlite3.h>
+
+#include <filesystem>
 #include <map>
 #include <set>
 
@@ -337,6 +340,44 @@ TEST_F(SmallQueueE2E, FullQueueDropsOldestLowestAndTellsTheUser) {
         titles.push_back(message->text("event/items/item/notification/title"));
     }
     EXPECT_EQ(titles, (std::vector<std::string>{"urgent 0", "normal 3", "normal 4"}));
+}
+
+}  // namespace
+
+namespace {
+
+// Another process (a backup, say) holding the database's write lock.
+class WriteLock {
+public:
+    explicit WriteLock(const std::filesystem::path& database) {
+        if (sqlite3_open(database.c_str(), &db_) != SQLITE_OK ||
+            sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK)
+            throw std::runtime_error("cannot lock " + database.string());
+    }
+    ~WriteLock() {
+        sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+        sqlite3_close(db_);
+    }
+
+private:
+    sqlite3* db_ = nullptr;
+};
+
+TEST_F(PubsubE2E, LockedDatabaseAnswersWaitNeverAResult) {
+    with_topic();
+    {
+        WriteLock backup(herald_->database_path());
+        auto refused = alice_->request(publish_iq(component(), "backups", notification("while locked")), 30s);
+        ASSERT_TRUE(refused);
+        EXPECT_EQ(refused->type(), "error") << refused->xml();
+        EXPECT_EQ(error_condition(*refused), "resource-constraint") << refused->xml();
+        EXPECT_EQ(refused->find("error")->attr("type"), "wait");
+    }
+    EXPECT_FALSE(publish_ok(*alice_, "backups", notification("after the lock")).empty());
+    auto message = next_notification(*bob_);
+    ASSERT_TRUE(message);
+    EXPECT_EQ(message->text("event/items/item/notification/title"), "after the lock")
+        << "the refused item was not stored";
 }
 
 }  // namespace
