@@ -45,20 +45,20 @@ PublishOutcome publish(const HeraldSendOptions& options, const PublishRequest& r
     return outcome_of_failure(std::get<SessionFailure>(result));
 }
 
-// No title, no link, no body: a usage error when no body was read at all, a
+// No title and no body: a usage error when no body was read at all, a
 // data error when the body read from a file or stdin was empty.
 int nothing_to_publish(const BodySource& body, std::ostream& err) {
     const bool nothing_read = body.kind == BodySource::Kind::text ||
                               (body.kind == BodySource::Kind::standard_input_if_piped &&
                                ::isatty(STDIN_FILENO));
     if (nothing_read) {
-        err << "herald-send: nothing to publish: give --title, --body or --link\n"
+        err << "herald-send: nothing to publish: give --title or --body\n"
                "Try 'herald-send --help'.\n";
         return exit_status(ExitCode::usage);
     }
     const std::string source = body.kind == BodySource::Kind::file ? body.value : "stdin";
     err << "herald-send: nothing to publish: the body from " << source
-        << " is empty and there is no --title or --link\n";
+        << " is empty and there is no --title\n";
     return exit_status(ExitCode::data_error);
 }
 

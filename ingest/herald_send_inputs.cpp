@@ -41,7 +41,8 @@ std::string read_all(int fd, const std::string& what, Clock::time_point deadline
             std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
         if (remaining.count() <= 0)
             throw InputError(ExitCode::temporary_failure,
-                             "timed out reading the body from " + what + " (see --timeout)");
+                             "timed out reading the body from " + what +
+                                 " (see --timeout; --body TEXT or --body \"\" leave stdin alone)");
         pollfd readable{fd, POLLIN, 0};
         const int ready = ::poll(&readable, 1, static_cast<int>(remaining.count()));
         if (ready < 0 && errno == EINTR) continue;

@@ -42,30 +42,33 @@ The notification:
   --ttl SECONDS           how long it is worth delivering
   --item-id ID            the item's id (default: the service picks one)
 
-Without --body or --body-file the body is read from stdin unless stdin is a
-terminal (trailing newlines are dropped; an empty body is left out). In a
-`while read` loop, give --body or redirect stdin from /dev/null, or
-herald-send reads the loop's input. Priority and ttl go into the payload and
-into <publish-options> (fields herald#priority, herald#ttl); left out, there
-are no publish-options and the service's defaults apply (priority normal).
+A notification needs a title, a body or both. Without --body or --body-file
+the body is read from stdin unless stdin is a terminal (trailing newlines
+are dropped; an empty body is left out). In a `while read` loop, give --body
+or redirect stdin from /dev/null, or herald-send reads the loop's input.
+
+Priority and ttl go into the payload and into <publish-options> (fields
+herald#priority, herald#ttl); left out, there are no publish-options and the
+service's defaults apply (priority normal).
 
 Exit status (sysexits):
    0  published; the item id is on stdout
-   1  refused for another reason, e.g. item-not-found (no such node)
+   1  any other stanza error, e.g. item-not-found (no such node)
   64  bad usage
   65  the payload was refused: bad-request, not-acceptable, policy-violation;
-      or the body read is empty and there is nothing else to publish
+      or the body read is empty and there is no --title
   66  the password file or body file cannot be read
   69  cannot connect or lost the connection; TLS failed; the service is
       unreachable: service-unavailable, remote-server-not-found,
       remote-server-timeout
-  75  temporary failure, try again later: any error of type wait (e.g.
-      resource-constraint, internal-server-error with type wait), --timeout
+  75  temporary failure, try again later: any stanza error of type wait,
+      whatever its condition (e.g. resource-constraint, internal-server-error
+      with type wait); or --timeout elapsed
   77  authentication failed (wrong password, unknown account); forbidden,
       not-authorized, registration-required, any error of type auth
 
 Examples:
-  # crontab: tell the backups topic when the nightly backup fails
+  # crontab (one line): tell the backups topic when the nightly backup fails
   0 3 * * *  /usr/local/bin/nightly-backup || herald-send --jid backup@example.org --password-file /etc/herald/backup.pass --to notify.example.org --node backups --priority high --ttl 86400 --title "Backup failed on db1" --body "nightly-backup exited with an error"
 
   # the last 20 lines of a log as the body

@@ -26,7 +26,8 @@ struct Notification {
     std::optional<NotificationPriority> priority;
     std::optional<std::int64_t> ttl_seconds;
 
-    bool has_content() const { return title || body || link; }
+    // Herald refuses a notification with neither title nor body.
+    bool has_content() const { return title || body; }
 };
 
 struct PublishRequest {

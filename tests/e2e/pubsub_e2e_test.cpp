@@ -39,7 +39,9 @@ protected:
         for (const auto& id : ids) {
             auto reply = client.wait_for([&](const ReceivedStanza& s) { return s.name() == "iq" && s.id() == id; }, 60s);
             EXPECT_TRUE(reply) << "no acknowledgement for " << id;
-            if (reply) EXPECT_EQ(reply->type(), "result") << reply->xml();
+            if (reply) {
+                EXPECT_EQ(reply->type(), "result") << reply->xml();
+            }
         }
         return ids;
     }
@@ -212,9 +214,10 @@ TEST_F(PubsubE2E, RefusalsCarryTheRightErrors) {
         ASSERT_TRUE(c.reply) << c.name;
         EXPECT_EQ(c.reply->type(), "error") << c.name << ": " << c.reply->xml();
         EXPECT_EQ(error_condition(*c.reply), c.condition) << c.name << ": " << c.reply->xml();
-        if (!c.pubsub_condition.empty())
+        if (!c.pubsub_condition.empty()) {
             EXPECT_TRUE(c.reply->has("error/" + c.pubsub_condition + "[@xmlns='http://jabber.org/protocol/pubsub#errors']"))
                 << c.name << ": " << c.reply->xml();
+        }
     }
 }
 

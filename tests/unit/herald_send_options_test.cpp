@@ -160,7 +160,7 @@ TEST(HeraldSendOptionsTest, JidMustBeAnAccount) {
     EXPECT_EQ(parse_herald_send_command_line({"--jid", "a@b/phone", "--to", "t", "--node", "n"}, kWithPassword)
                   .options.connection.jid,
               "a@b/phone");
-    for (const std::string& jid : {"example.org", "@example.org", "alice@", "alice@/r", "a@b/", "a@b@c"})
+    for (const char* jid : {"example.org", "@example.org", "alice@", "alice@/r", "a@b/", "a@b@c"})
         EXPECT_NE(usage_error({"--jid", jid, "--to", "t", "--node", "n"}).find("--jid"), std::string::npos) << jid;
 }
 
