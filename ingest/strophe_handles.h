@@ -32,4 +32,7 @@ using StropheContext = std::unique_ptr<xmpp_ctx_t, StropheContextDeleter>;
 using StropheConnection = std::unique_ptr<xmpp_conn_t, StropheConnectionDeleter>;
 using StropheStanza = std::unique_ptr<xmpp_stanza_t, StropheStanzaDeleter>;
 
+// The RFC 6120 name of a stream error libstrophe reports.
+const char* stream_error_condition(xmpp_error_type_t type);
+
 }  // namespace herald::ingest
