@@ -23,12 +23,16 @@ HeraldApp::HeraldApp(boost::asio::io_context& io, Config config)
       registration_(dispatcher_, disco_, users_),
       presence_(dispatcher_, link_, router_, users_, storage_, config_),
       pubsub_responder_(dispatcher_, disco_, link_, storage_, router_, pubsub_, config_),
+      adhoc_(dispatcher_, disco_, link_, storage_, router_, pubsub_, config_, std::chrono::steady_clock::now()),
+      chat_(link_, storage_, router_, pubsub_, config_),
       signals_(io, SIGTERM, SIGINT) {
     disco_.add_feature(ns::kPing);
     dispatcher_.handle_iq("get", ns::kPing,
                           [](const XmlElement&, const XmlElement&, IqReply reply) { reply.result(); });
     dispatcher_.handle_iq_response([this](const XmlElement& iq) { router_.on_iq_response(iq); });
-    dispatcher_.handle_message([this](const XmlElement& message) { router_.on_user_message(message); });
+    dispatcher_.handle_message([this](const XmlElement& message) {
+        if (!router_.on_user_message(message)) chat_.on_message(message);
+    });
 }
 
 void HeraldApp::start() {

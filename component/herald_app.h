@@ -3,6 +3,10 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include <chrono>
+
+#include "component/adhoc_responder.h"
+#include "component/chat_commands.h"
 #include "component/config.h"
 #include "component/disco_responder.h"
 #include "component/presence_responder.h"
@@ -41,6 +45,8 @@ private:
     RegistrationResponder registration_;
     PresenceResponder presence_;
     PubsubResponder pubsub_responder_;
+    AdhocResponder adhoc_;
+    ChatCommands chat_;
     boost::asio::signal_set signals_;
     bool stopping_ = false;
 };

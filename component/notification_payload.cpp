@@ -15,15 +15,6 @@ std::string child_text(const XmlElement& element, const char* name) {
     return child ? child->text() : std::string();
 }
 
-std::string random_item_id() {
-    thread_local std::mt19937_64 random{std::random_device{}()};
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string id;
-    auto value = random();
-    for (int i = 0; i < 16; ++i, value >>= 4) id += kHex[value & 0xf];
-    return id;
-}
-
 std::int64_t parse_ttl(const std::string& text) {
     try {
         std::size_t used = 0;
@@ -46,6 +37,15 @@ void read_atom(const XmlElement& entry, storage::Item& item) {
 }
 
 }  // namespace
+
+std::string random_item_id() {
+    thread_local std::mt19937_64 random{std::random_device{}()};
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string id;
+    auto value = random();
+    for (int i = 0; i < 16; ++i, value >>= 4) id += kHex[value & 0xf];
+    return id;
+}
 
 std::vector<std::pair<std::string, std::string>> form_values(const XmlElement& form) {
     std::vector<std::pair<std::string, std::string>> values;

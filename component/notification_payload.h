@@ -16,6 +16,9 @@ storage::Item read_published_item(const std::string& node, const XmlElement& ite
                                    const XmlElement* publish_options, const Config& config,
                                    std::int64_t now_ms);
 
+// 16 random hex digits.
+std::string random_item_id();
+
 // The readable line a client shows: "[node] Title: body link".
 std::string notification_text(const storage::Item& item);
 

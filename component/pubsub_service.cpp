@@ -4,6 +4,11 @@
 #include <array>
 #include <chrono>
 
+#include "component/namespaces.h"
+#include "component/notification_payload.h"
+#include "component/quiet_hours.h"
+#include "component/xml_element.h"
+
 namespace herald::component {
 namespace {
 
@@ -21,6 +26,19 @@ bool printable_name(const std::string& name) {
 }
 
 }  // namespace
+
+std::string explain(const PubsubError& error) {
+    if (!error.text.empty()) return error.text;
+    if (error.condition == "registration-required") return "you are not registered: add this contact to your roster first";
+    if (error.condition == "item-not-found") return "there is no such topic";
+    if (error.condition == "forbidden") return "you are not allowed to do that";
+    if (error.condition == "conflict") return "that topic already exists";
+    if (error.condition == "not-allowed") return "that name is reserved";
+    if (error.pubsub_condition == "not-subscribed") return "you are not subscribed to that topic";
+    if (error.pubsub_condition == "nodeid-required") return "a topic name is needed";
+    if (error.condition == "not-acceptable") return "that topic name is not acceptable";
+    return error.condition;
+}
 
 std::optional<int> parse_priority(std::string_view name) {
     for (std::size_t i = 0; i < kPriorities.size(); ++i)
@@ -111,6 +129,13 @@ std::vector<std::string> PubsubService::subscriptions(storage::Repositories& rep
 std::vector<storage::Item> PubsubService::items(storage::Repositories& repos, const Actor& actor,
                                                 const std::string& node, int max_items) const {
     const auto found = require_node(repos, node);
+    // A user's own inbox reads as their history: everything that reached them.
+    if (found.personal && found.owner == actor.jid) {
+        std::vector<storage::Item> received;
+        for (auto& entry : history(repos, actor, std::clamp(max_items, 1, config_.max_items_returned)))
+            received.push_back(std::move(entry.item));
+        return received;
+    }
     const bool may_read = actor.admin || !repos.nodes.affiliation(node, actor.jid).empty() ||
                           repos.nodes.is_subscribed(node, actor.jid);
     if (!may_read) throw PubsubError("auth", "forbidden");
@@ -132,6 +157,78 @@ void PubsubService::set_affiliations(storage::Repositories& repos, const Actor& 
         if (jid == found.owner) throw PubsubError("modify", "not-acceptable");
         repos.nodes.set_affiliation(node, jid, affiliation);
     }
+}
+
+std::vector<storage::HistoryEntry> PubsubService::history(storage::Repositories& repos, const Actor& actor,
+                                                          int limit) const {
+    require_registered(repos, actor);
+    return repos.queue.history(actor.jid, std::clamp(limit, 1, config_.max_items_returned));
+}
+
+storage::Preferences PubsubService::preferences(storage::Repositories& repos, const Actor& actor) const {
+    require_registered(repos, actor);
+    return repos.users.preferences(actor.jid);
+}
+
+void PubsubService::set_preferences(storage::Repositories& repos, const Actor& actor,
+                                    const storage::Preferences& p) const {
+    require_registered(repos, actor);
+    auto refuse = [](const std::string& text) { throw PubsubError("modify", "bad-request", "", text); };
+    if (p.message_type && *p.message_type != "chat" && *p.message_type != "headline")
+        refuse("message type must be chat or headline");
+    if (p.dnd_holds != "none" && p.dnd_holds != "low" && p.dnd_holds != "normal" && p.dnd_holds != "high")
+        refuse("while dnd, hold back one of: none, low, normal, high");
+    const bool any_quiet = p.quiet_start || p.quiet_end || p.quiet_zone;
+    if (any_quiet) {
+        if (!p.quiet_start || !parse_clock_time(*p.quiet_start)) refuse("quiet hours start must be HH:MM, e.g. 22:00");
+        if (!p.quiet_end || !parse_clock_time(*p.quiet_end)) refuse("quiet hours end must be HH:MM, e.g. 07:00");
+        if (!p.quiet_zone || !known_time_zone(*p.quiet_zone))
+            refuse("quiet hours need a time zone such as Europe/Paris or UTC");
+    }
+    if (p.escalation_channel != "none" && p.escalation_channel != "mail" && p.escalation_channel != "webhook")
+        refuse("escalation channel must be none, mail or webhook");
+    if (p.escalation_minutes < 0 || p.escalation_minutes > 7 * 24 * 60)
+        refuse("escalation delay must be between 0 and 10080 minutes");
+    if (p.escalation_channel == "mail" && (!p.escalation_target || p.escalation_target->find('@') == std::string::npos))
+        refuse("escalation by mail needs an email address");
+    if (p.escalation_channel == "webhook" &&
+        (!p.escalation_target || (p.escalation_target->rfind("https://", 0) != 0 &&
+                                  p.escalation_target->rfind("http://", 0) != 0)))
+        refuse("escalation by webhook needs an http or https URL");
+    repos.users.save_preferences(actor.jid, p);
+}
+
+storage::Preferences PubsubService::set_paused(storage::Repositories& repos, const Actor& actor,
+                                               bool paused) const {
+    auto current = preferences(repos, actor);
+    current.paused = paused;
+    repos.users.save_preferences(actor.jid, current);
+    return current;
+}
+
+storage::ServiceCounts PubsubService::stats(storage::Repositories& repos, const Actor& actor) const {
+    if (!actor.admin) throw PubsubError("auth", "forbidden");
+    return repos.queue.counts();
+}
+
+PublishOutcome PubsubService::broadcast(storage::Repositories& repos, const Actor& actor, const std::string& title,
+                                        const std::string& body, std::int64_t now_ms) const {
+    if (!actor.admin) throw PubsubError("auth", "forbidden");
+    if (title.empty() && body.empty()) throw PubsubError("modify", "bad-request", "", "a broadcast needs a title or a text");
+    storage::Item item;
+    item.item_id = "broadcast-" + random_item_id();
+    item.node = "announcement";
+    item.publisher = actor.jid;
+    item.title = title;
+    item.body = body;
+    item.priority = 2;
+    item.published_ms = now_ms;
+    XmlElement payload("notification", ns::kHerald);
+    payload.set_attr("priority", "high");
+    if (!title.empty()) payload.add_child("title").set_text(title);
+    if (!body.empty()) payload.add_child("body").set_text(body);
+    item.payload = payload.to_xml();
+    return {item.item_id, repos.queue.publish_to_everyone(item)};
 }
 
 void PubsubService::create_inbox(storage::Repositories& repos, const std::string& jid) const {

@@ -25,13 +25,18 @@ struct Actor {
 // A refusal, with its stanza error and XEP-0060 application condition.
 class PubsubError : public std::runtime_error {
 public:
-    PubsubError(std::string type, std::string condition, std::string pubsub_condition = {})
+    PubsubError(std::string type, std::string condition, std::string pubsub_condition = {},
+                std::string text = {})
         : std::runtime_error(condition), type(std::move(type)), condition(std::move(condition)),
-          pubsub_condition(std::move(pubsub_condition)) {}
+          pubsub_condition(std::move(pubsub_condition)), text(std::move(text)) {}
     std::string type;
     std::string condition;
     std::string pubsub_condition;  // e.g. invalid-jid, in pubsub#errors
+    std::string text;              // for people: what to change
 };
+
+// What a refusal means to a person in a chat client.
+std::string explain(const PubsubError& error);
 
 struct PublishOutcome {
     std::string item_id;
@@ -66,6 +71,19 @@ public:
                                                                   const std::string& node) const;
     void set_affiliations(storage::Repositories& repos, const Actor& actor, const std::string& node,
                           const std::vector<std::pair<std::string, std::string>>& changes) const;
+
+    // The user's last notifications: received, dropped or expired.
+    std::vector<storage::HistoryEntry> history(storage::Repositories& repos, const Actor& actor,
+                                               int limit) const;
+    storage::Preferences preferences(storage::Repositories& repos, const Actor& actor) const;
+    // Checks every field; refuses with a text naming what is wrong.
+    void set_preferences(storage::Repositories& repos, const Actor& actor,
+                         const storage::Preferences& preferences) const;
+    storage::Preferences set_paused(storage::Repositories& repos, const Actor& actor, bool paused) const;
+    // Admins only.
+    storage::ServiceCounts stats(storage::Repositories& repos, const Actor& actor) const;
+    PublishOutcome broadcast(storage::Repositories& repos, const Actor& actor, const std::string& title,
+                             const std::string& body, std::int64_t now_ms) const;
 
     // A registered user's personal node, subscribed by its owner.
     void create_inbox(storage::Repositories& repos, const std::string& jid) const;

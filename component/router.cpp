@@ -10,6 +10,8 @@
 
 #include "component/namespaces.h"
 #include "component/notification_payload.h"
+#include "component/pubsub_service.h"
+#include "component/quiet_hours.h"
 #include "storage/storage_worker.h"
 
 namespace herald::component {
@@ -20,6 +22,7 @@ constexpr auto kMaxRetryDelay = std::chrono::seconds(60);
 // Waited this long before delivery: the message carries a delay stamp.
 constexpr std::int64_t kDelayStampAfterMs = 5000;
 constexpr int kHighPriority = 2;
+constexpr int kUrgentPriority = 3;
 
 std::int64_t now_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -59,6 +62,7 @@ struct Router::UserAvatar {
     std::int64_t online_since_ms;
     UserPresence presence;
     Availability announced = Availability::offline;
+    storage::Preferences preferences;
 
     // Delivery: items up to `cursor` have been sent (or skipped by a
     // priority filter); `rescan` starts over from the oldest once nothing is
@@ -104,21 +108,26 @@ void Router::on_presence(const std::string& bare_jid, PresenceUpdate update) {
 }
 
 void Router::look_up(const std::string& bare_jid) {
-    storage_.submit<bool>(
-        [bare_jid](storage::Repositories& repos) { return repos.users.find(bare_jid).has_value(); },
-        [this, bare_jid, generation = generation_](std::optional<bool> registered,
-                                                   std::exception_ptr error) {
+    using Lookup = std::optional<storage::Preferences>;  // empty: not registered
+    storage_.submit<Lookup>(
+        [bare_jid](storage::Repositories& repos) {
+            return repos.users.find(bare_jid) ? Lookup(repos.users.preferences(bare_jid)) : std::nullopt;
+        },
+        [this, bare_jid, generation = generation_](std::optional<Lookup> found, std::exception_ptr error) {
             if (generation != generation_) return;
             auto pending = awaiting_lookup_.extract(bare_jid);
             if (pending.empty()) return;
-            if (error || !registered || !*registered) {
+            if (error || !found || !*found) {
                 if (error) spdlog::error("presence of {} ignored: storage lookup failed", bare_jid);
                 else spdlog::debug("presence of unregistered {} ignored", bare_jid);
                 return;
             }
             for (const auto& update : pending.mapped()) {
                 auto& avatar = avatars_[bare_jid];
-                if (!avatar) avatar = std::make_unique<UserAvatar>(bare_jid, ++next_epoch_, io_);
+                if (!avatar) {
+                    avatar = std::make_unique<UserAvatar>(bare_jid, ++next_epoch_, io_);
+                    avatar->preferences = **found;
+                }
                 apply(bare_jid, *avatar, update);
             }
         });
@@ -156,9 +165,24 @@ void Router::apply(const std::string& bare_jid, UserAvatar& avatar, const Presen
     pump(avatar);
 }
 
+std::optional<int> Router::accepted_priority(const UserAvatar& avatar) const {
+    const auto& preferences = avatar.preferences;
+    const auto state = avatar.presence.state();
+    if (preferences.paused || state == Availability::offline) return std::nullopt;
+    if (in_quiet_hours(preferences.quiet_start, preferences.quiet_end, preferences.quiet_zone, now_ms()))
+        return kUrgentPriority;
+    if (state == Availability::dnd) {
+        if (preferences.dnd_holds == "none") return 0;
+        const auto held = parse_priority(preferences.dnd_holds);
+        return held ? *held + 1 : kHighPriority;
+    }
+    return 0;
+}
+
 void Router::pump(UserAvatar& avatar) {
     if (avatar.fetching || avatar.retry_pending) return;
-    if (avatar.presence.state() == Availability::offline) return;
+    const auto min_priority = accepted_priority(avatar);
+    if (!min_priority) return;
     if (avatar.rescan) {
         if (!avatar.unconfirmed.empty()) return;
         avatar.cursor = 0;
@@ -168,11 +192,13 @@ void Router::pump(UserAvatar& avatar) {
     const int batch = std::max(1, window / 2);
     const int room = window - static_cast<int>(avatar.unconfirmed.size());
     if (room < batch) return;
-    const int min_priority = avatar.presence.state() == Availability::dnd ? kHighPriority : 0;
+    // A filter that became stricter leaves nothing behind; one that became
+    // looser needs a rescan, which on_preferences and presence changes ask for.
     avatar.fetching = true;
     const bool take_dropped = !avatar.dropped_told;
     storage_.submit<Fetched>(
-        [jid = avatar.jid, cursor = avatar.cursor, min_priority, batch, take_dropped](storage::Repositories& repos) {
+        [jid = avatar.jid, cursor = avatar.cursor, min_priority = *min_priority, batch,
+         take_dropped](storage::Repositories& repos) {
             Fetched fetched{repos.queue.next(jid, cursor, min_priority, now_ms(), batch)};
             if (take_dropped) fetched.dropped = repos.queue.take_dropped_count(jid);
             return fetched;
@@ -213,7 +239,7 @@ void Router::deliver(UserAvatar& avatar, const std::string& resource, std::vecto
         const auto& item = queued.item;
         const auto id = next_id("n");
         XmlElement message("message");
-        message.set_attr("type", config_.message_type)
+        message.set_attr("type", avatar.preferences.message_type.value_or(config_.message_type))
             .set_attr("from", config_.component_jid)
             .set_attr("to", to)
             .set_attr("id", id);
@@ -325,10 +351,15 @@ void Router::on_iq_response(const XmlElement& iq) {
     else lose(*avatar->second, ping.mapped());
 }
 
+// Also the moment quiet hours may have ended: every avatar looks again.
 void Router::schedule_expiry() {
     expiry_timer_.expires_after(kExpiryInterval);
     expiry_timer_.async_wait([this](boost::system::error_code error) {
         if (error) return;
+        for (auto& entry : avatars_) {
+            entry.second->rescan = true;
+            pump(*entry.second);
+        }
         storage_.submit<std::int64_t>(
             [](storage::Repositories& repos) { return repos.queue.expire(now_ms()); },
             [](std::optional<std::int64_t> expired, std::exception_ptr) {
@@ -336,6 +367,14 @@ void Router::schedule_expiry() {
             });
         schedule_expiry();
     });
+}
+
+void Router::on_preferences(const std::string& bare_jid, const storage::Preferences& preferences) {
+    const auto avatar = avatars_.find(bare_jid);
+    if (avatar == avatars_.end()) return;
+    avatar->second->preferences = preferences;
+    avatar->second->rescan = true;
+    pump(*avatar->second);
 }
 
 void Router::stop() {

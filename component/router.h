@@ -16,6 +16,7 @@
 namespace herald::storage {
 class StorageWorker;
 struct QueuedItem;
+struct Preferences;
 }  // namespace herald::storage
 
 namespace herald::component {
@@ -51,6 +52,8 @@ public:
     bool on_user_message(const XmlElement& message);
     // A reply to an IQ we sent (our pings).
     void on_iq_response(const XmlElement& iq);
+    // The user changed preferences (or paused, or resumed).
+    void on_preferences(const std::string& bare_jid, const storage::Preferences& preferences);
 
     std::optional<Availability> state_of(const std::string& bare_jid) const;
     std::vector<std::string> online_users() const;
@@ -64,6 +67,8 @@ private:
     void apply(const std::string& bare_jid, UserAvatar& avatar, const PresenceUpdate& update);
     void look_up(const std::string& bare_jid);
     void pump(UserAvatar& avatar);
+    // Lowest priority the user takes now, or nullopt when they take nothing.
+    std::optional<int> accepted_priority(const UserAvatar& avatar) const;
     void deliver(UserAvatar& avatar, const std::string& resource, std::vector<storage::QueuedItem>& items,
                  std::int64_t dropped, int requested);
     void confirm(UserAvatar& avatar, const std::vector<std::string>& message_ids);

@@ -34,6 +34,11 @@ public:
     // Items dropped for the user since last asked (and resets the count).
     virtual std::int64_t take_dropped_count(std::string_view user) = 0;
     virtual std::int64_t queued_count(std::string_view user) = 0;
+    // Stores the item once and queues it for every registered user.
+    virtual std::vector<std::string> publish_to_everyone(const Item& item) = 0;
+    // The user's most recent outcomes, newest first.
+    virtual std::vector<HistoryEntry> history(std::string_view user, int limit) = 0;
+    virtual ServiceCounts counts() = 0;
     // The node's most recent items, newest first.
     virtual std::vector<Item> recent_items(std::string_view node, int max_items) = 0;
 };

@@ -71,6 +71,21 @@ constexpr std::array kMigrations = {
         PRIMARY KEY (user, item)
     ) WITHOUT ROWID;
     )sql",
+    R"sql(
+    CREATE TABLE preferences (
+        jid                 TEXT PRIMARY KEY NOT NULL REFERENCES users(jid) ON DELETE CASCADE,
+        message_type        TEXT,
+        dnd_holds           TEXT NOT NULL DEFAULT 'normal',
+        quiet_start         TEXT,
+        quiet_end           TEXT,
+        quiet_zone          TEXT,
+        escalation_channel  TEXT NOT NULL DEFAULT 'none',
+        escalation_minutes  INTEGER NOT NULL DEFAULT 0,
+        escalation_target   TEXT,
+        paused              INTEGER NOT NULL DEFAULT 0
+    ) WITHOUT ROWID;
+    CREATE INDEX history_by_user_time ON history (user, at_ms);
+    )sql",
 };
 
 }  // namespace

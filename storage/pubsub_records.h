@@ -29,6 +29,35 @@ struct Item {
     std::optional<std::int64_t> expires_ms;
 };
 
+// What a user chose; absent fields fall back to the service's defaults.
+struct Preferences {
+    std::optional<std::string> message_type;  // "chat" or "headline"
+    std::string dnd_holds = "normal";         // while dnd, hold this priority and below: none, low, normal, high
+    std::optional<std::string> quiet_start;   // "HH:MM", in quiet_zone
+    std::optional<std::string> quiet_end;
+    std::optional<std::string> quiet_zone;    // IANA name, e.g. Europe/Paris
+    std::string escalation_channel = "none";  // none, mail, webhook
+    std::int64_t escalation_minutes = 0;
+    std::optional<std::string> escalation_target;  // address or URL
+    bool paused = false;
+};
+
+// A notification a user received, or that was dropped or expired for them.
+struct HistoryEntry {
+    Item item;
+    std::string outcome;  // delivered, dropped, expired
+    std::int64_t at_ms = 0;
+};
+
+struct ServiceCounts {
+    std::int64_t users = 0;
+    std::int64_t nodes = 0;
+    std::int64_t queued = 0;
+    std::int64_t delivered = 0;
+    std::int64_t dropped = 0;
+    std::int64_t expired = 0;
+};
+
 // An item waiting in one user's queue; `seq` orders queues oldest first.
 struct QueuedItem {
     std::int64_t seq = 0;

@@ -48,7 +48,20 @@ SqliteDeliveryQueue::SqliteDeliveryQueue(Database& db)
       read_dropped_(db.prepare("SELECT dropped_unreported FROM users WHERE jid = ?1")),
       reset_dropped_(db.prepare("UPDATE users SET dropped_unreported = 0 WHERE jid = ?1")),
       recent_(db.prepare(with_item_columns("SELECT ", " FROM items i WHERE i.node = ?1 ORDER BY i.id DESC LIMIT ?2")
-                             .c_str())) {}
+                             .c_str())),
+      fan_out_everyone_(db.prepare("INSERT INTO queue (user, item, priority, expires_ms) "
+                                   "SELECT jid, ?1, ?2, ?3 FROM users WHERE ?4 = ?4")),
+      everyone_(db.prepare("SELECT jid FROM users WHERE ?1 = ?1")),
+      history_(db.prepare(with_item_columns("SELECT h.outcome, h.at_ms, ",
+                                            " FROM history h JOIN items i ON i.id = h.item "
+                                            "WHERE h.user = ?1 ORDER BY h.at_ms DESC, h.item DESC LIMIT ?2")
+                              .c_str())),
+      counts_(db.prepare(
+          "SELECT (SELECT count(*) FROM users), (SELECT count(*) FROM nodes WHERE personal = 0), "
+          "(SELECT count(*) FROM queue), "
+          "(SELECT count(*) FROM history WHERE outcome = 'delivered'), "
+          "(SELECT count(*) FROM history WHERE outcome = 'dropped'), "
+          "(SELECT count(*) FROM history WHERE outcome = 'expired')")) {}
 
 Item SqliteDeliveryQueue::read_item(Statement& row, int c) {
     Item item;
@@ -65,23 +78,36 @@ Item SqliteDeliveryQueue::read_item(Statement& row, int c) {
     return item;
 }
 
-std::vector<std::string> SqliteDeliveryQueue::publish(const Item& item) {
+std::int64_t SqliteDeliveryQueue::store(const Item& item) {
     insert_item_.bind(1, item.item_id).bind(2, item.node).bind(3, item.publisher).bind(4, item.payload)
         .bind(5, item.title).bind(6, item.body).bind(7, item.link)
         .bind(8, static_cast<std::int64_t>(item.priority)).bind(9, item.published_ms);
     if (item.expires_ms) insert_item_.bind(10, *item.expires_ms);
     else insert_item_.bind_null(10);
     insert_item_.run();
-    const auto seq = sqlite3_last_insert_rowid(db_);
-    fan_out_.bind(1, seq).bind(2, static_cast<std::int64_t>(item.priority)).bind(4, item.node);
-    if (item.expires_ms) fan_out_.bind(3, *item.expires_ms);
-    else fan_out_.bind_null(3);
-    fan_out_.run();
-    subscribers_.bind(1, item.node);
+    return sqlite3_last_insert_rowid(db_);
+}
+
+// `fan_out` and `recipients` take the same fourth (selecting) parameter.
+std::vector<std::string> SqliteDeliveryQueue::enqueue(Statement& fan_out, std::int64_t seq, const Item& item,
+                                                      Statement& recipients) {
+    fan_out.bind(1, seq).bind(2, static_cast<std::int64_t>(item.priority)).bind(4, item.node);
+    if (item.expires_ms) fan_out.bind(3, *item.expires_ms);
+    else fan_out.bind_null(3);
+    fan_out.run();
+    recipients.bind(1, item.node);
     std::vector<std::string> users;
-    while (subscribers_.step()) users.push_back(subscribers_.column_text(0));
-    subscribers_.reset();
+    while (recipients.step()) users.push_back(recipients.column_text(0));
+    recipients.reset();
     return users;
+}
+
+std::vector<std::string> SqliteDeliveryQueue::publish(const Item& item) {
+    return enqueue(fan_out_, store(item), item, subscribers_);
+}
+
+std::vector<std::string> SqliteDeliveryQueue::publish_to_everyone(const Item& item) {
+    return enqueue(fan_out_everyone_, store(item), item, everyone_);
 }
 
 std::int64_t SqliteDeliveryQueue::trim(const std::vector<std::string>& users, std::int64_t max_per_user,
@@ -159,6 +185,22 @@ std::vector<Item> SqliteDeliveryQueue::recent_items(std::string_view node, int m
     while (recent_.step()) items.push_back(read_item(recent_, 0));
     recent_.reset();
     return items;
+}
+
+std::vector<HistoryEntry> SqliteDeliveryQueue::history(std::string_view user, int limit) {
+    history_.bind(1, user).bind(2, static_cast<std::int64_t>(limit));
+    std::vector<HistoryEntry> entries;
+    while (history_.step()) entries.push_back({read_item(history_, 2), history_.column_text(0), history_.column_int(1)});
+    history_.reset();
+    return entries;
+}
+
+ServiceCounts SqliteDeliveryQueue::counts() {
+    counts_.step();
+    ServiceCounts counts{counts_.column_int(0), counts_.column_int(1), counts_.column_int(2),
+                         counts_.column_int(3), counts_.column_int(4), counts_.column_int(5)};
+    counts_.reset();
+    return counts;
 }
 
 }  // namespace herald::storage

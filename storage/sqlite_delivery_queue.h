@@ -20,9 +20,14 @@ public:
     std::int64_t take_dropped_count(std::string_view user) override;
     std::int64_t queued_count(std::string_view user) override;
     std::vector<Item> recent_items(std::string_view node, int max_items) override;
+    std::vector<std::string> publish_to_everyone(const Item& item) override;
+    std::vector<HistoryEntry> history(std::string_view user, int limit) override;
+    ServiceCounts counts() override;
 
 private:
     Item read_item(Statement& row, int first_column);
+    std::int64_t store(const Item& item);
+    std::vector<std::string> enqueue(Statement& fan_out, std::int64_t seq, const Item& item, Statement& recipients);
 
     sqlite3* db_;
     Statement insert_item_, fan_out_, subscribers_;
@@ -30,6 +35,7 @@ private:
     Statement next_, confirm_delete_, confirm_history_;
     Statement expire_history_, expire_delete_;
     Statement read_dropped_, reset_dropped_, recent_;
+    Statement fan_out_everyone_, everyone_, history_, counts_;
 };
 
 }  // namespace herald::storage

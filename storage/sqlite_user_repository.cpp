@@ -12,6 +12,13 @@ SqliteUserRepository::SqliteUserRepository(Database& db)
       remove_(db.prepare("DELETE FROM users WHERE jid = ?1")),
       page_(db.prepare("SELECT jid FROM users WHERE jid > ?1 ORDER BY jid LIMIT ?2")),
       count_(db.prepare("SELECT count(*) FROM users")),
+      load_preferences_(db.prepare(
+          "SELECT message_type, dnd_holds, quiet_start, quiet_end, quiet_zone, escalation_channel, "
+          "escalation_minutes, escalation_target, paused FROM preferences WHERE jid = ?1")),
+      save_preferences_(db.prepare(
+          "INSERT OR REPLACE INTO preferences (jid, message_type, dnd_holds, quiet_start, quiet_end, "
+          "quiet_zone, escalation_channel, escalation_minutes, escalation_target, paused) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")),
       db_(db.handle()) {}
 
 bool SqliteUserRepository::upsert(const User& user) {
@@ -51,6 +58,33 @@ std::int64_t SqliteUserRepository::count() {
     const auto total = count_.column_int(0);
     count_.reset();
     return total;
+}
+
+Preferences SqliteUserRepository::preferences(std::string_view jid) {
+    load_preferences_.bind(1, jid);
+    Preferences preferences;
+    if (load_preferences_.step()) {
+        auto& row = load_preferences_;
+        preferences.message_type = row.column_optional_text(0);
+        preferences.dnd_holds = row.column_text(1);
+        preferences.quiet_start = row.column_optional_text(2);
+        preferences.quiet_end = row.column_optional_text(3);
+        preferences.quiet_zone = row.column_optional_text(4);
+        preferences.escalation_channel = row.column_text(5);
+        preferences.escalation_minutes = row.column_int(6);
+        preferences.escalation_target = row.column_optional_text(7);
+        preferences.paused = row.column_int(8) != 0;
+    }
+    load_preferences_.reset();
+    return preferences;
+}
+
+void SqliteUserRepository::save_preferences(std::string_view jid, const Preferences& p) {
+    save_preferences_.bind(1, jid).bind_optional(2, p.message_type).bind(3, p.dnd_holds)
+        .bind_optional(4, p.quiet_start).bind_optional(5, p.quiet_end).bind_optional(6, p.quiet_zone)
+        .bind(7, p.escalation_channel).bind(8, p.escalation_minutes).bind_optional(9, p.escalation_target)
+        .bind(10, std::int64_t{p.paused});
+    save_preferences_.run();
 }
 
 }  // namespace herald::storage

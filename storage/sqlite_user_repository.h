@@ -15,6 +15,8 @@ public:
     bool remove(std::string_view jid) override;
     std::vector<std::string> jids_after(std::string_view after, int limit) override;
     std::int64_t count() override;
+    Preferences preferences(std::string_view jid) override;
+    void save_preferences(std::string_view jid, const Preferences& preferences) override;
 
 private:
     Statement insert_;
@@ -23,6 +25,8 @@ private:
     Statement remove_;
     Statement page_;
     Statement count_;
+    Statement load_preferences_;
+    Statement save_preferences_;
     sqlite3* db_;
 };
 

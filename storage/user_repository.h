@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "storage/pubsub_records.h"
+
 namespace herald::storage {
 
 struct User {
@@ -28,6 +30,10 @@ public:
     // through every user without holding them all in memory.
     virtual std::vector<std::string> jids_after(std::string_view after, int limit) = 0;
     virtual std::int64_t count() = 0;
+
+    // Defaults when the user never chose.
+    virtual Preferences preferences(std::string_view jid) = 0;
+    virtual void save_preferences(std::string_view jid, const Preferences& preferences) = 0;
 };
 
 }  // namespace herald::storage

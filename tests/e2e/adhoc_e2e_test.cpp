@@ -1,0 +1,2 @@
+// Filled in by the adhoc_e2e_test work.
+#include "tests/e2e/herald_e2e_fixture.h"
