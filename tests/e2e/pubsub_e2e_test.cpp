@@ -384,3 +384,26 @@ TEST_F(PubsubE2E, LockedDatabaseAnswersWaitNeverAResult) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(PubsubE2E, OwnInboxItemsReadAsTheUsersHistory) {
+    with_topic();
+    publish_ok(*alice_, "backups", notification("first"));
+    publish_ok(*alice_, "backups", notification("second"));
+    for (int i = 0; i < 2; ++i) {
+        auto message = next_notification(*bob_);
+        ASSERT_TRUE(message);
+        send_receipt(*bob_, *message);
+    }
+    storage_barrier(*bob_);
+    auto history = pubsub(*bob_, "get", "<items node='inbox/bob@localhost' max_items='10'/>");
+    ASSERT_TRUE(history);
+    const auto items = history->find_all("pubsub/items/item");
+    ASSERT_EQ(items.size(), 2u) << history->xml();
+    EXPECT_EQ(items[0].text("notification/title"), "second") << "newest first";
+    EXPECT_EQ(items[1].text("notification/title"), "first");
+    EXPECT_EQ(error_condition(*pubsub(*alice_, "get", "<items node='inbox/bob@localhost'/>")), "forbidden");
+}
+
+}  // namespace
