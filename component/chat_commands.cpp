@@ -1,11 +1,274 @@
 #include "component/chat_commands.h"
 
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <ctime>
+
+#include "component/chat_command_parser.h"
+#include "component/jid.h"
+#include "component/notification_payload.h"
+#include "component/router.h"
+
 namespace herald::component {
+namespace {
+
+constexpr std::size_t kMaxBodyBytes = 4 * 1024;
+constexpr int kDefaultHistoryCount = 10;
+constexpr std::size_t kMaxOtherTopicsListed = 30;
+constexpr std::size_t kMaxWordQuoted = 40;
+
+constexpr const char* kCommandNames = "help, sub, unsub, list, history, pause, resume, prefs";
+
+constexpr const char* kHelp =
+    "Herald commands:\n"
+    "help - this list\n"
+    "sub TOPIC - subscribe to a topic (or: subscribe TOPIC)\n"
+    "unsub TOPIC - unsubscribe (or: unsubscribe TOPIC)\n"
+    "list - your subscriptions and the other public topics\n"
+    "history [N] - your last N notifications, 10 unless you say\n"
+    "pause - hold notifications in your queue\n"
+    "resume - deliver again, what waited first\n"
+    "prefs - show your preferences\n"
+    "prefs type chat|headline - the kind of message notifications come as\n"
+    "prefs dnd none|low|normal|high - while you are dnd, hold back this priority and lower\n"
+    "prefs quiet 22:00-07:00 [ZONE] - quiet hours, ZONE like Europe/Paris (UTC unless you say); "
+    "prefs quiet off ends them\n"
+    "prefs escalation none|mail ADDRESS|webhook URL [MINUTES] - where notifications go when you stay away";
+
+constexpr const char* kPaused = "paused: notifications wait in your queue until you send resume";
+constexpr const char* kResumed = "resumed: notifications come again, those that waited first";
+
+std::string unknown_command(const std::string& word) {
+    const std::string commands = std::string("Commands: ") + kCommandNames + " (send help for details)";
+    if (word.empty()) return commands;
+    const auto quoted = word.size() > kMaxWordQuoted ? word.substr(0, kMaxWordQuoted) + "..." : word;
+    return "Unknown command '" + quoted + "'. " + commands;
+}
+
+std::string utc_minute(std::int64_t ms) {
+    const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+    std::tm utc{};
+    gmtime_r(&seconds, &utc);
+    char text[sizeof "2026-11-24 03:33"];
+    std::strftime(text, sizeof text, "%Y-%m-%d %H:%M", &utc);
+    return text;
+}
+
+// Newest first from storage; a chat reads oldest first.
+std::string history_text(const std::vector<storage::HistoryEntry>& entries) {
+    if (entries.empty()) return "no notifications yet";
+    std::string text = "your last " + std::to_string(entries.size()) + " notifications (times in UTC):";
+    for (auto entry = entries.rbegin(); entry != entries.rend(); ++entry) {
+        text += "\n" + utc_minute(entry->at_ms) + " " + notification_text(entry->item);
+        if (entry->outcome != "delivered") text += " (" + entry->outcome + ")";
+    }
+    return text;
+}
+
+struct TopicList {
+    std::vector<std::string> subscribed;
+    std::vector<std::string> others;  // public topics not subscribed to
+};
+
+std::string topics_text(const TopicList& topics) {
+    std::string text = topics.subscribed.empty() ? "you are not subscribed to any topic"
+                                                 : "your subscriptions:";
+    for (const auto& topic : topics.subscribed) text += "\n" + topic;
+    if (topics.others.empty()) return text;
+    text += "\nother topics: ";
+    const auto shown = std::min(topics.others.size(), kMaxOtherTopicsListed);
+    for (std::size_t i = 0; i < shown; ++i) text += (i ? ", " : "") + topics.others[i];
+    if (shown < topics.others.size()) text += " and " + std::to_string(topics.others.size() - shown) + " more";
+    return text;
+}
+
+std::string describe_dnd(const std::string& holds) {
+    if (holds == "none") return "dnd none - everything comes through while you are dnd";
+    return "dnd " + holds + " - while you are dnd, " + holds + " and lower priorities wait";
+}
+
+std::string describe_quiet(const storage::Preferences& p) {
+    if (!p.quiet_start || !p.quiet_end) return "quiet off - no quiet hours";
+    return "quiet " + *p.quiet_start + "-" + *p.quiet_end + " " + p.quiet_zone.value_or("UTC") +
+           " - notifications wait during these hours";
+}
+
+std::string describe_escalation(const storage::Preferences& p) {
+    if (p.escalation_channel == "none") return "escalation none - nothing else happens while you are away";
+    return "escalation " + p.escalation_channel + " " + p.escalation_target.value_or("") + " " +
+           std::to_string(p.escalation_minutes) + " - after " + std::to_string(p.escalation_minutes) +
+           " minutes away, by " + p.escalation_channel;
+}
+
+std::string describe_preferences(const storage::Preferences& p, const std::string& default_type) {
+    return "your preferences:\n"
+           "type " + p.message_type.value_or(default_type) + (p.message_type ? "" : " (the default)") +
+           " - notifications come as " + p.message_type.value_or(default_type) + " messages\n" +
+           describe_dnd(p.dnd_holds) + "\n" + describe_quiet(p) + "\n" + describe_escalation(p) + "\n" +
+           (p.paused ? "paused - send resume to get notifications again" : "not paused") +
+           "\nchange one with prefs KEY VALUE, e.g. prefs type headline (help lists them)";
+}
+
+std::string refusal_text(std::exception_ptr error, const std::string& requester) {
+    try {
+        std::rethrow_exception(error);
+    } catch (const PubsubError& refusal) {
+        return explain(refusal);
+    } catch (const std::exception& failure) {
+        spdlog::error("chat command from {} failed: {}", requester, failure.what());
+    }
+    return "Herald could not do that just now; please try again later";
+}
+
+}  // namespace
 
 ChatCommands::ChatCommands(StanzaSender& sender, storage::StorageWorker& storage, Router& router,
                            const PubsubService& service, const Config& config)
-    : sender_(sender), storage_(storage), router_(router), service_(service), config_(config) {}
+    : sender_(sender),
+      storage_(storage),
+      router_(router),
+      service_(service),
+      config_(config),
+      handlers_{
+          {"help", &ChatCommands::help},
+          {"sub", &ChatCommands::subscribe},
+          {"subscribe", &ChatCommands::subscribe},
+          {"unsub", &ChatCommands::unsubscribe},
+          {"unsubscribe", &ChatCommands::unsubscribe},
+          {"list", &ChatCommands::list},
+          {"history", &ChatCommands::history},
+          {"pause", &ChatCommands::pause},
+          {"resume", &ChatCommands::resume},
+          {"prefs", &ChatCommands::preferences},
+      } {}
 
-void ChatCommands::on_message(const XmlElement&) {}
+void ChatCommands::on_message(const XmlElement& message) {
+    const auto& type = message.attr("type");
+    const auto* body = message.child("body");
+    const auto& from = message.attr("from");
+    if (!body || (!type.empty() && type != "chat" && type != "normal") || !is_user_jid(from)) return;
+    if (body->text().size() > kMaxBodyBytes) return reply(from, "message too long: commands fit on one line");
+    const auto command = parse_chat_command(body->text());
+    const auto handler = handlers_.find(command.word);
+    if (handler == handlers_.end()) return reply(from, unknown_command(command.word));
+    spdlog::debug("chat command '{}' from {}", command.word, from);
+    (this->*handler->second)({actor_of(from), from, command.argument});
+}
+
+Actor ChatCommands::actor_of(const std::string& from) const {
+    Actor actor{bare_jid(from)};
+    actor.admin = std::find(config_.admins.begin(), config_.admins.end(), actor.jid) != config_.admins.end();
+    return actor;
+}
+
+void ChatCommands::reply(const std::string& to, const std::string& text) {
+    XmlElement message("message");
+    message.set_attr("from", config_.component_jid).set_attr("to", to).set_attr("type", "chat");
+    message.add_child("body").set_text(text);
+    sender_.send(message);
+}
+
+template <class Result>
+void ChatCommands::run(const Request& request, std::function<Result(storage::Repositories&)> work,
+                       std::function<std::string(Result&)> done) {
+    storage_.submit<Result>(std::move(work), [this, to = request.reply_to, done = std::move(done)](
+                                                 std::optional<Result> result, std::exception_ptr error) {
+        reply(to, error ? refusal_text(error, to) : done(*result));
+    });
+}
+
+void ChatCommands::help(const Request& request) { reply(request.reply_to, kHelp); }
+
+void ChatCommands::subscribe(const Request& request) {
+    if (request.argument.empty()) return reply(request.reply_to, "usage: sub TOPIC");
+    run<bool>(
+        request,
+        [this, actor = request.actor, topic = request.argument](storage::Repositories& repos) {
+            service_.subscribe(repos, actor, topic, actor.jid);
+            return true;
+        },
+        [topic = request.argument](bool&) { return "subscribed to " + topic; });
+}
+
+void ChatCommands::unsubscribe(const Request& request) {
+    if (request.argument.empty()) return reply(request.reply_to, "usage: unsub TOPIC");
+    run<bool>(
+        request,
+        [this, actor = request.actor, topic = request.argument](storage::Repositories& repos) {
+            service_.unsubscribe(repos, actor, topic, actor.jid);
+            return true;
+        },
+        [topic = request.argument](bool&) { return "unsubscribed from " + topic; });
+}
+
+void ChatCommands::list(const Request& request) {
+    run<TopicList>(
+        request,
+        [this, actor = request.actor](storage::Repositories& repos) {
+            TopicList topics{service_.subscriptions(repos, actor), {}};
+            for (auto& topic : repos.nodes.public_nodes())
+                if (std::find(topics.subscribed.begin(), topics.subscribed.end(), topic) == topics.subscribed.end())
+                    topics.others.push_back(std::move(topic));
+            return topics;
+        },
+        [](TopicList& topics) { return topics_text(topics); });
+}
+
+void ChatCommands::history(const Request& request) {
+    const auto count = parse_history_count(request.argument, kDefaultHistoryCount);
+    if (!count) return reply(request.reply_to, "usage: history [N], e.g. history 20");
+    run<std::vector<storage::HistoryEntry>>(
+        request,
+        [this, actor = request.actor, count = *count](storage::Repositories& repos) {
+            return service_.history(repos, actor, count);
+        },
+        [](std::vector<storage::HistoryEntry>& entries) { return history_text(entries); });
+}
+
+void ChatCommands::pause(const Request& request) { set_paused(request, true); }
+
+void ChatCommands::resume(const Request& request) { set_paused(request, false); }
+
+// The router learns at once, so delivery stops or the queue flushes now.
+void ChatCommands::set_paused(const Request& request, bool paused) {
+    run<storage::Preferences>(
+        request,
+        [this, actor = request.actor, paused](storage::Repositories& repos) {
+            return service_.set_paused(repos, actor, paused);
+        },
+        [this, jid = request.actor.jid](storage::Preferences& preferences) {
+            router_.on_preferences(jid, preferences);
+            return std::string(preferences.paused ? kPaused : kResumed);
+        });
+}
+
+void ChatCommands::preferences(const Request& request) {
+    if (request.argument.empty()) show_preferences(request);
+    else change_preferences(request);
+}
+
+void ChatCommands::show_preferences(const Request& request) {
+    run<storage::Preferences>(
+        request,
+        [this, actor = request.actor](storage::Repositories& repos) { return service_.preferences(repos, actor); },
+        [this](storage::Preferences& preferences) { return describe_preferences(preferences, config_.message_type); });
+}
+
+void ChatCommands::change_preferences(const Request& request) {
+    run<storage::Preferences>(
+        request,
+        [this, actor = request.actor, change = request.argument](storage::Repositories& repos) {
+            auto preferences = service_.preferences(repos, actor);
+            if (const auto problem = change_preference(preferences, change))
+                throw PubsubError("modify", "bad-request", "", *problem);
+            service_.set_preferences(repos, actor, preferences);
+            return preferences;
+        },
+        [this, jid = request.actor.jid](storage::Preferences& preferences) {
+            router_.on_preferences(jid, preferences);
+            return "saved\n" + describe_preferences(preferences, config_.message_type);
+        });
+}
 
 }  // namespace herald::component

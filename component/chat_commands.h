@@ -1,5 +1,9 @@
 #pragma once
 
+#include <functional>
+#include <map>
+#include <string>
+
 #include "component/config.h"
 #include "component/pubsub_service.h"
 #include "component/stanza_sender.h"
@@ -20,11 +24,40 @@ public:
     void on_message(const XmlElement& message);
 
 private:
+    struct Request {
+        Actor actor;
+        std::string reply_to;  // the sender's full JID
+        std::string argument;  // the line after the command word
+    };
+    using Handler = void (ChatCommands::*)(const Request&);
+
+    void help(const Request& request);
+    void subscribe(const Request& request);
+    void unsubscribe(const Request& request);
+    void list(const Request& request);
+    void history(const Request& request);
+    void pause(const Request& request);
+    void resume(const Request& request);
+    void preferences(const Request& request);
+
+    void set_paused(const Request& request, bool paused);
+    void show_preferences(const Request& request);
+    void change_preferences(const Request& request);
+
+    // Runs a PubsubService rule in a storage job and answers with what `done`
+    // makes of its result, or with the refusal explained.
+    template <class Result>
+    void run(const Request& request, std::function<Result(storage::Repositories&)> work,
+             std::function<std::string(Result&)> done);
+    void reply(const std::string& to, const std::string& text);
+    Actor actor_of(const std::string& from) const;
+
     StanzaSender& sender_;
     storage::StorageWorker& storage_;
     Router& router_;
     const PubsubService& service_;
     const Config& config_;
+    std::map<std::string, Handler> handlers_;
 };
 
 }  // namespace herald::component

@@ -176,6 +176,30 @@ const std::vector<Field>& fields() {
                  else c.fail(n, k + ": '" + *v + "' is not one of chat, headline");
              }
          }},
+        {"http", "enabled", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) {
+             if (auto v = scalar<bool>(c, n, k, "true or false")) c.config.http_enabled = *v;
+         }},
+        {"http", "address", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) {
+             if (auto v = scalar<std::string>(c, n, k, "an IP address")) c.config.http_address = *v;
+         }},
+        {"http", "port", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) {
+             if (auto v = scalar<int>(c, n, k, "a port number")) {
+                 if (*v >= 0 && *v < 65536) c.config.http_port = *v;
+                 else c.fail(n, k + ": port must be between 0 (any free port) and 65535");
+             }
+         }},
+        {"http", "max_body_bytes", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.http_max_body_bytes); }},
+        {"http", "publishes_per_second", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) {
+             if (auto v = scalar<double>(c, n, k, "a rate")) {
+                 if (*v > 0) c.config.http_publishes_per_second = *v;
+                 else c.fail(n, k + ": must be positive");
+             }
+         }},
         {"log", "level", false,
          [](Context& c, const YAML::Node& n, const std::string& k) {
              static const std::set<std::string> levels = {"trace", "debug", "info", "warn", "error"};
@@ -231,7 +255,7 @@ void read_section(Context& context, const std::string& section, const YAML::Node
 }
 
 void check_whole(Context& context, const YAML::Node& root) {
-    static const std::array sections = {"component", "storage", "registration", "pubsub", "delivery", "log"};
+    static const std::array sections = {"component", "storage", "registration", "pubsub", "delivery", "http", "log"};
     std::set<std::string> seen;
     for (const auto& entry : root) {
         const auto key = entry.first.Scalar();

@@ -30,6 +30,12 @@ struct Config {
     int delivery_window = 64;  // unconfirmed messages per resource
     std::int64_t max_queue_per_user = 10000;
     std::string message_type = "chat";  // or "headline"
+
+    bool http_enabled = false;
+    std::string http_address = "127.0.0.1";
+    int http_port = 8480;
+    std::size_t http_max_body_bytes = 64 * 1024;
+    double http_publishes_per_second = 20;
 };
 
 struct ConfigError {

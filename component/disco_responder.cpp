@@ -16,14 +16,17 @@ DiscoResponder::DiscoResponder(StanzaDispatcher& dispatcher, storage::StorageWor
                              info(payload, std::move(reply));
                          });
     dispatcher.handle_iq("get", ns::kDiscoItems,
-                         [this](const XmlElement&, const XmlElement& payload, IqReply reply) {
-                             items(payload, std::move(reply));
+                         [this](const XmlElement& iq, const XmlElement& payload, IqReply reply) {
+                             items(iq, payload, std::move(reply));
                          });
 }
 
 void DiscoResponder::info(const XmlElement& payload, IqReply reply) const {
-    if (!payload.attr("node").empty()) {
-        reply.error("cancel", "item-not-found");
+    const auto& node = payload.attr("node");
+    if (!node.empty()) {
+        const auto command = commands_ ? commands_->command_name(node) : std::nullopt;
+        if (command) command_info(node, *command, std::move(reply));
+        else reply.error("cancel", "item-not-found");
         return;
     }
     XmlElement query("query", ns::kDiscoInfo);
@@ -36,18 +39,27 @@ void DiscoResponder::info(const XmlElement& payload, IqReply reply) const {
     reply.result(std::move(query));
 }
 
-void DiscoResponder::items(const XmlElement& payload, IqReply reply) {
+// XEP-0050 §2.3.
+void DiscoResponder::command_info(const std::string& node, const std::string& name, IqReply reply) const {
+    XmlElement query("query", ns::kDiscoInfo);
+    query.set_attr("node", node);
+    query.add_child("identity")
+        .set_attr("category", "automation")
+        .set_attr("type", "command-node")
+        .set_attr("name", name);
+    query.add_child("feature").set_attr("var", ns::kCommands);
+    query.add_child("feature").set_attr("var", ns::kDataForms);
+    reply.result(std::move(query));
+}
+
+void DiscoResponder::items(const XmlElement& iq, const XmlElement& payload, IqReply reply) {
     const auto& node = payload.attr("node");
-    if (!node.empty() && node != ns::kCommands) {
-        reply.error("cancel", "item-not-found");
+    if (node == ns::kCommands) {
+        command_items(iq.attr("from"), std::move(reply));
         return;
     }
-    XmlElement query("query", ns::kDiscoItems);
     if (!node.empty()) {
-        // Ad-hoc commands arrive with their own work; until then the list is
-        // truthfully empty.
-        query.set_attr("node", node);
-        reply.result(std::move(query));
+        reply.error("cancel", "item-not-found");
         return;
     }
     auto shared = std::make_shared<IqReply>(std::move(reply));
@@ -61,6 +73,22 @@ void DiscoResponder::items(const XmlElement& payload, IqReply reply) {
                 list.add_child("item").set_attr("jid", component).set_attr("node", name).set_attr("name", name);
             shared->result(std::move(list));
         });
+}
+
+void DiscoResponder::command_items(const std::string& asker, IqReply reply) {
+    auto shared = std::make_shared<IqReply>(std::move(reply));
+    auto answer = [shared](std::vector<CommandListing> commands) {
+        XmlElement list("query", ns::kDiscoItems);
+        list.set_attr("node", ns::kCommands);
+        for (const auto& command : commands)
+            list.add_child("item")
+                .set_attr("jid", shared->component_jid())
+                .set_attr("node", command.node)
+                .set_attr("name", command.name);
+        shared->result(std::move(list));
+    };
+    if (commands_) commands_->commands_for(asker, std::move(answer));
+    else answer({});
 }
 
 }  // namespace herald::component

@@ -16,15 +16,16 @@ HeraldApp::HeraldApp(boost::asio::io_context& io, Config config)
                [&io](std::function<void()> completion) { boost::asio::post(io, std::move(completion)); }),
       dispatcher_(link_, config_.component_jid),
       link_(io, config_, dispatcher_),
-      router_(io, storage_, link_, config_),
+      router_(io, storage_, link_, config_, metrics_),
       pubsub_(config_),
       users_(storage_, link_, router_, pubsub_, config_),
       disco_(dispatcher_, storage_),
       registration_(dispatcher_, disco_, users_),
       presence_(dispatcher_, link_, router_, users_, storage_, config_),
-      pubsub_responder_(dispatcher_, disco_, link_, storage_, router_, pubsub_, config_),
+      pubsub_responder_(dispatcher_, disco_, link_, storage_, router_, pubsub_, metrics_, config_),
       adhoc_(dispatcher_, disco_, link_, storage_, router_, pubsub_, config_, std::chrono::steady_clock::now()),
       chat_(link_, storage_, router_, pubsub_, config_),
+      http_gateway_(storage_, router_, pubsub_, metrics_, config_),
       signals_(io, SIGTERM, SIGINT) {
     disco_.add_feature(ns::kPing);
     dispatcher_.handle_iq("get", ns::kPing,
@@ -43,6 +44,15 @@ void HeraldApp::start() {
         spdlog::info("received {}, shutting down", signal == SIGTERM ? "SIGTERM" : "SIGINT");
         shutdown();
     });
+    if (config_.http_enabled) {
+        http_api_ = std::make_unique<ingest::HttpPublishApi>(
+            io_,
+            ingest::HttpApiSettings{config_.http_address, config_.http_port, config_.http_max_body_bytes,
+                                    std::chrono::seconds(30), config_.http_publishes_per_second},
+            http_gateway_);
+        http_api_->start();
+        spdlog::info("HTTP publish API listening on {}:{}", config_.http_address, http_api_->port());
+    }
     link_.start();
 }
 
@@ -50,6 +60,7 @@ void HeraldApp::shutdown() {
     if (stopping_) return;
     stopping_ = true;
     signals_.cancel();
+    if (http_api_) http_api_->stop();
     link_.stop_input();
     // Runs every queued write to the end; their completions are now queued on
     // the io_context ahead of the goodbye below.

@@ -9,6 +9,8 @@
 #include "component/chat_commands.h"
 #include "component/config.h"
 #include "component/disco_responder.h"
+#include "component/http_gateway.h"
+#include "component/metrics.h"
 #include "component/presence_responder.h"
 #include "component/pubsub_responder.h"
 #include "component/pubsub_service.h"
@@ -38,6 +40,7 @@ private:
     storage::StorageWorker storage_;
     StanzaDispatcher dispatcher_;
     XmppLink link_;
+    Metrics metrics_;
     Router router_;
     PubsubService pubsub_;
     UserService users_;
@@ -47,6 +50,8 @@ private:
     PubsubResponder pubsub_responder_;
     AdhocResponder adhoc_;
     ChatCommands chat_;
+    HttpGateway http_gateway_;
+    std::unique_ptr<ingest::HttpPublishApi> http_api_;
     boost::asio::signal_set signals_;
     bool stopping_ = false;
 };

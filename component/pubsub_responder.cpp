@@ -55,8 +55,8 @@ XmlElement item_element(const storage::Item& item) {
 
 PubsubResponder::PubsubResponder(StanzaDispatcher& dispatcher, DiscoResponder& disco, StanzaSender& sender,
                                  storage::StorageWorker& storage, Router& router,
-                                 const PubsubService& service, const Config& config)
-    : sender_(sender), storage_(storage), router_(router), service_(service), config_(config) {
+                                 const PubsubService& service, Metrics& metrics, const Config& config)
+    : sender_(sender), storage_(storage), router_(router), service_(service), metrics_(metrics), config_(config) {
     for (const char* feature : {"create-nodes", "delete-nodes", "publish", "subscribe", "retrieve-items",
                                 "retrieve-subscriptions", "publish-options", "modify-affiliations",
                                 "retrieve-affiliations"})
@@ -187,6 +187,7 @@ void PubsubResponder::publish(const Actor& actor, const XmlElement& pubsub, cons
             r.result(std::move(result));
             spdlog::debug("published {} on '{}' for {} subscribers", outcome.item_id, node,
                           outcome.subscribers.size());
+            metrics_.published();
             router_.on_published(outcome.subscribers);
         });
 }

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "component/config.h"
+#include "component/metrics.h"
 #include "component/pubsub_service.h"
 #include "component/stanza_dispatcher.h"
 
@@ -22,7 +23,7 @@ class PubsubResponder {
 public:
     PubsubResponder(StanzaDispatcher& dispatcher, DiscoResponder& disco, StanzaSender& sender,
                     storage::StorageWorker& storage, Router& router, const PubsubService& service,
-                    const Config& config);
+                    Metrics& metrics, const Config& config);
 
 private:
     using Action = std::function<void(const Actor&, const XmlElement& pubsub, const XmlElement& action, IqReply)>;
@@ -49,6 +50,7 @@ private:
     storage::StorageWorker& storage_;
     Router& router_;
     const PubsubService& service_;
+    Metrics& metrics_;
     const Config& config_;
     std::map<std::string, Action> set_actions_, get_actions_, owner_set_actions_, owner_get_actions_;
 };

@@ -7,6 +7,7 @@
 #include "component/namespaces.h"
 #include "component/notification_payload.h"
 #include "component/quiet_hours.h"
+#include "component/secret_token.h"
 #include "component/xml_element.h"
 
 namespace herald::component {
@@ -98,9 +99,46 @@ PublishOutcome PubsubService::publish(storage::Repositories& repos, const Actor&
                              (node.publish_model == "open" && repos.users.find(actor.jid));
     if (!may_publish) throw PubsubError("auth", "forbidden");
     item.publisher = actor.jid;
+    return store_and_fan_out(repos, item);
+}
+
+PublishOutcome PubsubService::store_and_fan_out(storage::Repositories& repos, const storage::Item& item) const {
     PublishOutcome outcome{item.item_id, repos.queue.publish(item)};
     repos.queue.trim(outcome.subscribers, config_.max_queue_per_user, item.published_ms);
     return outcome;
+}
+
+std::string PubsubService::create_token(storage::Repositories& repos, const Actor& actor, const std::string& node,
+                                        const std::string& label) const {
+    require_owner(repos, actor, require_node(repos, node));
+    if (label.empty() || label.size() > 100)
+        throw PubsubError("modify", "bad-request", "", "a token needs a label of 1 to 100 characters");
+    const auto token = new_secret_token();
+    if (!repos.tokens.add(token_digest(token), {node, label, actor.jid}, now_seconds()))
+        throw PubsubError("cancel", "conflict", "", "this topic already has a token labelled '" + label + "'");
+    return token;
+}
+
+void PubsubService::revoke_token(storage::Repositories& repos, const Actor& actor, const std::string& node,
+                                 const std::string& label) const {
+    require_owner(repos, actor, require_node(repos, node));
+    if (!repos.tokens.revoke(node, label))
+        throw PubsubError("cancel", "item-not-found", "", "this topic has no token labelled '" + label + "'");
+}
+
+std::vector<std::string> PubsubService::token_labels(storage::Repositories& repos, const Actor& actor,
+                                                     const std::string& node) const {
+    require_owner(repos, actor, require_node(repos, node));
+    return repos.tokens.labels(node);
+}
+
+PublishOutcome PubsubService::publish_with_token(storage::Repositories& repos, const std::string& token,
+                                                 storage::Item item) const {
+    const auto found = repos.tokens.find(token_digest(token));
+    if (!found) throw PubsubError("auth", "not-authorized");
+    if (found->node != item.node) throw PubsubError("auth", "forbidden");
+    item.publisher = found->created_by;
+    return store_and_fan_out(repos, item);
 }
 
 void PubsubService::subscribe(storage::Repositories& repos, const Actor& actor, const std::string& node,

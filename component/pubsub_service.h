@@ -85,6 +85,18 @@ public:
     PublishOutcome broadcast(storage::Repositories& repos, const Actor& actor, const std::string& title,
                              const std::string& body, std::int64_t now_ms) const;
 
+    // HTTP publishing: the owner (or an admin) makes a token for a node; it is
+    // shown once and only its digest is kept.
+    std::string create_token(storage::Repositories& repos, const Actor& actor, const std::string& node,
+                             const std::string& label) const;
+    void revoke_token(storage::Repositories& repos, const Actor& actor, const std::string& node,
+                      const std::string& label) const;
+    std::vector<std::string> token_labels(storage::Repositories& repos, const Actor& actor,
+                                          const std::string& node) const;
+    // Unknown token: not-authorized; a token for another node: forbidden.
+    PublishOutcome publish_with_token(storage::Repositories& repos, const std::string& token,
+                                      storage::Item item) const;
+
     // A registered user's personal node, subscribed by its owner.
     void create_inbox(storage::Repositories& repos, const std::string& jid) const;
 
@@ -92,6 +104,7 @@ private:
     void require_registered(storage::Repositories& repos, const Actor& actor) const;
     storage::Node require_node(storage::Repositories& repos, const std::string& node) const;
     void require_owner(storage::Repositories& repos, const Actor& actor, const storage::Node& node) const;
+    PublishOutcome store_and_fan_out(storage::Repositories& repos, const storage::Item& item) const;
 
     const Config& config_;
 };

@@ -52,6 +52,7 @@ struct Router::UserAvatar {
     struct Unconfirmed {
         std::string resource;
         std::int64_t seq;
+        std::int64_t published_ms;
     };
 
     UserAvatar(std::string jid, std::uint64_t epoch, boost::asio::io_context& io)
@@ -79,8 +80,8 @@ struct Router::UserAvatar {
 };
 
 Router::Router(boost::asio::io_context& io, storage::StorageWorker& storage, StanzaSender& sender,
-               const Config& config)
-    : io_(io), storage_(storage), sender_(sender), config_(config), expiry_timer_(io) {
+               const Config& config, Metrics& metrics)
+    : io_(io), storage_(storage), sender_(sender), config_(config), metrics_(metrics), expiry_timer_(io) {
     next_id_ = std::random_device{}();
     next_id_ <<= 20;
     schedule_expiry();
@@ -254,7 +255,7 @@ void Router::deliver(UserAvatar& avatar, const std::string& resource, std::vecto
         message.add_child("request", ns::kReceipts);
         message.add_child("origin-id", ns::kStanzaId).set_attr("id", item.item_id);
         sender_.send(message);
-        avatar.unconfirmed[id] = {resource, queued.seq};
+        avatar.unconfirmed[id] = {resource, queued.seq, item.published_ms};
         avatar.cursor = std::max(avatar.cursor, queued.seq);
         sent.push_back(id);
     }
@@ -271,10 +272,12 @@ void Router::deliver(UserAvatar& avatar, const std::string& resource, std::vecto
 
 void Router::confirm(UserAvatar& avatar, const std::vector<std::string>& message_ids) {
     std::vector<std::int64_t> seqs;
+    const auto now = now_ms();
     for (const auto& id : message_ids) {
         const auto entry = avatar.unconfirmed.find(id);
         if (entry == avatar.unconfirmed.end()) continue;
         seqs.push_back(entry->second.seq);
+        metrics_.delivered(now - entry->second.published_ms);
         avatar.unconfirmed.erase(entry);
     }
     if (seqs.empty()) return;

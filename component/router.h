@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "component/config.h"
+#include "component/metrics.h"
 #include "component/stanza_sender.h"
 #include "component/user_presence.h"
 
@@ -36,7 +37,7 @@ struct PresenceUpdate {
 class Router {
 public:
     Router(boost::asio::io_context& io, storage::StorageWorker& storage, StanzaSender& sender,
-           const Config& config);
+           const Config& config, Metrics& metrics);
     ~Router();
 
     void on_presence(const std::string& bare_jid, PresenceUpdate update);
@@ -81,6 +82,7 @@ private:
     storage::StorageWorker& storage_;
     StanzaSender& sender_;
     const Config& config_;
+    Metrics& metrics_;
     std::unordered_map<std::string, std::unique_ptr<UserAvatar>> avatars_;
     std::unordered_map<std::string, std::vector<PresenceUpdate>> awaiting_lookup_;
     // Bumped by forget_all_presence so lookups begun before it are discarded.

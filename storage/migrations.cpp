@@ -86,6 +86,16 @@ constexpr std::array kMigrations = {
     ) WITHOUT ROWID;
     CREATE INDEX history_by_user_time ON history (user, at_ms);
     )sql",
+    R"sql(
+    CREATE TABLE node_tokens (
+        digest      TEXT PRIMARY KEY NOT NULL,
+        node        TEXT NOT NULL REFERENCES nodes(name) ON DELETE CASCADE,
+        label       TEXT NOT NULL,
+        created_by  TEXT NOT NULL,
+        created_at  INTEGER NOT NULL,
+        UNIQUE (node, label)
+    ) WITHOUT ROWID;
+    )sql",
 };
 
 }  // namespace

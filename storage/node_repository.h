@@ -22,6 +22,8 @@ public:
     // Removes the node with its items, queue entries and subscriptions.
     virtual void remove(std::string_view name) = 0;
     virtual std::vector<std::string> public_nodes() = 0;
+    // The topics (not personal nodes) the user is owner of, by name.
+    virtual std::vector<std::string> owned_by(std::string_view jid) = 0;
 
     // "owner", "publisher" or "" (none).
     virtual std::string affiliation(std::string_view node, std::string_view jid) = 0;

@@ -11,6 +11,9 @@ SqliteNodeRepository::SqliteNodeRepository(Database& db)
       find_node_(db.prepare("SELECT name, owner, publish_model, personal, created_at FROM nodes WHERE name = ?1")),
       delete_node_(db.prepare("DELETE FROM nodes WHERE name = ?1")),
       public_nodes_(db.prepare("SELECT name FROM nodes WHERE personal = 0 ORDER BY name")),
+      owned_by_(db.prepare("SELECT nodes.name FROM nodes JOIN affiliations ON affiliations.node = nodes.name "
+                           "WHERE affiliations.jid = ?1 AND affiliations.affiliation = 'owner' "
+                           "AND nodes.personal = 0 ORDER BY nodes.name")),
       get_affiliation_(db.prepare("SELECT affiliation FROM affiliations WHERE node = ?1 AND jid = ?2")),
       put_affiliation_(db.prepare("INSERT OR REPLACE INTO affiliations (node, jid, affiliation) VALUES (?1, ?2, ?3)")),
       delete_affiliation_(db.prepare("DELETE FROM affiliations WHERE node = ?1 AND jid = ?2")),
@@ -62,6 +65,11 @@ void SqliteNodeRepository::remove(std::string_view name) {
 }
 
 std::vector<std::string> SqliteNodeRepository::public_nodes() { return strings(public_nodes_); }
+
+std::vector<std::string> SqliteNodeRepository::owned_by(std::string_view jid) {
+    owned_by_.bind(1, jid);
+    return strings(owned_by_);
+}
 
 std::string SqliteNodeRepository::affiliation(std::string_view node, std::string_view jid) {
     get_affiliation_.bind(1, node).bind(2, jid);

@@ -14,6 +14,7 @@ public:
     std::optional<Node> find(std::string_view name) override;
     void remove(std::string_view name) override;
     std::vector<std::string> public_nodes() override;
+    std::vector<std::string> owned_by(std::string_view jid) override;
     std::string affiliation(std::string_view node, std::string_view jid) override;
     void set_affiliation(std::string_view node, std::string_view jid,
                          std::string_view affiliation) override;
@@ -29,7 +30,7 @@ private:
     std::vector<std::string> strings(Statement& query);
 
     sqlite3* db_;
-    Statement insert_node_, find_node_, delete_node_, public_nodes_;
+    Statement insert_node_, find_node_, delete_node_, public_nodes_, owned_by_;
     Statement get_affiliation_, put_affiliation_, delete_affiliation_, list_affiliations_;
     Statement insert_subscription_, delete_subscription_, find_subscription_;
     Statement subscriptions_of_, subscribers_;

@@ -3,6 +3,7 @@
 #include "storage/database.h"
 #include "storage/sqlite_delivery_queue.h"
 #include "storage/sqlite_node_repository.h"
+#include "storage/sqlite_token_repository.h"
 #include "storage/sqlite_user_repository.h"
 
 namespace herald::storage {
@@ -10,7 +11,7 @@ namespace herald::storage {
 class StorageWorker::Session {
 public:
     explicit Session(const std::string& path)
-        : db(path), users(db), nodes(db), queue(db), repositories{users, nodes, queue},
+        : db(path), users(db), nodes(db), queue(db), tokens(db), repositories{users, nodes, queue, tokens},
           savepoint(db.prepare("SAVEPOINT job")),
           release(db.prepare("RELEASE job")),
           rollback_to(db.prepare("ROLLBACK TO job")) {}
@@ -19,6 +20,7 @@ public:
     SqliteUserRepository users;
     SqliteNodeRepository nodes;
     SqliteDeliveryQueue queue;
+    SqliteTokenRepository tokens;
     Repositories repositories;
     Statement savepoint;
     Statement release;

@@ -13,6 +13,7 @@
 
 #include "storage/delivery_queue.h"
 #include "storage/node_repository.h"
+#include "storage/token_repository.h"
 #include "storage/user_repository.h"
 
 namespace herald::storage {
@@ -22,6 +23,7 @@ struct Repositories {
     UserRepository& users;
     NodeRepository& nodes;
     DeliveryQueue& queue;
+    TokenRepository& tokens;
 };
 
 // The one thread that writes the database. Jobs queued while a commit runs

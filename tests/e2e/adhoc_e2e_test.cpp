@@ -1,2 +1,551 @@
-// Filled in by the adhoc_e2e_test work.
+// Ad-hoc commands (XEP-0050) through a real ejabberd, driven as a client
+// does: list the commands, execute one, read its form, submit it.
+
+#include <gtest/gtest.h>
+
+#include <ctime>
+#include <map>
+
 #include "tests/e2e/herald_e2e_fixture.h"
+
+using namespace herald::testing;
+using namespace std::chrono_literals;
+
+namespace {
+
+const std::string kCommands = "http://jabber.org/protocol/commands";
+
+using Values = std::map<std::string, std::vector<std::string>>;
+
+class AdhocE2E : public HeraldE2E {
+protected:
+    // alice owns "backups"; bob is online and subscribed to it.
+    void with_topic() {
+        alice_ = online_user("alice");
+        create_node(*alice_, "backups");
+        bob_ = online_user("bob");
+        subscribe(*bob_, "backups");
+    }
+
+    std::optional<ReceivedStanza> send_command(XmppTestClient& client, const std::string& node,
+                                               const std::string& attributes, const std::string& inner = {}) {
+        return iq(client, "set",
+                  "<command xmlns='" + kCommands + "' node='" + node + "'" + attributes + ">" + inner + "</command>");
+    }
+
+    std::optional<ReceivedStanza> execute(XmppTestClient& client, const std::string& node) {
+        return send_command(client, node, " action='execute'");
+    }
+
+    // Submits the form of `stage` as a client would: every field it showed,
+    // with `changes` typed over them.
+    std::optional<ReceivedStanza> submit(XmppTestClient& client, const ReceivedStanza& stage,
+                                         const Values& changes = {}, const std::string& action = "complete") {
+        Values values;
+        for (const auto& field : stage.find_all("command/x/field")) {
+            if (field.attr("var").empty()) continue;
+            auto& typed = values[field.attr("var")];
+            for (const auto& value : field.find_all("value")) typed.push_back(value.text());
+        }
+        for (const auto& [var, typed] : changes) values[var] = typed;
+        std::string form = "<x xmlns='jabber:x:data' type='submit'>";
+        for (const auto& [var, typed] : values) {
+            form += "<field var='" + xml_escape(var) + "'>";
+            for (const auto& value : typed) form += "<value>" + xml_escape(value) + "</value>";
+            form += "</field>";
+        }
+        form += "</x>";
+        const auto command = stage.find("command");
+        return send_command(client, command->attr("node"),
+                            " action='" + action + "' sessionid='" + xml_escape(command->attr("sessionid")) + "'",
+                            form);
+    }
+
+    // Executes `node`, expects a form, submits it with `changes`.
+    std::optional<ReceivedStanza> run_command(XmppTestClient& client, const std::string& node,
+                                              const Values& changes) {
+        auto stage = execute(client, node);
+        EXPECT_TRUE(stage);
+        if (!stage) return std::nullopt;
+        EXPECT_EQ(status(*stage), "executing") << stage->xml();
+        EXPECT_TRUE(stage->has("command/x[@type='form']")) << stage->xml();
+        if (status(*stage) != "executing") return std::nullopt;
+        return submit(client, *stage, changes);
+    }
+
+    std::vector<std::string> listed_commands(XmppTestClient& client) {
+        auto reply = iq(client, "get",
+                        "<query xmlns='http://jabber.org/protocol/disco#items' node='" + kCommands + "'/>");
+        EXPECT_TRUE(reply);
+        std::vector<std::string> nodes;
+        if (!reply) return nodes;
+        EXPECT_EQ(reply->type(), "result") << reply->xml();
+        for (const auto& item : reply->find_all("query/item")) {
+            EXPECT_EQ(item.attr("jid"), component());
+            EXPECT_FALSE(item.attr("name").empty());
+            nodes.push_back(item.attr("node"));
+        }
+        return nodes;
+    }
+
+    static std::string status(const ReceivedStanza& reply) {
+        const auto command = reply.find("command[@xmlns='" + kCommands + "']");
+        return command ? command->attr("status") : "(no command: " + reply.xml() + ")";
+    }
+
+    static std::string value(const ReceivedStanza& reply, const std::string& var) {
+        return reply.text("command/x/field[@var='" + var + "']/value");
+    }
+
+    static std::vector<std::string> options(const ReceivedStanza& reply, const std::string& var) {
+        std::vector<std::string> values;
+        for (const auto& option : reply.find_all("command/x/field[@var='" + var + "']/option/value"))
+            values.push_back(option.text());
+        return values;
+    }
+
+    // One column of a result table, row by row.
+    static std::vector<std::string> column(const ReceivedStanza& reply, const std::string& var) {
+        std::vector<std::string> values;
+        for (const auto& item : reply.find_all("command/x/item")) values.push_back(item.text("field[@var='" + var + "']/value"));
+        return values;
+    }
+
+    static bool has_command_condition(const ReceivedStanza& reply, const std::string& condition) {
+        return reply.has("error/" + condition + "[@xmlns='" + kCommands + "']");
+    }
+
+    static bool contains(const std::vector<std::string>& values, const std::string& wanted) {
+        return std::find(values.begin(), values.end(), wanted) != values.end();
+    }
+
+    std::unique_ptr<XmppTestClient> alice_, bob_;
+};
+
+::testing::AssertionResult mentions(const std::string& text, const std::string& part) {
+    if (text.find(part) != std::string::npos) return ::testing::AssertionSuccess();
+    return ::testing::AssertionFailure() << "'" << text << "' does not mention '" << part << "'";
+}
+
+TEST_F(AdhocE2E, DiscoListsOnlyTheCommandsTheAskerMayRun) {
+    auto bob = online_user("bob");
+    const auto for_bob = listed_commands(*bob);
+    for (const auto* node : {"subscribe", "unsubscribe", "subscriptions", "create-topic", "delete-topic", "publishers",
+                             "preferences", "history", "pause", "resume"})
+        EXPECT_TRUE(contains(for_bob, node)) << node;
+    EXPECT_FALSE(contains(for_bob, "stats"));
+    EXPECT_FALSE(contains(for_bob, "broadcast"));
+
+    auto admin = online_user("admin");
+    const auto for_admin = listed_commands(*admin);
+    EXPECT_TRUE(contains(for_admin, "stats"));
+    EXPECT_TRUE(contains(for_admin, "broadcast"));
+    EXPECT_EQ(for_admin.size(), for_bob.size() + 2);
+
+    auto stranger = login("stranger");
+    EXPECT_TRUE(listed_commands(*stranger).empty()) << "an unregistered user may run nothing";
+
+    auto info = iq(*bob, "get", "<query xmlns='http://jabber.org/protocol/disco#info'/>");
+    ASSERT_TRUE(info);
+    EXPECT_TRUE(info->has("query/feature[@var='" + kCommands + "']")) << info->xml();
+    auto command_info = iq(*bob, "get", "<query xmlns='http://jabber.org/protocol/disco#info' node='preferences'/>");
+    ASSERT_TRUE(command_info);
+    EXPECT_TRUE(command_info->has("query/identity[@category='automation'][@type='command-node']")) << command_info->xml();
+    EXPECT_TRUE(command_info->has("query/feature[@var='" + kCommands + "']"));
+    EXPECT_TRUE(command_info->has("query/feature[@var='jabber:x:data']"));
+    auto unknown = iq(*bob, "get", "<query xmlns='http://jabber.org/protocol/disco#info' node='no-such-command'/>");
+    ASSERT_TRUE(unknown);
+    EXPECT_EQ(error_condition(*unknown), "item-not-found");
+}
+
+TEST_F(AdhocE2E, SubscribeThroughTheFormThenAPublishArrives) {
+    alice_ = online_user("alice");
+    create_node(*alice_, "backups");
+    bob_ = online_user("bob");
+
+    auto form = execute(*bob_, "subscribe");
+    ASSERT_TRUE(form);
+    ASSERT_EQ(status(*form), "executing") << form->xml();
+    EXPECT_FALSE(form->find("command")->attr("sessionid").empty());
+    EXPECT_TRUE(form->has("command/actions/complete"));
+    EXPECT_EQ(options(*form, "topic"), std::vector<std::string>{"backups"}) << "public topics only: " << form->xml();
+
+    auto done = submit(*bob_, *form, {{"topic", {"backups"}}});
+    ASSERT_TRUE(done);
+    EXPECT_EQ(status(*done), "completed") << done->xml();
+    EXPECT_TRUE(mentions(done->text("command/note"), "backups"));
+
+    publish_ok(*alice_, "backups", notification("after subscribing"));
+    auto message = next_notification(*bob_);
+    ASSERT_TRUE(message);
+    EXPECT_EQ(message->text("event/items/item/notification/title"), "after subscribing");
+
+    auto again = execute(*bob_, "subscribe");
+    ASSERT_TRUE(again);
+    EXPECT_EQ(status(*again), "completed") << "nothing left to subscribe to: " << again->xml();
+    EXPECT_FALSE(again->has("command/x"));
+}
+
+TEST_F(AdhocE2E, UnsubscribeAndListSubscriptions) {
+    with_topic();
+    auto listed = execute(*bob_, "subscriptions");
+    ASSERT_TRUE(listed);
+    ASSERT_EQ(status(*listed), "completed") << listed->xml();
+    EXPECT_TRUE(contains(column(*listed, "topic"), "backups")) << listed->xml();
+    EXPECT_TRUE(contains(column(*listed, "topic"), "inbox/bob@localhost")) << listed->xml();
+
+    auto form = execute(*bob_, "unsubscribe");
+    ASSERT_TRUE(form);
+    ASSERT_EQ(status(*form), "executing") << form->xml();
+    EXPECT_EQ(options(*form, "topics"), std::vector<std::string>{"backups"}) << "the inbox is not offered";
+    auto done = submit(*bob_, *form, {{"topics", {"backups"}}});
+    ASSERT_TRUE(done);
+    EXPECT_EQ(status(*done), "completed") << done->xml();
+
+    listed = execute(*bob_, "subscriptions");
+    ASSERT_TRUE(listed);
+    EXPECT_FALSE(contains(column(*listed, "topic"), "backups")) << listed->xml();
+    publish_ok(*alice_, "backups", notification("after unsubscribing"));
+    storage_barrier(*bob_);
+    EXPECT_FALSE(next_notification(*bob_, 0ms));
+}
+
+TEST_F(AdhocE2E, CreateThenDeleteATopic) {
+    alice_ = online_user("alice");
+    auto created = run_command(*alice_, "create-topic", {{"topic", {"alerts"}}, {"publish_model", {"open"}}});
+    ASSERT_TRUE(created);
+    EXPECT_EQ(status(*created), "completed") << created->xml();
+    auto disco = iq(*alice_, "get", "<query xmlns='http://jabber.org/protocol/disco#items'/>");
+    ASSERT_TRUE(disco);
+    EXPECT_TRUE(disco->has("query/item[@node='alerts']")) << disco->xml();
+    bob_ = online_user("bob");
+    subscribe(*bob_, "alerts");
+    EXPECT_FALSE(publish_ok(*bob_, "alerts", notification("open topic: any registered user publishes")).empty());
+    ASSERT_TRUE(next_notification(*bob_));
+
+    auto taken = run_command(*alice_, "create-topic", {{"topic", {"alerts"}}});
+    ASSERT_TRUE(taken);
+    EXPECT_EQ(status(*taken), "executing") << "the form again, with the problem: " << taken->xml();
+    EXPECT_TRUE(mentions(taken->text("command/note[@type='error']"), "already exists"));
+    EXPECT_EQ(value(*taken, "topic"), "alerts");
+
+    auto nothing_owned = execute(*bob_, "delete-topic");
+    ASSERT_TRUE(nothing_owned);
+    EXPECT_EQ(status(*nothing_owned), "completed") << "bob owns no topic: " << nothing_owned->xml();
+
+    auto form = execute(*alice_, "delete-topic");
+    ASSERT_TRUE(form);
+    ASSERT_EQ(status(*form), "executing") << form->xml();
+    EXPECT_EQ(options(*form, "topic"), std::vector<std::string>{"alerts"}) << "the inbox cannot be deleted";
+    auto deleted = submit(*alice_, *form, {{"topic", {"alerts"}}});
+    ASSERT_TRUE(deleted);
+    EXPECT_EQ(status(*deleted), "completed") << deleted->xml();
+    EXPECT_TRUE(bob_->wait_for([](const ReceivedStanza& s) { return s.has("event/delete[@node='alerts']"); }, kWait))
+        << "subscribers are told";
+    EXPECT_EQ(error_condition(*publish(*alice_, "alerts", notification("x"))), "item-not-found");
+}
+
+TEST_F(AdhocE2E, AllowAndRemoveAPublisherOnTheInbox) {
+    bob_ = online_user("bob");
+    alice_ = online_user("alice");
+    const std::string inbox = "inbox/bob@localhost";
+    EXPECT_EQ(error_condition(*publish(*alice_, inbox, notification("x"))), "forbidden");
+
+    auto form = execute(*bob_, "publishers");
+    ASSERT_TRUE(form);
+    ASSERT_EQ(status(*form), "executing") << form->xml();
+    EXPECT_EQ(value(*form, "topic"), inbox) << "the inbox is the default";
+    auto refused = submit(*bob_, *form, {{"jid", {"not an address"}}});
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(status(*refused), "executing") << refused->xml();
+    EXPECT_TRUE(mentions(refused->text("command/note[@type='error']"), "address"));
+
+    auto allowed = submit(*bob_, *refused, {{"jid", {"alice@localhost"}}, {"action", {"allow"}}});
+    ASSERT_TRUE(allowed);
+    EXPECT_EQ(status(*allowed), "completed") << allowed->xml();
+    publish_ok(*alice_, inbox, notification("alice may write"));
+    auto message = next_notification(*bob_);
+    ASSERT_TRUE(message);
+    EXPECT_EQ(message->text("event/items/item/notification/title"), "alice may write");
+
+    auto current = execute(*bob_, "publishers");
+    ASSERT_TRUE(current);
+    EXPECT_TRUE(mentions(current->text("command/x/field[@type='fixed']/value"), "alice@localhost publishes to " + inbox));
+    auto removed = submit(*bob_, *current, {{"jid", {"alice@localhost"}}, {"action", {"remove"}}});
+    ASSERT_TRUE(removed);
+    EXPECT_EQ(status(*removed), "completed") << removed->xml();
+    EXPECT_EQ(error_condition(*publish(*alice_, inbox, notification("x"))), "forbidden");
+}
+
+TEST_F(AdhocE2E, PreferencesShowTheirErrorsInTheFormThenSave) {
+    with_topic();
+    auto form = execute(*bob_, "preferences");
+    ASSERT_TRUE(form);
+    ASSERT_EQ(status(*form), "executing") << form->xml();
+    EXPECT_EQ(value(*form, "message_type"), "chat");
+    EXPECT_EQ(value(*form, "dnd_holds"), "normal");
+    EXPECT_EQ(value(*form, "escalation_channel"), "none");
+    EXPECT_EQ(value(*form, "paused"), "0");
+    const auto session = form->find("command")->attr("sessionid");
+
+    struct Mistake {
+        Values typed;
+        std::string said;
+    };
+    const std::vector<Mistake> mistakes = {
+        {{{"quiet_start", {"22:00"}}, {"quiet_end", {"07:00"}}, {"quiet_zone", {"Mars/Olympus"}}}, "time zone"},
+        {{{"quiet_start", {"25:00"}}, {"quiet_end", {"07:00"}}, {"quiet_zone", {"UTC"}}}, "HH:MM"},
+        {{{"message_type", {"loud"}}}, "chat or headline"},
+        {{{"escalation_minutes", {"soon"}}}, "whole number of minutes"},
+        {{{"escalation_channel", {"mail"}}, {"escalation_target", {"nobody"}}}, "email address"},
+    };
+    // Each mistake alone: the rest as the form first showed it.
+    const Values as_shown = {{"message_type", {"chat"}},      {"quiet_start", {""}},
+                             {"quiet_end", {""}},             {"quiet_zone", {""}},
+                             {"escalation_channel", {"none"}}, {"escalation_minutes", {"0"}},
+                             {"escalation_target", {""}}};
+    auto current = *form;
+    for (const auto& mistake : mistakes) {
+        auto typed = as_shown;
+        for (const auto& [var, values] : mistake.typed) typed[var] = values;
+        auto again = submit(*bob_, current, typed);
+        ASSERT_TRUE(again);
+        ASSERT_EQ(status(*again), "executing") << mistake.said << ": " << again->xml();
+        EXPECT_TRUE(mentions(again->text("command/note[@type='error']"), mistake.said));
+        bool in_instructions = false;
+        for (const auto& line : again->find_all("command/x/instructions"))
+            in_instructions |= line.text().find(mistake.said) != std::string::npos;
+        EXPECT_TRUE(in_instructions) << again->xml();
+        for (const auto& [var, values] : mistake.typed)
+            EXPECT_EQ(value(*again, var), values.front()) << "what was typed is kept: " << var;
+        EXPECT_EQ(again->find("command")->attr("sessionid"), session) << "the same session goes on";
+        current = *again;
+    }
+
+    // Quiet hours that start in two hours, so they hold nothing back now.
+    const std::time_t now = std::time(nullptr);
+    std::tm utc{};
+    gmtime_r(&now, &utc);
+    auto clock_hour = [](int hour) { return (hour < 10 ? "0" : "") + std::to_string(hour) + ":00"; };
+    const auto start = clock_hour((utc.tm_hour + 2) % 24), end = clock_hour((utc.tm_hour + 3) % 24);
+    const Values valid = {{"message_type", {"headline"}},      {"dnd_holds", {"low"}},
+                          {"quiet_start", {start}},            {"quiet_end", {end}},
+                          {"quiet_zone", {"UTC"}},             {"escalation_channel", {"mail"}},
+                          {"escalation_minutes", {"30"}},      {"escalation_target", {"bob@example.org"}}};
+    auto saved = submit(*bob_, current, valid);
+    ASSERT_TRUE(saved);
+    EXPECT_EQ(status(*saved), "completed") << saved->xml();
+    EXPECT_EQ(saved->find("command")->attr("sessionid"), session);
+
+    auto read_back = execute(*bob_, "preferences");
+    ASSERT_TRUE(read_back);
+    for (const auto& [var, typed] : valid) EXPECT_EQ(value(*read_back, var), typed.front()) << var;
+    EXPECT_EQ(value(*read_back, "paused"), "0");
+
+    publish_ok(*alice_, "backups", notification("as a headline"));
+    auto message = next_notification(*bob_);
+    ASSERT_TRUE(message);
+    EXPECT_EQ(message->type(), "headline");
+}
+
+TEST_F(AdhocE2E, PauseHoldsNotificationsAndResumeDeliversThem) {
+    with_topic();
+    auto paused = execute(*bob_, "pause");
+    ASSERT_TRUE(paused);
+    EXPECT_EQ(status(*paused), "completed") << paused->xml();
+    EXPECT_FALSE(paused->text("command/note").empty());
+
+    publish_ok(*alice_, "backups", notification("while paused"));
+    storage_barrier(*bob_);
+    EXPECT_FALSE(next_notification(*bob_, 0ms)) << "paused: nothing is delivered";
+    EXPECT_EQ(queued_for("bob@localhost"), 1);
+    auto preferences = execute(*bob_, "preferences");
+    ASSERT_TRUE(preferences);
+    EXPECT_EQ(value(*preferences, "paused"), "1");
+
+    auto resumed = execute(*bob_, "resume");
+    ASSERT_TRUE(resumed);
+    EXPECT_EQ(status(*resumed), "completed") << resumed->xml();
+    auto message = next_notification(*bob_);
+    ASSERT_TRUE(message) << "resumed: the queue is delivered";
+    EXPECT_EQ(message->text("event/items/item/notification/title"), "while paused");
+}
+
+TEST_F(AdhocE2E, HistoryListsDeliveredNotifications) {
+    with_topic();
+    for (const auto* title : {"first", "second"}) {
+        publish_ok(*alice_, "backups", notification(title));
+        auto message = next_notification(*bob_);
+        ASSERT_TRUE(message);
+        send_receipt(*bob_, *message);
+    }
+    storage_barrier(*bob_);
+    storage_barrier(*bob_);
+    ASSERT_EQ(queued_for("bob@localhost"), 0);
+
+    auto refused = run_command(*bob_, "history", {{"count", {"lots"}}});
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(status(*refused), "executing") << refused->xml();
+    EXPECT_FALSE(refused->text("command/note[@type='error']").empty());
+
+    auto listed = submit(*bob_, *refused, {{"count", {"10"}}});
+    ASSERT_TRUE(listed);
+    ASSERT_EQ(status(*listed), "completed") << listed->xml();
+    EXPECT_EQ(column(*listed, "title"), (std::vector<std::string>{"second", "first"})) << listed->xml();
+    EXPECT_EQ(column(*listed, "topic"), (std::vector<std::string>{"backups", "backups"}));
+    EXPECT_EQ(column(*listed, "outcome"), (std::vector<std::string>{"delivered", "delivered"}));
+    EXPECT_FALSE(column(*listed, "time").front().empty());
+
+    auto one = run_command(*bob_, "history", {{"count", {"1"}}});
+    ASSERT_TRUE(one);
+    EXPECT_EQ(column(*one, "title"), std::vector<std::string>{"second"});
+}
+
+TEST_F(AdhocE2E, StatsAreForAdminsOnly) {
+    with_topic();
+    for (const auto* node : {"stats", "broadcast"}) {
+        auto refused = execute(*bob_, node);
+        ASSERT_TRUE(refused);
+        EXPECT_EQ(error_condition(*refused), "forbidden") << node << ": " << refused->xml();
+    }
+
+    publish_ok(*alice_, "backups", notification("counted"));
+    auto message = next_notification(*bob_);
+    ASSERT_TRUE(message);
+    send_receipt(*bob_, *message);
+    storage_barrier(*bob_);
+    storage_barrier(*bob_);
+
+    auto admin = login("admin");  // admins need not register
+    auto stats = execute(*admin, "stats");
+    ASSERT_TRUE(stats);
+    ASSERT_EQ(status(*stats), "completed") << stats->xml();
+    EXPECT_EQ(value(*stats, "users"), "2");
+    EXPECT_EQ(value(*stats, "online_users"), "2");
+    EXPECT_EQ(value(*stats, "topics"), "1");
+    EXPECT_EQ(value(*stats, "queued"), "0");
+    EXPECT_EQ(value(*stats, "delivered"), "1");
+    EXPECT_EQ(value(*stats, "dropped"), "0");
+    EXPECT_EQ(value(*stats, "expired"), "0");
+    EXPECT_FALSE(value(*stats, "uptime_seconds").empty());
+    EXPECT_NO_THROW(std::stoll(value(*stats, "uptime_seconds")));
+}
+
+TEST_F(AdhocE2E, BroadcastReachesEveryUser) {
+    bob_ = online_user("bob");
+    auto carol = online_user("carol");
+    auto admin = login("admin");
+
+    auto empty = run_command(*admin, "broadcast", {});
+    ASSERT_TRUE(empty);
+    EXPECT_EQ(status(*empty), "executing") << "a broadcast needs words: " << empty->xml();
+    EXPECT_FALSE(empty->text("command/note[@type='error']").empty());
+
+    auto sent = submit(*admin, *empty, {{"title", {"Maintenance"}}, {"text", {"tonight", "22:00 UTC"}}});
+    ASSERT_TRUE(sent);
+    EXPECT_EQ(status(*sent), "completed") << sent->xml();
+    EXPECT_TRUE(mentions(sent->text("command/note"), "2 users"));
+    for (auto* user : {bob_.get(), carol.get()}) {
+        auto message = next_notification(*user);
+        ASSERT_TRUE(message) << user->bare_jid();
+        EXPECT_EQ(message->text("event/items/item/notification/title"), "Maintenance");
+        EXPECT_EQ(message->text("event/items/item/notification/body"), "tonight\n22:00 UTC");
+    }
+}
+
+TEST_F(AdhocE2E, UnregisteredUsersAreAskedToRegister) {
+    auto stranger = login("stranger");
+    for (const auto* node : {"subscribe", "unsubscribe", "subscriptions", "create-topic", "delete-topic", "publishers",
+                             "preferences", "history", "pause", "resume"}) {
+        auto reply = execute(*stranger, node);
+        ASSERT_TRUE(reply);
+        EXPECT_EQ(reply->type(), "error") << node;
+        EXPECT_EQ(error_condition(*reply), "registration-required") << node << ": " << reply->xml();
+    }
+    auto stats = execute(*stranger, "stats");
+    ASSERT_TRUE(stats);
+    EXPECT_EQ(error_condition(*stats), "forbidden");
+
+    register_and_approve(*stranger);
+    auto registered = execute(*stranger, "preferences");
+    ASSERT_TRUE(registered);
+    EXPECT_EQ(status(*registered), "executing") << registered->xml();
+}
+
+TEST_F(AdhocE2E, CancelEndsAMultiStageCommand) {
+    bob_ = online_user("bob");
+    auto form = execute(*bob_, "preferences");
+    ASSERT_TRUE(form);
+    ASSERT_EQ(status(*form), "executing");
+    const auto session = form->find("command")->attr("sessionid");
+
+    auto canceled = send_command(*bob_, "preferences", " action='cancel' sessionid='" + session + "'");
+    ASSERT_TRUE(canceled);
+    EXPECT_EQ(canceled->type(), "result") << canceled->xml();
+    EXPECT_EQ(status(*canceled), "canceled");
+    EXPECT_EQ(canceled->find("command")->attr("sessionid"), session);
+
+    auto late = submit(*bob_, *form, {{"message_type", {"headline"}}});
+    ASSERT_TRUE(late);
+    EXPECT_EQ(error_condition(*late), "bad-request") << late->xml();
+    EXPECT_TRUE(has_command_condition(*late, "bad-sessionid")) << late->xml();
+    auto unchanged = execute(*bob_, "preferences");
+    ASSERT_TRUE(unchanged);
+    EXPECT_EQ(value(*unchanged, "message_type"), "chat");
+}
+
+TEST_F(AdhocE2E, BadSessionsAndMalformedRequestsAreRefused) {
+    bob_ = online_user("bob");
+    auto carol = online_user("carol");
+
+    auto unknown = send_command(*bob_, "preferences", " action='complete' sessionid='no-such-session'");
+    ASSERT_TRUE(unknown);
+    EXPECT_EQ(error_condition(*unknown), "bad-request");
+    EXPECT_TRUE(has_command_condition(*unknown, "bad-sessionid")) << unknown->xml();
+
+    auto form = execute(*bob_, "preferences");
+    ASSERT_TRUE(form);
+    ASSERT_EQ(status(*form), "executing");
+    auto stolen = submit(*carol, *form);
+    ASSERT_TRUE(stolen);
+    EXPECT_TRUE(has_command_condition(*stolen, "bad-sessionid")) << "another user's session: " << stolen->xml();
+    const auto session = form->find("command")->attr("sessionid");
+    auto wrong_node = send_command(*bob_, "history", " action='complete' sessionid='" + session + "'");
+    ASSERT_TRUE(wrong_node);
+    EXPECT_TRUE(has_command_condition(*wrong_node, "bad-sessionid")) << wrong_node->xml();
+
+    auto no_form = send_command(*bob_, "preferences", " action='complete' sessionid='" + session + "'");
+    ASSERT_TRUE(no_form);
+    EXPECT_EQ(error_condition(*no_form), "bad-request");
+    EXPECT_TRUE(has_command_condition(*no_form, "bad-payload")) << no_form->xml();
+    auto still_open = submit(*bob_, *form);
+    ASSERT_TRUE(still_open);
+    EXPECT_EQ(status(*still_open), "completed") << "the session survived the bad payload: " << still_open->xml();
+
+    auto no_such_command = execute(*bob_, "dance");
+    ASSERT_TRUE(no_such_command);
+    EXPECT_EQ(error_condition(*no_such_command), "item-not-found");
+    auto bad_action = send_command(*bob_, "preferences", " action='dance'");
+    ASSERT_TRUE(bad_action);
+    EXPECT_EQ(error_condition(*bad_action), "bad-request");
+    EXPECT_TRUE(has_command_condition(*bad_action, "malformed-action")) << bad_action->xml();
+}
+
+TEST_F(AdhocE2E, EachRequesterKeepsOnlyAFewOpenSessions) {
+    bob_ = online_user("bob");
+    std::vector<ReceivedStanza> forms;
+    for (int i = 0; i < 6; ++i) {
+        auto form = execute(*bob_, "history");
+        ASSERT_TRUE(form);
+        ASSERT_EQ(status(*form), "executing");
+        forms.push_back(*form);
+    }
+    auto oldest = submit(*bob_, forms.front());
+    ASSERT_TRUE(oldest);
+    EXPECT_TRUE(has_command_condition(*oldest, "bad-sessionid")) << "the oldest gave way: " << oldest->xml();
+    auto newest = submit(*bob_, forms.back());
+    ASSERT_TRUE(newest);
+    EXPECT_EQ(status(*newest), "completed") << newest->xml();
+}
+
+}  // namespace

@@ -1,2 +1,205 @@
-// Filled in by the chat_commands_e2e_test work.
+// Commands typed in a chat with herald, through a real ejabberd.
+
+#include <gtest/gtest.h>
+
 #include "tests/e2e/herald_e2e_fixture.h"
+
+using namespace herald::testing;
+using namespace std::chrono_literals;
+
+namespace {
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+class ChatCommandsE2E : public HeraldE2E {
+protected:
+    static std::string chat(const std::string& to, const std::string& body, const std::string& type = "chat") {
+        return "<message" + (type.empty() ? "" : " type='" + type + "'") + " to='" + to + "'><body>" +
+               xml_escape(body) + "</body></message>";
+    }
+
+    // herald's answer in chat: a message from the component with a body that
+    // is not a notification.
+    std::optional<ReceivedStanza> next_answer(XmppTestClient& client, std::chrono::milliseconds deadline = kWait) {
+        return client.wait_for(
+            [&](const ReceivedStanza& s) {
+                return s.name() == "message" && s.from() == component() && s.has("body") && !s.has("event");
+            },
+            deadline);
+    }
+
+    // Types `body` in the chat with herald and returns the body of its answer.
+    std::string command(XmppTestClient& client, const std::string& body) {
+        client.send(chat(component(), body));
+        auto answer = next_answer(client);
+        EXPECT_TRUE(answer) << "no answer to '" << body << "'";
+        if (!answer) return "";
+        EXPECT_EQ(answer->type(), "chat") << answer->xml();
+        EXPECT_EQ(answer->to(), client.jid()) << "answers go to the resource that asked";
+        return answer->text("body");
+    }
+
+    // The subscriptions part of `list`, before the other public topics.
+    static std::string subscriptions_in(const std::string& list) { return list.substr(0, list.find("other topics")); }
+
+    // alice owns "backups"; bob is online, registered, not subscribed.
+    void with_topic() {
+        alice_ = online_user("alice");
+        create_node(*alice_, "backups");
+        bob_ = online_user("bob");
+    }
+
+    std::unique_ptr<XmppTestClient> alice_, bob_;
+};
+
+TEST_F(ChatCommandsE2E, HelpListsEveryCommand) {
+    auto alice = online_user("alice");
+    const auto help = command(*alice, "help");
+    for (const char* line : {"\nhelp", "\nsub TOPIC", "\nunsub TOPIC", "\nlist", "\nhistory [N]", "\npause",
+                             "\nresume", "\nprefs", "\nprefs type chat|headline", "\nprefs dnd",
+                             "\nprefs quiet", "\nprefs escalation"})
+        EXPECT_TRUE(contains(help, line)) << "missing '" << line + 1 << "' in:\n" << help;
+    EXPECT_EQ(command(*alice, "  HeLp  "), help) << "the command word is trimmed and case-insensitive";
+}
+
+TEST_F(ChatCommandsE2E, SubscribeReceiveListUnsubscribe) {
+    with_topic();
+    EXPECT_EQ(command(*bob_, "sub backups"), "subscribed to backups");
+    publish_ok(*alice_, "backups", notification("Backup failed"));
+    auto delivered = next_notification(*bob_);
+    ASSERT_TRUE(delivered);
+    EXPECT_EQ(delivered->text("event/items/item/notification/title"), "Backup failed");
+
+    const auto listed = command(*bob_, "list");
+    EXPECT_TRUE(contains(subscriptions_in(listed), "\nbackups")) << listed;
+    EXPECT_TRUE(contains(subscriptions_in(listed), "\ninbox/bob@localhost")) << listed;
+
+    EXPECT_EQ(command(*bob_, "UNSUBSCRIBE backups"), "unsubscribed from backups");
+    const auto after = command(*bob_, "list");
+    EXPECT_FALSE(contains(subscriptions_in(after), "backups")) << after;
+    EXPECT_TRUE(contains(after, "other topics: backups")) << "a public topic bob may join again\n" << after;
+
+    publish_ok(*alice_, "backups", notification("Not for bob"));
+    storage_barrier(*bob_);
+    EXPECT_FALSE(next_notification(*bob_, 0ms));
+    EXPECT_EQ(command(*bob_, "unsub backups"), "you are not subscribed to that topic");
+}
+
+TEST_F(ChatCommandsE2E, SubscribeRefusalsAreExplained) {
+    auto bob = online_user("bob");
+    EXPECT_EQ(command(*bob, "sub nope"), "there is no such topic");
+    EXPECT_EQ(command(*bob, "sub"), "usage: sub TOPIC");
+    EXPECT_EQ(command(*bob, "sub inbox/someone@localhost"), "there is no such topic");
+    auto alice = online_user("alice");
+    EXPECT_EQ(command(*bob, "sub inbox/alice@localhost"), "you are not allowed to do that");
+}
+
+TEST_F(ChatCommandsE2E, HistoryShowsWhatWasDelivered) {
+    with_topic();
+    EXPECT_EQ(command(*bob_, "history"), "no notifications yet");
+    command(*bob_, "sub backups");
+    for (const char* title : {"Backup failed", "Backup retried"}) {
+        publish_ok(*alice_, "backups", notification(title, "db1 nightly"));
+        auto delivered = next_notification(*bob_);
+        ASSERT_TRUE(delivered);
+        send_receipt(*bob_, *delivered);
+    }
+    storage_barrier(*bob_);
+
+    const auto history = command(*bob_, "history");
+    EXPECT_TRUE(contains(history, "[backups] Backup failed: db1 nightly")) << history;
+    EXPECT_TRUE(contains(history, "[backups] Backup retried: db1 nightly")) << history;
+    EXPECT_LT(history.find("Backup failed"), history.find("Backup retried")) << "oldest first\n" << history;
+    EXPECT_TRUE(contains(history, "UTC")) << history;
+    EXPECT_FALSE(contains(history, "(dropped)") || contains(history, "(expired)")) << history;
+
+    const auto last = command(*bob_, "history 1");
+    EXPECT_TRUE(contains(last, "Backup retried")) << last;
+    EXPECT_FALSE(contains(last, "Backup failed")) << last;
+    EXPECT_TRUE(contains(command(*bob_, "history many"), "usage: history")) << "a count must be a number";
+}
+
+TEST_F(ChatCommandsE2E, PauseHoldsNotificationsAndResumeFlushesThem) {
+    with_topic();
+    command(*bob_, "sub backups");
+    EXPECT_TRUE(contains(command(*bob_, "pause"), "paused"));
+    publish_ok(*alice_, "backups", notification("While paused"));
+    storage_barrier(*bob_);
+    EXPECT_FALSE(next_notification(*bob_, 0ms)) << "paused: nothing is delivered";
+    EXPECT_EQ(queued_for("bob@localhost"), 1);
+    EXPECT_TRUE(contains(command(*bob_, "prefs"), "\npaused"));
+
+    EXPECT_TRUE(contains(command(*bob_, "resume"), "resumed"));
+    auto held = next_notification(*bob_);
+    ASSERT_TRUE(held) << "resume flushes what waited";
+    EXPECT_EQ(held->text("event/items/item/notification/title"), "While paused");
+    EXPECT_TRUE(contains(command(*bob_, "prefs"), "\nnot paused"));
+}
+
+TEST_F(ChatCommandsE2E, PreferencesShowValidateAndApply) {
+    with_topic();
+    command(*bob_, "sub backups");
+    const auto shown = command(*bob_, "prefs");
+    for (const char* line : {"\ntype chat", "\ndnd normal", "\nquiet off", "\nescalation none", "\nnot paused"})
+        EXPECT_TRUE(contains(shown, line)) << "missing '" << line + 1 << "' in:\n" << shown;
+
+    EXPECT_EQ(command(*bob_, "prefs type loud"), "message type must be chat or headline");
+    EXPECT_EQ(command(*bob_, "prefs dnd sometimes"), "while dnd, hold back one of: none, low, normal, high");
+    EXPECT_EQ(command(*bob_, "prefs quiet 22:00-07:00 Mars/Olympus"),
+              "quiet hours need a time zone such as Europe/Paris or UTC");
+    EXPECT_EQ(command(*bob_, "prefs escalation mail"), "escalation by mail needs an email address");
+    EXPECT_TRUE(contains(command(*bob_, "prefs colour blue"), "no preference 'colour'"));
+    EXPECT_TRUE(contains(command(*bob_, "prefs quiet soon"), "usage: prefs quiet"));
+
+    const auto saved = command(*bob_, "prefs quiet 22:00-07:00 Europe/Paris");
+    EXPECT_TRUE(contains(saved, "\nquiet 22:00-07:00 Europe/Paris")) << saved;
+    EXPECT_TRUE(contains(command(*bob_, "prefs escalation mail bob@example.org 30"),
+                         "\nescalation mail bob@example.org 30"));
+    EXPECT_TRUE(contains(command(*bob_, "prefs quiet off"), "\nquiet off"));
+    EXPECT_TRUE(contains(command(*bob_, "prefs type headline"), "\ntype headline"));
+    const auto kept = command(*bob_, "prefs");
+    EXPECT_TRUE(contains(kept, "\ntype headline")) << kept;
+    EXPECT_TRUE(contains(kept, "\nescalation mail bob@example.org 30")) << kept;
+
+    publish_ok(*alice_, "backups", notification("As a headline"));
+    auto delivered = next_notification(*bob_);
+    ASSERT_TRUE(delivered);
+    EXPECT_EQ(delivered->type(), "headline");
+}
+
+TEST_F(ChatCommandsE2E, UnknownOrEmptyTextGetsTheShortHelp) {
+    auto bob = online_user("bob");
+    EXPECT_EQ(command(*bob, "dance please"),
+              "Unknown command 'dance'. Commands: help, sub, unsub, list, history, pause, resume, prefs "
+              "(send help for details)");
+    EXPECT_TRUE(contains(command(*bob, "   "), "Commands: help, sub, unsub"));
+    EXPECT_TRUE(contains(command(*bob, std::string(5000, 'x')), "message too long"));
+}
+
+TEST_F(ChatCommandsE2E, OnlyChatAndNormalMessagesWithABodyAreCommands) {
+    auto bob = online_user("bob");
+    bob->send(chat(component(), "list", "headline"));
+    bob->send(chat(component(), "list", "groupchat"));
+    bob->send("<message type='chat' to='" + component() +
+              "'><composing xmlns='http://jabber.org/protocol/chatstates'/></message>");
+    // Herald answers in order: had it taken any of the above, that answer would come first.
+    bob->send(chat(component(), "help", ""));
+    auto answer = next_answer(*bob);
+    ASSERT_TRUE(answer);
+    EXPECT_TRUE(contains(answer->text("body"), "Herald commands:")) << answer->xml();
+    EXPECT_EQ(command(*bob, "unsub backups"), "there is no such topic");
+    storage_barrier(*bob);
+    EXPECT_FALSE(next_answer(*bob, 0ms));
+}
+
+TEST_F(ChatCommandsE2E, UnregisteredUserIsToldToRegisterAndHelpStillWorks) {
+    auto carol = login("carol");
+    const std::string register_first = "you are not registered: add this contact to your roster first";
+    EXPECT_EQ(command(*carol, "sub backups"), register_first);
+    EXPECT_EQ(command(*carol, "list"), register_first);
+    EXPECT_EQ(command(*carol, "pause"), register_first);
+    EXPECT_EQ(command(*carol, "prefs type headline"), register_first);
+    EXPECT_TRUE(contains(command(*carol, "help"), "\nsub TOPIC"));
+}
+
+}  // namespace

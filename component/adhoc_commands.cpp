@@ -1,0 +1,409 @@
+#include "component/adhoc_commands.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <charconv>
+#include <ctime>
+#include <tuple>
+
+#include "component/jid.h"
+#include "component/node_events.h"
+#include "component/router.h"
+
+namespace herald::component {
+namespace {
+
+[[noreturn]] void refuse(const std::string& text) { throw PubsubError("modify", "bad-request", "", text); }
+
+std::string trimmed(const std::string& text) {
+    const auto first = text.find_first_not_of(" \t\r\n");
+    if (first == std::string::npos) return {};
+    return text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
+}
+
+std::optional<std::string> optional_text(const DataForm& form, std::string_view var) {
+    auto text = trimmed(form.value(var));
+    if (text.empty()) return std::nullopt;
+    return text;
+}
+
+std::string chosen(const DataForm& form, std::string_view var, const std::string& missing) {
+    auto text = trimmed(form.value(var));
+    if (text.empty()) refuse(missing);
+    return text;
+}
+
+std::optional<std::int64_t> whole_number(const std::string& text) {
+    std::int64_t number = 0;
+    const auto end = text.data() + text.size();
+    const auto [stop, error] = std::from_chars(text.data(), end, number);
+    if (error != std::errc() || stop != end) return std::nullopt;
+    return number;
+}
+
+std::string joined(const std::vector<std::string>& parts, const std::string& separator) {
+    std::string text;
+    for (const auto& part : parts) text += (text.empty() ? "" : separator) + part;
+    return text;
+}
+
+std::vector<FormOption> options_of(const std::vector<std::string>& values) {
+    std::vector<FormOption> options;
+    for (const auto& value : values) options.push_back({value, {}});
+    return options;
+}
+
+std::int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+std::string utc_minute(std::int64_t ms) {
+    const std::time_t seconds = ms / 1000;
+    std::tm utc{};
+    gmtime_r(&seconds, &utc);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%d %H:%M UTC", &utc);
+    return text;
+}
+
+std::string duration_text(std::int64_t seconds) {
+    const auto days = seconds / 86400, hours = seconds / 3600 % 24, minutes = seconds / 60 % 60;
+    return std::to_string(days) + " d " + std::to_string(hours) + " h " + std::to_string(minutes) + " min";
+}
+
+// Topics and subscriptions.
+
+CommandStage subscribe_form(const CommandContext& c, storage::Repositories& repos, const Actor& actor) {
+    const auto mine = c.service.subscriptions(repos, actor);
+    std::vector<std::string> topics;
+    for (auto& name : repos.nodes.public_nodes())
+        if (std::find(mine.begin(), mine.end(), name) == mine.end()) topics.push_back(std::move(name));
+    if (topics.empty()) return CommandStage::done("There is no topic you are not subscribed to already.");
+    DataForm form;
+    form.set_title("Subscribe to a topic");
+    form.add_instructions("Choose the topic whose notifications you want to receive.");
+    form.add_list("topic", "Topic", options_of(topics)).required = true;
+    return CommandStage::ask(std::move(form));
+}
+
+CommandStage subscribe(const CommandContext& c, storage::Repositories& repos, const Actor& actor,
+                       const DataForm& form) {
+    const auto topic = chosen(form, "topic", "choose a topic");
+    c.service.subscribe(repos, actor, topic, actor.jid);
+    return CommandStage::done("You are subscribed to " + topic + ".");
+}
+
+// The personal inbox is left out: unsubscribing from it would silence it.
+CommandStage unsubscribe_form(const CommandContext& c, storage::Repositories& repos, const Actor& actor) {
+    auto topics = c.service.subscriptions(repos, actor);
+    std::erase(topics, PubsubService::inbox_of(actor.jid));
+    if (topics.empty()) return CommandStage::done("You are not subscribed to any topic.");
+    DataForm form;
+    form.set_title("Unsubscribe");
+    form.add_instructions("Choose the topics you no longer want to hear from.");
+    auto& field = form.add_field("topics", "list-multi", "Topics");
+    field.options = options_of(topics);
+    field.required = true;
+    return CommandStage::ask(std::move(form));
+}
+
+CommandStage unsubscribe(const CommandContext& c, storage::Repositories& repos, const Actor& actor,
+                         const DataForm& form) {
+    std::vector<std::string> topics;
+    for (const auto& value : form.values("topics"))
+        if (!trimmed(value).empty()) topics.push_back(trimmed(value));
+    if (topics.empty()) refuse("choose at least one topic");
+    for (const auto& topic : topics) c.service.unsubscribe(repos, actor, topic, actor.jid);
+    return CommandStage::done("You are no longer subscribed to " + joined(topics, ", ") + ".");
+}
+
+CommandStage list_subscriptions(const CommandContext& c, storage::Repositories& repos, const Actor& actor) {
+    const auto topics = c.service.subscriptions(repos, actor);
+    DataForm result("result");
+    result.set_title("Your subscriptions");
+    result.set_columns({{"topic", "Topic"}});
+    for (const auto& topic : topics) result.add_row({{"topic", topic}});
+    return CommandStage::done("You are subscribed to " + std::to_string(topics.size()) + " topics: " +
+                                  joined(topics, ", ") + ".",
+                              std::move(result));
+}
+
+CommandStage create_topic_form(const CommandContext&, storage::Repositories&, const Actor&) {
+    DataForm form;
+    form.set_title("Create a topic");
+    form.add_instructions("You will own the topic: you may delete it and choose who publishes to it.");
+    form.add_text("topic", "Name").required = true;
+    form.add_list("publish_model", "Who may publish",
+                  {{"publishers", "You and the publishers you allow"}, {"open", "Any registered user"}},
+                  "publishers");
+    return CommandStage::ask(std::move(form));
+}
+
+CommandStage create_topic(const CommandContext& c, storage::Repositories& repos, const Actor& actor,
+                          const DataForm& form) {
+    const auto topic = trimmed(form.value("topic"));
+    const auto model = optional_text(form, "publish_model").value_or("publishers");
+    c.service.create_node(repos, actor, topic, model);
+    return CommandStage::done("Created topic " + topic + "; you own it.");
+}
+
+// Admins may delete any topic, so they choose among all of them.
+CommandStage delete_topic_form(const CommandContext&, storage::Repositories& repos, const Actor& actor) {
+    const auto topics = actor.admin ? repos.nodes.public_nodes() : repos.nodes.owned_by(actor.jid);
+    if (topics.empty()) return CommandStage::done("You own no topic.");
+    DataForm form;
+    form.set_title("Delete a topic");
+    form.add_instructions("The topic, its notifications and its subscriptions go; subscribers are told.");
+    form.add_list("topic", "Topic", options_of(topics)).required = true;
+    return CommandStage::ask(std::move(form));
+}
+
+CommandStage delete_topic(const CommandContext& c, storage::Repositories& repos, const Actor& actor,
+                          const DataForm& form) {
+    const auto topic = chosen(form, "topic", "choose a topic");
+    auto subscribers = c.service.delete_node(repos, actor, topic);
+    auto stage = CommandStage::done("Deleted topic " + topic + "; " + std::to_string(subscribers.size()) +
+                                    " subscribers were told.");
+    stage.after_commit = [c, actor, topic, subscribers = std::move(subscribers)](CommandStage&) {
+        spdlog::info("{} deleted node '{}', telling {} subscribers", actor.jid, topic, subscribers.size());
+        send_node_deleted(c.sender, c.config.component_jid, topic, subscribers);
+    };
+    return stage;
+}
+
+CommandStage publishers_form(const CommandContext& c, storage::Repositories& repos, const Actor& actor) {
+    const auto inbox = PubsubService::inbox_of(actor.jid);
+    std::vector<FormOption> topics{{inbox, "Your inbox (" + inbox + ")"}};
+    for (const auto& topic : repos.nodes.owned_by(actor.jid)) topics.push_back({topic, {}});
+    DataForm form;
+    form.set_title("Publishers");
+    form.add_instructions("Allow someone to publish to your inbox or to a topic you own, or stop them.");
+    for (const auto& topic : topics)
+        for (const auto& [jid, affiliation] : c.service.affiliations(repos, actor, topic.value))
+            if (affiliation == "publisher") form.add_field({}, "fixed", {}, {jid + " publishes to " + topic.value});
+    form.add_list("topic", "Topic", topics, inbox).required = true;
+    form.add_field("jid", "jid-single", "Publisher (name@example.org)").required = true;
+    form.add_list("action", "Action", {{"allow", "Allow to publish"}, {"remove", "No longer allow"}}, "allow");
+    return CommandStage::ask(std::move(form));
+}
+
+CommandStage set_publisher(const CommandContext& c, storage::Repositories& repos, const Actor& actor,
+                           const DataForm& form) {
+    const auto topic = chosen(form, "topic", "choose a topic");
+    const auto jid = bare_jid(trimmed(form.value("jid")));
+    if (!is_user_jid(jid)) refuse("enter the publisher's address, like name@example.org");
+    const auto action = optional_text(form, "action").value_or("allow");
+    if (action != "allow" && action != "remove") refuse("choose allow or remove");
+    c.service.set_affiliations(repos, actor, topic, {{jid, action == "allow" ? "publisher" : "none"}});
+    return CommandStage::done(jid + (action == "allow" ? " may now publish to " : " may no longer publish to ") +
+                              topic + ".");
+}
+
+// Preferences and delivery.
+
+DataForm preferences_form(const storage::Preferences& p, const Config& config) {
+    DataForm form;
+    form.set_title("Preferences");
+    form.add_instructions("Quiet hours hold back notifications below high priority; leave start, end and "
+                          "time zone empty for none.");
+    form.add_list("message_type", "Message type", {{"chat", "Chat message"}, {"headline", "Headline"}},
+                  p.message_type.value_or(config.message_type));
+    form.add_list("dnd_holds", "While do-not-disturb, hold back this priority and below",
+                  options_of({"none", "low", "normal", "high"}), p.dnd_holds);
+    form.add_text("quiet_start", "Quiet hours start (HH:MM)", p.quiet_start.value_or(""));
+    form.add_text("quiet_end", "Quiet hours end (HH:MM)", p.quiet_end.value_or(""));
+    form.add_text("quiet_zone", "Time zone (e.g. Europe/Paris)", p.quiet_zone.value_or(""));
+    form.add_list("escalation_channel", "When you stay away, escalate by",
+                  {{"none", "Nothing"}, {"mail", "Mail"}, {"webhook", "Webhook"}}, p.escalation_channel);
+    form.add_text("escalation_minutes", "Escalate after (minutes)", std::to_string(p.escalation_minutes));
+    form.add_text("escalation_target", "Escalation address or URL", p.escalation_target.value_or(""));
+    form.add_boolean("paused", "Paused (notifications wait in the queue)", p.paused);
+    return form;
+}
+
+storage::Preferences read_preferences(const DataForm& form) {
+    storage::Preferences p;
+    p.message_type = optional_text(form, "message_type");
+    p.dnd_holds = trimmed(form.value("dnd_holds"));
+    p.quiet_start = optional_text(form, "quiet_start");
+    p.quiet_end = optional_text(form, "quiet_end");
+    p.quiet_zone = optional_text(form, "quiet_zone");
+    p.escalation_channel = optional_text(form, "escalation_channel").value_or("none");
+    const auto minutes = optional_text(form, "escalation_minutes");
+    const auto number = minutes ? whole_number(*minutes) : std::optional<std::int64_t>(0);
+    if (!number) refuse("escalation delay must be a whole number of minutes");
+    p.escalation_minutes = *number;
+    p.escalation_target = optional_text(form, "escalation_target");
+    p.paused = form.boolean("paused").value_or(false);
+    return p;
+}
+
+CommandStage preferences_form_stage(const CommandContext& c, storage::Repositories& repos, const Actor& actor) {
+    return CommandStage::ask(preferences_form(c.service.preferences(repos, actor), c.config));
+}
+
+CommandStage save_preferences(const CommandContext& c, storage::Repositories& repos, const Actor& actor,
+                              const DataForm& form) {
+    const auto preferences = read_preferences(form);
+    c.service.set_preferences(repos, actor, preferences);
+    auto stage = CommandStage::done("Your preferences are saved.");
+    stage.after_commit = [c, jid = actor.jid, preferences](CommandStage&) { (void)c; };
+    return stage;
+}
+
+CommandStage set_paused(const CommandContext& c, storage::Repositories& repos, const Actor& actor, bool paused) {
+    const auto preferences = c.service.set_paused(repos, actor, paused);
+    auto stage = CommandStage::done(paused ? "Paused: notifications wait in your queue until you resume."
+                                           : "Resumed: what waited in your queue is on its way.");
+    stage.after_commit = [c, jid = actor.jid, preferences](CommandStage&) { c.router.on_preferences(jid, preferences); };
+    return stage;
+}
+
+CommandStage history_form(const CommandContext& c, storage::Repositories&, const Actor&) {
+    DataForm form;
+    form.set_title("History");
+    form.add_instructions("Your last notifications: delivered, dropped or expired, newest first.");
+    form.add_text("count", "How many (1 to " + std::to_string(c.config.max_items_returned) + ")", "10");
+    return CommandStage::ask(std::move(form));
+}
+
+CommandStage history(const CommandContext& c, storage::Repositories& repos, const Actor& actor,
+                     const DataForm& form) {
+    const auto count = whole_number(optional_text(form, "count").value_or("10"));
+    if (!count || *count < 1 || *count > c.config.max_items_returned)
+        refuse("how many must be a number from 1 to " + std::to_string(c.config.max_items_returned));
+    const auto entries = c.service.history(repos, actor, static_cast<int>(*count));
+    DataForm result("result");
+    result.set_title("History");
+    result.set_columns({{"time", "Time"}, {"topic", "Topic"}, {"title", "Title"}, {"outcome", "Outcome"}});
+    for (const auto& entry : entries)
+        result.add_row({{"time", utc_minute(entry.at_ms)},
+                        {"topic", entry.item.node},
+                        {"title", entry.item.title.empty() ? entry.item.body : entry.item.title},
+                        {"outcome", entry.outcome}});
+    return CommandStage::done(entries.empty() ? "Nothing has reached you yet."
+                                              : std::to_string(entries.size()) + " notifications, newest first.",
+                              std::move(result));
+}
+
+// Admins.
+
+CommandStage stats(const CommandContext& c, storage::Repositories& repos, const Actor& actor) {
+    const auto counts = c.service.stats(repos, actor);
+    auto stage = CommandStage::done({});
+    // Who is online and the uptime are known on the io thread only.
+    stage.after_commit = [c, counts](CommandStage& done) {
+        const auto uptime = std::chrono::duration_cast<std::chrono::seconds>(
+                                std::chrono::steady_clock::now() - c.started)
+                                .count();
+        DataForm result("result");
+        result.set_title("Herald statistics");
+        for (const auto& [var, label, value] :
+             std::vector<std::tuple<std::string, std::string, std::int64_t>>{
+                 {"users", "Registered users", counts.users},
+                 {"online_users", "Users online", static_cast<std::int64_t>(c.router.avatar_count())},
+                 {"topics", "Topics", counts.nodes},
+                 {"queued", "Notifications queued", counts.queued},
+                 {"delivered", "Notifications delivered", counts.delivered},
+                 {"dropped", "Notifications dropped (queue full)", counts.dropped},
+                 {"expired", "Notifications expired", counts.expired},
+                 {"uptime_seconds", "Uptime (seconds)", uptime}})
+            result.add_text(var, label, std::to_string(value));
+        done.form = std::move(result);
+        done.note = "Herald has been up for " + duration_text(uptime) + ".";
+    };
+    return stage;
+}
+
+CommandStage broadcast_form(const CommandContext&, storage::Repositories&, const Actor&) {
+    DataForm form;
+    form.set_title("Broadcast");
+    form.add_instructions("A high priority notification to every registered user.");
+    form.add_text("title", "Title");
+    form.add_field("text", "text-multi", "Text");
+    return CommandStage::ask(std::move(form));
+}
+
+CommandStage broadcast(const CommandContext& c, storage::Repositories& repos, const Actor& actor,
+                       const DataForm& form) {
+    auto outcome = c.service.broadcast(repos, actor, trimmed(form.value("title")),
+                                       trimmed(joined(form.values("text"), "\n")), now_ms());
+    auto stage = CommandStage::done("Sent to " + std::to_string(outcome.subscribers.size()) + " users.");
+    stage.after_commit = [c, subscribers = std::move(outcome.subscribers)](CommandStage&) {
+        c.router.on_published(subscribers);
+    };
+    return stage;
+}
+
+}  // namespace
+
+CommandStage CommandStage::ask(DataForm form) {
+    CommandStage stage;
+    stage.status = CommandStatus::executing;
+    stage.form = std::move(form);
+    return stage;
+}
+
+CommandStage CommandStage::canceled() {
+    CommandStage stage;
+    stage.status = CommandStatus::canceled;
+    return stage;
+}
+
+std::string CommandStage::status_name() const {
+    switch (status) {
+        case CommandStatus::executing: return "executing";
+        case CommandStatus::completed: return "completed";
+        case CommandStatus::canceled: return "canceled";
+    }
+    return "completed";
+}
+
+CommandStage CommandStage::done(std::string note, std::optional<DataForm> result) {
+    CommandStage stage;
+    stage.note = std::move(note);
+    stage.form = std::move(result);
+    return stage;
+}
+
+std::map<std::string, AdhocCommand> herald_commands(const CommandContext& context) {
+    using Begin = CommandStage (*)(const CommandContext&, storage::Repositories&, const Actor&);
+    using Submit = CommandStage (*)(const CommandContext&, storage::Repositories&, const Actor&, const DataForm&);
+    auto command = [&context](std::string name, bool admin_only, Begin begin, Submit submit = nullptr) {
+        AdhocCommand made{std::move(name), admin_only,
+                          [context, begin](storage::Repositories& repos, const Actor& actor) {
+                              return begin(context, repos, actor);
+                          },
+                          {}};
+        if (submit)
+            made.submit = [context, submit](storage::Repositories& repos, const Actor& actor, const DataForm& form) {
+                return submit(context, repos, actor, form);
+            };
+        return made;
+    };
+    auto pause = [](const CommandContext& c, storage::Repositories& repos, const Actor& actor) {
+        return set_paused(c, repos, actor, true);
+    };
+    auto resume = [](const CommandContext& c, storage::Repositories& repos, const Actor& actor) {
+        return set_paused(c, repos, actor, false);
+    };
+    return {
+        {"subscribe", command("Subscribe to a topic", false, subscribe_form, subscribe)},
+        {"unsubscribe", command("Unsubscribe from topics", false, unsubscribe_form, unsubscribe)},
+        {"subscriptions", command("List my subscriptions", false, list_subscriptions)},
+        {"create-topic", command("Create a topic", false, create_topic_form, create_topic)},
+        {"delete-topic", command("Delete a topic", false, delete_topic_form, delete_topic)},
+        {"publishers", command("Allow or remove a publisher", false, publishers_form, set_publisher)},
+        {"preferences", command("Preferences", false, preferences_form_stage, save_preferences)},
+        {"history", command("History", false, history_form, history)},
+        {"pause", command("Pause notifications", false, pause)},
+        {"resume", command("Resume notifications", false, resume)},
+        {"stats", command("Statistics", true, stats)},
+        {"broadcast", command("Broadcast to every user", true, broadcast_form, broadcast)},
+    };
+}
+
+}  // namespace herald::component

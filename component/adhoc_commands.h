@@ -1,0 +1,64 @@
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "component/config.h"
+#include "component/data_form.h"
+#include "component/pubsub_service.h"
+#include "component/stanza_sender.h"
+
+namespace herald::component {
+
+class Router;
+
+enum class CommandStatus { executing, completed, canceled };
+
+// What a command answers at one stage: a form to fill in (executing), or
+// the end (completed) with a note and maybe a result form.
+struct CommandStage {
+    CommandStatus status = CommandStatus::completed;
+    std::optional<DataForm> form;
+    std::string note;
+    std::string note_type = "info";  // info, warn, error
+    // On the io thread, once the storage job is committed and before the
+    // answer goes out: tells the router, the subscribers, or adds what only
+    // the io thread knows.
+    std::function<void(CommandStage&)> after_commit;
+
+    static CommandStage ask(DataForm form);
+    static CommandStage done(std::string note, std::optional<DataForm> result = std::nullopt);
+    static CommandStage canceled();
+
+    bool asks() const { return status == CommandStatus::executing; }
+    // As XEP-0050 writes it.
+    std::string status_name() const;
+};
+
+// One XEP-0050 command. `begin` and `submit` run inside a storage job, on
+// the storage thread: they may touch the repositories and the PubsubService
+// rules, nothing else; they refuse by throwing PubsubError.
+struct AdhocCommand {
+    std::string name;         // what clients list
+    bool admin_only = false;  // otherwise for registered users
+    std::function<CommandStage(storage::Repositories&, const Actor&)> begin;
+    // The form the person submitted; empty for single-stage commands.
+    std::function<CommandStage(storage::Repositories&, const Actor&, const DataForm&)> submit;
+};
+
+// What the commands act with once committed (Router and sender: io thread only).
+struct CommandContext {
+    const PubsubService& service;
+    Router& router;
+    StanzaSender& sender;
+    const Config& config;
+    std::chrono::steady_clock::time_point started;
+};
+
+// Herald's commands, by node.
+std::map<std::string, AdhocCommand> herald_commands(const CommandContext& context);
+
+}  // namespace herald::component

@@ -1,0 +1,87 @@
+#include "component/http_gateway.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "component/namespaces.h"
+#include "component/notification_payload.h"
+#include "component/router.h"
+#include "storage/storage_error.h"
+
+namespace herald::component {
+namespace {
+
+std::int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+// The request as the <item> an XMPP publisher would have sent.
+XmlElement as_item(const ingest::HttpPublishRequest& request) {
+    XmlElement item("item", ns::kPubsub);
+    auto& payload = item.add_child("notification", ns::kHerald);
+    if (request.priority) payload.set_attr("priority", *request.priority);
+    if (request.ttl) payload.set_attr("ttl", std::to_string(*request.ttl));
+    for (const auto& [name, text] : {std::pair{"title", &request.title}, {"body", &request.body}, {"link", &request.link}})
+        if (!text->empty()) payload.add_child(name, ns::kHerald).set_text(*text);
+    return item;
+}
+
+ingest::HttpPublishResult http_failure(std::exception_ptr error) {
+    try {
+        std::rethrow_exception(error);
+    } catch (const PubsubError& refusal) {
+        const auto text = explain(refusal);
+        if (refusal.condition == "not-authorized") return {401, {}, "unauthorized", "unknown token"};
+        if (refusal.condition == "forbidden") return {403, {}, "forbidden", "this token is for another node"};
+        if (refusal.condition == "item-not-found") return {404, {}, "not-found", text};
+        if (refusal.pubsub_condition == "payload-too-big") return {413, {}, "payload-too-big", "the notification is too large"};
+        return {400, {}, refusal.pubsub_condition.empty() ? refusal.condition : refusal.pubsub_condition,
+                "invalid notification (priority is low, normal, high or urgent; ttl a positive number)"};
+    } catch (const storage::StorageError& failure) {
+        spdlog::error("HTTP publish failed in storage: {}", failure.what());
+        if (failure.kind() == storage::StorageError::Kind::constraint) return {409, {}, "conflict", "item exists"};
+        return {503, {}, "unavailable", "storage is busy or full; try again"};
+    } catch (const std::exception& failure) {
+        spdlog::error("HTTP publish failed: {}", failure.what());
+        return {500, {}, "internal", "internal error"};
+    }
+}
+
+}  // namespace
+
+HttpGateway::HttpGateway(storage::StorageWorker& storage, Router& router, const PubsubService& service,
+                         Metrics& metrics, const Config& config)
+    : storage_(storage), router_(router), service_(service), metrics_(metrics), config_(config) {}
+
+void HttpGateway::publish(ingest::HttpPublishRequest request, std::function<void(ingest::HttpPublishResult)> done) {
+    storage::Item item;
+    try {
+        item = read_published_item(request.node, as_item(request), nullptr, config_, now_ms());
+    } catch (...) {
+        done(http_failure(std::current_exception()));
+        return;
+    }
+    storage_.submit<PublishOutcome>(
+        [this, token = std::move(request.token), item = std::move(item)](storage::Repositories& repos) {
+            return service_.publish_with_token(repos, token, item);
+        },
+        [this, done = std::move(done)](std::optional<PublishOutcome> outcome, std::exception_ptr error) {
+            if (error) return done(http_failure(error));
+            metrics_.published();
+            done({202, outcome->item_id, {}, {}});
+            router_.on_published(outcome->subscribers);
+        });
+}
+
+void HttpGateway::metrics(std::function<void(std::string)> done) {
+    storage_.submit<storage::ServiceCounts>(
+        [](storage::Repositories& repos) { return repos.queue.counts(); },
+        [this, done = std::move(done)](std::optional<storage::ServiceCounts> counts, std::exception_ptr) {
+            done(metrics_.render(counts.value_or(storage::ServiceCounts{}), router_.avatar_count()));
+        });
+}
+
+}  // namespace herald::component

@@ -1,0 +1,30 @@
+#pragma once
+
+#include "component/config.h"
+#include "component/metrics.h"
+#include "component/pubsub_service.h"
+#include "ingest/http_publish_api.h"
+
+namespace herald::component {
+
+class Router;
+
+// The HTTP API's way into the service: the same item reading, rules, storage
+// and delivery as an IQ publish, with the node's bearer token as credential.
+class HttpGateway final : public ingest::PublishGateway {
+public:
+    HttpGateway(storage::StorageWorker& storage, Router& router, const PubsubService& service, Metrics& metrics,
+                const Config& config);
+
+    void publish(ingest::HttpPublishRequest request, std::function<void(ingest::HttpPublishResult)> done) override;
+    void metrics(std::function<void(std::string)> done) override;
+
+private:
+    storage::StorageWorker& storage_;
+    Router& router_;
+    const PubsubService& service_;
+    Metrics& metrics_;
+    const Config& config_;
+};
+
+}  // namespace herald::component

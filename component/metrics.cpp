@@ -1,0 +1,40 @@
+#include "component/metrics.h"
+
+#include <sstream>
+
+namespace herald::component {
+
+void Metrics::delivered(std::int64_t latency_ms) {
+    ++delivered_;
+    const double seconds = static_cast<double>(std::max<std::int64_t>(latency_ms, 0)) / 1000.0;
+    latency_sum_ += seconds;
+    for (std::size_t i = 0; i < kLatencyBuckets.size(); ++i)
+        if (seconds <= kLatencyBuckets[i]) ++latency_counts_[i];
+}
+
+std::string Metrics::render(const storage::ServiceCounts& counts, std::size_t online_users) const {
+    std::ostringstream out;
+    auto metric = [&out](const char* name, const char* type, const char* help, auto value) {
+        out << "# HELP " << name << " " << help << "\n# TYPE " << name << " " << type << "\n"
+            << name << " " << value << "\n";
+    };
+    metric("herald_published_total", "counter", "Notifications accepted since start.", published_);
+    metric("herald_delivered_total", "counter", "Deliveries confirmed by clients since start.", delivered_);
+    metric("herald_queued", "gauge", "Deliveries waiting in users' queues.", counts.queued);
+    metric("herald_dropped", "gauge", "Deliveries dropped because a queue was full (history).", counts.dropped);
+    metric("herald_expired", "gauge", "Deliveries whose ttl ran out (history).", counts.expired);
+    metric("herald_online_users", "gauge", "Users with an available resource.", online_users);
+    metric("herald_registered_users", "gauge", "Registered users.", counts.users);
+    metric("herald_topics", "gauge", "Public topics.", counts.nodes);
+    out << "# HELP herald_delivery_latency_seconds From publish to confirmed delivery.\n"
+        << "# TYPE herald_delivery_latency_seconds histogram\n";
+    for (std::size_t i = 0; i < kLatencyBuckets.size(); ++i)
+        out << "herald_delivery_latency_seconds_bucket{le=\"" << kLatencyBuckets[i] << "\"} " << latency_counts_[i]
+            << "\n";
+    out << "herald_delivery_latency_seconds_bucket{le=\"+Inf\"} " << delivered_ << "\n"
+        << "herald_delivery_latency_seconds_sum " << latency_sum_ << "\n"
+        << "herald_delivery_latency_seconds_count " << delivered_ << "\n";
+    return out.str();
+}
+
+}  // namespace herald::component

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "storage/pubsub_records.h"
+
+namespace herald::component {
+
+// Counters kept on the io_context thread, rendered in Prometheus text format
+// together with the counts storage holds.
+class Metrics {
+public:
+    void published(std::size_t items = 1) { published_ += items; }
+    // A delivery confirmed `latency_ms` after its item was published.
+    void delivered(std::int64_t latency_ms);
+
+    std::string render(const storage::ServiceCounts& counts, std::size_t online_users) const;
+
+private:
+    static constexpr std::array<double, 12> kLatencyBuckets = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+                                                               0.5,   1,    5,     30,   300,  3600};
+    std::uint64_t published_ = 0;
+    std::uint64_t delivered_ = 0;
+    std::array<std::uint64_t, kLatencyBuckets.size()> latency_counts_{};
+    double latency_sum_ = 0;
+};
+
+}  // namespace herald::component

@@ -1,0 +1,23 @@
+#pragma once
+
+#include "storage/database.h"
+#include "storage/statement.h"
+#include "storage/token_repository.h"
+
+namespace herald::storage {
+
+class SqliteTokenRepository final : public TokenRepository {
+public:
+    explicit SqliteTokenRepository(Database& db);
+
+    bool add(std::string_view digest, const NodeToken& token, std::int64_t now) override;
+    std::optional<NodeToken> find(std::string_view digest) override;
+    bool revoke(std::string_view node, std::string_view label) override;
+    std::vector<std::string> labels(std::string_view node) override;
+
+private:
+    sqlite3* db_;
+    Statement insert_, find_, revoke_, labels_;
+};
+
+}  // namespace herald::storage
