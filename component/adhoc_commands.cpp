@@ -250,7 +250,7 @@ CommandStage save_preferences(const CommandContext& c, storage::Repositories& re
     const auto preferences = read_preferences(form);
     c.service.set_preferences(repos, actor, preferences);
     auto stage = CommandStage::done("Your preferences are saved.");
-    stage.after_commit = [c, jid = actor.jid, preferences](CommandStage&) { (void)c; };
+    stage.after_commit = [c, jid = actor.jid, preferences](CommandStage&) { c.router.on_preferences(jid, preferences); };
     return stage;
 }
 

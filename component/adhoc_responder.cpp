@@ -66,7 +66,7 @@ void AdhocResponder::commands_for(const std::string& asker,
             if (error) return;
             std::vector<CommandListing> listing;
             for (const auto& [node, command] : commands_)
-                if (true) listing.push_back({node, command.name});
+                if (command.admin_only ? admin : *registered) listing.push_back({node, command.name});
             answer(std::move(listing));
         });
 }
@@ -188,7 +188,7 @@ void AdhocResponder::show_again(Request request, DataForm submitted, std::string
     });
     auto with_problem = [submitted = std::move(submitted), problem = sentence(std::move(problem))](CommandStage& stage) {
         if (stage.form && stage.asks()) {
-            
+            stage.form->keep_values_of(submitted);
             stage.form->add_instructions(problem);
         }
         stage.note = problem;
