@@ -338,6 +338,39 @@ CommandStage broadcast(const CommandContext& c, storage::Repositories& repos, co
     return stage;
 }
 
+// Bearer tokens for the HTTP publish API, one topic at a time.
+CommandStage http_tokens_form(const CommandContext& c, storage::Repositories& repos, const Actor& actor) {
+    const auto topics = actor.admin ? repos.nodes.public_nodes() : repos.nodes.owned_by(actor.jid);
+    if (topics.empty()) return CommandStage::done("You own no topic: create one first.");
+    DataForm form;
+    form.set_title("HTTP tokens");
+    form.add_instructions("A token lets a script publish to one topic over HTTP. It is shown once, when made.");
+    for (const auto& topic : topics)
+        for (const auto& label : c.service.token_labels(repos, actor, topic))
+            form.add_field({}, "fixed", {}, {topic + ": token '" + label + "'"});
+    form.add_list("topic", "Topic", options_of(topics)).required = true;
+    form.add_list("action", "Action", {{"create", "Make a new token"}, {"revoke", "Revoke a token"}}, "create");
+    form.add_text("label", "Label (what the token is for)").required = true;
+    return CommandStage::ask(std::move(form));
+}
+
+CommandStage http_tokens(const CommandContext& c, storage::Repositories& repos, const Actor& actor,
+                         const DataForm& form) {
+    const auto topic = chosen(form, "topic", "choose a topic");
+    const auto label = chosen(form, "label", "give the token a label");
+    if (optional_text(form, "action").value_or("create") == "revoke") {
+        c.service.revoke_token(repos, actor, topic, label);
+        return CommandStage::done("Revoked token '" + label + "' of " + topic + ".");
+    }
+    const auto token = c.service.create_token(repos, actor, topic, label);
+    DataForm result("result");
+    result.add_field("token", "text-single", "Token", {token});
+    return CommandStage::done("Token '" + label + "' for " + topic + ": " + token +
+                                  " (shown once). Publish with: curl -H 'Authorization: Bearer " + token +
+                                  "' -d 'text' http://HOST:PORT/v1/nodes/" + topic,
+                              std::move(result));
+}
+
 }  // namespace
 
 CommandStage CommandStage::ask(DataForm form) {
@@ -403,6 +436,7 @@ std::map<std::string, AdhocCommand> herald_commands(const CommandContext& contex
         {"resume", command("Resume notifications", false, resume)},
         {"stats", command("Statistics", true, stats)},
         {"broadcast", command("Broadcast to every user", true, broadcast_form, broadcast)},
+        {"http-tokens", command("HTTP tokens", false, http_tokens_form, http_tokens)},
     };
 }
 

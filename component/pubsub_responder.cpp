@@ -8,6 +8,7 @@
 #include "component/disco_responder.h"
 #include "component/jid.h"
 #include "component/namespaces.h"
+#include "component/node_events.h"
 #include "component/notification_payload.h"
 #include "component/router.h"
 #include "storage/storage_error.h"
@@ -276,12 +277,7 @@ void PubsubResponder::delete_node(const Actor& actor, const XmlElement& request,
         [this, node, actor](std::vector<std::string>& subscribers, IqReply& r) {
             r.result();
             spdlog::info("{} deleted node '{}', telling {} subscribers", actor.jid, node, subscribers.size());
-            for (const auto& subscriber : subscribers) {
-                XmlElement message("message");
-                message.set_attr("from", config_.component_jid).set_attr("to", subscriber).set_attr("type", "headline");
-                message.add_child("event", ns::kPubsubEvent).add_child("delete").set_attr("node", node);
-                sender_.send(message);
-            }
+            send_node_deleted(sender_, config_.component_jid, node, subscribers);
         });
 }
 

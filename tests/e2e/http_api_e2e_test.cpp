@@ -14,7 +14,7 @@ namespace {
 
 class HttpApiE2E : public HeraldE2E {
 protected:
-    std::string extra_config() const override { return "http:\n  enabled: true\n  port: 0\n  max_body_bytes: 2000\n"; }
+    std::string extra_config() const override { return "http:\n  enabled: true\n  port: 0\n  max_body_bytes: 2000\n  publishes_per_second: 3\n"; }
 
     void SetUp() override {
         HeraldE2E::SetUp();
@@ -41,8 +41,76 @@ protected:
         return {std::stoi(result.output.substr(split + 1)), result.output.substr(0, split)};
     }
 
+    // The owner's "HTTP tokens" ad-hoc command, as a client runs it.
+    std::string make_token(XmppTestClient& owner, const std::string& topic, const std::string& label) {
+        const std::string commands = "http://jabber.org/protocol/commands";
+        auto form = iq(owner, "set", "<command xmlns='" + commands + "' node='http-tokens' action='execute'/>");
+        EXPECT_TRUE(form && form->has("command/x[@type='form']")) << (form ? form->xml() : "no reply");
+        if (!form) return "";
+        auto done = iq(owner, "set",
+                       "<command xmlns='" + commands + "' node='http-tokens' action='complete' sessionid='" +
+                           form->find("command")->attr("sessionid") +
+                           "'><x xmlns='jabber:x:data' type='submit'>"
+                           "<field var='topic'><value>" + topic + "</value></field>"
+                           "<field var='action'><value>create</value></field>"
+                           "<field var='label'><value>" + label + "</value></field></x></command>");
+        EXPECT_TRUE(done);
+        if (!done) return "";
+        EXPECT_EQ(done->find("command")->attr("status"), "completed") << done->xml();
+        return done->text("command/x/field[@var='token']/value");
+    }
+
     std::string base_;
 };
+
+TEST_F(HttpApiE2E, TokenMadeByTheOwnerPublishesToSubscribers) {
+    auto alice = online_user("alice");
+    create_node(*alice, "backups");
+    create_node(*alice, "other");
+    auto bob = online_user("bob");
+    subscribe(*bob, "backups");
+    const auto token = make_token(*alice, "backups", "nightly-cron");
+    ASSERT_EQ(token.size(), 64u);
+
+    auto accepted = curl({"-X", "POST", "-H", "Authorization: Bearer " + token, "-H", "Content-Type: application/json",
+                          "--data", R"({"title":"Backup failed","body":"db1","link":"https://ci/42","priority":"high"})",
+                          base_ + "/v1/nodes/backups"});
+    ASSERT_EQ(accepted.status, 202) << accepted.body;
+    auto message = next_notification(*bob);
+    ASSERT_TRUE(message);
+    EXPECT_EQ(message->text("body"), "[backups] Backup failed: db1 https://ci/42");
+    EXPECT_NE(accepted.body.find(message->find("event/items/item")->attr("id")), std::string::npos)
+        << "the 202 carries the delivered item's id: " << accepted.body;
+
+    auto text = curl({"-H", "Authorization: Bearer " + token, "--data-binary", "plain text body\n",
+                      base_ + "/v1/nodes/backups"});
+    EXPECT_EQ(text.status, 202) << text.body;
+    auto plain = next_notification(*bob);
+    ASSERT_TRUE(plain);
+    EXPECT_EQ(plain->text("body"), "[backups] plain text body");
+
+    EXPECT_EQ(curl({"-H", "Authorization: Bearer " + token, "--data", "x", base_ + "/v1/nodes/other"}).status, 403)
+        << "a token is for one node";
+    EXPECT_EQ(curl({"-H", "Authorization: Bearer " + token, "-H", "Content-Type: application/json", "--data",
+                    R"({"title":"x","priority":"loud"})", base_ + "/v1/nodes/backups"})
+                  .status,
+              400);
+}
+
+TEST_F(HttpApiE2E, BurstsPastTheRateGet429) {
+    auto alice = online_user("alice");
+    create_node(*alice, "busy");
+    const auto token = make_token(*alice, "busy", "flood");
+    int accepted = 0, limited = 0;
+    for (int i = 0; i < 60; ++i) {
+        const auto status = curl({"-H", "Authorization: Bearer " + token, "--data", "n" + std::to_string(i),
+                                  base_ + "/v1/nodes/busy"}).status;
+        accepted += status == 202;
+        limited += status == 429;
+    }
+    EXPECT_GT(accepted, 0);
+    EXPECT_GT(limited, 0) << "3/s with a burst of 6 cannot take 60 in a few seconds";
+}
 
 TEST_F(HttpApiE2E, HealthAndMetrics) {
     auto health = curl({base_ + "/healthz"});
