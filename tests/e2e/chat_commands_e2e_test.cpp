@@ -203,3 +203,36 @@ TEST_F(ChatCommandsE2E, UnregisteredUserIsToldToRegisterAndHelpStillWorks) {
 }
 
 }  // namespace
+
+namespace {
+
+// "HH:MM" in UTC, `offset_minutes` from now.
+std::string utc_clock(int offset_minutes) {
+    const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    const int minute_of_day = static_cast<int>(((now / 60) + offset_minutes) % 1440 + 1440) % 1440;
+    char text[6];
+    std::snprintf(text, sizeof text, "%02d:%02d", minute_of_day / 60, minute_of_day % 60);
+    return text;
+}
+
+TEST_F(ChatCommandsE2E, QuietHoursHoldAllButUrgentUntilTheyEnd) {
+    with_topic();
+    command(*bob_, "sub backups");
+    const auto saved = command(*bob_, "prefs quiet " + utc_clock(-60) + "-" + utc_clock(60) + " UTC");
+    ASSERT_NE(saved.find("saved"), std::string::npos) << saved;
+    publish_ok(*alice_, "backups", notification("routine at night", "", " priority='high'"));
+    publish_ok(*alice_, "backups", notification("server down", "", " priority='urgent'"));
+    auto urgent = next_notification(*bob_);
+    ASSERT_TRUE(urgent);
+    EXPECT_EQ(urgent->text("event/items/item/notification/title"), "server down");
+    storage_barrier(*bob_);
+    EXPECT_FALSE(next_notification(*bob_, 0ms)) << "quiet hours hold even high priority";
+
+    const auto ended = command(*bob_, "prefs quiet off");
+    ASSERT_NE(ended.find("saved"), std::string::npos) << ended;
+    auto held = next_notification(*bob_);
+    ASSERT_TRUE(held) << "the end of quiet hours delivers what waited";
+    EXPECT_EQ(held->text("event/items/item/notification/title"), "routine at night");
+}
+
+}  // namespace
