@@ -1,3 +1,4 @@
+#include "component/clock.h"
 #include "component/adhoc_commands.h"
 
 #include <spdlog/spdlog.h>
@@ -54,10 +55,13 @@ std::vector<FormOption> options_of(const std::vector<std::string>& values) {
     return options;
 }
 
-std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
+// A form whose one question is which topic.
+CommandStage choose_topic(std::string title, std::string instructions, const std::vector<std::string>& topics) {
+    DataForm form;
+    form.set_title(std::move(title));
+    form.add_instructions(std::move(instructions));
+    form.add_list("topic", "Topic", options_of(topics)).required = true;
+    return CommandStage::ask(std::move(form));
 }
 
 std::string utc_minute(std::int64_t ms) {
@@ -82,11 +86,7 @@ CommandStage subscribe_form(const CommandContext& c, storage::Repositories& repo
     for (auto& name : repos.nodes.public_nodes())
         if (std::find(mine.begin(), mine.end(), name) == mine.end()) topics.push_back(std::move(name));
     if (topics.empty()) return CommandStage::done("There is no topic you are not subscribed to already.");
-    DataForm form;
-    form.set_title("Subscribe to a topic");
-    form.add_instructions("Choose the topic whose notifications you want to receive.");
-    form.add_list("topic", "Topic", options_of(topics)).required = true;
-    return CommandStage::ask(std::move(form));
+    return choose_topic("Subscribe to a topic", "Choose the topic whose notifications you want to receive.", topics);
 }
 
 CommandStage subscribe(const CommandContext& c, storage::Repositories& repos, const Actor& actor,
@@ -154,11 +154,8 @@ CommandStage create_topic(const CommandContext& c, storage::Repositories& repos,
 CommandStage delete_topic_form(const CommandContext&, storage::Repositories& repos, const Actor& actor) {
     const auto topics = actor.admin ? repos.nodes.public_nodes() : repos.nodes.owned_by(actor.jid);
     if (topics.empty()) return CommandStage::done("You own no topic.");
-    DataForm form;
-    form.set_title("Delete a topic");
-    form.add_instructions("The topic, its notifications and its subscriptions go; subscribers are told.");
-    form.add_list("topic", "Topic", options_of(topics)).required = true;
-    return CommandStage::ask(std::move(form));
+    return choose_topic("Delete a topic", "The topic, its notifications and its subscriptions go; subscribers are told.",
+                        topics);
 }
 
 CommandStage delete_topic(const CommandContext& c, storage::Repositories& repos, const Actor& actor,

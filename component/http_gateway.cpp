@@ -1,3 +1,4 @@
+#include "component/clock.h"
 #include "component/http_gateway.h"
 
 #include <spdlog/spdlog.h>
@@ -11,12 +12,6 @@
 
 namespace herald::component {
 namespace {
-
-std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
 
 // The request as the <item> an XMPP publisher would have sent.
 XmlElement as_item(const ingest::HttpPublishRequest& request) {

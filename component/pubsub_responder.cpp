@@ -1,3 +1,4 @@
+#include "component/clock.h"
 #include "component/pubsub_responder.h"
 
 #include <spdlog/spdlog.h>
@@ -37,12 +38,6 @@ void reply_with(IqReply& reply, std::exception_ptr error) {
         spdlog::error("pubsub request from {} failed: {}", reply.requester(), failure.what());
         reply.error("wait", "internal-server-error");
     }
-}
-
-std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
 }
 
 XmlElement item_element(const storage::Item& item) {

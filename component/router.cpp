@@ -1,3 +1,4 @@
+#include "component/clock.h"
 #include "component/router.h"
 
 #include <spdlog/spdlog.h>
@@ -23,12 +24,6 @@ constexpr auto kMaxRetryDelay = std::chrono::seconds(60);
 constexpr std::int64_t kDelayStampAfterMs = 5000;
 constexpr int kHighPriority = 2;
 constexpr int kUrgentPriority = 3;
-
-std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
 
 std::string utc_stamp(std::int64_t ms) {
     const std::time_t seconds = static_cast<std::time_t>(ms / 1000);

@@ -19,14 +19,6 @@ using Values = std::map<std::string, std::vector<std::string>>;
 
 class AdhocE2E : public HeraldE2E {
 protected:
-    // alice owns "backups"; bob is online and subscribed to it.
-    void with_topic() {
-        alice_ = online_user("alice");
-        create_node(*alice_, "backups");
-        bob_ = online_user("bob");
-        subscribe(*bob_, "backups");
-    }
-
     std::optional<ReceivedStanza> send_command(XmppTestClient& client, const std::string& node,
                                                const std::string& attributes, const std::string& inner = {}) {
         return iq(client, "set",
@@ -119,7 +111,6 @@ protected:
         return std::find(values.begin(), values.end(), wanted) != values.end();
     }
 
-    std::unique_ptr<XmppTestClient> alice_, bob_;
 };
 
 ::testing::AssertionResult mentions(const std::string& text, const std::string& part) {

@@ -43,13 +43,11 @@ protected:
     static std::string subscriptions_in(const std::string& list) { return list.substr(0, list.find("other topics")); }
 
     // alice owns "backups"; bob is online, registered, not subscribed.
-    void with_topic() {
+    void with_unsubscribed_topic() {
         alice_ = online_user("alice");
         create_node(*alice_, "backups");
         bob_ = online_user("bob");
     }
-
-    std::unique_ptr<XmppTestClient> alice_, bob_;
 };
 
 TEST_F(ChatCommandsE2E, HelpListsEveryCommand) {
@@ -63,7 +61,7 @@ TEST_F(ChatCommandsE2E, HelpListsEveryCommand) {
 }
 
 TEST_F(ChatCommandsE2E, SubscribeReceiveListUnsubscribe) {
-    with_topic();
+    with_unsubscribed_topic();
     EXPECT_EQ(command(*bob_, "sub backups"), "subscribed to backups");
     publish_ok(*alice_, "backups", notification("Backup failed"));
     auto delivered = next_notification(*bob_);
@@ -95,7 +93,7 @@ TEST_F(ChatCommandsE2E, SubscribeRefusalsAreExplained) {
 }
 
 TEST_F(ChatCommandsE2E, HistoryShowsWhatWasDelivered) {
-    with_topic();
+    with_unsubscribed_topic();
     EXPECT_EQ(command(*bob_, "history"), "no notifications yet");
     command(*bob_, "sub backups");
     for (const char* title : {"Backup failed", "Backup retried"}) {
@@ -120,7 +118,7 @@ TEST_F(ChatCommandsE2E, HistoryShowsWhatWasDelivered) {
 }
 
 TEST_F(ChatCommandsE2E, PauseHoldsNotificationsAndResumeFlushesThem) {
-    with_topic();
+    with_unsubscribed_topic();
     command(*bob_, "sub backups");
     EXPECT_TRUE(contains(command(*bob_, "pause"), "paused"));
     publish_ok(*alice_, "backups", notification("While paused"));
@@ -137,7 +135,7 @@ TEST_F(ChatCommandsE2E, PauseHoldsNotificationsAndResumeFlushesThem) {
 }
 
 TEST_F(ChatCommandsE2E, PreferencesShowValidateAndApply) {
-    with_topic();
+    with_unsubscribed_topic();
     command(*bob_, "sub backups");
     const auto shown = command(*bob_, "prefs");
     for (const char* line : {"\ntype chat", "\ndnd normal", "\nquiet off", "\nescalation none", "\nnot paused"})
@@ -216,7 +214,7 @@ std::string utc_clock(int offset_minutes) {
 }
 
 TEST_F(ChatCommandsE2E, QuietHoursHoldAllButUrgentUntilTheyEnd) {
-    with_topic();
+    with_unsubscribed_topic();
     command(*bob_, "sub backups");
     const auto saved = command(*bob_, "prefs quiet " + utc_clock(-60) + "-" + utc_clock(60) + " UTC");
     ASSERT_NE(saved.find("saved"), std::string::npos) << saved;

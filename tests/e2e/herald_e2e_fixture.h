@@ -176,8 +176,17 @@ protected:
         return count_rows(herald_->database_path(), "SELECT count(*) FROM queue WHERE user = ?1", bare_jid);
     }
 
+    // alice owns "backups"; bob is online and subscribed to it.
+    void with_topic() {
+        alice_ = online_user("alice");
+        create_node(*alice_, "backups");
+        bob_ = online_user("bob");
+        subscribe(*bob_, "backups");
+    }
+
     PrivateEjabberd ejabberd_;
     std::unique_ptr<HeraldUnderTest> herald_;
+    std::unique_ptr<XmppTestClient> alice_, bob_;
 };
 
 inline std::string error_condition(const ReceivedStanza& reply) {

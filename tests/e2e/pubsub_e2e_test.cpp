@@ -17,14 +17,6 @@ namespace {
 
 class PubsubE2E : public HeraldE2E {
 protected:
-    // alice owns "backups"; bob is subscribed and online.
-    void with_topic() {
-        alice_ = online_user("alice");
-        create_node(*alice_, "backups");
-        bob_ = online_user("bob");
-        subscribe(*bob_, "backups");
-    }
-
     // Sends `count` publishes at once and waits for every acknowledgement.
     std::vector<std::string> publish_many(XmppTestClient& client, const std::string& node, int count,
                                           const std::string& prefix) {
@@ -45,8 +37,6 @@ protected:
         }
         return ids;
     }
-
-    std::unique_ptr<XmppTestClient> alice_, bob_;
 };
 
 TEST_F(PubsubE2E, OnlineSubscriberGetsReadableMessageAndReceiptConfirms) {
