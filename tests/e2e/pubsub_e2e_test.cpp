@@ -397,3 +397,27 @@ TEST_F(PubsubE2E, OwnInboxItemsReadAsTheUsersHistory) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(PubsubE2E, BouncedMessageIsSentAgain) {
+    with_topic();
+    // No answer to herald's pings: only a receipt or the bounce below speaks.
+    bob_->set_iq_responder([](const ReceivedStanza&) { return std::optional<std::string>(); });
+    const auto id = publish_ok(*alice_, "backups", notification("bounce me"));
+    auto first = next_notification(*bob_);
+    ASSERT_TRUE(first);
+    // What a server or client sends back for a message it could not take.
+    bob_->send("<message type='error' to='" + first->from() + "' id='" + xml_escape(first->id()) +
+               "'><error type='wait'><resource-constraint xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></message>");
+    auto again = next_notification(*bob_);
+    ASSERT_TRUE(again) << "a bounced item stays queued and is delivered again";
+    EXPECT_EQ(again->find("event/items/item")->attr("id"), id);
+    EXPECT_NE(again->id(), first->id()) << "a new message for the new attempt";
+    send_receipt(*bob_, *again);
+    storage_barrier(*bob_);
+    storage_barrier(*bob_);
+    EXPECT_EQ(queued_for("bob@localhost"), 0);
+}
+
+}  // namespace
