@@ -15,6 +15,8 @@
 namespace herald::component {
 namespace {
 
+std::string utc_minute_label(std::int64_t ms) { return utc_minute(ms) + " UTC"; }
+
 [[noreturn]] void refuse(const std::string& text) { throw PubsubError("modify", "bad-request", "", text); }
 
 std::string trimmed(const std::string& text) {
@@ -62,15 +64,6 @@ CommandStage choose_topic(std::string title, std::string instructions, const std
     form.add_instructions(std::move(instructions));
     form.add_list("topic", "Topic", options_of(topics)).required = true;
     return CommandStage::ask(std::move(form));
-}
-
-std::string utc_minute(std::int64_t ms) {
-    const std::time_t seconds = ms / 1000;
-    std::tm utc{};
-    gmtime_r(&seconds, &utc);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%d %H:%M UTC", &utc);
-    return text;
 }
 
 std::string duration_text(std::int64_t seconds) {
@@ -277,7 +270,7 @@ CommandStage history(const CommandContext& c, storage::Repositories& repos, cons
     result.set_title("History");
     result.set_columns({{"time", "Time"}, {"topic", "Topic"}, {"title", "Title"}, {"outcome", "Outcome"}});
     for (const auto& entry : entries)
-        result.add_row({{"time", utc_minute(entry.at_ms)},
+        result.add_row({{"time", utc_minute_label(entry.at_ms)},
                         {"topic", entry.item.node},
                         {"title", entry.item.title.empty() ? entry.item.body : entry.item.title},
                         {"outcome", entry.outcome}});
@@ -330,6 +323,7 @@ CommandStage broadcast(const CommandContext& c, storage::Repositories& repos, co
                                        trimmed(joined(form.values("text"), "\n")), now_ms());
     auto stage = CommandStage::done("Sent to " + std::to_string(outcome.subscribers.size()) + " users.");
     stage.after_commit = [c, subscribers = std::move(outcome.subscribers)](CommandStage&) {
+        c.metrics.published();
         c.router.on_published(subscribers);
     };
     return stage;

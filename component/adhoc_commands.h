@@ -8,6 +8,7 @@
 
 #include "component/config.h"
 #include "component/data_form.h"
+#include "component/metrics.h"
 #include "component/pubsub_service.h"
 #include "component/stanza_sender.h"
 
@@ -54,6 +55,7 @@ struct CommandContext {
     const PubsubService& service;
     Router& router;
     StanzaSender& sender;
+    Metrics& metrics;
     const Config& config;
     std::chrono::steady_clock::time_point started;
 };

@@ -28,7 +28,7 @@ class AdhocResponder final : public CommandCatalogue {
 public:
     AdhocResponder(StanzaDispatcher& dispatcher, DiscoResponder& disco, StanzaSender& sender,
                    storage::StorageWorker& storage, Router& router, const PubsubService& service,
-                   const Config& config, std::chrono::steady_clock::time_point started);
+                   Metrics& metrics, const Config& config, std::chrono::steady_clock::time_point started);
 
     void commands_for(const std::string& asker,
                       std::function<void(std::vector<CommandListing>)> answer) override;

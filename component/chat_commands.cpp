@@ -1,3 +1,4 @@
+#include "component/clock.h"
 #include "component/chat_commands.h"
 
 #include <spdlog/spdlog.h>
@@ -44,15 +45,6 @@ std::string unknown_command(const std::string& word) {
     if (word.empty()) return commands;
     const auto quoted = word.size() > kMaxWordQuoted ? word.substr(0, kMaxWordQuoted) + "..." : word;
     return "Unknown command '" + quoted + "'. " + commands;
-}
-
-std::string utc_minute(std::int64_t ms) {
-    const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-    std::tm utc{};
-    gmtime_r(&seconds, &utc);
-    char text[sizeof "2026-11-24 03:33"];
-    std::strftime(text, sizeof text, "%Y-%m-%d %H:%M", &utc);
-    return text;
 }
 
 // Newest first from storage; a chat reads oldest first.

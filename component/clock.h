@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <string>
 
 namespace herald::component {
 
@@ -11,5 +12,10 @@ inline std::int64_t now_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
         .count();
 }
+
+// "2026-11-24T03:33:16.204Z": XEP-0082, for delay stamps.
+std::string utc_stamp(std::int64_t ms);
+// "2026-11-24 03:33", for people.
+std::string utc_minute(std::int64_t ms);
 
 }  // namespace herald::component

@@ -23,7 +23,8 @@ HeraldApp::HeraldApp(boost::asio::io_context& io, Config config)
       registration_(dispatcher_, disco_, users_),
       presence_(dispatcher_, link_, router_, users_, storage_, config_),
       pubsub_responder_(dispatcher_, disco_, link_, storage_, router_, pubsub_, metrics_, config_),
-      adhoc_(dispatcher_, disco_, link_, storage_, router_, pubsub_, config_, std::chrono::steady_clock::now()),
+      adhoc_(dispatcher_, disco_, link_, storage_, router_, pubsub_, metrics_, config_,
+             std::chrono::steady_clock::now()),
       chat_(link_, storage_, router_, pubsub_, config_),
       http_gateway_(storage_, router_, pubsub_, metrics_, config_),
       signals_(io, SIGTERM, SIGINT) {

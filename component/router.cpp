@@ -25,17 +25,6 @@ constexpr std::int64_t kDelayStampAfterMs = 5000;
 constexpr int kHighPriority = 2;
 constexpr int kUrgentPriority = 3;
 
-std::string utc_stamp(std::int64_t ms) {
-    const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-    std::tm parts{};
-    gmtime_r(&seconds, &parts);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &parts);
-    char millis[8];
-    std::snprintf(millis, sizeof millis, ".%03dZ", static_cast<int>(ms % 1000));
-    return std::string(text) + millis;
-}
-
 struct Fetched {
     std::vector<storage::QueuedItem> items;
     std::int64_t dropped = 0;
