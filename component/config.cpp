@@ -169,6 +169,8 @@ const std::vector<Field>& fields() {
          [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.delivery_window); }},
         {"delivery", "max_queue_per_user", false,
          [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.max_queue_per_user); }},
+        {"delivery", "expiry_check_seconds", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.expiry_check_seconds); }},
         {"delivery", "message_type", false,
          [](Context& c, const YAML::Node& n, const std::string& k) {
              if (auto v = scalar<std::string>(c, n, k, "chat or headline")) {

@@ -30,6 +30,8 @@ struct Config {
     int delivery_window = 64;  // unconfirmed messages per resource
     std::int64_t max_queue_per_user = 10000;
     std::string message_type = "chat";  // or "headline"
+    // How often expired items leave the queues and quiet hours are looked at.
+    std::int64_t expiry_check_seconds = 30;
 
     bool http_enabled = false;
     std::string http_address = "127.0.0.1";

@@ -18,7 +18,6 @@
 namespace herald::component {
 namespace {
 
-constexpr auto kExpiryInterval = std::chrono::seconds(30);
 constexpr auto kMaxRetryDelay = std::chrono::seconds(60);
 // Waited this long before delivery: the message carries a delay stamp.
 constexpr std::int64_t kDelayStampAfterMs = 5000;
@@ -340,7 +339,7 @@ void Router::on_iq_response(const XmlElement& iq) {
 
 // Also the moment quiet hours may have ended: every avatar looks again.
 void Router::schedule_expiry() {
-    expiry_timer_.expires_after(kExpiryInterval);
+    expiry_timer_.expires_after(std::chrono::seconds(config_.expiry_check_seconds));
     expiry_timer_.async_wait([this](boost::system::error_code error) {
         if (error) return;
         for (auto& entry : avatars_) {

@@ -421,3 +421,33 @@ TEST_F(PubsubE2E, BouncedMessageIsSentAgain) {
 }
 
 }  // namespace
+
+namespace {
+
+class QuickExpiryE2E : public PubsubE2E {
+protected:
+    std::string extra_config() const override { return "delivery:\n  expiry_check_seconds: 1\n"; }
+};
+
+TEST_F(QuickExpiryE2E, ExpiredItemsLeaveTheQueueAndAreNeverDelivered) {
+    with_topic();
+    bob_->send("<presence type='unavailable'/>");
+    ASSERT_TRUE(state_logged(*bob_, "offline"));
+    publish_ok(*alice_, "backups", notification("stale soon", "", " ttl='1'"));
+    publish_ok(*alice_, "backups", notification("still fresh", "", " ttl='3600'"));
+    EXPECT_EQ(queued_for("bob@localhost"), 2);
+    ASSERT_TRUE(herald_->wait_log("1 queued notifications expired")) << herald_->log().tail();
+    EXPECT_EQ(queued_for("bob@localhost"), 1);
+    EXPECT_EQ(count_rows(herald_->database_path(),
+                         "SELECT count(*) FROM history WHERE user = ?1 AND outcome = 'expired'", "bob@localhost"),
+              1);
+
+    bob_->send("<presence/>");
+    auto message = next_notification(*bob_);
+    ASSERT_TRUE(message);
+    EXPECT_EQ(message->text("event/items/item/notification/title"), "still fresh");
+    storage_barrier(*bob_);
+    EXPECT_FALSE(next_notification(*bob_, 0ms));
+}
+
+}  // namespace
