@@ -178,6 +178,13 @@ const std::vector<Field>& fields() {
                  else c.fail(n, k + ": '" + *v + "' is not one of chat, headline");
              }
          }},
+        {"limits", "requests_per_second", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) {
+             if (auto v = scalar<double>(c, n, k, "a rate")) {
+                 if (*v > 0) c.config.requests_per_second = *v;
+                 else c.fail(n, k + ": must be positive");
+             }
+         }},
         {"http", "enabled", false,
          [](Context& c, const YAML::Node& n, const std::string& k) {
              if (auto v = scalar<bool>(c, n, k, "true or false")) c.config.http_enabled = *v;
@@ -257,7 +264,7 @@ void read_section(Context& context, const std::string& section, const YAML::Node
 }
 
 void check_whole(Context& context, const YAML::Node& root) {
-    static const std::array sections = {"component", "storage", "registration", "pubsub", "delivery", "http", "log"};
+    static const std::array sections = {"component", "storage", "registration", "pubsub", "delivery", "limits", "http", "log"};
     std::set<std::string> seen;
     for (const auto& entry : root) {
         const auto key = entry.first.Scalar();

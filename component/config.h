@@ -33,6 +33,10 @@ struct Config {
     // How often expired items leave the queues and quiet hours are looked at.
     std::int64_t expiry_check_seconds = 30;
 
+    // Per bare JID: IQ sets (publishes, commands, registration) and chat
+    // commands; bursts of twice this pass, then resource-constraint.
+    double requests_per_second = 50;
+
     bool http_enabled = false;
     std::string http_address = "127.0.0.1";
     int http_port = 8480;

@@ -14,7 +14,7 @@ HeraldApp::HeraldApp(boost::asio::io_context& io, Config config)
       config_(std::move(config)),
       storage_(config_.database_path,
                [&io](std::function<void()> completion) { boost::asio::post(io, std::move(completion)); }),
-      dispatcher_(link_, config_.component_jid),
+      dispatcher_(link_, config_.component_jid, config_.requests_per_second),
       link_(io, config_, dispatcher_),
       router_(io, storage_, link_, config_, metrics_),
       pubsub_(config_),

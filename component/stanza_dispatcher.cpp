@@ -4,8 +4,15 @@
 
 namespace herald::component {
 
-StanzaDispatcher::StanzaDispatcher(StanzaSender& sender, std::string component_jid)
-    : sender_(sender), component_jid_(std::move(component_jid)) {}
+StanzaDispatcher::StanzaDispatcher(StanzaSender& sender, std::string component_jid, double requests_per_second)
+    : sender_(sender), component_jid_(std::move(component_jid)), request_limiter_(requests_per_second) {}
+
+bool StanzaDispatcher::within_limit(const XmlElement& stanza) {
+    const auto& from = stanza.attr("from");
+    if (request_limiter_.allow(from.substr(0, from.find('/')))) return true;
+    spdlog::debug("{} is over its request rate: <{}> refused", from, stanza.name());
+    return false;
+}
 
 void StanzaDispatcher::handle_iq(const std::string& type, const std::string& payload_xmlns,
                                  IqHandler handler) {
@@ -26,7 +33,7 @@ void StanzaDispatcher::on_stanza(const XmlElement& stanza) {
     try {
         if (stanza.name() == "iq") dispatch_iq(stanza);
         else if (stanza.name() == "presence") dispatch_presence(stanza);
-        else if (stanza.name() == "message" && message_handler_) message_handler_(stanza);
+        else if (stanza.name() == "message" && message_handler_) dispatch_message(stanza);
     } catch (const std::exception& error) {
         spdlog::error("handling <{}> from {}: {}", stanza.name(), stanza.attr("from"), error.what());
     }
@@ -45,6 +52,10 @@ void StanzaDispatcher::dispatch_iq(const XmlElement& iq) {
         reply.error("modify", "bad-request");
         return;
     }
+    if (type == "set" && !within_limit(iq)) {
+        reply.error("wait", "resource-constraint");
+        return;
+    }
     const auto& payload = iq.children().front();
     const auto handler = iq_handlers_.find({type, payload.xmlns()});
     if (handler == iq_handlers_.end()) {
@@ -52,6 +63,21 @@ void StanzaDispatcher::dispatch_iq(const XmlElement& iq) {
         return;
     }
     handler->second(iq, payload, std::move(reply));
+}
+
+// Receipts and bounces are not limited: they only confirm or return our own.
+void StanzaDispatcher::dispatch_message(const XmlElement& message) {
+    if (message.child("body") && message.attr("type") != "error" && !within_limit(message)) {
+        XmlElement refusal("message");
+        refusal.set_attr("type", "error").set_attr("from", component_jid_).set_attr("to", message.attr("from"));
+        if (message.has_attr("id")) refusal.set_attr("id", message.attr("id"));
+        auto& error = refusal.add_child("error");
+        error.set_attr("type", "wait");
+        error.add_child("resource-constraint", kStanzaErrorNs);
+        sender_.send(refusal);
+        return;
+    }
+    message_handler_(message);
 }
 
 void StanzaDispatcher::dispatch_presence(const XmlElement& presence) {

@@ -8,6 +8,7 @@
 
 #include "component/iq_reply.h"
 #include "component/stanza_sender.h"
+#include "ingest/rate_limiter.h"
 
 namespace herald::component {
 
@@ -20,7 +21,9 @@ public:
     using IqHandler = std::function<void(const XmlElement& iq, const XmlElement& payload, IqReply reply)>;
     using StanzaHandler = std::function<void(const XmlElement& stanza)>;
 
-    StanzaDispatcher(StanzaSender& sender, std::string component_jid);
+    // `requests_per_second`: per bare JID, for IQ sets and messages with a
+    // body (commands); past it they are refused with resource-constraint.
+    StanzaDispatcher(StanzaSender& sender, std::string component_jid, double requests_per_second);
 
     void handle_iq(const std::string& type, const std::string& payload_xmlns, IqHandler handler);
     // Replies to IQs addressed to us (type result or error), keyed by our id.
@@ -37,9 +40,13 @@ public:
 private:
     void dispatch_iq(const XmlElement& iq);
     void dispatch_presence(const XmlElement& presence);
+    void dispatch_message(const XmlElement& message);
+
+    bool within_limit(const XmlElement& stanza);
 
     StanzaSender& sender_;
     std::string component_jid_;
+    ingest::RateLimiter request_limiter_;
     std::map<std::pair<std::string, std::string>, IqHandler> iq_handlers_;
     std::map<std::string, StanzaHandler> presence_handlers_;
     StanzaHandler iq_response_handler_;

@@ -1,11 +1,12 @@
 #include "ingest/http_publish_api.h"
 
+#include "ingest/rate_limiter.h"
+
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <nlohmann/json.hpp>
 
-#include <unordered_map>
 
 namespace herald::ingest {
 namespace beast = boost::beast;
@@ -94,34 +95,6 @@ std::string error_json(const HttpPublishResult& result) {
     return nlohmann::json{{"error", result.error}, {"message", result.message}}.dump();
 }
 
-// A token bucket per token: a burst, then a steady rate.
-class HttpPublishApi::RateLimiter {
-public:
-    explicit RateLimiter(double per_second) : rate_(per_second), burst_(per_second * 2) {}
-
-    bool allow(const std::string& token) {
-        const auto now = std::chrono::steady_clock::now();
-        if (buckets_.size() > 10000) buckets_.clear();  // bounded memory; forgetting only forgives
-        auto [bucket, fresh] = buckets_.try_emplace(token, Bucket{burst_, now});
-        if (!fresh) {
-            const std::chrono::duration<double> elapsed = now - bucket->second.last;
-            bucket->second.tokens = std::min(burst_, bucket->second.tokens + elapsed.count() * rate_);
-            bucket->second.last = now;
-        }
-        if (bucket->second.tokens < 1) return false;
-        bucket->second.tokens -= 1;
-        return true;
-    }
-
-private:
-    struct Bucket {
-        double tokens;
-        std::chrono::steady_clock::time_point last;
-    };
-    double rate_;
-    double burst_;
-    std::unordered_map<std::string, Bucket> buckets_;
-};
 
 // One connection: requests in turn, one response in flight, closed on error
 // or timeout. Lives as long as its pending operations.

@@ -13,6 +13,8 @@
 
 namespace herald::ingest {
 
+class RateLimiter;
+
 // A notification arriving over HTTP, before any check but its syntax.
 struct HttpPublishRequest {
     std::string node;
@@ -71,7 +73,6 @@ public:
 
 private:
     class Session;
-    class RateLimiter;
     void accept();
 
     boost::asio::io_context& io_;

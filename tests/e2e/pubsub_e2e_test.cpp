@@ -17,6 +17,9 @@ namespace {
 
 class PubsubE2E : public HeraldE2E {
 protected:
+    // These tests publish thousands at once from one account.
+    std::string extra_config() const override { return "limits:\n  requests_per_second: 100000\n"; }
+
     // Sends `count` publishes at once and waits for every acknowledgement.
     std::vector<std::string> publish_many(XmppTestClient& client, const std::string& node, int count,
                                           const std::string& prefix) {
@@ -448,6 +451,42 @@ TEST_F(QuickExpiryE2E, ExpiredItemsLeaveTheQueueAndAreNeverDelivered) {
     EXPECT_EQ(message->text("event/items/item/notification/title"), "still fresh");
     storage_barrier(*bob_);
     EXPECT_FALSE(next_notification(*bob_, 0ms));
+}
+
+}  // namespace
+
+namespace {
+
+class RateLimitedE2E : public PubsubE2E {
+protected:
+    std::string extra_config() const override { return "limits:\n  requests_per_second: 2\n"; }
+};
+
+TEST_F(RateLimitedE2E, PublishesPastTheRateAreRefusedWaitAndNotStored) {
+    with_topic();
+    for (int i = 0; i < 20; ++i)
+        alice_->send("<iq id='flood-" + std::to_string(i) + "' " +
+                     publish_iq(component(), "backups", notification("flood " + std::to_string(i))).substr(4));
+    int accepted = 0, refused = 0;
+    for (int i = 0; i < 20; ++i) {
+        const auto id = "flood-" + std::to_string(i);
+        auto reply = alice_->wait_for([&](const ReceivedStanza& s) { return s.name() == "iq" && s.id() == id; }, kWait);
+        ASSERT_TRUE(reply) << id;
+        if (reply->type() == "result") {
+            ++accepted;
+        } else {
+            ++refused;
+            EXPECT_EQ(error_condition(*reply), "resource-constraint") << reply->xml();
+            EXPECT_EQ(reply->find("error")->attr("type"), "wait");
+        }
+    }
+    EXPECT_GT(accepted, 0);
+    EXPECT_GT(refused, 0) << "2 a second with a burst of 4 cannot take 20 at once";
+    EXPECT_EQ(count_rows(herald_->database_path(), "SELECT count(*) FROM items WHERE node = ?1", "backups"), accepted)
+        << "nothing refused was stored";
+    bob_->send("<message type='chat' to='" + component() + "'><body>help</body></message>");
+    EXPECT_TRUE(bob_->wait_for([&](const ReceivedStanza& s) { return s.name() == "message" && s.has("body"); }, kWait))
+        << "another account is not limited by alice's flood";
 }
 
 }  // namespace
