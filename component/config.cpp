@@ -75,6 +75,21 @@ void positive(Context& c, const YAML::Node& n, const std::string& k, T& target, 
     }
 }
 
+void positive_number(Context& c, const YAML::Node& n, const std::string& k, double& target, const char* expected) {
+    if (auto v = scalar<double>(c, n, k, expected)) {
+        if (*v > 0) target = *v;
+        else c.fail(n, k + ": must be positive");
+    }
+}
+
+void one_of(Context& c, const YAML::Node& n, const std::string& k, std::string& target,
+            const std::set<std::string>& allowed, const char* listed) {
+    if (auto v = scalar<std::string>(c, n, k, listed)) {
+        if (allowed.count(*v)) target = *v;
+        else c.fail(n, k + ": '" + *v + "' is not one of " + listed);
+    }
+}
+
 struct Field {
     const char* section;
     const char* key;
@@ -125,17 +140,11 @@ const std::vector<Field>& fields() {
          }},
         {"component", "reconnect_initial_seconds", false,
          [](Context& c, const YAML::Node& n, const std::string& k) {
-             if (auto v = scalar<double>(c, n, k, "a number of seconds")) {
-                 if (*v > 0) c.config.reconnect_initial_seconds = *v;
-                 else c.fail(n, k + ": must be positive");
-             }
+             positive_number(c, n, k, c.config.reconnect_initial_seconds, "a number of seconds");
          }},
         {"component", "reconnect_max_seconds", false,
          [](Context& c, const YAML::Node& n, const std::string& k) {
-             if (auto v = scalar<double>(c, n, k, "a number of seconds")) {
-                 if (*v > 0) c.config.reconnect_max_seconds = *v;
-                 else c.fail(n, k + ": must be positive");
-             }
+             positive_number(c, n, k, c.config.reconnect_max_seconds, "a number of seconds");
          }},
         {"storage", "database", false,
          [](Context& c, const YAML::Node& n, const std::string& k) {
@@ -173,17 +182,11 @@ const std::vector<Field>& fields() {
          [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.expiry_check_seconds); }},
         {"delivery", "message_type", false,
          [](Context& c, const YAML::Node& n, const std::string& k) {
-             if (auto v = scalar<std::string>(c, n, k, "chat or headline")) {
-                 if (*v == "chat" || *v == "headline") c.config.message_type = *v;
-                 else c.fail(n, k + ": '" + *v + "' is not one of chat, headline");
-             }
+             one_of(c, n, k, c.config.message_type, {"chat", "headline"}, "chat, headline");
          }},
         {"limits", "requests_per_second", false,
          [](Context& c, const YAML::Node& n, const std::string& k) {
-             if (auto v = scalar<double>(c, n, k, "a rate")) {
-                 if (*v > 0) c.config.requests_per_second = *v;
-                 else c.fail(n, k + ": must be positive");
-             }
+             positive_number(c, n, k, c.config.requests_per_second, "a rate");
          }},
         {"http", "enabled", false,
          [](Context& c, const YAML::Node& n, const std::string& k) {
@@ -204,18 +207,12 @@ const std::vector<Field>& fields() {
          [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.http_max_body_bytes); }},
         {"http", "publishes_per_second", false,
          [](Context& c, const YAML::Node& n, const std::string& k) {
-             if (auto v = scalar<double>(c, n, k, "a rate")) {
-                 if (*v > 0) c.config.http_publishes_per_second = *v;
-                 else c.fail(n, k + ": must be positive");
-             }
+             positive_number(c, n, k, c.config.http_publishes_per_second, "a rate");
          }},
         {"log", "level", false,
          [](Context& c, const YAML::Node& n, const std::string& k) {
-             static const std::set<std::string> levels = {"trace", "debug", "info", "warn", "error"};
-             if (auto v = scalar<std::string>(c, n, k, "a log level")) {
-                 if (levels.count(*v)) c.config.log_level = *v;
-                 else c.fail(n, k + ": '" + *v + "' is not one of trace, debug, info, warn, error");
-             }
+             one_of(c, n, k, c.config.log_level, {"trace", "debug", "info", "warn", "error"},
+                    "trace, debug, info, warn, error");
          }},
         {"log", "file", false,
          [](Context& c, const YAML::Node& n, const std::string& k) {

@@ -10,6 +10,7 @@ SqliteNodeRepository::SqliteNodeRepository(Database& db)
                               "VALUES (?1, ?2, ?3, ?4, ?5)")),
       find_node_(db.prepare("SELECT name, owner, publish_model, personal, created_at FROM nodes WHERE name = ?1")),
       delete_node_(db.prepare("DELETE FROM nodes WHERE name = ?1")),
+      delete_items_(db.prepare("DELETE FROM items WHERE node = ?1")),
       public_nodes_(db.prepare("SELECT name FROM nodes WHERE personal = 0 ORDER BY name")),
       owned_by_(db.prepare("SELECT nodes.name FROM nodes JOIN affiliations ON affiliations.node = nodes.name "
                            "WHERE affiliations.jid = ?1 AND affiliations.affiliation = 'owner' "
@@ -57,9 +58,8 @@ std::optional<Node> SqliteNodeRepository::find(std::string_view name) {
 
 // Items go with the node; their queue and history rows follow by cascade.
 void SqliteNodeRepository::remove(std::string_view name) {
-    Statement delete_items(db_, "DELETE FROM items WHERE node = ?1");
-    delete_items.bind(1, name);
-    delete_items.run();
+    delete_items_.bind(1, name);
+    delete_items_.run();
     delete_node_.bind(1, name);
     delete_node_.run();
 }

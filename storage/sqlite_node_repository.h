@@ -30,7 +30,7 @@ private:
     std::vector<std::string> strings(Statement& query);
 
     sqlite3* db_;
-    Statement insert_node_, find_node_, delete_node_, public_nodes_, owned_by_;
+    Statement insert_node_, find_node_, delete_node_, delete_items_, public_nodes_, owned_by_;
     Statement get_affiliation_, put_affiliation_, delete_affiliation_, list_affiliations_;
     Statement insert_subscription_, delete_subscription_, find_subscription_;
     Statement subscriptions_of_, subscribers_;
