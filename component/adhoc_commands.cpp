@@ -210,6 +210,8 @@ DataForm preferences_form(const storage::Preferences& p, const Config& config) {
                   {{"none", "Nothing"}, {"mail", "Mail"}, {"webhook", "Webhook"}}, p.escalation_channel);
     form.add_text("escalation_minutes", "Escalate after (minutes)", std::to_string(p.escalation_minutes));
     form.add_text("escalation_target", "Escalation address or URL", p.escalation_target.value_or(""));
+    form.add_list("escalation_priority", "Escalate this priority and higher",
+                  options_of({"low", "normal", "high", "urgent"}), priority_name(p.escalation_min_priority));
     form.add_boolean("paused", "Paused (notifications wait in the queue)", p.paused);
     return form;
 }
@@ -227,6 +229,9 @@ storage::Preferences read_preferences(const DataForm& form) {
     if (!number) refuse("escalation delay must be a whole number of minutes");
     p.escalation_minutes = *number;
     p.escalation_target = optional_text(form, "escalation_target");
+    const auto threshold = parse_priority(optional_text(form, "escalation_priority").value_or("normal"));
+    if (!threshold) refuse("escalation priority must be low, normal, high or urgent");
+    p.escalation_min_priority = *threshold;
     p.paused = form.boolean("paused").value_or(false);
     return p;
 }
@@ -239,7 +244,12 @@ CommandStage save_preferences(const CommandContext& c, storage::Repositories& re
                               const DataForm& form) {
     const auto preferences = read_preferences(form);
     c.service.set_preferences(repos, actor, preferences);
-    auto stage = CommandStage::done("Your preferences are saved.");
+    const auto saved = c.service.preferences(repos, actor);
+    auto stage = CommandStage::done(
+        saved.escalation_channel == "webhook" && saved.webhook_secret
+            ? "Your preferences are saved. Webhook requests carry X-Herald-Signature: sha256= and the "
+              "HMAC-SHA256 of the body with your secret " + *saved.webhook_secret
+            : "Your preferences are saved.");
     stage.after_commit = [c, jid = actor.jid, preferences](CommandStage&) { c.router.on_preferences(jid, preferences); };
     return stage;
 }

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <map>
 
+#include "component/pubsub_service.h"
+
 namespace herald::component {
 namespace {
 
@@ -64,9 +66,9 @@ Problem set_quiet(storage::Preferences& preferences, const Values& values) {
 }
 
 Problem set_escalation(storage::Preferences& preferences, const Values& values) {
-    const std::string usage = "usage: prefs escalation none, or prefs escalation mail ADDRESS [MINUTES], "
-                              "or prefs escalation webhook URL [MINUTES]";
-    if (values.empty() || values.size() > 3) return usage;
+    const std::string usage = "usage: prefs escalation none, or prefs escalation mail ADDRESS [MINUTES] [PRIORITY], "
+                              "or prefs escalation webhook URL [MINUTES] [PRIORITY]";
+    if (values.empty() || values.size() > 4) return usage;
     const auto channel = lower(values[0]);
     if (channel == "none") {
         if (values.size() != 1) return usage;
@@ -81,6 +83,11 @@ Problem set_escalation(storage::Preferences& preferences, const Values& values) 
         const auto minutes = whole_number<std::int64_t>(values[2]);
         if (!minutes) return "the delay is in minutes, e.g. prefs escalation mail me@example.org 30";
         preferences.escalation_minutes = *minutes;
+    }
+    if (values.size() == 4) {
+        const auto threshold = parse_priority(lower(values[3]));
+        if (!threshold) return "the priority is low, normal, high or urgent, e.g. prefs escalation mail me@example.org 30 high";
+        preferences.escalation_min_priority = *threshold;
     }
     return std::nullopt;
 }

@@ -35,7 +35,8 @@ constexpr const char* kHelp =
     "prefs dnd none|low|normal|high - while you are dnd, hold back this priority and lower\n"
     "prefs quiet 22:00-07:00 [ZONE] - quiet hours, ZONE like Europe/Paris (UTC unless you say); "
     "prefs quiet off ends them\n"
-    "prefs escalation none|mail ADDRESS|webhook URL [MINUTES] - where notifications go when you stay away";
+    "prefs escalation none|mail ADDRESS|webhook URL [MINUTES] [PRIORITY] - where notifications at or above "
+    "PRIORITY (normal unless you say) go when you stay away MINUTES";
 
 constexpr const char* kPaused = "paused: notifications wait in your queue until you send resume";
 constexpr const char* kResumed = "resumed: notifications come again, those that waited first";
@@ -88,9 +89,15 @@ std::string describe_quiet(const storage::Preferences& p) {
 
 std::string describe_escalation(const storage::Preferences& p) {
     if (p.escalation_channel == "none") return "escalation none - nothing else happens while you are away";
-    return "escalation " + p.escalation_channel + " " + p.escalation_target.value_or("") + " " +
-           std::to_string(p.escalation_minutes) + " - after " + std::to_string(p.escalation_minutes) +
-           " minutes away, by " + p.escalation_channel;
+    const auto threshold = priority_name(p.escalation_min_priority);
+    std::string text = "escalation " + p.escalation_channel + " " + p.escalation_target.value_or("") + " " +
+                       std::to_string(p.escalation_minutes) + " " + threshold + " - after " +
+                       std::to_string(p.escalation_minutes) + " minutes away, " + threshold +
+                       " and higher go by " + p.escalation_channel;
+    if (p.escalation_channel == "webhook" && p.webhook_secret)
+        text += "\nwebhook requests carry X-Herald-Signature: sha256=HMAC-SHA256 of the body with your secret " +
+                *p.webhook_secret;
+    return text;
 }
 
 std::string describe_preferences(const storage::Preferences& p, const std::string& default_type) {
@@ -255,7 +262,7 @@ void ChatCommands::change_preferences(const Request& request) {
             if (const auto problem = change_preference(preferences, change))
                 throw PubsubError("modify", "bad-request", "", *problem);
             service_.set_preferences(repos, actor, preferences);
-            return preferences;
+            return service_.preferences(repos, actor);
         },
         [this, jid = request.actor.jid](storage::Preferences& preferences) {
             router_.on_preferences(jid, preferences);

@@ -52,19 +52,40 @@ bool is_bare_jid(const std::string& text) {
     return at != std::string::npos && at > 0 && is_domain(text.substr(at + 1));
 }
 
-std::string read_secret_file(Context& context, const YAML::Node& node, const std::string& file) {
+std::string read_secret_file(Context& context, const YAML::Node& node, const std::string& key,
+                             const std::string& file) {
     std::filesystem::path path(file);
     if (path.is_relative()) path = std::filesystem::path(context.base_dir) / path;
     std::ifstream in(path);
     if (!in) {
-        context.fail(node, "component.secret_file: cannot read " + path.string());
+        context.fail(node, key + ": cannot read " + path.string());
         return {};
     }
     std::string secret;
     std::getline(in, secret);
     while (!secret.empty() && (secret.back() == '\r' || secret.back() == ' ')) secret.pop_back();
-    if (secret.empty()) context.fail(node, "component.secret_file: " + path.string() + " is empty");
+    if (secret.empty()) context.fail(node, key + ": " + path.string() + " is empty");
     return secret;
+}
+
+void secret_from_file(Context& c, const YAML::Node& n, const std::string& k, std::string& target) {
+    if (auto v = scalar<std::string>(c, n, k, "a file path")) target = read_secret_file(c, n, k, *v);
+}
+
+void secret_from_env(Context& c, const YAML::Node& n, const std::string& k, std::string& target) {
+    if (auto v = scalar<std::string>(c, n, k, "an environment variable name")) {
+        const char* value = std::getenv(v->c_str());
+        if (value && *value) target = value;
+        else c.fail(n, k + ": environment variable " + *v + " is not set");
+    }
+}
+
+void text(Context& c, const YAML::Node& n, const std::string& k, std::string& target, const char* expected) {
+    if (auto v = scalar<std::string>(c, n, k, expected)) target = *v;
+}
+
+void flag(Context& c, const YAML::Node& n, const std::string& k, bool& target) {
+    if (auto v = scalar<bool>(c, n, k, "true or false")) target = *v;
 }
 
 template <class T>
@@ -126,17 +147,12 @@ const std::vector<Field>& fields() {
         {"component", "secret_file", false,
          [](Context& c, const YAML::Node& n, const std::string& k) {
              ++c.secret_sources;
-             if (auto v = scalar<std::string>(c, n, k, "a file path"))
-                 c.config.secret = read_secret_file(c, n, *v);
+             secret_from_file(c, n, k, c.config.secret);
          }},
         {"component", "secret_env", false,
          [](Context& c, const YAML::Node& n, const std::string& k) {
              ++c.secret_sources;
-             if (auto v = scalar<std::string>(c, n, k, "an environment variable name")) {
-                 const char* value = std::getenv(v->c_str());
-                 if (value && *value) c.config.secret = value;
-                 else c.fail(n, k + ": environment variable " + *v + " is not set");
-             }
+             secret_from_env(c, n, k, c.config.secret);
          }},
         {"component", "reconnect_initial_seconds", false,
          [](Context& c, const YAML::Node& n, const std::string& k) {
@@ -209,6 +225,60 @@ const std::vector<Field>& fields() {
          [](Context& c, const YAML::Node& n, const std::string& k) {
              positive_number(c, n, k, c.config.http_publishes_per_second, "a rate");
          }},
+        {"smtp", "host", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) { text(c, n, k, c.config.smtp.host, "a host name"); }},
+        {"smtp", "port", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) {
+             if (auto v = scalar<int>(c, n, k, "a port number")) {
+                 if (*v > 0 && *v < 65536) c.config.smtp.port = *v;
+                 else c.fail(n, k + ": port must be between 1 and 65535");
+             }
+         }},
+        {"smtp", "security", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) {
+             one_of(c, n, k, c.config.smtp.security, {"none", "starttls", "tls"}, "none, starttls, tls");
+         }},
+        {"smtp", "username", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) { text(c, n, k, c.config.smtp.username, "a string"); }},
+        {"smtp", "password_file", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) { secret_from_file(c, n, k, c.config.smtp.password); }},
+        {"smtp", "password_env", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) { secret_from_env(c, n, k, c.config.smtp.password); }},
+        {"smtp", "from", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) {
+             if (auto v = scalar<std::string>(c, n, k, "a mail address")) {
+                 if (v->find('@') != std::string::npos) c.config.smtp.from = *v;
+                 else c.fail(n, k + ": '" + *v + "' is not a mail address");
+             }
+         }},
+        {"smtp", "timeout_seconds", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.smtp.timeout_seconds); }},
+        {"escalation", "check_seconds", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.escalation.check_seconds); }},
+        {"escalation", "delay_unit_seconds", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) {
+             positive_number(c, n, k, c.config.escalation.delay_unit_seconds, "a number of seconds");
+         }},
+        {"escalation", "startup_grace_seconds", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) {
+             positive(c, n, k, c.config.escalation.startup_grace_seconds, true);
+         }},
+        {"escalation", "max_attempts", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.escalation.max_attempts); }},
+        {"escalation", "retry_seconds", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.escalation.retry_seconds); }},
+        {"escalation", "digest_max_items", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) {
+             positive(c, n, k, c.config.escalation.digest_max_items);
+         }},
+        {"escalation", "webhook_timeout_seconds", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) {
+             positive(c, n, k, c.config.escalation.webhook_timeout_seconds);
+         }},
+        {"escalation", "allow_private_addresses", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) {
+             flag(c, n, k, c.config.escalation.allow_private_addresses);
+         }},
         {"log", "level", false,
          [](Context& c, const YAML::Node& n, const std::string& k) {
              one_of(c, n, k, c.config.log_level, {"trace", "debug", "info", "warn", "error"},
@@ -261,7 +331,7 @@ void read_section(Context& context, const std::string& section, const YAML::Node
 }
 
 void check_whole(Context& context, const YAML::Node& root) {
-    static const std::array sections = {"component", "storage", "registration", "pubsub", "delivery", "limits", "http", "log"};
+    static const std::array sections = {"component", "storage", "registration", "pubsub", "delivery", "limits", "http", "smtp", "escalation", "log"};
     std::set<std::string> seen;
     for (const auto& entry : root) {
         const auto key = entry.first.Scalar();
@@ -281,6 +351,11 @@ void check_whole(Context& context, const YAML::Node& root) {
     if (context.config.reconnect_max_seconds < context.config.reconnect_initial_seconds)
         context.fail(root["component"],
                      "component: reconnect_max_seconds is below reconnect_initial_seconds");
+    const auto& smtp = context.config.smtp;
+    if (!smtp.host.empty() && smtp.from.empty())
+        context.fail(root["smtp"], "smtp: 'from' is required when a host is set");
+    if (!smtp.password.empty() && smtp.username.empty())
+        context.fail(root["smtp"], "smtp: a password needs a username");
 }
 
 }  // namespace

@@ -8,6 +8,31 @@
 
 namespace herald::component {
 
+// Mail for escalation (agents/mail_agent). No host: mail escalation is off.
+struct SmtpSettings {
+    std::string host;
+    int port = 25;
+    std::string security = "starttls";  // none, starttls, tls
+    std::string username;
+    std::string password;               // from password_file or password_env; never logged
+    std::string from;
+    int timeout_seconds = 30;
+};
+
+struct EscalationSettings {
+    std::int64_t check_seconds = 30;
+    // How long one minute of a user's escalation delay lasts; shortened in
+    // tests and demos only.
+    double delay_unit_seconds = 60;
+    // After (re)connecting, presence is unknown: wait this long for it.
+    std::int64_t startup_grace_seconds = 15;
+    int max_attempts = 5;
+    std::int64_t retry_seconds = 30;  // doubled at each failed attempt, at most an hour
+    int digest_max_items = 50;
+    int webhook_timeout_seconds = 10;
+    bool allow_private_addresses = false;  // webhooks to loopback or private networks
+};
+
 struct Config {
     std::string component_jid;          // e.g. notify.example.org
     std::string server_host = "127.0.0.1";
@@ -42,6 +67,9 @@ struct Config {
     int http_port = 8480;
     std::size_t http_max_body_bytes = 64 * 1024;
     double http_publishes_per_second = 20;
+
+    SmtpSettings smtp;
+    EscalationSettings escalation;
 };
 
 struct ConfigError {

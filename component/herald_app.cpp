@@ -27,6 +27,11 @@ HeraldApp::HeraldApp(boost::asio::io_context& io, Config config)
              std::chrono::steady_clock::now()),
       chat_(link_, storage_, router_, pubsub_, config_),
       http_gateway_(storage_, router_, pubsub_, metrics_, config_),
+      curl_(io),
+      mail_agent_(curl_, config_.smtp, config_.component_jid),
+      webhook_agent_(curl_, ingest::UrlPolicy({config_.escalation.allow_private_addresses, 0, 64 * 1024,
+                                               std::chrono::seconds(config_.escalation.webhook_timeout_seconds)})),
+      escalator_(io, storage_, metrics_, config_.escalation, {{"mail", &mail_agent_}, {"webhook", &webhook_agent_}}),
       signals_(io, SIGTERM, SIGINT) {
     disco_.add_feature(ns::kPing);
     dispatcher_.handle_iq("get", ns::kPing,
@@ -35,6 +40,8 @@ HeraldApp::HeraldApp(boost::asio::io_context& io, Config config)
     dispatcher_.handle_message([this](const XmlElement& message) {
         if (!router_.on_user_message(message)) chat_.on_message(message);
     });
+    router_.observe_states([this](const std::string& user, Availability state) { escalator_.on_state(user, state); });
+    dispatcher_.on_link_events([this] { escalator_.on_connected(); }, [] {});
 }
 
 void HeraldApp::start() {
@@ -71,6 +78,7 @@ void HeraldApp::shutdown() {
         const auto told = presence_.say_goodbye();
         spdlog::info("sent unavailable presence to {} online users", told);
         router_.stop();
+        escalator_.stop();
         link_.close();
     });
 }

@@ -8,7 +8,10 @@
 #include "component/adhoc_responder.h"
 #include "component/chat_commands.h"
 #include "component/config.h"
+#include "agents/mail_agent.h"
+#include "agents/webhook_agent.h"
 #include "component/disco_responder.h"
+#include "component/escalator.h"
 #include "component/http_gateway.h"
 #include "component/metrics.h"
 #include "component/presence_responder.h"
@@ -19,6 +22,7 @@
 #include "component/stanza_dispatcher.h"
 #include "component/user_service.h"
 #include "component/xmpp_link.h"
+#include "ingest/curl_multi.h"
 #include "storage/storage_worker.h"
 
 namespace herald::component {
@@ -51,6 +55,10 @@ private:
     AdhocResponder adhoc_;
     ChatCommands chat_;
     HttpGateway http_gateway_;
+    ingest::CurlMulti curl_;
+    agents::MailAgent mail_agent_;
+    agents::WebhookAgent webhook_agent_;
+    Escalator escalator_;
     std::unique_ptr<ingest::HttpPublishApi> http_api_;
     boost::asio::signal_set signals_;
     bool stopping_ = false;

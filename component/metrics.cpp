@@ -34,6 +34,11 @@ std::string Metrics::render(const storage::ServiceCounts& counts, std::size_t on
     out << "herald_delivery_latency_seconds_bucket{le=\"+Inf\"} " << delivered_ << "\n"
         << "herald_delivery_latency_seconds_sum " << latency_sum_ << "\n"
         << "herald_delivery_latency_seconds_count " << delivered_ << "\n";
+    out << "# HELP herald_escalations_total Escalation attempts by channel and outcome since start.\n"
+        << "# TYPE herald_escalations_total counter\n";
+    for (const auto& [key, count] : escalations_)
+        out << "herald_escalations_total{channel=\"" << key.first << "\",outcome=\"" << key.second << "\"} " << count
+            << "\n";
     return out.str();
 }
 

@@ -3,7 +3,9 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <string>
+#include <utility>
 
 #include "storage/pubsub_records.h"
 
@@ -16,6 +18,8 @@ public:
     void published(std::size_t items = 1) { published_ += items; }
     // A delivery confirmed `latency_ms` after its item was published.
     void delivered(std::int64_t latency_ms);
+    // An escalation attempt by `channel` ended: sent, retried or failed.
+    void escalation(const std::string& channel, const std::string& outcome) { ++escalations_[{channel, outcome}]; }
 
     std::string render(const storage::ServiceCounts& counts, std::size_t online_users) const;
 
@@ -26,6 +30,7 @@ private:
     std::uint64_t delivered_ = 0;
     std::array<std::uint64_t, kLatencyBuckets.size()> latency_counts_{};
     double latency_sum_ = 0;
+    std::map<std::pair<std::string, std::string>, std::uint64_t> escalations_;
 };
 
 }  // namespace herald::component

@@ -233,7 +233,12 @@ void PubsubService::set_preferences(storage::Repositories& repos, const Actor& a
         (!p.escalation_target || (p.escalation_target->rfind("https://", 0) != 0 &&
                                   p.escalation_target->rfind("http://", 0) != 0)))
         refuse("escalation by webhook needs an http or https URL");
+    if (p.escalation_target && p.escalation_target->find_first_of("<> \r\n") != std::string::npos)
+        refuse("the escalation address or URL may not contain spaces, line breaks or angle brackets");
+    if (p.escalation_min_priority < 0 || p.escalation_min_priority > 3)
+        refuse("escalation priority must be low, normal, high or urgent");
     repos.users.save_preferences(actor.jid, p);
+    if (p.escalation_channel == "webhook") repos.escalations.webhook_secret(actor.jid, new_secret_token());
 }
 
 storage::Preferences PubsubService::set_paused(storage::Repositories& repos, const Actor& actor,

@@ -139,6 +139,7 @@ void Router::apply(const std::string& bare_jid, UserAvatar& avatar, const Presen
         spdlog::info("user {} is now {}", bare_jid, to_string(state));
         avatar.announced = state;
         avatar.rescan = true;
+        if (state_observer_) state_observer_(bare_jid, state);
     } else if ((target ? *target : std::string()) != previous_target) {
         avatar.rescan = true;
     }

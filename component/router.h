@@ -3,6 +3,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -56,6 +57,11 @@ public:
     // The user changed preferences (or paused, or resumed).
     void on_preferences(const std::string& bare_jid, const storage::Preferences& preferences);
 
+    // Told each time a user's overall state changes (offline included).
+    void observe_states(std::function<void(const std::string&, Availability)> observer) {
+        state_observer_ = std::move(observer);
+    }
+
     std::optional<Availability> state_of(const std::string& bare_jid) const;
     std::vector<std::string> online_users() const;
     std::size_t avatar_count() const { return avatars_.size(); }
@@ -90,6 +96,7 @@ private:
     std::uint64_t next_epoch_ = 0;
     std::uint64_t next_id_ = 0;
     boost::asio::steady_timer expiry_timer_;
+    std::function<void(const std::string&, Availability)> state_observer_;
 };
 
 }  // namespace herald::component

@@ -96,6 +96,23 @@ constexpr std::array kMigrations = {
         UNIQUE (node, label)
     ) WITHOUT ROWID;
     )sql",
+    R"sql(
+    ALTER TABLE users ADD COLUMN away_since_ms INTEGER;
+    ALTER TABLE users ADD COLUMN webhook_secret TEXT;
+    ALTER TABLE preferences ADD COLUMN escalation_min_priority INTEGER NOT NULL DEFAULT 1;
+    CREATE TABLE escalations (
+        user             TEXT NOT NULL,
+        item             INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+        channel          TEXT NOT NULL,
+        state            TEXT NOT NULL,
+        attempts         INTEGER NOT NULL DEFAULT 0,
+        next_attempt_ms  INTEGER NOT NULL,
+        updated_ms       INTEGER NOT NULL,
+        PRIMARY KEY (user, item)
+    ) WITHOUT ROWID;
+    CREATE INDEX escalations_pending ON escalations (next_attempt_ms) WHERE state = 'pending';
+    CREATE INDEX users_away ON users (away_since_ms) WHERE away_since_ms IS NOT NULL;
+    )sql",
 };
 
 }  // namespace

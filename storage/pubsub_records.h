@@ -39,6 +39,9 @@ struct Preferences {
     std::string escalation_channel = "none";  // none, mail, webhook
     std::int64_t escalation_minutes = 0;
     std::optional<std::string> escalation_target;  // address or URL
+    int escalation_min_priority = 1;               // escalate items at or above this priority
+    // Made by herald when webhook escalation is chosen; not saved with the rest.
+    std::optional<std::string> webhook_secret;
     bool paused = false;
 };
 

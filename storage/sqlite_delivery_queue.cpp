@@ -2,20 +2,10 @@
 
 #include <sqlite3.h>
 
+#include "storage/item_columns.h"
 #include "storage/storage_error.h"
 
 namespace herald::storage {
-namespace {
-
-constexpr const char* kItemColumns =
-    "i.item_id, i.node, i.publisher, i.payload, i.title, i.body, i.link, i.priority, "
-    "i.published_ms, i.expires_ms";
-
-std::string with_item_columns(const std::string& before, const std::string& after) {
-    return before + kItemColumns + after;
-}
-
-}  // namespace
 
 SqliteDeliveryQueue::SqliteDeliveryQueue(Database& db)
     : db_(db.handle()),
@@ -52,9 +42,13 @@ SqliteDeliveryQueue::SqliteDeliveryQueue(Database& db)
       fan_out_everyone_(db.prepare("INSERT INTO queue (user, item, priority, expires_ms) "
                                    "SELECT jid, ?1, ?2, ?3 FROM users WHERE ?4 = ?4")),
       everyone_(db.prepare("SELECT jid FROM users WHERE ?1 = ?1")),
-      history_(db.prepare(with_item_columns("SELECT h.outcome, h.at_ms, ",
-                                            " FROM history h JOIN items i ON i.id = h.item "
-                                            "WHERE h.user = ?1 ORDER BY h.at_ms DESC, h.item DESC LIMIT ?2")
+      history_(db.prepare(with_item_columns(
+                              "SELECT h.outcome, h.at_ms, ",
+                              " FROM (SELECT item, outcome, at_ms FROM history WHERE user = ?1 "
+                              "UNION ALL SELECT item, CASE state WHEN 'sent' THEN 'escalated by ' || channel "
+                              "ELSE 'escalation by ' || channel || ' failed' END, updated_ms FROM escalations "
+                              "WHERE user = ?1 AND state IN ('sent', 'failed')) h JOIN items i ON i.id = h.item "
+                              "ORDER BY h.at_ms DESC, h.item DESC LIMIT ?2")
                               .c_str())),
       counts_(db.prepare(
           "SELECT (SELECT count(*) FROM users), (SELECT count(*) FROM nodes WHERE personal = 0), "
@@ -63,20 +57,6 @@ SqliteDeliveryQueue::SqliteDeliveryQueue(Database& db)
           "(SELECT count(*) FROM history WHERE outcome = 'dropped'), "
           "(SELECT count(*) FROM history WHERE outcome = 'expired')")) {}
 
-Item SqliteDeliveryQueue::read_item(Statement& row, int c) {
-    Item item;
-    item.item_id = row.column_text(c);
-    item.node = row.column_text(c + 1);
-    item.publisher = row.column_text(c + 2);
-    item.payload = row.column_text(c + 3);
-    item.title = row.column_text(c + 4);
-    item.body = row.column_text(c + 5);
-    item.link = row.column_text(c + 6);
-    item.priority = static_cast<int>(row.column_int(c + 7));
-    item.published_ms = row.column_int(c + 8);
-    if (row.column_optional_text(c + 9)) item.expires_ms = row.column_int(c + 9);
-    return item;
-}
 
 std::int64_t SqliteDeliveryQueue::store(const Item& item) {
     insert_item_.bind(1, item.item_id).bind(2, item.node).bind(3, item.publisher).bind(4, item.payload)

@@ -25,7 +25,6 @@ public:
     ServiceCounts counts() override;
 
 private:
-    Item read_item(Statement& row, int first_column);
     std::int64_t store(const Item& item);
     std::vector<std::string> enqueue(Statement& fan_out, std::int64_t seq, const Item& item, Statement& recipients);
 

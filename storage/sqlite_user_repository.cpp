@@ -14,11 +14,12 @@ SqliteUserRepository::SqliteUserRepository(Database& db)
       count_(db.prepare("SELECT count(*) FROM users")),
       load_preferences_(db.prepare(
           "SELECT message_type, dnd_holds, quiet_start, quiet_end, quiet_zone, escalation_channel, "
-          "escalation_minutes, escalation_target, paused FROM preferences WHERE jid = ?1")),
+          "escalation_minutes, escalation_target, paused, escalation_min_priority, "
+          "(SELECT webhook_secret FROM users WHERE jid = ?1) FROM preferences WHERE jid = ?1")),
       save_preferences_(db.prepare(
           "INSERT OR REPLACE INTO preferences (jid, message_type, dnd_holds, quiet_start, quiet_end, "
-          "quiet_zone, escalation_channel, escalation_minutes, escalation_target, paused) "
-          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")),
+          "quiet_zone, escalation_channel, escalation_minutes, escalation_target, paused, "
+          "escalation_min_priority) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)")),
       db_(db.handle()) {}
 
 bool SqliteUserRepository::upsert(const User& user) {
@@ -74,6 +75,8 @@ Preferences SqliteUserRepository::preferences(std::string_view jid) {
         preferences.escalation_minutes = row.column_int(6);
         preferences.escalation_target = row.column_optional_text(7);
         preferences.paused = row.column_int(8) != 0;
+        preferences.escalation_min_priority = static_cast<int>(row.column_int(9));
+        preferences.webhook_secret = row.column_optional_text(10);
     }
     load_preferences_.reset();
     return preferences;
@@ -83,7 +86,7 @@ void SqliteUserRepository::save_preferences(std::string_view jid, const Preferen
     save_preferences_.bind(1, jid).bind_optional(2, p.message_type).bind(3, p.dnd_holds)
         .bind_optional(4, p.quiet_start).bind_optional(5, p.quiet_end).bind_optional(6, p.quiet_zone)
         .bind(7, p.escalation_channel).bind(8, p.escalation_minutes).bind_optional(9, p.escalation_target)
-        .bind(10, std::int64_t{p.paused});
+        .bind(10, std::int64_t{p.paused}).bind(11, std::int64_t{p.escalation_min_priority});
     save_preferences_.run();
 }
 

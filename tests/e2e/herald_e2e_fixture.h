@@ -164,6 +164,32 @@ protected:
                     xml_escape(message.id()) + "'/></message>");
     }
 
+    static std::string chat(const std::string& to, const std::string& body, const std::string& type = "chat") {
+        return "<message" + (type.empty() ? "" : " type='" + type + "'") + " to='" + to + "'><body>" +
+               xml_escape(body) + "</body></message>";
+    }
+
+    // herald's answer in chat: a message from the component with a body that
+    // is not a notification.
+    std::optional<ReceivedStanza> next_answer(XmppTestClient& client, std::chrono::milliseconds deadline = kWait) {
+        return client.wait_for(
+            [&](const ReceivedStanza& s) {
+                return s.name() == "message" && s.from() == component() && s.has("body") && !s.has("event");
+            },
+            deadline);
+    }
+
+    // Types `body` in the chat with herald and returns the body of its answer.
+    std::string command(XmppTestClient& client, const std::string& body) {
+        client.send(chat(component(), body));
+        auto answer = next_answer(client);
+        EXPECT_TRUE(answer) << "no answer to '" << body << "'";
+        if (!answer) return "";
+        EXPECT_EQ(answer->type(), "chat") << answer->xml();
+        EXPECT_EQ(answer->to(), client.jid()) << "answers go to the resource that asked";
+        return answer->text("body");
+    }
+
     // Once this returns, herald has finished every storage job it queued
     // before (jobs run in order), and sent what those jobs produced.
     void storage_barrier(XmppTestClient& client) {

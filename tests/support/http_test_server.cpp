@@ -118,7 +118,8 @@ public:
 
 private:
     void respond() {
-        HttpTestRequest request{std::string(request_.method_string()), std::string(request_.target()), {}};
+        HttpTestRequest request{std::string(request_.method_string()), std::string(request_.target()), {},
+                                request_.body()};
         for (const auto& field : request_) {
             std::string name(field.name_string());
             for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

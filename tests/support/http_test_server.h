@@ -20,6 +20,7 @@ struct HttpTestRequest {
     std::string method;
     std::string target;
     std::map<std::string, std::string> headers;  // names in lower case
+    std::string body;
     std::string header(const std::string& lower_name) const;
 };
 

@@ -1,0 +1,83 @@
+#include "agents/webhook_agent.h"
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <array>
+#include <chrono>
+#include <nlohmann/json.hpp>
+
+namespace herald::agents {
+namespace {
+
+constexpr std::array<const char*, 4> kPriorityNames = {"low", "normal", "high", "urgent"};
+
+std::string priority_text(int priority) {
+    return priority >= 0 && priority < static_cast<int>(kPriorityNames.size()) ? kPriorityNames[priority]
+                                                                              : std::to_string(priority);
+}
+
+// A 2xx answer delivered; 408, 429 and 5xx may pass later; other refusals will not.
+AgentOutcome outcome_of(long status, const std::string& failure) {
+    if (!failure.empty()) return AgentOutcome::retry("webhook: " + failure);
+    if (status >= 200 && status < 300) return AgentOutcome::success();
+    const std::string why = "webhook answered HTTP " + std::to_string(status);
+    if (status == 408 || status == 429 || status >= 500) return AgentOutcome::retry(why);
+    return AgentOutcome::give_up(why);
+}
+
+}  // namespace
+
+std::string webhook_signature(const std::string& secret, const std::string& body) {
+    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+    unsigned int length = 0;
+    HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+         reinterpret_cast<const unsigned char*>(body.data()), body.size(), digest.data(), &length);
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string hex = "sha256=";
+    for (unsigned int i = 0; i < length; ++i) {
+        hex += kHex[digest[i] >> 4];
+        hex += kHex[digest[i] & 15];
+    }
+    return hex;
+}
+
+std::string webhook_body(const storage::EscalationBatch& batch, std::int64_t now_ms) {
+    nlohmann::json notifications = nlohmann::json::array();
+    for (const auto& item : batch.items)
+        notifications.push_back({{"id", item.item_id},
+                                 {"node", item.node},
+                                 {"title", item.title},
+                                 {"body", item.body},
+                                 {"link", item.link},
+                                 {"priority", priority_text(item.priority)},
+                                 {"published_ms", item.published_ms}});
+    return nlohmann::json{{"user", batch.user}, {"sent_ms", now_ms}, {"notifications", notifications}}.dump();
+}
+
+WebhookAgent::WebhookAgent(ingest::CurlMulti& curl, ingest::UrlPolicy policy)
+    : curl_(curl), policy_(std::move(policy)) {}
+
+void WebhookAgent::send(const storage::EscalationBatch& batch, Done done) {
+    if (const auto refused = policy_.refuse(batch.target)) {
+        done(AgentOutcome::give_up("webhook: " + *refused));
+        return;
+    }
+    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    auto body = std::make_shared<std::string>(webhook_body(batch, now));
+    ingest::EasyHandle handle;
+    policy_.apply(handle, batch.target);
+    curl_easy_setopt(handle.get(), CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(handle.get(), CURLOPT_POSTFIELDS, body->c_str());
+    curl_easy_setopt(handle.get(), CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body->size()));
+    handle.set_request_headers({"Content-Type: application/json", "User-Agent: Herald",
+                                "X-Herald-Signature: " + webhook_signature(batch.webhook_secret.value_or(""), *body)});
+    handle.keep_alive(body);
+    curl_.start(std::move(handle), [this, done = std::move(done)](ingest::EasyHandle finished, CURLcode result) {
+        done(outcome_of(finished.response_code(), policy_.describe_failure(finished, result)));
+    });
+}
+
+}  // namespace herald::agents

@@ -1,0 +1,33 @@
+#pragma once
+
+#include <string>
+
+#include "agents/escalation_agent.h"
+#include "ingest/curl_multi.h"
+#include "ingest/url_policy.h"
+
+namespace herald::agents {
+
+// HMAC-SHA256 of `body` with the user's secret, as the X-Herald-Signature
+// header carries it: "sha256=" and lower-case hex.
+std::string webhook_signature(const std::string& secret, const std::string& body);
+
+// The JSON a webhook receives for one user's batch.
+std::string webhook_body(const storage::EscalationBatch& batch, std::int64_t now_ms);
+
+// Escalation by webhook: an HTTP POST of JSON to the URL the user chose,
+// signed with their secret, under the same address policy as feeds (http and
+// https only, no private addresses unless allowed, bounded time and size).
+// No redirects: a POST is not followed elsewhere.
+class WebhookAgent final : public EscalationAgent {
+public:
+    WebhookAgent(ingest::CurlMulti& curl, ingest::UrlPolicy policy);
+
+    void send(const storage::EscalationBatch& batch, Done done) override;
+
+private:
+    ingest::CurlMulti& curl_;
+    ingest::UrlPolicy policy_;
+};
+
+}  // namespace herald::agents

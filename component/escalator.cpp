@@ -1,0 +1,140 @@
+#include "component/escalator.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "component/clock.h"
+#include "component/quiet_hours.h"
+#include "component/secret_token.h"
+#include "storage/storage_worker.h"
+
+namespace herald::component {
+namespace {
+
+constexpr int kUrgentPriority = 3;
+constexpr int kMaxClaimsPerRound = 1000;
+constexpr std::int64_t kMaxRetryMs = 3600 * 1000;
+
+bool present(Availability state) { return state == Availability::available || state == Availability::chat; }
+
+}  // namespace
+
+struct Escalator::Round {
+    std::int64_t canceled = 0;
+    std::int64_t claimed = 0;
+    std::vector<storage::EscalationBatch> batches;
+};
+
+Escalator::Escalator(boost::asio::io_context& io, storage::StorageWorker& storage, Metrics& metrics,
+                     const EscalationSettings& settings, Agents agents)
+    : io_(io), storage_(storage), metrics_(metrics), settings_(settings), agents_(std::move(agents)), timer_(io) {}
+
+void Escalator::on_connected() {
+    const auto now = now_ms();
+    not_before_ms_ = now + settings_.startup_grace_seconds * 1000;
+    storage_.submit([now](storage::Repositories& repos) { repos.escalations.mark_unknown_away(now); },
+                    [](std::exception_ptr error) {
+                        if (error) spdlog::error("escalation: cannot record who is away after connecting");
+                    });
+    schedule(std::chrono::seconds(settings_.startup_grace_seconds));
+}
+
+void Escalator::on_state(const std::string& bare_jid, Availability state) {
+    const auto now = now_ms();
+    storage_.submit(
+        [bare_jid, back = present(state), now](storage::Repositories& repos) {
+            if (back) repos.escalations.mark_present(bare_jid);
+            else repos.escalations.mark_away(bare_jid, now);
+        },
+        [bare_jid](std::exception_ptr error) {
+            if (error) spdlog::error("escalation: cannot record the presence of {}", bare_jid);
+        });
+}
+
+void Escalator::stop() {
+    stopped_ = true;
+    timer_.cancel();
+}
+
+void Escalator::schedule(std::chrono::milliseconds delay) {
+    if (stopped_) return;
+    timer_.expires_after(delay);
+    timer_.async_wait([this](boost::system::error_code error) {
+        if (!error) check();
+    });
+}
+
+void Escalator::check() {
+    const auto now = now_ms();
+    if (checking_ || stopped_) return;
+    if (now < not_before_ms_) {
+        schedule(std::chrono::milliseconds(not_before_ms_ - now));
+        return;
+    }
+    checking_ = true;
+    const auto unit_ms = static_cast<std::int64_t>(settings_.delay_unit_seconds * 1000);
+    storage_.submit<Round>(
+        [now, unit_ms, busy = in_flight_, max_items = settings_.digest_max_items](storage::Repositories& repos) {
+            Round round;
+            round.canceled = repos.escalations.cancel_stale();
+            for (const auto& candidate : repos.escalations.due(now, unit_ms, kMaxClaimsPerRound)) {
+                if (candidate.priority < kUrgentPriority &&
+                    in_quiet_hours(candidate.quiet_start, candidate.quiet_end, candidate.quiet_zone, now))
+                    continue;
+                repos.escalations.claim(candidate, now);
+                ++round.claimed;
+            }
+            round.batches = repos.escalations.ready(now, busy, max_items);
+            for (auto& batch : round.batches)
+                if (batch.channel == "webhook" && !batch.webhook_secret)
+                    batch.webhook_secret = repos.escalations.webhook_secret(batch.user, new_secret_token());
+            return round;
+        },
+        [this](std::optional<Round> round, std::exception_ptr error) {
+            checking_ = false;
+            schedule(std::chrono::seconds(settings_.check_seconds));
+            if (error || !round) {
+                spdlog::error("escalation: storage check failed; trying again in {} s", settings_.check_seconds);
+                return;
+            }
+            if (round->claimed || round->canceled)
+                spdlog::debug("escalation: {} items due, {} claims canceled", round->claimed, round->canceled);
+            for (const auto& batch : round->batches) escalate(batch);
+        });
+}
+
+void Escalator::escalate(const storage::EscalationBatch& batch) {
+    in_flight_.insert(batch.user);
+    const auto agent = agents_.find(batch.channel);
+    if (agent == agents_.end()) {
+        record(batch, agents::AgentOutcome::give_up("no agent for channel '" + batch.channel + "'"));
+        return;
+    }
+    agent->second->send(batch, [this, batch](agents::AgentOutcome outcome) { record(batch, outcome); });
+}
+
+void Escalator::record(const storage::EscalationBatch& batch, const agents::AgentOutcome& outcome) {
+    const auto now = now_ms();
+    std::optional<std::int64_t> retry_at;
+    if (!outcome.sent && !outcome.permanent && batch.attempts + 1 < settings_.max_attempts)
+        retry_at = now + std::min(kMaxRetryMs, settings_.retry_seconds * 1000 << std::min(batch.attempts, 20));
+    const char* result = outcome.sent ? "sent" : retry_at ? "retried" : "failed";
+    if (outcome.sent)
+        spdlog::info("escalated {} notification(s) for {} by {}", batch.items.size(), batch.user, batch.channel);
+    else
+        spdlog::warn("escalation by {} for {} {}: {}", batch.channel, batch.user,
+                     retry_at ? "will be retried" : "failed for good", outcome.error);
+    metrics_.escalation(batch.channel, result);
+    storage_.submit(
+        [batch, now, retry_at, sent = outcome.sent](storage::Repositories& repos) {
+            if (sent) repos.escalations.sent(batch.user, batch.seqs, now);
+            else repos.escalations.failed(batch.user, batch.seqs, now, retry_at);
+        },
+        [this, user = batch.user](std::exception_ptr error) {
+            in_flight_.erase(user);
+            if (error) spdlog::error("escalation: cannot record the outcome for {}", user);
+        });
+}
+
+}  // namespace herald::component

@@ -1,0 +1,60 @@
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+
+#include "agents/escalation_agent.h"
+#include "component/config.h"
+#include "component/metrics.h"
+#include "component/user_presence.h"
+
+namespace herald::storage {
+class StorageWorker;
+}
+
+namespace herald::component {
+
+// The escalation policy: notices when users go away and come back, and every
+// `check_seconds` claims the queued items whose delay has passed (priority at
+// or above the user's threshold; in quiet hours only urgent ones), then
+// hands each user's claimed items to the agent of their channel as one batch.
+// Everything it knows is in storage, so what fell due while herald was down
+// goes out once it is back. Outcomes are recorded: sent, or retried with
+// backoff, or failed after `max_attempts`.
+class Escalator {
+public:
+    using Agents = std::map<std::string, agents::EscalationAgent*>;  // by channel
+
+    Escalator(boost::asio::io_context& io, storage::StorageWorker& storage, Metrics& metrics,
+              const EscalationSettings& settings, Agents agents);
+
+    // Connected to the server: nobody's presence is known yet.
+    void on_connected();
+    void on_state(const std::string& bare_jid, Availability state);
+    void stop();
+
+private:
+    struct Round;
+    void schedule(std::chrono::milliseconds delay);
+    void check();
+    void escalate(const storage::EscalationBatch& batch);
+    void record(const storage::EscalationBatch& batch, const agents::AgentOutcome& outcome);
+
+    boost::asio::io_context& io_;
+    storage::StorageWorker& storage_;
+    Metrics& metrics_;
+    const EscalationSettings& settings_;
+    Agents agents_;
+    boost::asio::steady_timer timer_;
+    std::set<std::string> in_flight_;  // users whose batch is with an agent
+    std::int64_t not_before_ms_ = 0;   // the presence grace period after connecting
+    bool checking_ = false;
+    bool stopped_ = false;
+};
+
+}  // namespace herald::component

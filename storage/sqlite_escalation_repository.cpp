@@ -1,0 +1,136 @@
+#include "storage/sqlite_escalation_repository.h"
+
+#include <sqlite3.h>
+
+#include "storage/item_columns.h"
+
+namespace herald::storage {
+
+SqliteEscalationRepository::SqliteEscalationRepository(Database& db)
+    : db_(db.handle()),
+      mark_away_(db.prepare(
+          "UPDATE users SET away_since_ms = ?2 WHERE jid = ?1 AND away_since_ms IS NULL")),
+      mark_present_(db.prepare("UPDATE users SET away_since_ms = NULL WHERE jid = ?1")),
+      mark_unknown_away_(db.prepare("UPDATE users SET away_since_ms = ?1 WHERE away_since_ms IS NULL")),
+      due_(db.prepare(
+          "SELECT q.user, q.item, q.priority, p.escalation_channel, p.quiet_start, p.quiet_end, p.quiet_zone "
+          "FROM users u JOIN preferences p ON p.jid = u.jid JOIN queue q ON q.user = u.jid "
+          "JOIN items i ON i.id = q.item "
+          "WHERE u.away_since_ms IS NOT NULL AND p.escalation_channel != 'none' AND p.paused = 0 "
+          "AND q.priority >= p.escalation_min_priority "
+          "AND max(i.published_ms, u.away_since_ms) + p.escalation_minutes * ?2 <= ?1 "
+          "AND (q.expires_ms IS NULL OR q.expires_ms > ?1) "
+          "AND NOT EXISTS (SELECT 1 FROM escalations e WHERE e.user = q.user AND e.item = q.item) "
+          "ORDER BY q.user, q.item LIMIT ?3")),
+      claim_(db.prepare(
+          "INSERT OR IGNORE INTO escalations (user, item, channel, state, attempts, next_attempt_ms, updated_ms) "
+          "VALUES (?1, ?2, ?3, 'pending', 0, ?4, ?4)")),
+      cancel_stale_(db.prepare(
+          "DELETE FROM escalations WHERE state = 'pending' AND ("
+          "NOT EXISTS (SELECT 1 FROM queue q WHERE q.user = escalations.user AND q.item = escalations.item) "
+          "OR EXISTS (SELECT 1 FROM users u WHERE u.jid = escalations.user AND u.away_since_ms IS NULL) "
+          "OR NOT EXISTS (SELECT 1 FROM preferences p WHERE p.jid = escalations.user "
+          "AND p.escalation_channel != 'none' AND p.paused = 0))")),
+      ready_(db.prepare(with_item_columns(
+          "SELECT e.user, p.escalation_channel, coalesce(p.escalation_target, ''), u.webhook_secret, "
+          "e.attempts, e.item, ",
+          " FROM escalations e JOIN users u ON u.jid = e.user JOIN preferences p ON p.jid = e.user "
+          "JOIN items i ON i.id = e.item "
+          "WHERE e.state = 'pending' AND e.next_attempt_ms <= ?1 ORDER BY e.user, e.item LIMIT ?2")
+                      .c_str())),
+      sent_(db.prepare(
+          "UPDATE escalations SET state = 'sent', updated_ms = ?3 WHERE user = ?1 AND item = ?2")),
+      failed_(db.prepare(
+          "UPDATE escalations SET attempts = attempts + 1, updated_ms = ?3, "
+          "state = CASE WHEN ?4 IS NULL THEN 'failed' ELSE 'pending' END, "
+          "next_attempt_ms = coalesce(?4, next_attempt_ms) WHERE user = ?1 AND item = ?2")),
+      set_secret_(db.prepare("UPDATE users SET webhook_secret = ?2 WHERE jid = ?1 AND webhook_secret IS NULL")),
+      get_secret_(db.prepare("SELECT coalesce(webhook_secret, '') FROM users WHERE jid = ?1")) {}
+
+void SqliteEscalationRepository::mark_away(std::string_view user, std::int64_t since_ms) {
+    mark_away_.bind(1, user).bind(2, since_ms);
+    mark_away_.run();
+}
+
+void SqliteEscalationRepository::mark_present(std::string_view user) {
+    mark_present_.bind(1, user);
+    mark_present_.run();
+}
+
+void SqliteEscalationRepository::mark_unknown_away(std::int64_t now_ms) {
+    mark_unknown_away_.bind(1, now_ms);
+    mark_unknown_away_.run();
+}
+
+std::vector<EscalationCandidate> SqliteEscalationRepository::due(std::int64_t now_ms, std::int64_t unit_ms,
+                                                                 int limit) {
+    due_.bind(1, now_ms).bind(2, unit_ms).bind(3, static_cast<std::int64_t>(limit));
+    std::vector<EscalationCandidate> candidates;
+    while (due_.step())
+        candidates.push_back({due_.column_text(0), due_.column_int(1), static_cast<int>(due_.column_int(2)),
+                              due_.column_text(3), due_.column_optional_text(4), due_.column_optional_text(5),
+                              due_.column_optional_text(6)});
+    due_.reset();
+    return candidates;
+}
+
+void SqliteEscalationRepository::claim(const EscalationCandidate& candidate, std::int64_t now_ms) {
+    claim_.bind(1, candidate.user).bind(2, candidate.seq).bind(3, candidate.channel).bind(4, now_ms);
+    claim_.run();
+}
+
+std::int64_t SqliteEscalationRepository::cancel_stale() {
+    cancel_stale_.run();
+    return sqlite3_changes(db_);
+}
+
+std::vector<EscalationBatch> SqliteEscalationRepository::ready(std::int64_t now_ms,
+                                                               const std::set<std::string>& busy,
+                                                               int max_items_per_batch) {
+    constexpr std::int64_t kMaxRows = 10000;
+    ready_.bind(1, now_ms).bind(2, kMaxRows);
+    std::vector<EscalationBatch> batches;
+    while (ready_.step()) {
+        const auto user = ready_.column_text(0);
+        if (busy.contains(user)) continue;
+        if (batches.empty() || batches.back().user != user)
+            batches.push_back({user, ready_.column_text(1), ready_.column_text(2),
+                               ready_.column_optional_text(3), 0, {}, {}});
+        auto& batch = batches.back();
+        if (static_cast<int>(batch.items.size()) >= max_items_per_batch) continue;
+        batch.attempts = std::max(batch.attempts, static_cast<int>(ready_.column_int(4)));
+        batch.seqs.push_back(ready_.column_int(5));
+        batch.items.push_back(read_item(ready_, 6));
+    }
+    ready_.reset();
+    return batches;
+}
+
+void SqliteEscalationRepository::sent(std::string_view user, const std::vector<std::int64_t>& seqs,
+                                      std::int64_t now_ms) {
+    for (const auto seq : seqs) {
+        sent_.bind(1, user).bind(2, seq).bind(3, now_ms);
+        sent_.run();
+    }
+}
+
+void SqliteEscalationRepository::failed(std::string_view user, const std::vector<std::int64_t>& seqs,
+                                        std::int64_t now_ms, std::optional<std::int64_t> retry_at_ms) {
+    for (const auto seq : seqs) {
+        failed_.bind(1, user).bind(2, seq).bind(3, now_ms);
+        if (retry_at_ms) failed_.bind(4, *retry_at_ms);
+        else failed_.bind_null(4);
+        failed_.run();
+    }
+}
+
+std::string SqliteEscalationRepository::webhook_secret(std::string_view user, const std::string& made_if_absent) {
+    set_secret_.bind(1, user).bind(2, made_if_absent);
+    set_secret_.run();
+    get_secret_.bind(1, user);
+    std::string secret = get_secret_.step() ? get_secret_.column_text(0) : std::string();
+    get_secret_.reset();
+    return secret;
+}
+
+}  // namespace herald::storage
