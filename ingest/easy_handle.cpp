@@ -15,14 +15,14 @@ struct SlistDeleter {
 struct BodySink {
     std::string bytes;
     std::size_t max_bytes = 0;
-    bool too_large = false;
+    std::string* abort_reason = nullptr;
 };
 
 size_t write_body(char* data, size_t size, size_t count, void* user) {
     auto& sink = *static_cast<BodySink*>(user);
     const size_t length = size * count;
     if (sink.bytes.size() + length > sink.max_bytes) {
-        sink.too_large = true;
+        *sink.abort_reason = "the response is larger than " + std::to_string(sink.max_bytes) + " bytes";
         return CURL_WRITEFUNC_ERROR;
     }
     sink.bytes.append(data, length);
@@ -35,6 +35,7 @@ struct EasyHandle::State {
     std::unique_ptr<CURL, EasyDeleter> easy;
     std::unique_ptr<curl_slist, SlistDeleter> headers;
     BodySink body;
+    std::string abort_reason;
     std::vector<std::shared_ptr<const void>> kept;
 };
 
@@ -66,12 +67,14 @@ void EasyHandle::set_request_headers(const std::vector<std::string>& headers) {
 
 void EasyHandle::collect_body(std::size_t max_bytes) {
     state_->body.max_bytes = max_bytes;
+    state_->body.abort_reason = &state_->abort_reason;
     curl_easy_setopt(get(), CURLOPT_WRITEFUNCTION, write_body);
     curl_easy_setopt(get(), CURLOPT_WRITEDATA, &state_->body);
 }
 
 const std::string& EasyHandle::body() const { return state_->body.bytes; }
-bool EasyHandle::body_too_large() const { return state_->body.too_large; }
+std::string& EasyHandle::abort_reason() { return state_->abort_reason; }
+const std::string& EasyHandle::abort_reason() const { return state_->abort_reason; }
 
 long EasyHandle::response_code() const {
     long code = 0;

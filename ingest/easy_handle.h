@@ -27,10 +27,14 @@ public:
     // Extra request headers ("Name: value"); the list lives with the handle.
     void set_request_headers(const std::vector<std::string>& headers);
     // Collects the response body; a body past `max_bytes` aborts the transfer
-    // (CURLE_WRITE_ERROR) and body_too_large() tells why.
+    // (CURLE_WRITE_ERROR) and abort_reason() says so.
     void collect_body(std::size_t max_bytes);
     const std::string& body() const;
-    bool body_too_large() const;
+
+    // Why one of our own callbacks stopped the transfer ("" if none did). Its
+    // address does not change when the handle moves, so a callback may hold it.
+    std::string& abort_reason();
+    const std::string& abort_reason() const;
 
     long response_code() const;
     // A header of the last response (after redirects), when present.
