@@ -96,6 +96,27 @@ constexpr std::array kMigrations = {
         UNIQUE (node, label)
     ) WITHOUT ROWID;
     )sql",
+    R"sql(
+    CREATE TABLE feeds (
+        node              TEXT PRIMARY KEY NOT NULL REFERENCES nodes(name) ON DELETE CASCADE,
+        url               TEXT NOT NULL UNIQUE,
+        title             TEXT NOT NULL,
+        interval_seconds  INTEGER NOT NULL,
+        etag              TEXT,
+        last_modified     TEXT,
+        primed            INTEGER NOT NULL DEFAULT 0,
+        failures          INTEGER NOT NULL DEFAULT 0,
+        last_error        TEXT,
+        created_at        INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE feed_seen (
+        node      TEXT NOT NULL REFERENCES feeds(node) ON DELETE CASCADE,
+        item_key  TEXT NOT NULL,
+        seen_ms   INTEGER NOT NULL,
+        PRIMARY KEY (node, item_key)
+    ) WITHOUT ROWID;
+    CREATE INDEX feed_seen_by_age ON feed_seen (node, seen_ms);
+    )sql",
 };
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include "storage/database.h"
 #include "storage/sqlite_delivery_queue.h"
+#include "storage/sqlite_feed_repository.h"
 #include "storage/sqlite_node_repository.h"
 #include "storage/sqlite_token_repository.h"
 #include "storage/sqlite_user_repository.h"
@@ -11,7 +12,8 @@ namespace herald::storage {
 class StorageWorker::Session {
 public:
     explicit Session(const std::string& path)
-        : db(path), users(db), nodes(db), queue(db), tokens(db), repositories{users, nodes, queue, tokens},
+        : db(path), users(db), nodes(db), queue(db), tokens(db), feeds(db),
+          repositories{users, nodes, queue, tokens, feeds},
           savepoint(db.prepare("SAVEPOINT job")),
           release(db.prepare("RELEASE job")),
           rollback_to(db.prepare("ROLLBACK TO job")) {}
@@ -21,6 +23,7 @@ public:
     SqliteNodeRepository nodes;
     SqliteDeliveryQueue queue;
     SqliteTokenRepository tokens;
+    SqliteFeedRepository feeds;
     Repositories repositories;
     Statement savepoint;
     Statement release;

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "storage/delivery_queue.h"
+#include "storage/feed_repository.h"
 #include "storage/node_repository.h"
 #include "storage/token_repository.h"
 #include "storage/user_repository.h"
@@ -24,6 +25,7 @@ struct Repositories {
     NodeRepository& nodes;
     DeliveryQueue& queue;
     TokenRepository& tokens;
+    FeedRepository& feeds;
 };
 
 // The one thread that writes the database. Jobs queued while a commit runs
