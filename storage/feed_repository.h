@@ -13,13 +13,13 @@ namespace herald::storage {
 struct Feed {
     std::string node;
     std::string url;
-    std::string title;
+    std::string title{};
     std::int64_t interval_seconds = 0;
-    std::optional<std::string> etag;
-    std::optional<std::string> last_modified;
+    std::optional<std::string> etag{};
+    std::optional<std::string> last_modified{};
     bool primed = false;  // the first successful poll has recorded what was there
     std::int64_t failures = 0;  // in a row
-    std::optional<std::string> last_error;
+    std::optional<std::string> last_error{};
 };
 
 // Feeds and the item keys already seen in each.
