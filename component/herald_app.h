@@ -9,6 +9,8 @@
 #include "component/chat_commands.h"
 #include "component/config.h"
 #include "component/disco_responder.h"
+#include "component/feed_gateway.h"
+#include "component/feed_service.h"
 #include "component/http_gateway.h"
 #include "component/metrics.h"
 #include "component/presence_responder.h"
@@ -19,6 +21,7 @@
 #include "component/stanza_dispatcher.h"
 #include "component/user_service.h"
 #include "component/xmpp_link.h"
+#include "ingest/curl_multi.h"
 #include "storage/storage_worker.h"
 
 namespace herald::component {
@@ -44,6 +47,10 @@ private:
     Router router_;
     PubsubService pubsub_;
     UserService users_;
+    // libcurl on the io_context: feeds today; mail and webhooks may share it.
+    ingest::CurlMulti curl_;
+    FeedService feed_service_;
+    FeedGateway feeds_;
     DiscoResponder disco_;
     RegistrationResponder registration_;
     PresenceResponder presence_;

@@ -16,6 +16,10 @@ public:
     void published(std::size_t items = 1) { published_ += items; }
     // A delivery confirmed `latency_ms` after its item was published.
     void delivered(std::int64_t latency_ms);
+    void feed_polled(bool failed) {
+        ++feed_polls_;
+        if (failed) ++feed_errors_;
+    }
 
     std::string render(const storage::ServiceCounts& counts, std::size_t online_users) const;
 
@@ -24,6 +28,8 @@ private:
                                                                0.5,   1,    5,     30,   300,  3600};
     std::uint64_t published_ = 0;
     std::uint64_t delivered_ = 0;
+    std::uint64_t feed_polls_ = 0;
+    std::uint64_t feed_errors_ = 0;
     std::array<std::uint64_t, kLatencyBuckets.size()> latency_counts_{};
     double latency_sum_ = 0;
 };
