@@ -8,6 +8,7 @@
 #include <ctime>
 #include <tuple>
 
+#include "component/feed_gateway.h"
 #include "component/jid.h"
 #include "component/node_events.h"
 #include "component/router.h"
@@ -190,6 +191,55 @@ CommandStage set_publisher(const CommandContext& c, storage::Repositories& repos
     c.service.set_affiliations(repos, actor, topic, {{jid, action == "allow" ? "publisher" : "none"}});
     return CommandStage::done(jid + (action == "allow" ? " may now publish to " : " may no longer publish to ") +
                               topic + ".");
+}
+
+// Feeds: one shared topic per feed URL.
+
+CommandStage add_feed_form(const CommandContext& c, storage::Repositories&, const Actor&) {
+    DataForm form;
+    form.set_title("Add a feed");
+    form.add_instructions("An RSS or Atom feed (http or https). Its new items come to you as notifications; "
+                          "what it holds today does not.");
+    form.add_text("url", "Feed URL").required = true;
+    form.add_text("interval", "Check every (seconds, at least " + std::to_string(c.config.feed_min_interval_seconds) +
+                                  ")",
+                  std::to_string(c.config.feed_default_interval_seconds));
+    return CommandStage::ask(std::move(form));
+}
+
+CommandStage add_feed(const CommandContext& c, storage::Repositories& repos, const Actor& actor,
+                      const DataForm& form) {
+    const auto url = chosen(form, "url", "enter the feed's URL");
+    std::optional<std::int64_t> interval;
+    if (const auto text = optional_text(form, "interval")) {
+        interval = whole_number(*text);
+        if (!interval) refuse("the interval must be a whole number of seconds");
+    }
+    auto added = c.feeds.service().add(repos, actor, url, interval);
+    auto stage = CommandStage::done("You are subscribed to the feed " + url + " (topic " + added.feed.node +
+                                    "); it is checked every " + std::to_string(added.feed.interval_seconds) +
+                                    " seconds.");
+    stage.after_commit = [c, added = std::move(added)](CommandStage&) { c.feeds.added(added); };
+    return stage;
+}
+
+CommandStage remove_feed_form(const CommandContext& c, storage::Repositories& repos, const Actor& actor) {
+    std::vector<FormOption> feeds;
+    for (const auto& feed : c.feeds.service().feeds_of(repos, actor))
+        feeds.push_back({feed.url, feed.title.empty() ? feed.url : feed.title + " (" + feed.url + ")"});
+    if (feeds.empty()) return CommandStage::done("You have no feed.");
+    DataForm form;
+    form.set_title("Remove a feed");
+    form.add_list("url", "Feed", feeds).required = true;
+    return CommandStage::ask(std::move(form));
+}
+
+CommandStage remove_feed(const CommandContext& c, storage::Repositories& repos, const Actor& actor,
+                         const DataForm& form) {
+    auto removed = c.feeds.service().remove(repos, actor, chosen(form, "url", "choose a feed"));
+    auto stage = CommandStage::done("You no longer follow the feed " + removed.feed.url + ".");
+    stage.after_commit = [c, removed = std::move(removed)](CommandStage&) { c.feeds.removed(removed); };
+    return stage;
 }
 
 // Preferences and delivery.
@@ -438,6 +488,8 @@ std::map<std::string, AdhocCommand> herald_commands(const CommandContext& contex
         {"stats", command("Statistics", true, stats)},
         {"broadcast", command("Broadcast to every user", true, broadcast_form, broadcast)},
         {"http-tokens", command("HTTP tokens", false, http_tokens_form, http_tokens)},
+        {"add-feed", command("Add a feed", false, add_feed_form, add_feed)},
+        {"remove-feed", command("Remove a feed", false, remove_feed_form, remove_feed)},
     };
 }
 

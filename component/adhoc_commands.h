@@ -14,6 +14,7 @@
 
 namespace herald::component {
 
+class FeedGateway;
 class Router;
 
 enum class CommandStatus { executing, completed, canceled };
@@ -58,6 +59,7 @@ struct CommandContext {
     Metrics& metrics;
     const Config& config;
     std::chrono::steady_clock::time_point started;
+    FeedGateway& feeds;
 };
 
 // Herald's commands, by node.

@@ -28,7 +28,8 @@ class AdhocResponder final : public CommandCatalogue {
 public:
     AdhocResponder(StanzaDispatcher& dispatcher, DiscoResponder& disco, StanzaSender& sender,
                    storage::StorageWorker& storage, Router& router, const PubsubService& service,
-                   Metrics& metrics, const Config& config, std::chrono::steady_clock::time_point started);
+                   Metrics& metrics, const Config& config, std::chrono::steady_clock::time_point started,
+                   FeedGateway& feeds);
 
     void commands_for(const std::string& asker,
                       std::function<void(std::vector<CommandListing>)> answer) override;

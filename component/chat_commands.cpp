@@ -4,9 +4,11 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <charconv>
 #include <ctime>
 
 #include "component/chat_command_parser.h"
+#include "component/feed_gateway.h"
 #include "component/jid.h"
 #include "component/notification_payload.h"
 #include "component/router.h"
@@ -19,14 +21,16 @@ constexpr int kDefaultHistoryCount = 10;
 constexpr std::size_t kMaxOtherTopicsListed = 30;
 constexpr std::size_t kMaxWordQuoted = 40;
 
-constexpr const char* kCommandNames = "help, sub, unsub, list, history, pause, resume, prefs";
+constexpr const char* kCommandNames = "help, sub, unsub, list, history, pause, resume, prefs, feed";
 
 constexpr const char* kHelp =
     "Herald commands:\n"
     "help - this list\n"
     "sub TOPIC - subscribe to a topic (or: subscribe TOPIC)\n"
     "unsub TOPIC - unsubscribe (or: unsubscribe TOPIC)\n"
-    "list - your subscriptions and the other public topics\n"
+    "list - your subscriptions, your feeds and the other public topics\n"
+    "feed add URL [SECONDS] - follow an RSS or Atom feed (checked every SECONDS); its new items come to you\n"
+    "feed remove URL - stop following it\n"
     "history [N] - your last N notifications, 10 unless you say\n"
     "pause - hold notifications in your queue\n"
     "resume - deliver again, what waited first\n"
@@ -59,15 +63,21 @@ std::string history_text(const std::vector<storage::HistoryEntry>& entries) {
     return text;
 }
 
+constexpr std::string_view kFeedPrefix = "feed/";
+
 struct TopicList {
     std::vector<std::string> subscribed;
-    std::vector<std::string> others;  // public topics not subscribed to
+    std::vector<storage::Feed> feeds;  // subscribed too
+    std::vector<std::string> others;   // public topics not subscribed to
 };
 
 std::string topics_text(const TopicList& topics) {
     std::string text = topics.subscribed.empty() ? "you are not subscribed to any topic"
                                                  : "your subscriptions:";
     for (const auto& topic : topics.subscribed) text += "\n" + topic;
+    if (!topics.feeds.empty()) text += "\nyour feeds:";
+    for (const auto& feed : topics.feeds)
+        text += "\n" + (feed.title.empty() ? feed.url : feed.title + " - " + feed.url) + " (" + feed.node + ")";
     if (topics.others.empty()) return text;
     text += "\nother topics: ";
     const auto shown = std::min(topics.others.size(), kMaxOtherTopicsListed);
@@ -123,12 +133,13 @@ std::string refusal_text(std::exception_ptr error, const std::string& requester)
 }  // namespace
 
 ChatCommands::ChatCommands(StanzaSender& sender, storage::StorageWorker& storage, Router& router,
-                           const PubsubService& service, const Config& config)
+                           const PubsubService& service, const Config& config, FeedGateway& feeds)
     : sender_(sender),
       storage_(storage),
       router_(router),
       service_(service),
       config_(config),
+      feeds_(feeds),
       handlers_{
           {"help", &ChatCommands::help},
           {"sub", &ChatCommands::subscribe},
@@ -140,6 +151,8 @@ ChatCommands::ChatCommands(StanzaSender& sender, storage::StorageWorker& storage
           {"pause", &ChatCommands::pause},
           {"resume", &ChatCommands::resume},
           {"prefs", &ChatCommands::preferences},
+          {"feed", &ChatCommands::feed},
+          {"feeds", &ChatCommands::feed},
       } {}
 
 void ChatCommands::on_message(const XmlElement& message) {
@@ -205,9 +218,13 @@ void ChatCommands::list(const Request& request) {
     run<TopicList>(
         request,
         [this, actor = request.actor](storage::Repositories& repos) {
-            TopicList topics{service_.subscriptions(repos, actor), {}};
+            TopicList topics{{}, feeds_.service().feeds_of(repos, actor), {}};
+            const auto subscribed = service_.subscriptions(repos, actor);
+            for (const auto& topic : subscribed)
+                if (topic.rfind(kFeedPrefix, 0) != 0) topics.subscribed.push_back(topic);
             for (auto& topic : repos.nodes.public_nodes())
-                if (std::find(topics.subscribed.begin(), topics.subscribed.end(), topic) == topics.subscribed.end())
+                if (topic.rfind(kFeedPrefix, 0) != 0 &&
+                    std::find(subscribed.begin(), subscribed.end(), topic) == subscribed.end())
                     topics.others.push_back(std::move(topic));
             return topics;
         },
@@ -267,6 +284,53 @@ void ChatCommands::change_preferences(const Request& request) {
         [this, jid = request.actor.jid](storage::Preferences& preferences) {
             router_.on_preferences(jid, preferences);
             return "saved\n" + describe_preferences(preferences, config_.message_type);
+        });
+}
+
+// feed add URL [SECONDS] | feed remove URL | feed (your feeds)
+void ChatCommands::feed(const Request& request) {
+    const auto sentence = parse_chat_command(request.argument);
+    if (sentence.word.empty()) return list(request);
+    if (sentence.word == "add") return add_feed(request, sentence.argument);
+    if (sentence.word == "remove" || sentence.word == "rm" || sentence.word == "del")
+        return remove_feed(request, sentence.argument);
+    reply(request.reply_to, "usage: feed add URL [SECONDS], feed remove URL");
+}
+
+void ChatCommands::add_feed(const Request& request, const std::string& argument) {
+    const auto words = split_words(argument);
+    if (words.empty() || words.size() > 2) return reply(request.reply_to, "usage: feed add URL [SECONDS]");
+    std::optional<std::int64_t> interval;
+    if (words.size() == 2) {
+        std::int64_t seconds = 0;
+        const auto& text = words[1];
+        const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+        if (error != std::errc() || end != text.data() + text.size())
+            return reply(request.reply_to, "the interval must be a whole number of seconds");
+        interval = seconds;
+    }
+    run<FeedAdded>(
+        request,
+        [this, actor = request.actor, url = words[0], interval](storage::Repositories& repos) {
+            return feeds_.service().add(repos, actor, url, interval);
+        },
+        [this](FeedAdded& added) {
+            feeds_.added(added);
+            return "following " + added.feed.url + " (topic " + added.feed.node + ", checked every " +
+                   std::to_string(added.feed.interval_seconds) + " s); its new items will come to you";
+        });
+}
+
+void ChatCommands::remove_feed(const Request& request, const std::string& argument) {
+    if (argument.empty()) return reply(request.reply_to, "usage: feed remove URL");
+    run<FeedRemoved>(
+        request,
+        [this, actor = request.actor, url = argument](storage::Repositories& repos) {
+            return feeds_.service().remove(repos, actor, url);
+        },
+        [this](FeedRemoved& removed) {
+            feeds_.removed(removed);
+            return "no longer following " + removed.feed.url;
         });
 }
 

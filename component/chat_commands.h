@@ -10,15 +10,16 @@
 
 namespace herald::component {
 
+class FeedGateway;
 class Router;
 
 // Commands typed in a chat with the component (help, sub, unsub, list,
-// history, pause, resume, prefs), answered in chat. Every command calls the
+// history, pause, resume, prefs, feed), answered in chat. Every command calls the
 // same PubsubService rules as the pubsub IQs and the ad-hoc commands.
 class ChatCommands {
 public:
     ChatCommands(StanzaSender& sender, storage::StorageWorker& storage, Router& router,
-                 const PubsubService& service, const Config& config);
+                 const PubsubService& service, const Config& config, FeedGateway& feeds);
 
     // A message from a user that is not about a delivery.
     void on_message(const XmlElement& message);
@@ -39,6 +40,9 @@ private:
     void pause(const Request& request);
     void resume(const Request& request);
     void preferences(const Request& request);
+    void feed(const Request& request);
+    void add_feed(const Request& request, const std::string& argument);
+    void remove_feed(const Request& request, const std::string& argument);
 
     void set_paused(const Request& request, bool paused);
     void show_preferences(const Request& request);
@@ -57,6 +61,7 @@ private:
     Router& router_;
     const PubsubService& service_;
     const Config& config_;
+    FeedGateway& feeds_;
     std::map<std::string, Handler> handlers_;
 };
 

@@ -279,6 +279,26 @@ const std::vector<Field>& fields() {
          [](Context& c, const YAML::Node& n, const std::string& k) {
              flag(c, n, k, c.config.escalation.allow_private_addresses);
          }},
+        {"feeds", "enabled", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) {
+             if (auto v = scalar<bool>(c, n, k, "true or false")) c.config.feeds_enabled = *v;
+         }},
+        {"feeds", "min_interval_seconds", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.feed_min_interval_seconds); }},
+        {"feeds", "default_interval_seconds", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) {
+             positive(c, n, k, c.config.feed_default_interval_seconds);
+         }},
+        {"feeds", "max_response_bytes", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.feed_max_response_bytes); }},
+        {"feeds", "timeout_seconds", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.feed_timeout_seconds); }},
+        {"feeds", "max_redirects", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.feed_max_redirects, true); }},
+        {"feeds", "allow_private_addresses", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) {
+             if (auto v = scalar<bool>(c, n, k, "true or false")) c.config.feed_allow_private_addresses = *v;
+         }},
         {"log", "level", false,
          [](Context& c, const YAML::Node& n, const std::string& k) {
              one_of(c, n, k, c.config.log_level, {"trace", "debug", "info", "warn", "error"},
@@ -331,7 +351,7 @@ void read_section(Context& context, const std::string& section, const YAML::Node
 }
 
 void check_whole(Context& context, const YAML::Node& root) {
-    static const std::array sections = {"component", "storage", "registration", "pubsub", "delivery", "limits", "http", "smtp", "escalation", "log"};
+    static const std::array sections = {"component", "storage", "registration", "pubsub", "delivery", "limits", "http", "feeds", "smtp", "escalation", "log"};
     std::set<std::string> seen;
     for (const auto& entry : root) {
         const auto key = entry.first.Scalar();
@@ -348,6 +368,8 @@ void check_whole(Context& context, const YAML::Node& root) {
     else if (context.secret_sources > 1)
         context.fail(root["component"],
                      "component: give only one of secret, secret_file or secret_env");
+    if (context.config.feed_default_interval_seconds < context.config.feed_min_interval_seconds)
+        context.fail(root["feeds"], "feeds: default_interval_seconds is below min_interval_seconds");
     if (context.config.reconnect_max_seconds < context.config.reconnect_initial_seconds)
         context.fail(root["component"],
                      "component: reconnect_max_seconds is below reconnect_initial_seconds");

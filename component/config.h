@@ -70,6 +70,16 @@ struct Config {
 
     SmtpSettings smtp;
     EscalationSettings escalation;
+    // RSS/Atom feeds users add; each polled no more often than the floor.
+    bool feeds_enabled = true;
+    std::int64_t feed_min_interval_seconds = 300;
+    std::int64_t feed_default_interval_seconds = 1800;
+    std::size_t feed_max_response_bytes = 5 * 1024 * 1024;
+    std::int64_t feed_timeout_seconds = 30;
+    std::int64_t feed_max_redirects = 5;
+    // Private, loopback and link-local addresses (refused unless on: a user
+    // could otherwise make Herald fetch from inside the network).
+    bool feed_allow_private_addresses = false;
 };
 
 struct ConfigError {

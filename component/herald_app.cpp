@@ -19,15 +19,17 @@ HeraldApp::HeraldApp(boost::asio::io_context& io, Config config)
       router_(io, storage_, link_, config_, metrics_),
       pubsub_(config_),
       users_(storage_, link_, router_, pubsub_, config_),
+      curl_(io),
+      feed_service_(config_, pubsub_),
+      feeds_(io, curl_, storage_, router_, feed_service_, metrics_, config_),
       disco_(dispatcher_, storage_),
       registration_(dispatcher_, disco_, users_),
       presence_(dispatcher_, link_, router_, users_, storage_, config_),
       pubsub_responder_(dispatcher_, disco_, link_, storage_, router_, pubsub_, metrics_, config_),
       adhoc_(dispatcher_, disco_, link_, storage_, router_, pubsub_, metrics_, config_,
-             std::chrono::steady_clock::now()),
-      chat_(link_, storage_, router_, pubsub_, config_),
+             std::chrono::steady_clock::now(), feeds_),
+      chat_(link_, storage_, router_, pubsub_, config_, feeds_),
       http_gateway_(storage_, router_, pubsub_, metrics_, config_),
-      curl_(io),
       mail_agent_(curl_, config_.smtp, config_.component_jid),
       webhook_agent_(curl_, ingest::UrlPolicy({config_.escalation.allow_private_addresses, 0, 64 * 1024,
                                                std::chrono::seconds(config_.escalation.webhook_timeout_seconds)})),
@@ -61,6 +63,7 @@ void HeraldApp::start() {
         http_api_->start();
         spdlog::info("HTTP publish API listening on {}:{}", config_.http_address, http_api_->port());
     }
+    feeds_.start();
     link_.start();
 }
 
@@ -69,6 +72,7 @@ void HeraldApp::shutdown() {
     stopping_ = true;
     signals_.cancel();
     if (http_api_) http_api_->stop();
+    feeds_.stop();
     link_.stop_input();
     // Runs every queued write to the end; their completions are now queued on
     // the io_context ahead of the goodbye below.

@@ -12,6 +12,8 @@
 #include "agents/webhook_agent.h"
 #include "component/disco_responder.h"
 #include "component/escalator.h"
+#include "component/feed_gateway.h"
+#include "component/feed_service.h"
 #include "component/http_gateway.h"
 #include "component/metrics.h"
 #include "component/presence_responder.h"
@@ -48,6 +50,10 @@ private:
     Router router_;
     PubsubService pubsub_;
     UserService users_;
+    // libcurl on the io_context: feeds, mail and webhooks.
+    ingest::CurlMulti curl_;
+    FeedService feed_service_;
+    FeedGateway feeds_;
     DiscoResponder disco_;
     RegistrationResponder registration_;
     PresenceResponder presence_;
@@ -55,7 +61,6 @@ private:
     AdhocResponder adhoc_;
     ChatCommands chat_;
     HttpGateway http_gateway_;
-    ingest::CurlMulti curl_;
     agents::MailAgent mail_agent_;
     agents::WebhookAgent webhook_agent_;
     Escalator escalator_;

@@ -13,17 +13,6 @@
 namespace herald::component {
 namespace {
 
-// The request as the <item> an XMPP publisher would have sent.
-XmlElement as_item(const ingest::HttpPublishRequest& request) {
-    XmlElement item("item", ns::kPubsub);
-    auto& payload = item.add_child("notification", ns::kHerald);
-    if (request.priority) payload.set_attr("priority", *request.priority);
-    if (request.ttl) payload.set_attr("ttl", std::to_string(*request.ttl));
-    for (const auto& [name, text] : {std::pair{"title", &request.title}, {"body", &request.body}, {"link", &request.link}})
-        if (!text->empty()) payload.add_child(name, ns::kHerald).set_text(*text);
-    return item;
-}
-
 ingest::HttpPublishResult http_failure(std::exception_ptr error) {
     try {
         std::rethrow_exception(error);
@@ -54,7 +43,10 @@ HttpGateway::HttpGateway(storage::StorageWorker& storage, Router& router, const 
 void HttpGateway::publish(ingest::HttpPublishRequest request, std::function<void(ingest::HttpPublishResult)> done) {
     storage::Item item;
     try {
-        item = read_published_item(request.node, as_item(request), nullptr, config_, now_ms());
+        item = read_published_item(
+            request.node,
+            notification_item(request.title, request.body, request.link, request.priority, request.ttl), nullptr,
+            config_, now_ms());
     } catch (...) {
         done(http_failure(std::current_exception()));
         return;

@@ -23,6 +23,9 @@ std::string Metrics::render(const storage::ServiceCounts& counts, std::size_t on
     metric("herald_queued", "gauge", "Deliveries waiting in users' queues.", counts.queued);
     metric("herald_dropped", "gauge", "Deliveries dropped because a queue was full (history).", counts.dropped);
     metric("herald_expired", "gauge", "Deliveries whose ttl ran out (history).", counts.expired);
+    metric("herald_feed_polls_total", "counter", "Feed polls finished (fetched, unchanged or failed) since start.",
+           feed_polls_);
+    metric("herald_feed_errors_total", "counter", "Feed polls that failed since start.", feed_errors_);
     metric("herald_online_users", "gauge", "Users with an available resource.", online_users);
     metric("herald_registered_users", "gauge", "Registered users.", counts.users);
     metric("herald_topics", "gauge", "Public topics.", counts.nodes);

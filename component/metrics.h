@@ -20,6 +20,10 @@ public:
     void delivered(std::int64_t latency_ms);
     // An escalation attempt by `channel` ended: sent, retried or failed.
     void escalation(const std::string& channel, const std::string& outcome) { ++escalations_[{channel, outcome}]; }
+    void feed_polled(bool failed) {
+        ++feed_polls_;
+        if (failed) ++feed_errors_;
+    }
 
     std::string render(const storage::ServiceCounts& counts, std::size_t online_users) const;
 
@@ -28,6 +32,8 @@ private:
                                                                0.5,   1,    5,     30,   300,  3600};
     std::uint64_t published_ = 0;
     std::uint64_t delivered_ = 0;
+    std::uint64_t feed_polls_ = 0;
+    std::uint64_t feed_errors_ = 0;
     std::array<std::uint64_t, kLatencyBuckets.size()> latency_counts_{};
     double latency_sum_ = 0;
     std::map<std::pair<std::string, std::string>, std::uint64_t> escalations_;

@@ -38,6 +38,17 @@ void read_atom(const XmlElement& entry, storage::Item& item) {
 
 }  // namespace
 
+XmlElement notification_item(const std::string& title, const std::string& body, const std::string& link,
+                             const std::optional<std::string>& priority, std::optional<std::int64_t> ttl) {
+    XmlElement item("item", ns::kPubsub);
+    auto& payload = item.add_child("notification", ns::kHerald);
+    if (priority) payload.set_attr("priority", *priority);
+    if (ttl) payload.set_attr("ttl", std::to_string(*ttl));
+    for (const auto& [name, text] : {std::pair{"title", &title}, {"body", &body}, {"link", &link}})
+        if (!text->empty()) payload.add_child(name, ns::kHerald).set_text(*text);
+    return item;
+}
+
 std::string random_item_id() {
     thread_local std::mt19937_64 random{std::random_device{}()};
     static constexpr char kHex[] = "0123456789abcdef";

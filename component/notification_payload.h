@@ -1,6 +1,8 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <string>
 
 #include "component/config.h"
 #include "component/xml_element.h"
@@ -15,6 +17,12 @@ namespace herald::component {
 storage::Item read_published_item(const std::string& node, const XmlElement& item,
                                    const XmlElement* publish_options, const Config& config,
                                    std::int64_t now_ms);
+
+// The <item> an XMPP publisher would send with Herald's own <notification>:
+// what the HTTP API and the feed poller publish. Empty fields are left out.
+XmlElement notification_item(const std::string& title, const std::string& body, const std::string& link,
+                             const std::optional<std::string>& priority = std::nullopt,
+                             std::optional<std::int64_t> ttl = std::nullopt);
 
 // 16 random hex digits.
 std::string random_item_id();

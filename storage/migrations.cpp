@@ -97,6 +97,27 @@ constexpr std::array kMigrations = {
     ) WITHOUT ROWID;
     )sql",
     R"sql(
+    CREATE TABLE feeds (
+        node              TEXT PRIMARY KEY NOT NULL REFERENCES nodes(name) ON DELETE CASCADE,
+        url               TEXT NOT NULL UNIQUE,
+        title             TEXT NOT NULL,
+        interval_seconds  INTEGER NOT NULL,
+        etag              TEXT,
+        last_modified     TEXT,
+        primed            INTEGER NOT NULL DEFAULT 0,
+        failures          INTEGER NOT NULL DEFAULT 0,
+        last_error        TEXT,
+        created_at        INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE feed_seen (
+        node      TEXT NOT NULL REFERENCES feeds(node) ON DELETE CASCADE,
+        item_key  TEXT NOT NULL,
+        seen_ms   INTEGER NOT NULL,
+        PRIMARY KEY (node, item_key)
+    ) WITHOUT ROWID;
+    CREATE INDEX feed_seen_by_age ON feed_seen (node, seen_ms);
+    )sql",
+    R"sql(
     ALTER TABLE users ADD COLUMN away_since_ms INTEGER;
     ALTER TABLE users ADD COLUMN webhook_secret TEXT;
     ALTER TABLE preferences ADD COLUMN escalation_min_priority INTEGER NOT NULL DEFAULT 1;

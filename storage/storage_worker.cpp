@@ -3,6 +3,7 @@
 #include "storage/database.h"
 #include "storage/sqlite_delivery_queue.h"
 #include "storage/sqlite_escalation_repository.h"
+#include "storage/sqlite_feed_repository.h"
 #include "storage/sqlite_node_repository.h"
 #include "storage/sqlite_token_repository.h"
 #include "storage/sqlite_user_repository.h"
@@ -12,8 +13,8 @@ namespace herald::storage {
 class StorageWorker::Session {
 public:
     explicit Session(const std::string& path)
-        : db(path), users(db), nodes(db), queue(db), tokens(db), escalations(db),
-          repositories{users, nodes, queue, tokens, escalations},
+        : db(path), users(db), nodes(db), queue(db), tokens(db), escalations(db), feeds(db),
+          repositories{users, nodes, queue, tokens, escalations, feeds},
           savepoint(db.prepare("SAVEPOINT job")),
           release(db.prepare("RELEASE job")),
           rollback_to(db.prepare("ROLLBACK TO job")) {}
@@ -24,6 +25,7 @@ public:
     SqliteDeliveryQueue queue;
     SqliteTokenRepository tokens;
     SqliteEscalationRepository escalations;
+    SqliteFeedRepository feeds;
     Repositories repositories;
     Statement savepoint;
     Statement release;

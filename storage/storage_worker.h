@@ -13,6 +13,7 @@
 
 #include "storage/delivery_queue.h"
 #include "storage/escalation_repository.h"
+#include "storage/feed_repository.h"
 #include "storage/node_repository.h"
 #include "storage/token_repository.h"
 #include "storage/user_repository.h"
@@ -26,6 +27,7 @@ struct Repositories {
     DeliveryQueue& queue;
     TokenRepository& tokens;
     EscalationRepository& escalations;
+    FeedRepository& feeds;
 };
 
 // The one thread that writes the database. Jobs queued while a commit runs

@@ -122,7 +122,7 @@ TEST_F(AdhocE2E, DiscoListsOnlyTheCommandsTheAskerMayRun) {
     auto bob = online_user("bob");
     const auto for_bob = listed_commands(*bob);
     for (const auto* node : {"subscribe", "unsubscribe", "subscriptions", "create-topic", "delete-topic", "publishers",
-                             "preferences", "history", "pause", "resume"})
+                             "preferences", "history", "pause", "resume", "add-feed", "remove-feed"})
         EXPECT_TRUE(contains(for_bob, node)) << node;
     EXPECT_FALSE(contains(for_bob, "stats"));
     EXPECT_FALSE(contains(for_bob, "broadcast"));
@@ -447,7 +447,7 @@ TEST_F(AdhocE2E, BroadcastReachesEveryUser) {
 TEST_F(AdhocE2E, UnregisteredUsersAreAskedToRegister) {
     auto stranger = login("stranger");
     for (const auto* node : {"subscribe", "unsubscribe", "subscriptions", "create-topic", "delete-topic", "publishers",
-                             "preferences", "history", "pause", "resume"}) {
+                             "preferences", "history", "pause", "resume", "add-feed", "remove-feed"}) {
         auto reply = execute(*stranger, node);
         ASSERT_TRUE(reply);
         EXPECT_EQ(reply->type(), "error") << node;

@@ -29,7 +29,7 @@ TEST_F(ChatCommandsE2E, HelpListsEveryCommand) {
     const auto help = command(*alice, "help");
     for (const char* line : {"\nhelp", "\nsub TOPIC", "\nunsub TOPIC", "\nlist", "\nhistory [N]", "\npause",
                              "\nresume", "\nprefs", "\nprefs type chat|headline", "\nprefs dnd",
-                             "\nprefs quiet", "\nprefs escalation"})
+                             "\nprefs quiet", "\nprefs escalation", "\nfeed add URL", "\nfeed remove URL"})
         EXPECT_TRUE(contains(help, line)) << "missing '" << line + 1 << "' in:\n" << help;
     EXPECT_EQ(command(*alice, "  HeLp  "), help) << "the command word is trimmed and case-insensitive";
 }

@@ -146,3 +146,36 @@ delivery:
     EXPECT_TRUE(has_error(bad, 4, "'loud'"));
     EXPECT_TRUE(has_error(bad, 6, "'all'"));
 }
+
+TEST(Config, ReadsFeedSettingsAndRefusesBadOnes) {
+    const std::string base = "component:\n  jid: notify.localhost\n  secret: s\n";
+    const auto defaults = load_config_text(base);
+    ASSERT_TRUE(defaults.config);
+    EXPECT_TRUE(defaults.config->feeds_enabled);
+    EXPECT_FALSE(defaults.config->feed_allow_private_addresses) << "private addresses are refused by default";
+    EXPECT_EQ(defaults.config->feed_min_interval_seconds, 300);
+
+    const auto result = load_config_text(base + "feeds:\n  enabled: false\n  min_interval_seconds: 10\n"
+                                                "  default_interval_seconds: 60\n  max_response_bytes: 1000\n"
+                                                "  timeout_seconds: 5\n  max_redirects: 0\n"
+                                                "  allow_private_addresses: true\n");
+    ASSERT_TRUE(result.config) << result.errors.front().message;
+    const auto& config = *result.config;
+    EXPECT_FALSE(config.feeds_enabled);
+    EXPECT_EQ(config.feed_min_interval_seconds, 10);
+    EXPECT_EQ(config.feed_default_interval_seconds, 60);
+    EXPECT_EQ(config.feed_max_response_bytes, 1000u);
+    EXPECT_EQ(config.feed_timeout_seconds, 5);
+    EXPECT_EQ(config.feed_max_redirects, 0);
+    EXPECT_TRUE(config.feed_allow_private_addresses);
+
+    const auto bad = load_config_text(base + "feeds:\n  min_interval_seconds: 0\n  timeout_seconds: soon\n"
+                                             "  allow_private_addresses: maybe\n  poll_everything: true\n");
+    EXPECT_FALSE(bad.config);
+    EXPECT_TRUE(has_error(bad, 5, "feeds.min_interval_seconds: must be positive"));
+    EXPECT_TRUE(has_error(bad, 6, "feeds.timeout_seconds: expected a whole number"));
+    EXPECT_TRUE(has_error(bad, 7, "feeds.allow_private_addresses: expected true or false"));
+    EXPECT_TRUE(has_error(bad, 8, "unknown setting 'feeds.poll_everything'"));
+    const auto inverted = load_config_text(base + "feeds:\n  min_interval_seconds: 600\n  default_interval_seconds: 60\n");
+    EXPECT_TRUE(has_error(inverted, 5, "default_interval_seconds is below min_interval_seconds"));
+}

@@ -1,0 +1,103 @@
+#include "component/feed_gateway.h"
+
+#include <spdlog/spdlog.h>
+
+#include "component/clock.h"
+#include "component/router.h"
+
+namespace herald::component {
+
+FeedGateway::FeedGateway(boost::asio::io_context& io, ingest::CurlMulti& curl, storage::StorageWorker& storage,
+                         Router& router, const FeedService& service, Metrics& metrics, const Config& config)
+    : io_(io), curl_(curl), storage_(storage), router_(router), service_(service), metrics_(metrics),
+      config_(config) {}
+
+FeedGateway::~FeedGateway() = default;
+
+void FeedGateway::start() {
+    if (!config_.feeds_enabled) return;
+    ingest::FeedPollerSettings settings;
+    settings.min_interval = std::chrono::seconds(config_.feed_min_interval_seconds);
+    poller_ = std::make_unique<ingest::FeedPoller>(io_, curl_, ingest::UrlPolicy(service_.policy_settings()),
+                                                   settings, *this);
+    poller_->start();
+}
+
+void FeedGateway::stop() { poller_.reset(); }
+
+void FeedGateway::added(const FeedAdded& added) {
+    if (!poller_) return;
+    if (added.created) spdlog::info("feed {} added as {}", added.feed.url, added.feed.node);
+    poller_->watch(service_.schedule_of(added.feed));
+}
+
+void FeedGateway::removed(const FeedRemoved& removed) {
+    if (!poller_ || !removed.dropped) return;
+    spdlog::info("feed {} has no subscriber left; no longer polled", removed.feed.url);
+    poller_->forget(removed.feed.node);
+}
+
+void FeedGateway::load(std::function<void(std::vector<ingest::FeedSchedule>)> done) {
+    storage_.submit<std::vector<storage::Feed>>(
+        [](storage::Repositories& repos) { return repos.feeds.all(); },
+        [this, done = std::move(done)](std::optional<std::vector<storage::Feed>> feeds, std::exception_ptr error) {
+            std::vector<ingest::FeedSchedule> schedules;
+            if (error) spdlog::error("could not load the feeds; none is polled");
+            for (const auto& feed : feeds.value_or(std::vector<storage::Feed>{}))
+                schedules.push_back(service_.schedule_of(feed));
+            spdlog::info("polling {} feeds", schedules.size());
+            done(std::move(schedules));
+        });
+}
+
+void FeedGateway::record(std::string node, bool failed,
+                         std::function<ingest::FeedRecorded(storage::Repositories&)> work,
+                         std::function<void(ingest::FeedRecorded)> done,
+                         std::shared_ptr<std::vector<PublishOutcome>> published) {
+    storage_.submit<ingest::FeedRecorded>(
+        std::move(work), [this, node = std::move(node), failed, done = std::move(done), published](
+                             std::optional<ingest::FeedRecorded> recorded, std::exception_ptr error) {
+            metrics_.feed_polled(failed || error);
+            if (error) {
+                try {
+                    std::rethrow_exception(error);
+                } catch (const std::exception& failure) {
+                    spdlog::error("feed {}: recording the poll failed: {}", node, failure.what());
+                }
+                return done(ingest::FeedRecorded::failed);
+            }
+            if (published && !published->empty()) {
+                spdlog::info("feed {}: {} new items published", node, published->size());
+                for (const auto& outcome : *published) {
+                    metrics_.published();
+                    router_.on_published(outcome.subscribers);
+                }
+            }
+            done(*recorded);
+        });
+}
+
+void FeedGateway::record_fetch(ingest::FeedFetch fetch, std::function<void(ingest::FeedRecorded)> done) {
+    auto published = std::make_shared<std::vector<PublishOutcome>>();
+    auto node = fetch.node;
+    record(
+        std::move(node), false,
+        [this, fetch = std::move(fetch), published](storage::Repositories& repos) {
+            return service_.record_fetch(repos, fetch, now_ms(), *published);
+        },
+        std::move(done), published);
+}
+
+void FeedGateway::record_unchanged(std::string node, std::function<void(ingest::FeedRecorded)> done) {
+    record(node, false, [this, node](storage::Repositories& repos) { return service_.record_unchanged(repos, node); },
+           std::move(done));
+}
+
+void FeedGateway::record_failure(std::string node, std::string error, std::function<void(ingest::FeedRecorded)> done) {
+    spdlog::warn("feed {}: {}", node, error);
+    record(node, true,
+           [this, node, error](storage::Repositories& repos) { return service_.record_failure(repos, node, error); },
+           std::move(done));
+}
+
+}  // namespace herald::component

@@ -1,0 +1,149 @@
+#include "component/feed_service.h"
+
+#include <algorithm>
+
+#include "component/clock.h"
+#include "component/notification_payload.h"
+#include "component/secret_token.h"
+
+namespace herald::component {
+namespace {
+
+// Item keys remembered per feed: at least this many, and twice the items of
+// the last document, so that keys still in the document are never forgotten.
+constexpr std::int64_t kMinSeenKept = 500;
+constexpr std::size_t kMaxTitleBytes = 300;
+constexpr std::size_t kMaxTextBytes = 2000;
+
+// Cut at `limit` bytes without splitting a UTF-8 sequence.
+std::string clipped(const std::string& text, std::size_t limit) {
+    if (text.size() <= limit) return text;
+    std::size_t end = limit;
+    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+    return text.substr(0, end) + "\xE2\x80\xA6";  // …
+}
+
+std::string trimmed(const std::string& text) {
+    const auto first = text.find_first_not_of(" \t\r\n");
+    if (first == std::string::npos) return {};
+    return text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
+}
+
+}  // namespace
+
+FeedService::FeedService(const Config& config, const PubsubService& pubsub)
+    : config_(config), pubsub_(pubsub), policy_(policy_settings()) {}
+
+std::string FeedService::node_for(const std::string& url) { return "feed/" + token_digest(url).substr(0, 12); }
+
+ingest::UrlPolicySettings FeedService::policy_settings() const {
+    return {config_.feed_allow_private_addresses, static_cast<long>(config_.feed_max_redirects),
+            config_.feed_max_response_bytes, std::chrono::seconds(config_.feed_timeout_seconds)};
+}
+
+ingest::FeedSchedule FeedService::schedule_of(const storage::Feed& feed) const {
+    return {feed.node, feed.url, std::chrono::seconds(feed.interval_seconds), feed.failures, feed.etag,
+            feed.last_modified};
+}
+
+FeedAdded FeedService::add(storage::Repositories& repos, const Actor& actor, const std::string& given_url,
+                           std::optional<std::int64_t> interval_seconds) const {
+    if (!config_.feeds_enabled)
+        throw PubsubError("cancel", "service-unavailable", "", "feeds are turned off on this service");
+    if (!repos.users.find(actor.jid)) throw PubsubError("auth", "registration-required");
+    const auto url = trimmed(given_url);
+    if (const auto refusal = policy_.refuse(url)) throw PubsubError("modify", "bad-request", "", *refusal);
+    if (interval_seconds && *interval_seconds < config_.feed_min_interval_seconds)
+        throw PubsubError("modify", "bad-request", "",
+                          "the interval must be at least " + std::to_string(config_.feed_min_interval_seconds) +
+                              " seconds");
+    FeedAdded added;
+    if (auto known = repos.feeds.find_by_url(url)) {
+        added.feed = *known;
+        if (interval_seconds && *interval_seconds < known->interval_seconds) {
+            repos.feeds.set_interval(known->node, *interval_seconds);
+            added.feed.interval_seconds = *interval_seconds;
+        }
+    } else {
+        added.feed = {.node = node_for(url),
+                      .url = url,
+                      .interval_seconds = interval_seconds.value_or(config_.feed_default_interval_seconds)};
+        // Owned by the service itself: no user may delete it or publish to it.
+        if (!repos.nodes.create({added.feed.node, config_.component_jid, "publishers", false, now_ms() / 1000}) ||
+            !repos.feeds.add(added.feed, now_ms() / 1000))
+            throw PubsubError("cancel", "conflict", "", "the topic " + added.feed.node + " exists already");
+        added.created = true;
+    }
+    pubsub_.subscribe(repos, actor, added.feed.node, actor.jid);
+    return added;
+}
+
+FeedRemoved FeedService::remove(storage::Repositories& repos, const Actor& actor, const std::string& given) const {
+    const auto name = trimmed(given);
+    auto feed = repos.feeds.find_by_url(name);
+    if (!feed) feed = repos.feeds.find(name);
+    if (!feed) throw PubsubError("cancel", "item-not-found", "", "there is no feed " + name);
+    pubsub_.unsubscribe(repos, actor, feed->node, actor.jid);
+    FeedRemoved removed{*feed, repos.nodes.subscribers(feed->node).empty()};
+    if (removed.dropped) repos.nodes.remove(feed->node);
+    return removed;
+}
+
+std::vector<storage::Feed> FeedService::feeds_of(storage::Repositories& repos, const Actor& actor) const {
+    std::vector<storage::Feed> feeds;
+    for (const auto& node : pubsub_.subscriptions(repos, actor))
+        if (auto feed = repos.feeds.find(node)) feeds.push_back(std::move(*feed));
+    return feeds;
+}
+
+std::optional<storage::Feed> FeedService::wanted(storage::Repositories& repos, const std::string& node) const {
+    auto feed = repos.feeds.find(node);
+    if (!feed) return std::nullopt;
+    if (repos.nodes.subscribers(node).empty()) {
+        repos.nodes.remove(node);
+        return std::nullopt;
+    }
+    return feed;
+}
+
+storage::Item FeedService::item_of(const std::string& node, const ingest::FeedItem& entry, std::int64_t now_ms) const {
+    const auto element = notification_item(clipped(entry.title, kMaxTitleBytes), clipped(entry.text, kMaxTextBytes),
+                                           clipped(entry.link, kMaxTextBytes));
+    return read_published_item(node, element, nullptr, config_, now_ms);
+}
+
+ingest::FeedRecorded FeedService::record_fetch(storage::Repositories& repos, const ingest::FeedFetch& fetch,
+                                               std::int64_t now_ms, std::vector<PublishOutcome>& published) const {
+    const auto feed = wanted(repos, fetch.node);
+    if (!feed) return ingest::FeedRecorded::gone;
+    std::vector<const ingest::FeedItem*> fresh;
+    for (const auto& entry : fetch.feed.items)
+        if (repos.feeds.remember(feed->node, entry.key, now_ms)) fresh.push_back(&entry);
+    // The first poll only learns what is there. Feeds list newest first:
+    // publish in reverse, so the oldest new item arrives first.
+    if (feed->primed) {
+        const Actor service{config_.component_jid, false};
+        for (auto entry = fresh.rbegin(); entry != fresh.rend(); ++entry)
+            published.push_back(pubsub_.publish(repos, service, item_of(feed->node, **entry, now_ms)));
+    }
+    repos.feeds.record_success(feed->node, fetch.feed.title, fetch.etag, fetch.last_modified);
+    repos.feeds.trim_seen(feed->node,
+                          std::max(kMinSeenKept, 2 * static_cast<std::int64_t>(fetch.feed.items.size())));
+    return ingest::FeedRecorded::kept;
+}
+
+ingest::FeedRecorded FeedService::record_unchanged(storage::Repositories& repos, const std::string& node) const {
+    const auto feed = wanted(repos, node);
+    if (!feed) return ingest::FeedRecorded::gone;
+    repos.feeds.record_success(node, "", feed->etag, feed->last_modified);
+    return ingest::FeedRecorded::kept;
+}
+
+ingest::FeedRecorded FeedService::record_failure(storage::Repositories& repos, const std::string& node,
+                                                 const std::string& error) const {
+    if (!wanted(repos, node)) return ingest::FeedRecorded::gone;
+    repos.feeds.record_failure(node, error);
+    return ingest::FeedRecorded::kept;
+}
+
+}  // namespace herald::component

@@ -1,0 +1,22 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <libxml/tree.h>
+
+namespace herald::ingest {
+
+// The readable text of an HTML fragment: tags dropped, entities decoded,
+// scripts and styles left out, block elements and <br> as line breaks,
+// runs of spaces folded.
+std::string html_to_text(std::string_view html);
+
+// The same for an already parsed tree (Atom's xhtml content). Entity
+// references are never followed.
+std::string tree_to_text(const xmlNode* node);
+
+// Folds runs of white space within lines and drops blank lines.
+std::string tidy_text(std::string_view text);
+
+}  // namespace herald::ingest

@@ -1,0 +1,60 @@
+#include <gtest/gtest.h>
+
+#include "storage/database.h"
+#include "storage/sqlite_feed_repository.h"
+#include "storage/sqlite_node_repository.h"
+
+namespace herald::storage {
+namespace {
+
+struct FeedRepositoryTest : ::testing::Test {
+    Database db{":memory:"};
+    SqliteNodeRepository nodes{db};
+    SqliteFeedRepository feeds{db};
+    void SetUp() override {
+        nodes.create({"feed/abc", "notify.localhost", "publishers", false, 0});
+        ASSERT_TRUE(feeds.add({.node = "feed/abc", .url = "https://example.org/feed", .interval_seconds = 900}, 1));
+    }
+};
+
+TEST_F(FeedRepositoryTest, AddsFindsAndRecordsPolls) {
+    EXPECT_FALSE(feeds.add({.node = "feed/abc", .url = "https://example.org/other", .interval_seconds = 60}, 2)) << "one feed per node";
+    auto feed = feeds.find_by_url("https://example.org/feed");
+    ASSERT_TRUE(feed);
+    EXPECT_EQ(feed->node, "feed/abc");
+    EXPECT_FALSE(feed->primed);
+    EXPECT_EQ(feeds.record_failure("feed/abc", "timeout"), 1);
+    EXPECT_EQ(feeds.record_failure("feed/abc", "timeout again"), 2);
+    EXPECT_EQ(feeds.find("feed/abc")->last_error, "timeout again");
+    feeds.record_success("feed/abc", "Example", std::string("\"v1\""), std::nullopt);
+    feed = feeds.find("feed/abc");
+    EXPECT_TRUE(feed->primed);
+    EXPECT_EQ(feed->failures, 0);
+    EXPECT_EQ(feed->title, "Example");
+    EXPECT_EQ(feed->etag, "\"v1\"");
+    EXPECT_EQ(feed->last_error, std::nullopt);
+    feeds.record_success("feed/abc", "", std::nullopt, std::string("Tue, 24 Nov 2026 05:00:00 GMT"));
+    EXPECT_EQ(feeds.find("feed/abc")->title, "Example") << "an empty title keeps the one known";
+    feeds.set_interval("feed/abc", 300);
+    EXPECT_EQ(feeds.all().at(0).interval_seconds, 300);
+}
+
+TEST_F(FeedRepositoryTest, RemembersKeysOnceAndKeepsOnlyTheNewest) {
+    EXPECT_TRUE(feeds.remember("feed/abc", "k1", 10));
+    EXPECT_FALSE(feeds.remember("feed/abc", "k1", 11));
+    for (int i = 2; i <= 6; ++i) EXPECT_TRUE(feeds.remember("feed/abc", "k" + std::to_string(i), 10 + i));
+    feeds.trim_seen("feed/abc", 3);
+    EXPECT_EQ(feeds.seen_count("feed/abc"), 3);
+    EXPECT_FALSE(feeds.remember("feed/abc", "k6", 20));
+    EXPECT_TRUE(feeds.remember("feed/abc", "k1", 20)) << "trimmed keys are forgotten";
+}
+
+TEST_F(FeedRepositoryTest, TheFeedGoesWithItsNode) {
+    feeds.remember("feed/abc", "k1", 10);
+    nodes.remove("feed/abc");
+    EXPECT_FALSE(feeds.find("feed/abc"));
+    EXPECT_EQ(feeds.seen_count("feed/abc"), 0);
+}
+
+}  // namespace
+}  // namespace herald::storage
