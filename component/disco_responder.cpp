@@ -63,14 +63,23 @@ void DiscoResponder::items(const XmlElement& iq, const XmlElement& payload, IqRe
         return;
     }
     auto shared = std::make_shared<IqReply>(std::move(reply));
-    storage_.submit<std::vector<std::string>>(
-        [](storage::Repositories& repos) { return repos.nodes.public_nodes(); },
-        [shared, component = shared->component_jid()](std::optional<std::vector<std::string>> nodes,
-                                                      std::exception_ptr error) {
+    using Named = std::vector<std::pair<std::string, std::string>>;  // node, what people read
+    storage_.submit<Named>(
+        [](storage::Repositories& repos) {
+            Named named;
+            for (auto& node : repos.nodes.public_nodes()) {
+                // A feed's topic reads as the feed's title.
+                const auto feed = repos.feeds.find(node);
+                auto name = !feed ? node : feed->title.empty() ? feed->url : feed->title;
+                named.emplace_back(std::move(node), std::move(name));
+            }
+            return named;
+        },
+        [shared, component = shared->component_jid()](std::optional<Named> nodes, std::exception_ptr error) {
             if (error) return shared->error("wait", "internal-server-error");
             XmlElement list("query", ns::kDiscoItems);
-            for (const auto& name : *nodes)
-                list.add_child("item").set_attr("jid", component).set_attr("node", name).set_attr("name", name);
+            for (const auto& [node, name] : *nodes)
+                list.add_child("item").set_attr("jid", component).set_attr("node", node).set_attr("name", name);
             shared->result(std::move(list));
         });
 }

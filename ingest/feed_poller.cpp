@@ -83,7 +83,13 @@ void FeedPoller::schedule(const std::shared_ptr<Watched>& feed, std::chrono::mil
 void FeedPoller::poll(const std::shared_ptr<Watched>& feed) {
     if (feed->polling) return;
     feed->polling = true;
-    EasyHandle handle;
+    std::optional<EasyHandle> made;
+    try {
+        made.emplace();
+    } catch (const std::exception& error) {
+        return fail(feed, error.what());
+    }
+    EasyHandle handle = std::move(*made);
     policy_.apply(handle, feed->schedule.url);
     curl_easy_setopt(handle.get(), CURLOPT_ACCEPT_ENCODING, "");  // every encoding curl can decode
     curl_easy_setopt(handle.get(), CURLOPT_USERAGENT, settings_.user_agent.c_str());

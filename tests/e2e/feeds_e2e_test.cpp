@@ -161,6 +161,10 @@ TEST_F(FeedsE2E, AFeedAddedByAdhocNotifiesOnlyWhatIsNew) {
     ASSERT_TRUE(polls_of("/news.xml", 2));
     storage_barrier(*bob);
     EXPECT_EQ(notifications_received(*bob), 0u) << "each item once";
+
+    auto items = iq(*bob, "get", "<query xmlns='http://jabber.org/protocol/disco#items'/>");
+    ASSERT_TRUE(items);
+    EXPECT_TRUE(items->has("query/item[@node='" + node[1].str() + "'][@name='Example News']")) << items->xml();
     EXPECT_EQ(count_rows(herald_->database_path(), "SELECT count(*) FROM feed_seen WHERE node = ?1", node[1].str()), 3);
 }
 
