@@ -21,6 +21,7 @@ struct Context {
     Config& config;
     Errors& errors;
     std::string base_dir;
+    ComponentSecret secret;
     int secret_sources = 0;
 
     void fail(const YAML::Node& node, const std::string& message) {
@@ -126,13 +127,14 @@ const std::vector<Field>& fields() {
         {"component", "secret_file", false,
          [](Context& c, const YAML::Node& n, const std::string& k) {
              ++c.secret_sources;
-             if (auto v = scalar<std::string>(c, n, k, "a file path"))
+             if (auto v = scalar<std::string>(c, n, k, "a file path"); v && c.secret == ComponentSecret::read)
                  c.config.secret = read_secret_file(c, n, *v);
          }},
         {"component", "secret_env", false,
          [](Context& c, const YAML::Node& n, const std::string& k) {
              ++c.secret_sources;
-             if (auto v = scalar<std::string>(c, n, k, "an environment variable name")) {
+             auto v = scalar<std::string>(c, n, k, "an environment variable name");
+             if (v && c.secret == ComponentSecret::read) {
                  const char* value = std::getenv(v->c_str());
                  if (value && *value) c.config.secret = value;
                  else c.fail(n, k + ": environment variable " + *v + " is not set");
@@ -285,10 +287,10 @@ void check_whole(Context& context, const YAML::Node& root) {
 
 }  // namespace
 
-ConfigResult load_config_text(const std::string& yaml_text, const std::string& base_dir) {
+ConfigResult load_config_text(const std::string& yaml_text, const std::string& base_dir, ComponentSecret secret) {
     ConfigResult result;
     Config config;
-    Context context{config, result.errors, base_dir};
+    Context context{config, result.errors, base_dir, secret};
     try {
         const YAML::Node root = YAML::Load(yaml_text);
         if (!root.IsMap()) context.fail(root, "the file must be a mapping of sections");
@@ -300,13 +302,13 @@ ConfigResult load_config_text(const std::string& yaml_text, const std::string& b
     return result;
 }
 
-ConfigResult load_config_file(const std::string& path) {
+ConfigResult load_config_file(const std::string& path, ComponentSecret secret) {
     std::ifstream in(path);
     if (!in) return {std::nullopt, {{0, "cannot read config file " + path}}};
     std::stringstream text;
     text << in.rdbuf();
     const auto base = std::filesystem::absolute(path).parent_path().string();
-    return load_config_text(text.str(), base);
+    return load_config_text(text.str(), base, secret);
 }
 
 std::string format_error(const std::string& path, const ConfigError& error) {
