@@ -129,6 +129,14 @@ std::string fallback_title(GMimeMessage* message, const std::string& body) {
     return truncate_utf8(first_line(body), kFallbackTitleBytes);
 }
 
+// An mbox "From sender date" envelope line (Exim's pipe message_prefix,
+// Postfix pipe's F flag) is not a header: it is skipped.
+std::string_view without_envelope_line(std::string_view text) {
+    if (text.rfind("From ", 0) != 0) return text;
+    const auto end = text.find('\n');
+    return end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
+}
+
 std::string envelope_recipient(GMimeObject* message) {
     for (const char* name : {"Delivered-To", "X-Original-To"})
         if (auto value = single_line(header(message, name)); !value.empty()) return value;
@@ -137,8 +145,9 @@ std::string envelope_recipient(GMimeObject* message) {
 
 }  // namespace
 
-MailParseResult parse_mail(std::string_view text) {
+MailParseResult parse_mail(std::string_view input) {
     initialise_gmime();
+    const auto text = without_envelope_line(input);
     GObjectPtr<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(text.data(), text.size()));
     GObjectPtr<GMimeParser> parser(g_mime_parser_new_with_stream(stream.get()));
     g_mime_parser_set_format(parser.get(), GMIME_FORMAT_MESSAGE);

@@ -122,6 +122,12 @@ TEST(MailParser, ControlCharactersAndCrLfAreCleaned) {
     EXPECT_EQ(mail.body, "line[31m red\n\nnext");
 }
 
+TEST(MailParser, MboxFromLineIsSkipped) {
+    const auto mail = parsed("From ci@example.org Tue Nov 24 03:00:00 2026\nFrom: ci@example.org\nSubject: s\n\nbody\n");
+    EXPECT_EQ(mail.title, "s");
+    EXPECT_EQ(mail.body, "body");
+}
+
 TEST(MailParser, PriorityHeaders) {
     EXPECT_EQ(parsed("Subject: x\nX-Priority: 1 (Highest)\n\nb\n").priority, "high");
     EXPECT_EQ(parsed("Subject: x\nX-Priority: 5\n\nb\n").priority, "low");
