@@ -11,6 +11,7 @@
 #include "component/config.h"
 #include "component/herald_app.h"
 #include "component/ingest_mail_command.h"
+#include "ingest/mail_address_command.h"
 #include "component/logging.h"
 
 namespace {
@@ -20,6 +21,7 @@ constexpr int kExitConfig = 78;  // sysexits EX_CONFIG
 
 const char* kUsage = R"(usage: herald --config FILE [--check-config]
        herald ingest-mail --config FILE [--recipient ADDRESS] < MESSAGE
+       herald mail-address --topic NODE --domain DOMAIN < TOKEN
 
   --config FILE     YAML configuration (see herald.example.yaml)
   --check-config    check FILE, report every error with its line, and exit
@@ -35,6 +37,10 @@ using Subcommand = std::function<int(const std::vector<std::string>&)>;
 const std::map<std::string, Subcommand>& subcommands() {
     static const std::map<std::string, Subcommand> table = {
         {"ingest-mail", herald::component::run_ingest_mail},
+        {"mail-address",
+         [](const std::vector<std::string>& arguments) {
+             return herald::ingest::run_mail_address(arguments, std::cin, std::cout, std::cerr);
+         }},
     };
     return table;
 }

@@ -10,6 +10,7 @@
 
 #include "ingest/html_text.h"
 #include "ingest/mail_address.h"
+#include "ingest/mail_address_command.h"
 #include "ingest/mail_ingest.h"
 #include "ingest/mail_parser.h"
 #include "ingest/mail_text.h"
@@ -230,6 +231,18 @@ TEST(MailAddress, Problems) {
 TEST(MailAddress, RedactionHidesTheToken) {
     EXPECT_EQ(redacted_recipient("backups+" + kToken + "@notify"), "backups+…@notify");
     EXPECT_EQ(redacted_recipient("backups@notify"), "backups@notify");
+}
+
+TEST(MailAddressCommand, PrintsTheAddressWithTheTokenFromStdin) {
+    std::istringstream token(kToken + "\n");
+    std::ostringstream out, err;
+    EXPECT_EQ(run_mail_address({"--topic", "ops/db1", "--domain", "m.example.org"}, token, out, err), 0) << err.str();
+    EXPECT_EQ(out.str(), "ops=2Fdb1+" + kToken + "@m.example.org\n");
+    std::istringstream empty;
+    EXPECT_EQ(run_mail_address({"--topic", "ops/db1", "--domain", "m.example.org"}, empty, out, err), 64);
+    std::istringstream bad("not a token\n");
+    EXPECT_EQ(run_mail_address({"--topic", "t", "--domain", "d"}, bad, out, err), 65);
+    EXPECT_EQ(run_mail_address({"--token", "x"}, token, out, err), 64);
 }
 
 TEST(IngestMailOptions, ParsesAndRefuses) {
