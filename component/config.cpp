@@ -21,6 +21,7 @@ struct Context {
     Config& config;
     Errors& errors;
     std::string base_dir;
+    ComponentSecret secret;
     int secret_sources = 0;
 
     void fail(const YAML::Node& node, const std::string& message) {
@@ -147,12 +148,12 @@ const std::vector<Field>& fields() {
         {"component", "secret_file", false,
          [](Context& c, const YAML::Node& n, const std::string& k) {
              ++c.secret_sources;
-             secret_from_file(c, n, k, c.config.secret);
+             if (c.secret == ComponentSecret::read) secret_from_file(c, n, k, c.config.secret);
          }},
         {"component", "secret_env", false,
          [](Context& c, const YAML::Node& n, const std::string& k) {
              ++c.secret_sources;
-             secret_from_env(c, n, k, c.config.secret);
+             if (c.secret == ComponentSecret::read) secret_from_env(c, n, k, c.config.secret);
          }},
         {"component", "reconnect_initial_seconds", false,
          [](Context& c, const YAML::Node& n, const std::string& k) {
@@ -241,9 +242,13 @@ const std::vector<Field>& fields() {
         {"smtp", "username", false,
          [](Context& c, const YAML::Node& n, const std::string& k) { text(c, n, k, c.config.smtp.username, "a string"); }},
         {"smtp", "password_file", false,
-         [](Context& c, const YAML::Node& n, const std::string& k) { secret_from_file(c, n, k, c.config.smtp.password); }},
+         [](Context& c, const YAML::Node& n, const std::string& k) {
+             if (c.secret == ComponentSecret::read) secret_from_file(c, n, k, c.config.smtp.password);
+         }},
         {"smtp", "password_env", false,
-         [](Context& c, const YAML::Node& n, const std::string& k) { secret_from_env(c, n, k, c.config.smtp.password); }},
+         [](Context& c, const YAML::Node& n, const std::string& k) {
+             if (c.secret == ComponentSecret::read) secret_from_env(c, n, k, c.config.smtp.password);
+         }},
         {"smtp", "from", false,
          [](Context& c, const YAML::Node& n, const std::string& k) {
              if (auto v = scalar<std::string>(c, n, k, "a mail address")) {
@@ -382,10 +387,10 @@ void check_whole(Context& context, const YAML::Node& root) {
 
 }  // namespace
 
-ConfigResult load_config_text(const std::string& yaml_text, const std::string& base_dir) {
+ConfigResult load_config_text(const std::string& yaml_text, const std::string& base_dir, ComponentSecret secret) {
     ConfigResult result;
     Config config;
-    Context context{config, result.errors, base_dir};
+    Context context{config, result.errors, base_dir, secret};
     try {
         const YAML::Node root = YAML::Load(yaml_text);
         if (!root.IsMap()) context.fail(root, "the file must be a mapping of sections");
@@ -397,13 +402,13 @@ ConfigResult load_config_text(const std::string& yaml_text, const std::string& b
     return result;
 }
 
-ConfigResult load_config_file(const std::string& path) {
+ConfigResult load_config_file(const std::string& path, ComponentSecret secret) {
     std::ifstream in(path);
     if (!in) return {std::nullopt, {{0, "cannot read config file " + path}}};
     std::stringstream text;
     text << in.rdbuf();
     const auto base = std::filesystem::absolute(path).parent_path().string();
-    return load_config_text(text.str(), base);
+    return load_config_text(text.str(), base, secret);
 }
 
 std::string format_error(const std::string& path, const ConfigError& error) {

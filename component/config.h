@@ -92,11 +92,17 @@ struct ConfigResult {
     std::vector<ConfigError> errors;
 };
 
+// Whether the component secret is read (secret_file, secret_env). Programs
+// that never talk to ejabberd (`herald ingest-mail`, run by the MTA as
+// another user) skip it: the file or variable need not be there for them.
+enum class ComponentSecret { read, skip };
+
 // Reads and checks the whole file, collecting every error rather than
 // stopping at the first. Relative secret_file paths are resolved against the
 // config file's folder.
-ConfigResult load_config_file(const std::string& path);
-ConfigResult load_config_text(const std::string& yaml_text, const std::string& base_dir = ".");
+ConfigResult load_config_file(const std::string& path, ComponentSecret secret = ComponentSecret::read);
+ConfigResult load_config_text(const std::string& yaml_text, const std::string& base_dir = ".",
+                              ComponentSecret secret = ComponentSecret::read);
 
 std::string format_error(const std::string& path, const ConfigError& error);
 

@@ -2,11 +2,16 @@
 
 #include <boost/asio/io_context.hpp>
 #include <cstring>
+#include <functional>
 #include <iostream>
+#include <map>
 #include <string>
+#include <vector>
 
 #include "component/config.h"
 #include "component/herald_app.h"
+#include "component/ingest_mail_command.h"
+#include "ingest/mail_address_command.h"
 #include "component/logging.h"
 
 namespace {
@@ -15,6 +20,8 @@ constexpr int kExitUsage = 64;   // sysexits EX_USAGE
 constexpr int kExitConfig = 78;  // sysexits EX_CONFIG
 
 const char* kUsage = R"(usage: herald --config FILE [--check-config]
+       herald ingest-mail --config FILE [--recipient ADDRESS] < MESSAGE
+       herald mail-address --topic NODE --domain DOMAIN < TOKEN
 
   --config FILE     YAML configuration (see herald.example.yaml)
   --check-config    check FILE, report every error with its line, and exit
@@ -22,11 +29,28 @@ const char* kUsage = R"(usage: herald --config FILE [--check-config]
   --version         print the version
 
 Exit codes: 0 ok, 64 bad usage, 78 configuration errors, 1 runtime failure.
+`herald ingest-mail --help` describes the mail pipe (docs/mail.md).
 )";
+
+using Subcommand = std::function<int(const std::vector<std::string>&)>;
+
+const std::map<std::string, Subcommand>& subcommands() {
+    static const std::map<std::string, Subcommand> table = {
+        {"ingest-mail", herald::component::run_ingest_mail},
+        {"mail-address",
+         [](const std::vector<std::string>& arguments) {
+             return herald::ingest::run_mail_address(arguments, std::cin, std::cout, std::cerr);
+         }},
+    };
+    return table;
+}
 
 }  // namespace
 
 int main(int argc, char** argv) {
+    if (argc > 1)
+        if (const auto subcommand = subcommands().find(argv[1]); subcommand != subcommands().end())
+            return subcommand->second(std::vector<std::string>(argv + 2, argv + argc));
     std::string config_path;
     bool check_only = false;
     for (int i = 1; i < argc; ++i) {

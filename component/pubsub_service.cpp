@@ -134,6 +134,9 @@ std::vector<std::string> PubsubService::token_labels(storage::Repositories& repo
 
 PublishOutcome PubsubService::publish_with_token(storage::Repositories& repos, const std::string& token,
                                                  storage::Item item) const {
+    // An unknown topic says so (404 over HTTP), so that a mail to a deleted
+    // topic bounces as "no such user" rather than as a bad token.
+    require_node(repos, item.node);
     const auto found = repos.tokens.find(token_digest(token));
     if (!found) throw PubsubError("auth", "not-authorized");
     if (found->node != item.node) throw PubsubError("auth", "forbidden");

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <memory>
+#include <regex>
 #include <string>
 
 #include "tests/e2e/herald_under_test.h"
@@ -200,6 +201,34 @@ protected:
     // Rows in the user's queue, read from herald's database file.
     std::int64_t queued_for(const std::string& bare_jid) {
         return count_rows(herald_->database_path(), "SELECT count(*) FROM queue WHERE user = ?1", bare_jid);
+    }
+
+    // The owner's "HTTP tokens" ad-hoc command, as a client runs it.
+    std::string make_token(XmppTestClient& owner, const std::string& topic, const std::string& label) {
+        const std::string commands = "http://jabber.org/protocol/commands";
+        auto form = iq(owner, "set", "<command xmlns='" + commands + "' node='http-tokens' action='execute'/>");
+        EXPECT_TRUE(form && form->has("command/x[@type='form']")) << (form ? form->xml() : "no reply");
+        if (!form) return "";
+        auto done = iq(owner, "set",
+                       "<command xmlns='" + commands + "' node='http-tokens' action='complete' sessionid='" +
+                           form->find("command")->attr("sessionid") +
+                           "'><x xmlns='jabber:x:data' type='submit'>"
+                           "<field var='topic'><value>" + topic + "</value></field>"
+                           "<field var='action'><value>create</value></field>"
+                           "<field var='label'><value>" + label + "</value></field></x></command>");
+        EXPECT_TRUE(done);
+        if (!done) return "";
+        EXPECT_EQ(done->find("command")->attr("status"), "completed") << done->xml();
+        return done->text("command/x/field[@var='token']/value");
+    }
+
+    // The HTTP publish API's port (configured as 0: any free port), from the
+    // log line that announces it; 0 when it never came.
+    int http_api_port() {
+        const auto line = herald_->log().wait_for("HTTP publish API listening on", kWait, 0);
+        std::smatch port;
+        if (!line || !std::regex_search(*line, port, std::regex(R"(:(\d+)$)"))) return 0;
+        return std::stoi(port[1].str());
     }
 
     // alice owns "backups"; bob is online and subscribed to it.

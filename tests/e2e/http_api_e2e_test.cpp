@@ -2,8 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <regex>
-
 #include "tests/e2e/herald_e2e_fixture.h"
 #include "tests/support/process.h"
 
@@ -18,11 +16,9 @@ protected:
 
     void SetUp() override {
         HeraldE2E::SetUp();
-        const auto line = herald_->log().wait_for("HTTP publish API listening on", kWait, 0);
-        ASSERT_TRUE(line) << herald_->log().tail();
-        std::smatch port;
-        ASSERT_TRUE(std::regex_search(*line, port, std::regex(R"(:(\d+)$)")));
-        base_ = "http://127.0.0.1:" + port[1].str();
+        const auto port = http_api_port();
+        ASSERT_GT(port, 0) << herald_->log().tail();
+        base_ = "http://127.0.0.1:" + std::to_string(port);
     }
 
     struct Reply {
@@ -39,25 +35,6 @@ protected:
         const auto split = result.output.rfind('\n');
         if (split == std::string::npos) return {};
         return {std::stoi(result.output.substr(split + 1)), result.output.substr(0, split)};
-    }
-
-    // The owner's "HTTP tokens" ad-hoc command, as a client runs it.
-    std::string make_token(XmppTestClient& owner, const std::string& topic, const std::string& label) {
-        const std::string commands = "http://jabber.org/protocol/commands";
-        auto form = iq(owner, "set", "<command xmlns='" + commands + "' node='http-tokens' action='execute'/>");
-        EXPECT_TRUE(form && form->has("command/x[@type='form']")) << (form ? form->xml() : "no reply");
-        if (!form) return "";
-        auto done = iq(owner, "set",
-                       "<command xmlns='" + commands + "' node='http-tokens' action='complete' sessionid='" +
-                           form->find("command")->attr("sessionid") +
-                           "'><x xmlns='jabber:x:data' type='submit'>"
-                           "<field var='topic'><value>" + topic + "</value></field>"
-                           "<field var='action'><value>create</value></field>"
-                           "<field var='label'><value>" + label + "</value></field></x></command>");
-        EXPECT_TRUE(done);
-        if (!done) return "";
-        EXPECT_EQ(done->find("command")->attr("status"), "completed") << done->xml();
-        return done->text("command/x/field[@var='token']/value");
     }
 
     std::string base_;

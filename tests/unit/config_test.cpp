@@ -115,6 +115,18 @@ TEST(Config, ReadsSecretFromFileRelativeToConfigAndFromEnvironment) {
     std::filesystem::remove_all(dir);
 }
 
+TEST(Config, ProgramsThatNeverConnectSkipTheSecret) {
+    using herald::component::ComponentSecret;
+    const auto unset = load_config_text("component:\n  jid: a.b\n  secret_env: HERALD_UNSET_VAR\nhttp:\n  port: 9000\n",
+                                        ".", ComponentSecret::skip);
+    ASSERT_TRUE(unset.config) << (unset.errors.empty() ? "" : unset.errors.front().message);
+    EXPECT_EQ(unset.config->secret, "");
+    EXPECT_EQ(unset.config->http_port, 9000);
+    EXPECT_TRUE(load_config_text("component:\n  jid: a.b\n  secret_file: /nonexistent\n", ".", ComponentSecret::skip).config);
+    EXPECT_FALSE(load_config_text("component:\n  jid: a.b\n", ".", ComponentSecret::skip).config)
+        << "the file must still name a secret";
+}
+
 TEST(Config, ExampleFileInRepositoryIsValidButForItsSecretFile) {
     const auto result = load_config_file(std::string(HERALD_SOURCE_DIR) + "/herald.example.yaml");
     // The example points at /etc/herald/component.secret, absent on a build machine.

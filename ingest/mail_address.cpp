@@ -1,0 +1,108 @@
+#include "ingest/mail_address.h"
+
+#include <algorithm>
+
+namespace herald::ingest {
+namespace {
+
+constexpr char kEscape = '=';
+constexpr char kTokenSeparator = '+';
+
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+bool plain(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'; }
+
+// The local part, without angle brackets, the domain or surrounding quotes.
+std::string_view local_part(std::string_view address) {
+    while (!address.empty() && (address.front() == '<' || address.front() == ' ')) address.remove_prefix(1);
+    while (!address.empty() && (address.back() == '>' || address.back() == ' ')) address.remove_suffix(1);
+    if (const auto at = address.rfind('@'); at != std::string_view::npos) address = address.substr(0, at);
+    if (address.size() >= 2 && address.front() == '"' && address.back() == '"')
+        address = address.substr(1, address.size() - 2);
+    return address;
+}
+
+bool token_character(char c) { return hex_value(c) >= 0; }
+
+}  // namespace
+
+std::string encode_node(std::string_view node) {
+    static constexpr char kDigits[] = "0123456789ABCDEF";
+    std::string encoded;
+    for (const char c : node) {
+        const bool literal_dot = c == '.' && !encoded.empty() && encoded.back() != '.';
+        if (plain(c) || literal_dot) {
+            encoded += c;
+            continue;
+        }
+        const auto byte = static_cast<unsigned char>(c);
+        encoded += kEscape;
+        encoded += kDigits[byte >> 4];
+        encoded += kDigits[byte & 0xf];
+    }
+    return encoded;
+}
+
+std::optional<std::string> decode_node(std::string_view encoded) {
+    std::string node;
+    for (std::size_t i = 0; i < encoded.size(); ++i) {
+        if (encoded[i] != kEscape) {
+            node += encoded[i];
+            continue;
+        }
+        if (i + 2 >= encoded.size()) return std::nullopt;
+        const int high = hex_value(encoded[i + 1]);
+        const int low = hex_value(encoded[i + 2]);
+        if (high < 0 || low < 0) return std::nullopt;
+        node += static_cast<char>(high * 16 + low);
+        i += 2;
+    }
+    if (node.empty() || node.find('\0') != std::string::npos) return std::nullopt;
+    return node;
+}
+
+RecipientResult parse_recipient(std::string_view address) {
+    const auto local = local_part(address);
+    if (local.empty()) return RecipientProblem::no_address;
+    const auto separator = local.rfind(kTokenSeparator);
+    if (separator == std::string_view::npos || separator + 1 == local.size()) {
+        // "node" or "node+": a topic's address without its secret
+        return decode_node(local.substr(0, separator)) ? RecipientProblem::no_token : RecipientProblem::bad_node;
+    }
+    auto node = decode_node(local.substr(0, separator));
+    if (!node) return RecipientProblem::bad_node;
+    std::string token(local.substr(separator + 1));
+    if (!std::all_of(token.begin(), token.end(), token_character)) return RecipientProblem::bad_token;
+    std::transform(token.begin(), token.end(), token.begin(),
+                   [](char c) { return static_cast<char>(c >= 'A' && c <= 'F' ? c - 'A' + 'a' : c); });
+    return MailRecipient{std::move(*node), std::move(token)};
+}
+
+std::string describe(RecipientProblem problem) {
+    switch (problem) {
+        case RecipientProblem::no_address: return "no recipient address";
+        case RecipientProblem::bad_node: return "the recipient's topic part is malformed";
+        case RecipientProblem::no_token: return "the recipient address carries no token (TOPIC+TOKEN@domain)";
+        case RecipientProblem::bad_token: return "the token in the recipient address is malformed";
+    }
+    return "bad recipient";
+}
+
+std::string mail_address(std::string_view node, std::string_view token, std::string_view domain) {
+    return encode_node(node) + kTokenSeparator + std::string(token) + '@' + std::string(domain);
+}
+
+std::string redacted_recipient(std::string_view address) {
+    const auto at = address.rfind('@');
+    const auto local_end = at == std::string_view::npos ? address.size() : at;
+    const auto separator = address.substr(0, local_end).rfind(kTokenSeparator);
+    if (separator == std::string_view::npos) return std::string(address);
+    return std::string(address.substr(0, separator + 1)) + "…" + std::string(address.substr(local_end));
+}
+
+}  // namespace herald::ingest
