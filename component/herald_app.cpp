@@ -5,8 +5,6 @@
 #include <boost/asio/post.hpp>
 #include <csignal>
 
-#include "component/namespaces.h"
-
 namespace herald::component {
 
 HeraldApp::HeraldApp(boost::asio::io_context& io, Config config)
@@ -14,28 +12,11 @@ HeraldApp::HeraldApp(boost::asio::io_context& io, Config config)
       config_(std::move(config)),
       storage_(config_.database_path,
                [&io](std::function<void()> completion) { boost::asio::post(io, std::move(completion)); }),
-      dispatcher_(link_, config_.component_jid, config_.requests_per_second),
+      dispatcher_(link_, config_.component_jid, config_.requests_per_second,
+                  {config_.max_stanza_bytes, config_.max_form_fields, config_.max_form_value_bytes}),
       link_(io, config_, dispatcher_),
-      router_(io, storage_, link_, config_, metrics_),
-      pubsub_(config_),
-      users_(storage_, link_, router_, pubsub_, config_),
-      disco_(dispatcher_, storage_),
-      registration_(dispatcher_, disco_, users_),
-      presence_(dispatcher_, link_, router_, users_, storage_, config_),
-      pubsub_responder_(dispatcher_, disco_, link_, storage_, router_, pubsub_, metrics_, config_),
-      adhoc_(dispatcher_, disco_, link_, storage_, router_, pubsub_, metrics_, config_,
-             std::chrono::steady_clock::now()),
-      chat_(link_, storage_, router_, pubsub_, config_),
-      http_gateway_(storage_, router_, pubsub_, metrics_, config_),
-      signals_(io, SIGTERM, SIGINT) {
-    disco_.add_feature(ns::kPing);
-    dispatcher_.handle_iq("get", ns::kPing,
-                          [](const XmlElement&, const XmlElement&, IqReply reply) { reply.result(); });
-    dispatcher_.handle_iq_response([this](const XmlElement& iq) { router_.on_iq_response(iq); });
-    dispatcher_.handle_message([this](const XmlElement& message) {
-        if (!router_.on_user_message(message)) chat_.on_message(message);
-    });
-}
+      services_(io, config_, storage_, dispatcher_, link_),
+      signals_(io, SIGTERM, SIGINT) {}
 
 void HeraldApp::start() {
     spdlog::info("herald starting: component {}, database {}", config_.component_jid,
@@ -50,7 +31,7 @@ void HeraldApp::start() {
             io_,
             ingest::HttpApiSettings{config_.http_address, config_.http_port, config_.http_max_body_bytes,
                                     std::chrono::seconds(30), config_.http_publishes_per_second},
-            http_gateway_);
+            services_.http_gateway());
         http_api_->start();
         spdlog::info("HTTP publish API listening on {}:{}", config_.http_address, http_api_->port());
     }
@@ -68,9 +49,9 @@ void HeraldApp::shutdown() {
     storage_.stop();
     spdlog::info("storage flushed");
     boost::asio::post(io_, [this] {
-        const auto told = presence_.say_goodbye();
+        const auto told = services_.presence().say_goodbye();
         spdlog::info("sent unavailable presence to {} online users", told);
-        router_.stop();
+        services_.router().stop();
         link_.close();
     });
 }

@@ -1,0 +1,43 @@
+#include "component/stanza_limits.h"
+
+#include "component/namespaces.h"
+
+namespace herald::component {
+namespace {
+
+std::optional<LimitRefusal> check_form(const XmlElement& form, const StanzaLimits& limits) {
+    std::size_t fields = 0;
+    for (const auto& field : form.children()) {
+        if (field.name() != "field") continue;
+        if (++fields > limits.max_form_fields)
+            return LimitRefusal{"modify", "not-acceptable",
+                                "a form with more than " + std::to_string(limits.max_form_fields) + " fields"};
+        std::size_t value_bytes = 0;
+        for (const auto& value : field.children()) value_bytes += value.text().size();
+        if (value_bytes > limits.max_form_value_bytes)
+            return LimitRefusal{"modify", "not-acceptable",
+                                "form field '" + field.attr("var").substr(0, 64) + "' over " +
+                                    std::to_string(limits.max_form_value_bytes) + " bytes"};
+    }
+    return std::nullopt;
+}
+
+std::optional<LimitRefusal> check_forms(const XmlElement& element, const StanzaLimits& limits) {
+    if (element.name() == "x" && element.xmlns() == ns::kDataForms) return check_form(element, limits);
+    for (const auto& child : element.children())
+        if (auto refusal = check_forms(child, limits)) return refusal;
+    return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<LimitRefusal> check_limits(const XmlElement& stanza, std::size_t serialized_bytes,
+                                         const StanzaLimits& limits) {
+    if (serialized_bytes > limits.max_stanza_bytes)
+        return LimitRefusal{"modify", "policy-violation",
+                            std::to_string(serialized_bytes) + " bytes, over the limit of " +
+                                std::to_string(limits.max_stanza_bytes)};
+    return check_forms(stanza, limits);
+}
+
+}  // namespace herald::component
