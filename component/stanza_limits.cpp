@@ -5,6 +5,17 @@
 namespace herald::component {
 namespace {
 
+// Herald's own stanzas nest about six deep, an Atom entry with XHTML content
+// a few more. Deeper ones are refused: every walk over a stanza is recursive.
+constexpr int kMaxDepth = 32;
+
+bool deeper_than(const XmlElement& element, int depth) {
+    if (depth < 0) return true;
+    for (const auto& child : element.children())
+        if (deeper_than(child, depth - 1)) return true;
+    return false;
+}
+
 std::optional<LimitRefusal> check_form(const XmlElement& form, const StanzaLimits& limits) {
     std::size_t fields = 0;
     for (const auto& field : form.children()) {
@@ -37,6 +48,8 @@ std::optional<LimitRefusal> check_limits(const XmlElement& stanza, std::size_t s
         return LimitRefusal{"modify", "policy-violation",
                             std::to_string(serialized_bytes) + " bytes, over the limit of " +
                                 std::to_string(limits.max_stanza_bytes)};
+    if (deeper_than(stanza, kMaxDepth))
+        return LimitRefusal{"modify", "policy-violation", "elements nested over " + std::to_string(kMaxDepth) + " deep"};
     return check_forms(stanza, limits);
 }
 

@@ -49,3 +49,16 @@ TEST(StanzaLimits, OnlyDataFormsAreForms) {
     for (int i = 0; i < 10; ++i) other.add_child("field");
     EXPECT_FALSE(check_limits(iq, 100, kLimits));
 }
+
+TEST(StanzaLimits, StanzasNestedTooDeepAreAPolicyViolation) {
+    const auto nested = [](int depth) {
+        XmlElement iq("iq");
+        auto* element = &iq;
+        for (int i = 0; i < depth; ++i) element = &element->add_child("a", "urn:example");
+        return iq;
+    };
+    EXPECT_FALSE(check_limits(nested(32), 100, kLimits));
+    const auto refusal = check_limits(nested(33), 100, kLimits);
+    ASSERT_TRUE(refusal);
+    EXPECT_EQ(refusal->condition, "policy-violation");
+}
