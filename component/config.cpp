@@ -205,6 +205,12 @@ const std::vector<Field>& fields() {
          [](Context& c, const YAML::Node& n, const std::string& k) {
              positive_number(c, n, k, c.config.requests_per_second, "a rate");
          }},
+        {"limits", "max_stanza_bytes", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.max_stanza_bytes); }},
+        {"limits", "max_form_fields", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.max_form_fields); }},
+        {"limits", "max_form_value_bytes", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.max_form_value_bytes); }},
         {"http", "enabled", false,
          [](Context& c, const YAML::Node& n, const std::string& k) {
              if (auto v = scalar<bool>(c, n, k, "true or false")) c.config.http_enabled = *v;

@@ -61,6 +61,12 @@ struct Config {
     // Per bare JID: IQ sets (publishes, commands, registration) and chat
     // commands; bursts of twice this pass, then resource-constraint.
     double requests_per_second = 50;
+    // Any stanza from a user, serialized: policy-violation past it.
+    std::size_t max_stanza_bytes = 128 * 1024;
+    // Per data form (ad-hoc commands, publish-options, node configuration):
+    // not-acceptable past them.
+    std::size_t max_form_fields = 64;
+    std::size_t max_form_value_bytes = 8192;
 
     bool http_enabled = false;
     std::string http_address = "127.0.0.1";

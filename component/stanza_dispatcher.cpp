@@ -4,8 +4,10 @@
 
 namespace herald::component {
 
-StanzaDispatcher::StanzaDispatcher(StanzaSender& sender, std::string component_jid, double requests_per_second)
-    : sender_(sender), component_jid_(std::move(component_jid)), request_limiter_(requests_per_second) {}
+StanzaDispatcher::StanzaDispatcher(StanzaSender& sender, std::string component_jid, double requests_per_second,
+                                   StanzaLimits limits)
+    : sender_(sender), component_jid_(std::move(component_jid)), request_limiter_(requests_per_second),
+      limits_(limits) {}
 
 bool StanzaDispatcher::within_limit(const XmlElement& stanza) {
     const auto& from = stanza.attr("from");
@@ -29,14 +31,39 @@ void StanzaDispatcher::on_link_events(std::function<void()> connected,
 }
 
 void StanzaDispatcher::on_stanza(const XmlElement& stanza) {
-    spdlog::trace("in: {}", stanza.to_xml());
+    const auto xml = stanza.to_xml();
+    spdlog::trace("in: {}", xml);
     try {
+        if (refused_over_limits(stanza, xml.size())) return;
         if (stanza.name() == "iq") dispatch_iq(stanza);
         else if (stanza.name() == "presence") dispatch_presence(stanza);
         else if (stanza.name() == "message" && message_handler_) dispatch_message(stanza);
     } catch (const std::exception& error) {
         spdlog::error("handling <{}> from {}: {}", stanza.name(), stanza.attr("from"), error.what());
     }
+}
+
+// Errors and IQ results are never answered with an error: they are only
+// logged.
+bool StanzaDispatcher::refused_over_limits(const XmlElement& stanza, std::size_t serialized_bytes) {
+    const auto refusal = check_limits(stanza, serialized_bytes, limits_);
+    if (!refusal) return false;
+    const auto& type = stanza.attr("type");
+    spdlog::warn("<{}> from {} refused: {}", stanza.name(), stanza.attr("from"), refusal->reason);
+    if (type == "error" || (stanza.name() == "iq" && type == "result")) return true;
+    if (stanza.name() == "iq") IqReply(sender_, component_jid_, stanza).error(refusal->type, refusal->condition);
+    else send_error(stanza, refusal->type, refusal->condition);
+    return true;
+}
+
+void StanzaDispatcher::send_error(const XmlElement& stanza, const std::string& type, const std::string& condition) {
+    XmlElement refusal(stanza.name());
+    refusal.set_attr("type", "error").set_attr("from", component_jid_).set_attr("to", stanza.attr("from"));
+    if (stanza.has_attr("id")) refusal.set_attr("id", stanza.attr("id"));
+    auto& error = refusal.add_child("error");
+    error.set_attr("type", type);
+    error.add_child(condition, kStanzaErrorNs);
+    sender_.send(refusal);
 }
 
 void StanzaDispatcher::dispatch_iq(const XmlElement& iq) {
@@ -68,13 +95,7 @@ void StanzaDispatcher::dispatch_iq(const XmlElement& iq) {
 // Receipts and bounces are not limited: they only confirm or return our own.
 void StanzaDispatcher::dispatch_message(const XmlElement& message) {
     if (message.child("body") && message.attr("type") != "error" && !within_limit(message)) {
-        XmlElement refusal("message");
-        refusal.set_attr("type", "error").set_attr("from", component_jid_).set_attr("to", message.attr("from"));
-        if (message.has_attr("id")) refusal.set_attr("id", message.attr("id"));
-        auto& error = refusal.add_child("error");
-        error.set_attr("type", "wait");
-        error.add_child("resource-constraint", kStanzaErrorNs);
-        sender_.send(refusal);
+        send_error(message, "wait", "resource-constraint");
         return;
     }
     message_handler_(message);

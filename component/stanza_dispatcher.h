@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "component/iq_reply.h"
+#include "component/stanza_limits.h"
 #include "component/stanza_sender.h"
 #include "ingest/rate_limiter.h"
 
@@ -23,7 +24,9 @@ public:
 
     // `requests_per_second`: per bare JID, for IQ sets and messages with a
     // body (commands); past it they are refused with resource-constraint.
-    StanzaDispatcher(StanzaSender& sender, std::string component_jid, double requests_per_second);
+    // Stanzas over `limits` are refused before any handler sees them.
+    StanzaDispatcher(StanzaSender& sender, std::string component_jid, double requests_per_second,
+                     StanzaLimits limits = {});
 
     void handle_iq(const std::string& type, const std::string& payload_xmlns, IqHandler handler);
     // Replies to IQs addressed to us (type result or error), keyed by our id.
@@ -43,10 +46,15 @@ private:
     void dispatch_message(const XmlElement& message);
 
     bool within_limit(const XmlElement& stanza);
+    // True when the stanza was over a limit (and refused).
+    bool refused_over_limits(const XmlElement& stanza, std::size_t serialized_bytes);
+    // A message or presence error in reply to `stanza`.
+    void send_error(const XmlElement& stanza, const std::string& type, const std::string& condition);
 
     StanzaSender& sender_;
     std::string component_jid_;
     ingest::RateLimiter request_limiter_;
+    StanzaLimits limits_;
     std::map<std::pair<std::string, std::string>, IqHandler> iq_handlers_;
     std::map<std::string, StanzaHandler> presence_handlers_;
     StanzaHandler iq_response_handler_;

@@ -12,6 +12,7 @@
 #include <cmath>
 
 #include "component/asio_connection.h"
+#include "component/gloox_stanza.h"
 
 namespace herald::component {
 namespace {
@@ -19,21 +20,6 @@ namespace {
 bool is_stanza(const gloox::Tag& tag) {
     const auto& name = tag.name();
     return name == "iq" || name == "message" || name == "presence";
-}
-
-// The stanza itself keeps no namespace (it is the stream's); children
-// without a declaration of their own inherit their parent's.
-XmlElement to_element(const gloox::Tag& tag, const std::string& parent_xmlns, bool top_level) {
-    const auto declared = tag.xmlns();
-    XmlElement element(tag.name(), top_level ? std::string() : declared.empty() ? parent_xmlns : declared);
-    for (const auto* attribute : tag.attributes()) {
-        const auto& name = attribute->name();
-        if (name == "xmlns" || name.rfind("xmlns:", 0) == 0) continue;
-        element.set_attr(name, attribute->value());
-    }
-    element.set_text(tag.cdata());
-    for (const auto* child : tag.children()) element.add(to_element(*child, element.xmlns(), false));
-    return element;
 }
 
 std::string describe(gloox::ConnectionError error) {
@@ -81,7 +67,7 @@ public:
 
     void handleTag(gloox::Tag* tag) override {
         if (tag && is_stanza(*tag) && authed()) {
-            observer_.on_stanza(to_element(*tag, {}, true));
+            observer_.on_stanza(stanza_from_tag(*tag));
             return;
         }
         gloox::Component::handleTag(tag);

@@ -191,3 +191,24 @@ TEST(Config, ReadsFeedSettingsAndRefusesBadOnes) {
     const auto inverted = load_config_text(base + "feeds:\n  min_interval_seconds: 600\n  default_interval_seconds: 60\n");
     EXPECT_TRUE(has_error(inverted, 5, "default_interval_seconds is below min_interval_seconds"));
 }
+
+TEST(Config, ReadsStanzaAndFormLimits) {
+    const auto result = load_config_text(R"(component: {jid: a.b, secret: x}
+limits:
+  requests_per_second: 5
+  max_stanza_bytes: 4096
+  max_form_fields: 10
+  max_form_value_bytes: 100
+)");
+    ASSERT_TRUE(result.config) << result.errors.front().message;
+    EXPECT_EQ(result.config->requests_per_second, 5);
+    EXPECT_EQ(result.config->max_stanza_bytes, 4096u);
+    EXPECT_EQ(result.config->max_form_fields, 10u);
+    EXPECT_EQ(result.config->max_form_value_bytes, 100u);
+
+    const auto bad = load_config_text("component: {jid: a.b, secret: x}\nlimits:\n  max_stanza_bytes: 0\n"
+                                      "  max_form_fields: -1\n  max_form_value_bytes: lots\n");
+    EXPECT_TRUE(has_error(bad, 3, "must be positive"));
+    EXPECT_TRUE(has_error(bad, 4, "must be positive"));
+    EXPECT_TRUE(has_error(bad, 5, "a whole number"));
+}

@@ -1,0 +1,40 @@
+#include "component/service_wiring.h"
+
+#include <chrono>
+
+#include "component/namespaces.h"
+
+namespace herald::component {
+
+ServiceWiring::ServiceWiring(boost::asio::io_context& io, const Config& config, storage::StorageWorker& storage,
+                             StanzaDispatcher& dispatcher, StanzaSender& sender)
+    : router_(io, storage, sender, config, metrics_),
+      pubsub_(config),
+      users_(storage, sender, router_, pubsub_, config),
+      curl_(io),
+      feed_service_(config, pubsub_),
+      feeds_(io, curl_, storage, router_, feed_service_, metrics_, config),
+      disco_(dispatcher, storage),
+      registration_(dispatcher, disco_, users_),
+      presence_(dispatcher, sender, router_, users_, storage, config),
+      pubsub_responder_(dispatcher, disco_, sender, storage, router_, pubsub_, metrics_, config),
+      adhoc_(dispatcher, disco_, sender, storage, router_, pubsub_, metrics_, config,
+             std::chrono::steady_clock::now(), feeds_),
+      chat_(sender, storage, router_, pubsub_, config, feeds_),
+      http_gateway_(storage, router_, pubsub_, metrics_, config),
+      mail_agent_(curl_, config.smtp, config.component_jid),
+      webhook_agent_(curl_, ingest::UrlPolicy({config.escalation.allow_private_addresses, 0, 64 * 1024,
+                                               std::chrono::seconds(config.escalation.webhook_timeout_seconds)})),
+      escalator_(io, storage, metrics_, config.escalation, {{"mail", &mail_agent_}, {"webhook", &webhook_agent_}}) {
+    disco_.add_feature(ns::kPing);
+    dispatcher.handle_iq("get", ns::kPing,
+                         [](const XmlElement&, const XmlElement&, IqReply reply) { reply.result(); });
+    dispatcher.handle_iq_response([this](const XmlElement& iq) { router_.on_iq_response(iq); });
+    dispatcher.handle_message([this](const XmlElement& message) {
+        if (!router_.on_user_message(message)) chat_.on_message(message);
+    });
+    router_.observe_states([this](const std::string& user, Availability state) { escalator_.on_state(user, state); });
+    dispatcher.on_link_events([this] { escalator_.on_connected(); }, [] {});
+}
+
+}  // namespace herald::component

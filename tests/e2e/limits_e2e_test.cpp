@@ -1,0 +1,123 @@
+// Limits on what one user may send, through a real ejabberd: stanza size,
+// payload size, node name length, data forms, and the per-JID request rate
+// on ad-hoc commands. Each refusal has its stanza error and stores nothing.
+
+#include <gtest/gtest.h>
+
+#include "tests/e2e/herald_e2e_fixture.h"
+
+using namespace herald::testing;
+
+namespace {
+
+const std::string kCommands = "http://jabber.org/protocol/commands";
+
+class LimitsE2E : public HeraldE2E {
+protected:
+    std::string extra_config() const override {
+        return "pubsub:\n  max_payload_bytes: 2048\n  max_node_name_length: 40\n"
+               "limits:\n  requests_per_second: 100000\n  max_stanza_bytes: 8192\n"
+               "  max_form_fields: 8\n  max_form_value_bytes: 256\n";
+    }
+
+    std::int64_t items_in(const std::string& node) {
+        return count_rows(herald_->database_path(), "SELECT count(*) FROM items WHERE node = ?1", node);
+    }
+
+    static void expect_error(const std::optional<ReceivedStanza>& reply, const std::string& type,
+                             const std::string& condition) {
+        ASSERT_TRUE(reply);
+        EXPECT_EQ(reply->type(), "error") << reply->xml();
+        EXPECT_EQ(error_condition(*reply), condition) << reply->xml();
+        ASSERT_TRUE(reply->find("error"));
+        EXPECT_EQ(reply->find("error")->attr("type"), type) << reply->xml();
+    }
+
+    static std::string form(int fields, std::size_t value_bytes) {
+        std::string x = "<x xmlns='jabber:x:data' type='submit'>";
+        for (int i = 0; i < fields; ++i)
+            x += "<field var='f" + std::to_string(i) + "'><value>" + std::string(value_bytes, 'v') + "</value></field>";
+        return x + "</x>";
+    }
+};
+
+TEST_F(LimitsE2E, StanzaOverTheSizeLimitIsRefusedWithPolicyViolation) {
+    with_topic();
+    // The payload itself is under max_payload_bytes; the stanza around it is not.
+    const std::string padding(9000, 'p');
+    auto reply = alice_->request("<iq type='set' to='" + component() + "'><pubsub xmlns='http://jabber.org/protocol/pubsub'>"
+                                 "<publish node='backups'><item>" + notification("big") + "</item></publish>"
+                                 "<options padding='" + padding + "'/></pubsub></iq>", kWait);
+    expect_error(reply, "modify", "policy-violation");
+    bob_->send("<message type='chat' id='long-chat' to='" + component() + "'><body>" + padding + "</body></message>");
+    auto bounced = bob_->wait_for([](const ReceivedStanza& s) { return s.name() == "message" && s.id() == "long-chat"; },
+                                  kWait);
+    expect_error(bounced, "modify", "policy-violation");
+    EXPECT_EQ(items_in("backups"), 0) << "nothing refused was stored";
+    EXPECT_FALSE(publish_ok(*alice_, "backups", notification("small")).empty()) << "herald still serves";
+}
+
+TEST_F(LimitsE2E, PayloadOverItsLimitIsNotAcceptablePayloadTooBig) {
+    with_topic();
+    auto reply = publish(*alice_, "backups", notification("big", std::string(3000, 'b')));
+    expect_error(reply, "modify", "not-acceptable");
+    EXPECT_TRUE(reply->has("error/payload-too-big")) << reply->xml();
+    EXPECT_EQ(items_in("backups"), 0);
+}
+
+TEST_F(LimitsE2E, NodeNameOverItsLengthIsNotAcceptable) {
+    auto alice = online_user("alice");
+    const std::string long_name(41, 'n');
+    expect_error(pubsub(*alice, "set", "<create node='" + long_name + "'/>"), "modify", "not-acceptable");
+    EXPECT_EQ(count_rows(herald_->database_path(), "SELECT count(*) FROM nodes WHERE name = ?1", long_name), 0);
+    auto created = pubsub(*alice, "set", "<create node='" + std::string(40, 'n') + "'/>");
+    ASSERT_TRUE(created);
+    EXPECT_EQ(created->type(), "result") << created->xml();
+}
+
+TEST_F(LimitsE2E, FormsWithTooManyFieldsOrTooLongAFieldAreNotAcceptable) {
+    with_topic();
+    auto too_many = iq(*alice_, "set",
+                       "<command xmlns='" + kCommands + "' node='subscribe' action='complete' sessionid='x'>" +
+                           form(9, 4) + "</command>");
+    expect_error(too_many, "modify", "not-acceptable");
+    auto too_long = publish(*alice_, "backups", notification("with options"),
+                            "<publish-options>" + form(1, 300) + "</publish-options>");
+    expect_error(too_long, "modify", "not-acceptable");
+    auto too_many_in_configure = pubsub(*alice_, "set", "<create node='formed'/><configure>" + form(9, 4) + "</configure>");
+    expect_error(too_many_in_configure, "modify", "not-acceptable");
+    EXPECT_EQ(items_in("backups"), 0);
+    EXPECT_EQ(count_rows(herald_->database_path(), "SELECT count(*) FROM nodes WHERE name = ?1", "formed"), 0);
+    EXPECT_FALSE(publish_ok(*alice_, "backups", notification("ok"), "<publish-options>" + form(8, 256) +
+                                                                         "</publish-options>").empty())
+        << "a form at the limits passes";
+}
+
+class CommandRateLimitE2E : public HeraldE2E {
+protected:
+    std::string extra_config() const override { return "limits:\n  requests_per_second: 2\n"; }
+};
+
+TEST_F(CommandRateLimitE2E, AdhocCommandsPastTheRateAreRefusedWait) {
+    auto bob = online_user("bob");
+    for (int i = 0; i < 20; ++i)
+        bob->send("<iq type='set' id='cmd-" + std::to_string(i) + "' to='" + component() + "'><command xmlns='" +
+                  kCommands + "' node='subscriptions' action='execute'/></iq>");
+    int answered = 0, refused = 0;
+    for (int i = 0; i < 20; ++i) {
+        const auto id = "cmd-" + std::to_string(i);
+        auto reply = bob->wait_for([&](const ReceivedStanza& s) { return s.name() == "iq" && s.id() == id; }, kWait);
+        ASSERT_TRUE(reply) << id;
+        if (reply->type() == "result") {
+            ++answered;
+            continue;
+        }
+        ++refused;
+        EXPECT_EQ(error_condition(*reply), "resource-constraint") << reply->xml();
+        EXPECT_EQ(reply->find("error")->attr("type"), "wait");
+    }
+    EXPECT_GT(answered, 0);
+    EXPECT_GT(refused, 0) << "2 a second with a burst of 4 cannot take 20 commands at once";
+}
+
+}  // namespace
