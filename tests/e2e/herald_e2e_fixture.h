@@ -29,15 +29,19 @@ inline bool from_herald(const ReceivedStanza& stanza, const std::string& compone
 
 class HeraldE2E : public ::testing::Test {
 protected:
-    void SetUp() override { start_herald(); }
+    void SetUp() override { start_herald(log_level()); }
+
+    virtual std::string log_level() const { return "debug"; }
 
     // Further herald configuration for a fixture that needs it.
     virtual std::string extra_config() const { return {}; }
+    // Where herald.db lives, when not next to herald's log and config.
+    virtual std::filesystem::path database_dir() const { return {}; }
 
     void start_herald(const std::string& log_level = "debug") {
         if (!herald_)
             herald_ = std::make_unique<HeraldUnderTest>(ejabberd_, ejabberd_.dir() / "herald", log_level,
-                                                        extra_config());
+                                                        extra_config(), database_dir());
         herald_->start();
     }
 

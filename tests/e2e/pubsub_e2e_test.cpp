@@ -9,6 +9,7 @@
 #include <set>
 
 #include "tests/e2e/herald_e2e_fixture.h"
+#include "tests/e2e/write_lock.h"
 
 using namespace herald::testing;
 using namespace std::chrono_literals;
@@ -341,23 +342,6 @@ TEST_F(SmallQueueE2E, FullQueueDropsOldestLowestAndTellsTheUser) {
 }  // namespace
 
 namespace {
-
-// Another process (a backup, say) holding the database's write lock.
-class WriteLock {
-public:
-    explicit WriteLock(const std::filesystem::path& database) {
-        if (sqlite3_open(database.c_str(), &db_) != SQLITE_OK ||
-            sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK)
-            throw std::runtime_error("cannot lock " + database.string());
-    }
-    ~WriteLock() {
-        sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-        sqlite3_close(db_);
-    }
-
-private:
-    sqlite3* db_ = nullptr;
-};
 
 TEST_F(PubsubE2E, LockedDatabaseAnswersWaitNeverAResult) {
     with_topic();
