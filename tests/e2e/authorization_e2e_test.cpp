@@ -9,25 +9,6 @@ using namespace herald::testing;
 
 namespace {
 
-struct Refusal {
-    std::string name;
-    std::optional<ReceivedStanza> reply;
-    std::string condition;
-    std::string pubsub_condition = {};
-};
-
-void expect_refused(const std::vector<Refusal>& refusals) {
-    for (const auto& r : refusals) {
-        ASSERT_TRUE(r.reply) << r.name;
-        EXPECT_EQ(r.reply->type(), "error") << r.name << ": " << r.reply->xml();
-        EXPECT_EQ(error_condition(*r.reply), r.condition) << r.name << ": " << r.reply->xml();
-        if (!r.pubsub_condition.empty()) {
-            EXPECT_TRUE(r.reply->has("error/" + r.pubsub_condition + "[@xmlns='http://jabber.org/protocol/pubsub#errors']"))
-                << r.name << ": " << r.reply->xml();
-        }
-    }
-}
-
 class AuthorizationE2E : public HeraldE2E {
 protected:
     std::optional<ReceivedStanza> set_affiliation(XmppTestClient& client, const std::string& node,

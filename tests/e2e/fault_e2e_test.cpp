@@ -11,7 +11,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -30,6 +32,13 @@ namespace {
 // A subscriber that has received everything due gets nothing more for this long.
 constexpr auto kQuiet = 20s;
 constexpr int kDeliveryWindow = 64;  // herald's default delivery.window
+
+// How many publishes each test makes, times $HERALD_FAULT_SCALE (default 1;
+// scripts/faults runs them larger).
+std::size_t scaled(std::size_t count) {
+    const char* scale = std::getenv("HERALD_FAULT_SCALE");
+    return count * static_cast<std::size_t>(scale ? std::max(1, std::atoi(scale)) : 1);
+}
 
 class FaultE2E : public HeraldE2E {
 protected:
@@ -97,7 +106,7 @@ protected:
     // `count` publishes acknowledged while bob is offline: his queue.
     std::set<std::string> queue_for_bob(std::size_t count) {
         PublishStorm storm(ejabberd_, {"p1"}, storm_publish(), kDeliveryWindow);
-        EXPECT_TRUE(storm.wait_acknowledged(count, 120s)) << storm.summary();
+        EXPECT_TRUE(storm.wait_acknowledged(count, 120s * scaled(1))) << storm.summary();
         storm.stop();
         return storm.acknowledged();
     }
@@ -106,11 +115,11 @@ protected:
 TEST_F(FaultE2E, KillNineDuringAPublishStormLosesNothing) {
     const auto publishers = storm_topic(3, true);
     PublishStorm storm(ejabberd_, publishers, storm_publish());
-    ASSERT_TRUE(storm.wait_acknowledged(150, 60s)) << storm.summary();
+    ASSERT_TRUE(storm.wait_acknowledged(scaled(150), 60s * scaled(1))) << storm.summary();
     herald_->kill_hard();
     const auto before_restart = storm.acknowledged_count();
     start_herald();
-    ASSERT_TRUE(storm.wait_acknowledged(before_restart + 150, 60s)) << storm.summary();
+    ASSERT_TRUE(storm.wait_acknowledged(before_restart + scaled(150), 60s * scaled(1))) << storm.summary();
     storm.stop();
     std::cout << storm.summary() << std::endl;
     EXPECT_GT(storm.refused_count() + storm.unanswered(), 0u) << "the kill landed in the middle of the storm";
@@ -124,13 +133,13 @@ TEST_F(FaultE2E, KillNineDuringAPublishStormLosesNothing) {
 TEST_F(FaultE2E, EjabberdRestartDuringAPublishStormLosesNothing) {
     const auto publishers = storm_topic(3, true);
     PublishStorm storm(ejabberd_, publishers, storm_publish());
-    ASSERT_TRUE(storm.wait_acknowledged(150, 60s)) << storm.summary();
+    ASSERT_TRUE(storm.wait_acknowledged(scaled(150), 60s * scaled(1))) << storm.summary();
     ejabberd_.stop();
     ASSERT_TRUE(herald_->wait_log("lost connection", 30s)) << herald_->log().tail();
     ejabberd_.start();
     ASSERT_TRUE(herald_->wait_log("handshake accepted", 30s)) << "herald reconnects by itself\n" << herald_->log().tail();
     const auto after_restart = storm.acknowledged_count();
-    ASSERT_TRUE(storm.wait_acknowledged(after_restart + 150, 60s)) << "publishers log in again\n" << storm.summary();
+    ASSERT_TRUE(storm.wait_acknowledged(after_restart + scaled(150), 60s * scaled(1))) << "publishers log in again\n" << storm.summary();
     storm.stop();
     std::cout << storm.summary() << std::endl;
 
@@ -142,12 +151,12 @@ TEST_F(FaultE2E, EjabberdRestartDuringAPublishStormLosesNothing) {
 
 TEST_F(FaultE2E, EjabberdRestartDuringAQueueFlushLosesNothing) {
     storm_topic(1, true);
-    const auto acknowledged = queue_for_bob(600);
+    const auto acknowledged = queue_for_bob(scaled(600));
 
     std::map<std::string, int> received;
     auto bob = bob_again();
-    receive(*bob, received, acknowledged, 100);
-    ASSERT_EQ(received.size(), 100u) << "the flush started";
+    receive(*bob, received, acknowledged, scaled(100));
+    ASSERT_EQ(received.size(), scaled(100)) << "the flush started";
     ejabberd_.stop();
     ASSERT_TRUE(herald_->wait_log("lost connection", 30s)) << herald_->log().tail();
     ejabberd_.start();
@@ -195,14 +204,14 @@ private:
 
 TEST_F(FaultE2E, ClientCutInTheMiddleOfAFlushGetsTheRestWhenBack) {
     storm_topic(1, true);
-    const auto acknowledged = queue_for_bob(600);
+    const auto acknowledged = queue_for_bob(scaled(600));
 
     std::map<std::string, int> received;
     {
         SocketCutter cutter(ejabberd_.c2s_port());
         auto bob = bob_again("phone");
-        receive(*bob, received, acknowledged, 100);
-        ASSERT_EQ(received.size(), 100u) << "the flush started";
+        receive(*bob, received, acknowledged, scaled(100));
+        ASSERT_EQ(received.size(), scaled(100)) << "the flush started";
         ASSERT_TRUE(cutter.cut());
         ASSERT_TRUE(bob->wait_disconnected(kWait));
         // Stream management keeps the cut session for a while; the user's
@@ -219,7 +228,7 @@ TEST_F(FaultE2E, DatabaseLockedForAWhileThenReleasedLosesNothing) {
     const auto publishers = storm_topic(2, false);
     std::map<std::string, int> received;
     PublishStorm storm(ejabberd_, publishers, storm_publish());
-    ASSERT_TRUE(storm.wait_acknowledged(50, 60s)) << storm.summary();
+    ASSERT_TRUE(storm.wait_acknowledged(scaled(50), 60s * scaled(1))) << storm.summary();
     std::size_t acknowledged_while_locked = 0;
     {
         WriteLock backup(herald_->database_path());
@@ -229,7 +238,7 @@ TEST_F(FaultE2E, DatabaseLockedForAWhileThenReleasedLosesNothing) {
         acknowledged_while_locked = storm.acknowledged_count() - before;
     }
     const auto released = storm.acknowledged_count();
-    ASSERT_TRUE(storm.wait_acknowledged(released + 100, 60s)) << "service resumes\n" << storm.summary();
+    ASSERT_TRUE(storm.wait_acknowledged(released + scaled(100), 60s * scaled(1))) << "service resumes\n" << storm.summary();
     storm.stop();
     std::cout << storm.summary() << std::endl;
     for (const auto& [condition, times] : storm.refusals())
@@ -278,12 +287,12 @@ protected:
 TEST_F(DiskFullE2E, PublishersAreRefusedWhileTheDiskIsFullAndServiceResumes) {
     const auto publishers = storm_topic(2, true);
     PublishStorm storm(ejabberd_, publishers, storm_publish());
-    ASSERT_TRUE(storm.wait_acknowledged(50, 60s)) << storm.summary();
+    ASSERT_TRUE(storm.wait_acknowledged(scaled(50), 60s * scaled(1))) << storm.summary();
     fill_disk();
     ASSERT_TRUE(storm.wait_refused(20, 60s)) << "a full disk refuses publishes\n" << storm.summary();
     const auto full = storm.acknowledged_count();
     free_disk();
-    ASSERT_TRUE(storm.wait_acknowledged(full + 100, 60s)) << "service resumes\n" << storm.summary();
+    ASSERT_TRUE(storm.wait_acknowledged(full + scaled(100), 60s * scaled(1))) << "service resumes\n" << storm.summary();
     storm.stop();
     std::cout << storm.summary() << std::endl;
     for (const auto& [condition, times] : storm.refusals())

@@ -199,5 +199,25 @@ inline std::string error_condition(const ReceivedStanza& reply) {
     return "";
 }
 
+// A request that must be refused, with the stanza error condition and the
+// XEP-0060 application condition expected.
+struct Refusal {
+    std::string name;
+    std::optional<ReceivedStanza> reply;
+    std::string condition;
+    std::string pubsub_condition = {};
+};
+
+inline void expect_refused(const std::vector<Refusal>& refusals) {
+    for (const auto& r : refusals) {
+        ASSERT_TRUE(r.reply) << r.name;
+        EXPECT_EQ(r.reply->type(), "error") << r.name << ": " << r.reply->xml();
+        EXPECT_EQ(error_condition(*r.reply), r.condition) << r.name << ": " << r.reply->xml();
+        if (!r.pubsub_condition.empty()) {
+            EXPECT_TRUE(r.reply->has("error/" + r.pubsub_condition + "[@xmlns='http://jabber.org/protocol/pubsub#errors']"))
+                << r.name << ": " << r.reply->xml();
+        }
+    }
+}
 
 }  // namespace herald::testing

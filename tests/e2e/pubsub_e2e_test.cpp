@@ -175,12 +175,7 @@ TEST_F(PubsubE2E, FiveThousandQueuedFlushWithoutTheServerClosingTheStream) {
 TEST_F(PubsubE2E, RefusalsCarryTheRightErrors) {
     with_topic();
     auto carol = online_user("carol");
-    struct Case {
-        std::string name;
-        std::optional<ReceivedStanza> reply;
-        std::string condition, pubsub_condition;
-    };
-    std::vector<Case> cases;
+    std::vector<Refusal> cases;
     cases.push_back({"publish without rights", publish(*carol, "backups", notification("x")), "forbidden", ""});
     cases.push_back({"unknown node", publish(*alice_, "nope", notification("x")), "item-not-found", ""});
     cases.push_back({"not a notification", publish(*alice_, "backups", "<foo xmlns='urn:x'/>"), "bad-request",
@@ -204,15 +199,7 @@ TEST_F(PubsubE2E, RefusalsCarryTheRightErrors) {
     cases.push_back({"unregistered subscribe",
                      pubsub(*stranger, "set", "<subscribe node='backups' jid='stranger@localhost'/>"),
                      "registration-required", ""});
-    for (const auto& c : cases) {
-        ASSERT_TRUE(c.reply) << c.name;
-        EXPECT_EQ(c.reply->type(), "error") << c.name << ": " << c.reply->xml();
-        EXPECT_EQ(error_condition(*c.reply), c.condition) << c.name << ": " << c.reply->xml();
-        if (!c.pubsub_condition.empty()) {
-            EXPECT_TRUE(c.reply->has("error/" + c.pubsub_condition + "[@xmlns='http://jabber.org/protocol/pubsub#errors']"))
-                << c.name << ": " << c.reply->xml();
-        }
-    }
+    expect_refused(cases);
 }
 
 TEST_F(PubsubE2E, OwnerGrantsAndRemovesPublishers) {
