@@ -415,7 +415,7 @@ CommandStage http_tokens(const CommandContext& c, storage::Repositories& repos, 
     }
     const auto token = c.service.create_token(repos, actor, topic, label);
     DataForm result("result");
-    result.add_field("token", "text-single", "Token", {token});
+    result.add_field("token", "text-private", "Token", {token});
     return CommandStage::done("Token '" + label + "' for " + topic + ": " + token +
                                   " (shown once). Publish with: curl -H 'Authorization: Bearer " + token +
                                   "' -d 'text' http://HOST:PORT/v1/nodes/" + topic,

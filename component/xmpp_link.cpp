@@ -49,6 +49,13 @@ std::string describe(gloox::StreamError error) {
     return index < kConditions.size() ? kConditions[index] : "undefined";
 }
 
+// A data-form field of type text-private (XEP-0004) holds a credential shown
+// to its owner once, such as an HTTP token: never written to the log.
+bool carries_private_field(const XmlElement& element) {
+    if (element.name() == "field" && element.attr("type") == "text-private") return true;
+    return std::any_of(element.children().begin(), element.children().end(), carries_private_field);
+}
+
 }  // namespace
 
 // gloox's Component with its stanza handling replaced by ours: every stanza
@@ -173,7 +180,13 @@ void XmppLink::send(const XmlElement& stanza) {
         return;
     }
     const auto xml = stanza.to_xml();
-    spdlog::trace("out: {}", xml);
+    if (spdlog::should_log(spdlog::level::trace)) {
+        if (carries_private_field(stanza))
+            spdlog::trace("out: <{} to='{}' id='{}'> with a private field, not logged", stanza.name(),
+                          stanza.attr("to"), stanza.attr("id"));
+        else
+            spdlog::trace("out: {}", xml);
+    }
     component_->send_xml(xml);
 }
 

@@ -30,15 +30,19 @@ inline bool from_herald(const ReceivedStanza& stanza, const std::string& compone
 
 class HeraldE2E : public ::testing::Test {
 protected:
-    void SetUp() override { start_herald(); }
+    void SetUp() override { start_herald(log_level()); }
+
+    virtual std::string log_level() const { return "debug"; }
 
     // Further herald configuration for a fixture that needs it.
     virtual std::string extra_config() const { return {}; }
+    // Where herald.db lives, when not next to herald's log and config.
+    virtual std::filesystem::path database_dir() const { return {}; }
 
     void start_herald(const std::string& log_level = "debug") {
         if (!herald_)
             herald_ = std::make_unique<HeraldUnderTest>(ejabberd_, ejabberd_.dir() / "herald", log_level,
-                                                        extra_config());
+                                                        extra_config(), database_dir());
         herald_->start();
     }
 
@@ -203,19 +207,25 @@ protected:
         return count_rows(herald_->database_path(), "SELECT count(*) FROM queue WHERE user = ?1", bare_jid);
     }
 
-    // The owner's "HTTP tokens" ad-hoc command, as a client runs it.
-    std::string make_token(XmppTestClient& owner, const std::string& topic, const std::string& label) {
+    // The "HTTP tokens" ad-hoc command, as a client runs it: the final reply.
+    std::optional<ReceivedStanza> token_command(XmppTestClient& user, const std::string& topic,
+                                                const std::string& action, const std::string& label) {
         const std::string commands = "http://jabber.org/protocol/commands";
-        auto form = iq(owner, "set", "<command xmlns='" + commands + "' node='http-tokens' action='execute'/>");
+        auto form = iq(user, "set", "<command xmlns='" + commands + "' node='http-tokens' action='execute'/>");
         EXPECT_TRUE(form && form->has("command/x[@type='form']")) << (form ? form->xml() : "no reply");
-        if (!form) return "";
-        auto done = iq(owner, "set",
-                       "<command xmlns='" + commands + "' node='http-tokens' action='complete' sessionid='" +
-                           form->find("command")->attr("sessionid") +
-                           "'><x xmlns='jabber:x:data' type='submit'>"
-                           "<field var='topic'><value>" + topic + "</value></field>"
-                           "<field var='action'><value>create</value></field>"
-                           "<field var='label'><value>" + label + "</value></field></x></command>");
+        if (!form || !form->has("command/x[@type='form']")) return std::nullopt;
+        return iq(user, "set",
+                  "<command xmlns='" + commands + "' node='http-tokens' action='complete' sessionid='" +
+                      form->find("command")->attr("sessionid") +
+                      "'><x xmlns='jabber:x:data' type='submit'>"
+                      "<field var='topic'><value>" + topic + "</value></field>"
+                      "<field var='action'><value>" + action + "</value></field>"
+                      "<field var='label'><value>" + label + "</value></field></x></command>");
+    }
+
+    // The owner's new token for `topic`.
+    std::string make_token(XmppTestClient& owner, const std::string& topic, const std::string& label) {
+        auto done = token_command(owner, topic, "create", label);
         EXPECT_TRUE(done);
         if (!done) return "";
         EXPECT_EQ(done->find("command")->attr("status"), "completed") << done->xml();
@@ -250,5 +260,25 @@ inline std::string error_condition(const ReceivedStanza& reply) {
     return "";
 }
 
+// A request that must be refused, with the stanza error condition and the
+// XEP-0060 application condition expected.
+struct Refusal {
+    std::string name;
+    std::optional<ReceivedStanza> reply;
+    std::string condition;
+    std::string pubsub_condition = {};
+};
+
+inline void expect_refused(const std::vector<Refusal>& refusals) {
+    for (const auto& r : refusals) {
+        ASSERT_TRUE(r.reply) << r.name;
+        EXPECT_EQ(r.reply->type(), "error") << r.name << ": " << r.reply->xml();
+        EXPECT_EQ(error_condition(*r.reply), r.condition) << r.name << ": " << r.reply->xml();
+        if (!r.pubsub_condition.empty()) {
+            EXPECT_TRUE(r.reply->has("error/" + r.pubsub_condition + "[@xmlns='http://jabber.org/protocol/pubsub#errors']"))
+                << r.name << ": " << r.reply->xml();
+        }
+    }
+}
 
 }  // namespace herald::testing

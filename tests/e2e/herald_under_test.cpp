@@ -10,10 +10,11 @@
 namespace herald::testing {
 
 HeraldUnderTest::HeraldUnderTest(const PrivateEjabberd& ejabberd, std::filesystem::path dir,
-                                 std::string log_level, const std::string& extra_config)
+                                 std::string log_level, const std::string& extra_config,
+                                 const std::filesystem::path& database_dir)
     : dir_(std::move(dir)),
       config_path_(dir_ / "herald.yaml"),
-      database_path_(dir_ / "herald.db"),
+      database_path_((database_dir.empty() ? dir_ : database_dir) / "herald.db"),
       log_(dir_ / "herald.log") {
     std::filesystem::create_directories(dir_);
     std::ofstream(dir_ / "component.secret") << ejabberd.component_secret() << "\n";

@@ -16,9 +16,12 @@ namespace herald::testing {
 
 class HeraldUnderTest {
 public:
-    // `extra_config`: further YAML sections (pubsub:, delivery:, ...).
+    // `extra_config`: further YAML sections (pubsub:, delivery:, ...);
+    // `database_dir`: where herald.db lives when not in `dir` (e.g. a small
+    // file system that a test fills up).
     HeraldUnderTest(const PrivateEjabberd& ejabberd, std::filesystem::path dir,
-                    std::string log_level = "debug", const std::string& extra_config = {});
+                    std::string log_level = "debug", const std::string& extra_config = {},
+                    const std::filesystem::path& database_dir = {});
     ~HeraldUnderTest();
 
     // Starts herald and waits until its handshake with ejabberd is accepted.

@@ -2,6 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <netinet/in.h>
+
+#include <fstream>
+#include <iterator>
+#include <regex>
+
 #include "tests/e2e/herald_e2e_fixture.h"
 #include "tests/support/process.h"
 
@@ -9,6 +17,22 @@ using namespace herald::testing;
 using namespace std::chrono_literals;
 
 namespace {
+
+// This host's IPv4 addresses other than 127.0.0.0/8.
+std::vector<std::string> non_loopback_addresses() {
+    std::vector<std::string> found;
+    ifaddrs* interfaces = nullptr;
+    if (::getifaddrs(&interfaces) != 0) return found;
+    for (const auto* entry = interfaces; entry; entry = entry->ifa_next) {
+        if (!entry->ifa_addr || entry->ifa_addr->sa_family != AF_INET) continue;
+        const auto& address = reinterpret_cast<const sockaddr_in*>(entry->ifa_addr)->sin_addr;
+        if ((ntohl(address.s_addr) >> 24) == 127) continue;
+        char text[INET_ADDRSTRLEN] = {};
+        if (::inet_ntop(AF_INET, &address, text, sizeof text)) found.emplace_back(text);
+    }
+    ::freeifaddrs(interfaces);
+    return found;
+}
 
 class HttpApiE2E : public HeraldE2E {
 protected:
@@ -127,6 +151,64 @@ TEST_F(HttpApiE2E, RefusalsHaveTheRightStatusAndAJsonError) {
     EXPECT_EQ(curl({base_ + "/nowhere"}).status, 404);
     // herald is still there
     EXPECT_EQ(curl({base_ + "/healthz"}).status, 200);
+}
+
+TEST_F(HttpApiE2E, RevokedTokensAndTokensForOthersNodesAreRefused) {
+    auto alice = online_user("alice");
+    create_node(*alice, "backups");
+    auto carol = online_user("carol");
+    create_node(*carol, "carols");
+    const auto token = make_token(*alice, "backups", "cron");
+    const std::string publish_url = base_ + "/v1/nodes/backups";
+    EXPECT_EQ(curl({"-H", "Authorization: Bearer " + token, "--data", "before", publish_url}).status, 202);
+
+    auto stolen = token_command(*carol, "backups", "create", "mine now");
+    ASSERT_TRUE(stolen);
+    EXPECT_EQ(error_condition(*stolen), "forbidden") << "a token for someone else's topic: " << stolen->xml();
+    auto revoked_by_other = token_command(*carol, "backups", "revoke", "cron");
+    ASSERT_TRUE(revoked_by_other);
+    EXPECT_EQ(error_condition(*revoked_by_other), "forbidden") << revoked_by_other->xml();
+    EXPECT_EQ(curl({"-H", "Authorization: Bearer " + token, "--data", "still valid", publish_url}).status, 202);
+
+    auto revoked = token_command(*alice, "backups", "revoke", "cron");
+    ASSERT_TRUE(revoked);
+    EXPECT_EQ(revoked->find("command")->attr("status"), "completed") << revoked->xml();
+    EXPECT_EQ(curl({"-H", "Authorization: Bearer " + token, "--data", "after", publish_url}).status, 401)
+        << "a revoked token publishes nothing";
+}
+
+TEST_F(HttpApiE2E, ListensOnLoopbackUnlessConfiguredOtherwise) {
+    const auto line = herald_->log().wait_for("HTTP publish API listening on", kWait, 0);
+    ASSERT_TRUE(line);
+    EXPECT_NE(line->find("listening on 127.0.0.1:"), std::string::npos) << *line;
+    const auto port = base_.substr(base_.rfind(':') + 1);
+    for (const auto& address : non_loopback_addresses()) {
+        const auto attempt = run_command({"curl", "-sS", "--max-time", "5", "http://" + address + ":" + port + "/healthz"}, 30s);
+        EXPECT_NE(attempt.exit_code, 0) << "reachable on " << address << ": " << attempt.output;
+    }
+}
+
+// Every stanza is logged at trace level, except what carries a credential.
+class TracedHttpApiE2E : public HttpApiE2E {
+protected:
+    std::string log_level() const override { return "trace"; }
+};
+
+TEST_F(TracedHttpApiE2E, TokensAndTheSecretNeverReachTheLog) {
+    auto alice = online_user("alice");
+    create_node(*alice, "backups");
+    const auto token = make_token(*alice, "backups", "cron");
+    ASSERT_EQ(token.size(), 64u);
+    EXPECT_EQ(curl({"-H", "Authorization: Bearer " + token, "--data", "hello", base_ + "/v1/nodes/backups"}).status, 202);
+    EXPECT_EQ(curl({"-H", "Authorization: Bearer " + token, "--data", "x", base_ + "/v1/nodes/elsewhere"}).status, 403);
+    herald_->stop();
+    std::ifstream stderr_file(herald_->config_path().parent_path() / "herald.stderr");
+    const std::string stderr_text((std::istreambuf_iterator<char>(stderr_file)), std::istreambuf_iterator<char>());
+    for (const auto& [name, text] : {std::pair{"log", herald_->log().contents()}, std::pair{"stderr", stderr_text}}) {
+        EXPECT_EQ(text.find(token), std::string::npos) << "the token is in herald's " << name;
+        EXPECT_EQ(text.find(ejabberd_.component_secret()), std::string::npos) << "the secret is in herald's " << name;
+    }
+    EXPECT_NE(herald_->log().contents().find("out: "), std::string::npos) << "trace logging is on";
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "tests/e2e/herald_e2e_fixture.h"
+#include "tests/e2e/write_lock.h"
 
 using namespace herald::testing;
 using namespace std::chrono_literals;
@@ -174,12 +175,7 @@ TEST_F(PubsubE2E, FiveThousandQueuedFlushWithoutTheServerClosingTheStream) {
 TEST_F(PubsubE2E, RefusalsCarryTheRightErrors) {
     with_topic();
     auto carol = online_user("carol");
-    struct Case {
-        std::string name;
-        std::optional<ReceivedStanza> reply;
-        std::string condition, pubsub_condition;
-    };
-    std::vector<Case> cases;
+    std::vector<Refusal> cases;
     cases.push_back({"publish without rights", publish(*carol, "backups", notification("x")), "forbidden", ""});
     cases.push_back({"unknown node", publish(*alice_, "nope", notification("x")), "item-not-found", ""});
     cases.push_back({"not a notification", publish(*alice_, "backups", "<foo xmlns='urn:x'/>"), "bad-request",
@@ -203,15 +199,7 @@ TEST_F(PubsubE2E, RefusalsCarryTheRightErrors) {
     cases.push_back({"unregistered subscribe",
                      pubsub(*stranger, "set", "<subscribe node='backups' jid='stranger@localhost'/>"),
                      "registration-required", ""});
-    for (const auto& c : cases) {
-        ASSERT_TRUE(c.reply) << c.name;
-        EXPECT_EQ(c.reply->type(), "error") << c.name << ": " << c.reply->xml();
-        EXPECT_EQ(error_condition(*c.reply), c.condition) << c.name << ": " << c.reply->xml();
-        if (!c.pubsub_condition.empty()) {
-            EXPECT_TRUE(c.reply->has("error/" + c.pubsub_condition + "[@xmlns='http://jabber.org/protocol/pubsub#errors']"))
-                << c.name << ": " << c.reply->xml();
-        }
-    }
+    expect_refused(cases);
 }
 
 TEST_F(PubsubE2E, OwnerGrantsAndRemovesPublishers) {
@@ -341,23 +329,6 @@ TEST_F(SmallQueueE2E, FullQueueDropsOldestLowestAndTellsTheUser) {
 }  // namespace
 
 namespace {
-
-// Another process (a backup, say) holding the database's write lock.
-class WriteLock {
-public:
-    explicit WriteLock(const std::filesystem::path& database) {
-        if (sqlite3_open(database.c_str(), &db_) != SQLITE_OK ||
-            sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK)
-            throw std::runtime_error("cannot lock " + database.string());
-    }
-    ~WriteLock() {
-        sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-        sqlite3_close(db_);
-    }
-
-private:
-    sqlite3* db_ = nullptr;
-};
 
 TEST_F(PubsubE2E, LockedDatabaseAnswersWaitNeverAResult) {
     with_topic();
