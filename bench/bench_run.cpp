@@ -102,11 +102,21 @@ std::string BenchRun::user_jid(std::size_t index) const { return ejabberd_.jid("
 
 void BenchRun::run_all() {
     set_up();
-    for (const auto& [subscribers, publishes] : sizes_.fan_out) fan_out(subscribers, publishes);
-    latency();
-    publish_acks();
-    offline_flush();
-    memory_and_start_up();
+    const auto wanted = [&](const char* name) { return sizes_.only.empty() || sizes_.only.count(name) > 0; };
+    if (wanted("fan-out") || wanted("latency"))
+        for (const auto& [subscribers, publishes] : sizes_.fan_out) fan_out(subscribers, publishes);
+    if (wanted("latency")) latency();
+    if (wanted("acks")) publish_acks();
+    if (wanted("flush")) offline_flush();
+    if (wanted("memory")) memory_and_start_up();
+}
+
+void BenchRun::record(ScenarioResult result) {
+    const auto ratio = result.ratio();
+    say(result.name + ": herald " + std::to_string(result.herald) + " " + result.units +
+        (result.baseline ? ", baseline " + std::to_string(*result.baseline) : std::string()) +
+        (ratio ? ", ratio " + std::to_string(*ratio) : std::string()));
+    table_.add(std::move(result));
 }
 
 // ---- set-up ------------------------------------------------------------------
@@ -132,7 +142,11 @@ void BenchRun::requests_ok(std::size_t first, std::size_t last,
 void BenchRun::users_online(std::size_t count) {
     if (!users_.connect(kLongWait, 0, count))
         throw std::runtime_error("simulated users could not all log in (" +
-                                 std::to_string(users_.closed_by_server()) + " sessions failed)");
+                                 std::to_string(users_.failed_logins()) + " failed logins, last error " +
+                                 std::to_string(users_.last_failure()) + ")");
+    if (users_.failed_logins() > 0)
+        say(std::to_string(users_.failed_logins()) + " logins failed and were retried (last error " +
+            std::to_string(users_.last_failure()) + ")");
     for (std::size_t i = 0; i < count; ++i) users_.send(i, "<presence/>");
 }
 
@@ -234,7 +248,7 @@ void BenchRun::fan_out(int subscribers, int publishes) {
                           "trivial component, same messages, no storage", ">= 0.8 x raw", herald >= 0.8 * raw};
     result.details = {{"subscribers", subscribers}, {"publishes", publishes},
                       {"messages", subscribers * publishes}, {"publish_window", kFanOutWindow}};
-    table_.add(std::move(result));
+    record(std::move(result));
 }
 
 // ---- latency -----------------------------------------------------------------
@@ -277,8 +291,8 @@ void BenchRun::latency() {
     ScenarioResult p99{"latency p99 at 1/5 max rate", herald_p99, quantile(raw, 0.99) / 1e6, "ms",
                        "trivial component at the same rate", "< 10 ms", herald_p99 < 10};
     p99.details = details;
-    table_.add(std::move(p50));
-    table_.add(std::move(p99));
+    record(std::move(p50));
+    record(std::move(p99));
 }
 
 // ---- publish acknowledgements --------------------------------------------------
@@ -308,7 +322,7 @@ void BenchRun::publish_acks() {
                           "acks/s", "ejabberd mod_pubsub (pubsub.localhost)", ">= 1.0 x mod_pubsub",
                           herald >= mod_pubsub};
     result.details = details;
-    table_.add(std::move(result));
+    record(std::move(result));
 }
 
 // ---- offline flush -----------------------------------------------------------
@@ -366,7 +380,7 @@ void BenchRun::offline_flush() {
                       {"mod_offline_closed_streams", offline_closed},
                       {"herald_confirmed", "herald_queued reached 0 (every delivery confirmed by receipt or ping)"},
                       {"mod_offline_confirmed", "every message received by the clients"}};
-    table_.add(std::move(result));
+    record(std::move(result));
 }
 
 // ---- memory and start-up -----------------------------------------------------
@@ -414,9 +428,9 @@ void BenchRun::memory_and_start_up() {
     ScenarioResult start{"start-up to presence known", big_seconds, base_seconds, "s",
                          "herald with only the online users registered", ""};
     start.details = rss.details;
-    table_.add(std::move(rss));
-    table_.add(std::move(bytes));
-    table_.add(std::move(start));
+    record(std::move(rss));
+    record(std::move(bytes));
+    record(std::move(start));
 }
 
 }  // namespace herald::bench

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <filesystem>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,7 @@ struct BenchSizes {
     int registered = 100000;                   // for memory and start-up
     int topic_subscribers = 10000;             // of one topic, among them
     int loop_threads = 2;
+    std::set<std::string> only;                // scenarios to run (all when empty)
 
     static BenchSizes full() { return {}; }
     static BenchSizes smoke();
@@ -45,6 +47,7 @@ public:
 
 private:
     void set_up();
+    void record(ScenarioResult result);
     void fan_out(int subscribers, int publishes);
     void latency();
     void publish_acks();

@@ -17,6 +17,8 @@ namespace {
 // How long xmpp_run_once may block: a send() from another thread waits at
 // most this long.
 constexpr unsigned long kLoopTickMs = 1;
+constexpr int kConnectAttempts = 5;
+constexpr std::size_t kLoginWave = 100;
 
 int disable_nagle(xmpp_conn_t*, void* socket) {
     const int fd = *static_cast<int*>(socket);
@@ -87,17 +89,35 @@ void ClientFleet::send(std::size_t session, std::string xml) {
 
 bool ClientFleet::connect(std::chrono::milliseconds deadline, std::size_t first, std::size_t last) {
     if (last == 0) last = sessions_.size();
-    for (std::size_t i = first; i < last; ++i) {
-        sessions_[i]->state = Session::State::connecting;
-        auto& loop = loop_of(i);
-        std::lock_guard lock(loop.mutex);
-        loop.commands.push_back({Command::Kind::connect, i, {}});
+    const auto until = std::chrono::steady_clock::now() + deadline;
+    // Logins go in waves: a storm of a thousand at once makes ejabberd reset
+    // connections. A login refused or dropped is tried again, as a client
+    // would; only established streams that end count as closed.
+    for (std::size_t wave = first; wave < last; wave += kLoginWave) {
+        const auto wave_end = std::min(last, wave + kLoginWave);
+        for (int attempt = 0;; ++attempt) {
+            for (std::size_t i = wave; i < wave_end; ++i) {
+                if (sessions_[i]->state == Session::State::connected) continue;
+                sessions_[i]->state = Session::State::connecting;
+                auto& loop = loop_of(i);
+                std::lock_guard lock(loop.mutex);
+                loop.commands.push_back({Command::Kind::connect, i, {}});
+            }
+            const auto left =
+                std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+            wait_until(std::max(left, std::chrono::milliseconds(0)), [&] {
+                for (std::size_t i = wave; i < wave_end; ++i)
+                    if (sessions_[i]->state == Session::State::connecting) return false;
+                return true;
+            });
+            std::size_t failed = 0;
+            for (std::size_t i = wave; i < wave_end; ++i) failed += sessions_[i]->state != Session::State::connected;
+            if (failed == 0) break;
+            failed_logins_ += failed;
+            if (attempt + 1 == kConnectAttempts || std::chrono::steady_clock::now() >= until) return false;
+        }
     }
-    return wait_until(deadline, [&] {
-        for (std::size_t i = first; i < last; ++i)
-            if (sessions_[i]->state != Session::State::connected) return false;
-        return true;
-    });
+    return true;
 }
 
 bool ClientFleet::disconnect(std::chrono::milliseconds deadline, std::size_t first, std::size_t last) {
@@ -170,7 +190,6 @@ void ClientFleet::open(Loop& loop, Session& session) {
     if (xmpp_connect_client(session.connection, host_.c_str(), static_cast<unsigned short>(session.port),
                             &ClientFleet::on_event, &session) != XMPP_EOK) {
         session.state = Session::State::ended;
-        ++closed_by_server_;
         notify();
     }
 }
@@ -186,13 +205,15 @@ int ClientFleet::on_stanza(xmpp_conn_t*, xmpp_stanza_t* stanza, void* opaque) {
     return 1;
 }
 
-void ClientFleet::on_event(xmpp_conn_t*, xmpp_conn_event_t event, int, xmpp_stream_error_t*, void* opaque) {
+void ClientFleet::on_event(xmpp_conn_t*, xmpp_conn_event_t event, int error, xmpp_stream_error_t*, void* opaque) {
     auto& session = *static_cast<Session*>(opaque);
     if (event == XMPP_CONN_CONNECT) {
         session.state = Session::State::connected;
     } else if (event == XMPP_CONN_DISCONNECT || event == XMPP_CONN_FAIL) {
         if (session.state == Session::State::ended) return;
-        if (!session.close_requested) ++session.fleet->closed_by_server_;
+        const bool established = session.state == Session::State::connected;
+        if (!session.close_requested && established) ++session.fleet->closed_by_server_;
+        if (!established && error != 0) session.fleet->last_failure_ = error;
         session.state = Session::State::ended;
     } else {
         return;

@@ -64,9 +64,12 @@ public:
 
     std::size_t size() const { return sessions_.size(); }
     const std::string& jid(std::size_t session) const { return sessions_[session]->jid; }
-    // Sessions that ended without being asked to: closed by the server or
-    // failed.
+    // Established streams that ended without being asked to (closed by the
+    // server, or the socket failed).
     std::size_t closed_by_server() const { return closed_by_server_.load(); }
+    // Logins that failed and were tried again; the last socket error seen.
+    std::size_t failed_logins() const { return failed_logins_.load(); }
+    int last_failure() const { return last_failure_.load(); }
 
 private:
     struct Command {
@@ -99,6 +102,8 @@ private:
     std::vector<std::unique_ptr<Loop>> loops_;
     std::atomic<bool> stopping_{false};
     std::atomic<std::size_t> closed_by_server_{0};
+    std::atomic<std::size_t> failed_logins_{0};
+    std::atomic<int> last_failure_{0};
     std::mutex state_mutex_;
     std::condition_variable state_changed_;
 };

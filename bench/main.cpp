@@ -2,7 +2,7 @@
 // herald, each with its baseline in the same run, prints a table and writes
 // the results as JSON.
 //
-//   herald-bench [--smoke] [--herald PATH] [--json PATH]
+//   herald-bench [--smoke] [--herald PATH] [--json PATH] [--only SCENARIO]...
 
 #include <sys/resource.h>
 #include <sys/utsname.h>
@@ -12,6 +12,7 @@
 #include <ctime>
 #include <fstream>
 #include <iostream>
+#include <set>
 #include <string>
 
 #include <curl/curl.h>
@@ -24,6 +25,7 @@ struct Options {
     bool smoke = false;
     std::filesystem::path herald = HERALD_BINARY;
     std::filesystem::path json = "bench/results/latest.json";
+    std::set<std::string> only;
 };
 
 Options parse(int argc, char** argv) {
@@ -33,8 +35,9 @@ Options parse(int argc, char** argv) {
         if (arg == "--smoke") options.smoke = true;
         else if (arg == "--herald" && i + 1 < argc) options.herald = argv[++i];
         else if (arg == "--json" && i + 1 < argc) options.json = argv[++i];
+        else if (arg == "--only" && i + 1 < argc) options.only.insert(argv[++i]);
         else {
-            std::cerr << "usage: herald-bench [--smoke] [--herald PATH] [--json PATH]\n";
+            std::cerr << "usage: herald-bench [--smoke] [--herald PATH] [--json PATH] [--only fan-out|latency|acks|flush|memory]...\n";
             std::exit(64);
         }
     }
@@ -88,9 +91,9 @@ int main(int argc, char** argv) {
         const int raw_port = herald::bench::use_bench_ejabberd_template(work);
         herald::bench::ResultTable table;
         {
-            herald::bench::BenchRun run(options.herald, options.smoke ? herald::bench::BenchSizes::smoke()
-                                                                      : herald::bench::BenchSizes::full(),
-                                         raw_port);
+            auto sizes = options.smoke ? herald::bench::BenchSizes::smoke() : herald::bench::BenchSizes::full();
+            sizes.only = options.only;
+            herald::bench::BenchRun run(options.herald, sizes, raw_port);
             run.run_all();
             table = run.results();
         }
