@@ -121,9 +121,10 @@ void BenchRun::record(ScenarioResult result) {
 
 // ---- set-up ------------------------------------------------------------------
 
-void BenchRun::request_ok(std::size_t session, const std::string& iq, const std::string& what) {
+void BenchRun::request_ok(std::size_t session, const std::string& iq, const std::string& what,
+                          std::chrono::milliseconds deadline) {
     auto reply = responder_.requests().send(control_, session, iq);
-    const auto answer = await(reply, 60s);
+    const auto answer = await(reply, deadline);
     if (!answer || answer->type != "result")
         throw std::runtime_error(what + " failed: " + (answer ? answer->xml : "no reply"));
 }
@@ -362,7 +363,7 @@ void BenchRun::offline_flush() {
     // The bot's stream is processed in order: once ejabberd answers this
     // ping, every message before it has gone through mod_offline.
     request_ok(bot_, "<iq type='get' to='" + ejabberd_.domain() + "'><ping xmlns='urn:xmpp:ping'/></iq>",
-               "ping after the offline messages");
+               "ping after the offline messages", kLongWait);
     closed_before = users_.closed_by_server();
     responder_.tally().reset(users * items, false);
     const double mod_offline = flush_seconds([] { return true; });

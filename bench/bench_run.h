@@ -63,7 +63,8 @@ private:
     double flush_seconds(const std::function<bool()>& confirmed);
     double start_up_seconds();
 
-    void request_ok(std::size_t session, const std::string& iq, const std::string& what);
+    void request_ok(std::size_t session, const std::string& iq, const std::string& what,
+                    std::chrono::milliseconds deadline = std::chrono::seconds(60));
     void requests_ok(std::size_t first, std::size_t last, const std::function<std::string(std::size_t)>& iq,
                      const std::string& what);
     std::string user_jid(std::size_t index) const;

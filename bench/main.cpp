@@ -85,32 +85,42 @@ int main(int argc, char** argv) {
     raise_open_files_limit();
     curl_global_init(CURL_GLOBAL_DEFAULT);
     const auto started = std::chrono::steady_clock::now();
+    herald::bench::ResultTable table;
+    std::string failure;
     try {
         const auto work = std::filesystem::temp_directory_path() / ("herald-bench-" + std::to_string(::getpid()));
         std::filesystem::create_directories(work);
         const int raw_port = herald::bench::use_bench_ejabberd_template(work);
-        herald::bench::ResultTable table;
         {
             auto sizes = options.smoke ? herald::bench::BenchSizes::smoke() : herald::bench::BenchSizes::full();
             sizes.only = options.only;
             herald::bench::BenchRun run(options.herald, sizes, raw_port);
-            run.run_all();
-            table = run.results();
+            try {
+                run.run_all();
+            } catch (const std::exception& error) {
+                failure = error.what();
+            }
+            table = run.results();  // what finished, even after a failure
         }
         std::filesystem::remove_all(work);
-        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-        table.print(std::cout);
-        table.write_json(options.json, describe_run(options, seconds));
-        std::cout << "\n" << table.results().size() << " scenarios in " << static_cast<int>(seconds) << " s; "
-                  << options.json.string() << "\n";
-        for (const auto& result : table.results())
-            if (!(result.herald > 0)) {
-                std::cerr << "herald-bench: " << result.name << " has no figure\n";
-                return 1;
-            }
-        return 0;
     } catch (const std::exception& error) {
-        std::cerr << "herald-bench: " << error.what() << "\n";
+        failure = error.what();
+    }
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    table.print(std::cout);
+    auto run = describe_run(options, seconds);
+    if (!failure.empty()) run["failure"] = failure;
+    table.write_json(options.json, run);
+    std::cout << "\n" << table.results().size() << " scenarios in " << static_cast<int>(seconds) << " s; "
+              << options.json.string() << "\n";
+    if (!failure.empty()) {
+        std::cerr << "herald-bench: " << failure << "\n";
         return 1;
     }
+    for (const auto& result : table.results())
+        if (!(result.herald > 0)) {
+            std::cerr << "herald-bench: " << result.name << " has no figure\n";
+            return 1;
+        }
+    return 0;
 }
