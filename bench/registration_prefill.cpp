@@ -1,0 +1,33 @@
+#include "bench/registration_prefill.h"
+
+#include <chrono>
+
+#include "component/pubsub_service.h"
+#include "storage/database.h"
+#include "storage/sqlite_node_repository.h"
+#include "storage/sqlite_user_repository.h"
+
+namespace herald::bench {
+
+void prefill_registrations(const std::filesystem::path& database, const PrefillPlan& plan) {
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    storage::Database db(database.string());
+    storage::SqliteUserRepository users(db);
+    storage::SqliteNodeRepository nodes(db);
+    storage::Transaction transaction(db);
+    if (!plan.topic.empty()) nodes.create({plan.topic, plan.topic_owner, "publishers", false, now});
+    for (int i = 1; i <= plan.count; ++i) {
+        const std::string jid = plan.user_prefix + std::to_string(i) + "@" + plan.domain;
+        users.upsert({jid, std::nullopt, now});
+        const std::string inbox = component::PubsubService::inbox_of(jid);
+        nodes.create({inbox, jid, "publishers", true, now});
+        nodes.subscribe(inbox, jid, now);
+        if (i <= plan.subscribed) nodes.subscribe(plan.topic, jid, now);
+    }
+    for (const auto& jid : plan.extra_subscribers) nodes.subscribe(plan.topic, jid, now);
+    transaction.commit();
+}
+
+}  // namespace herald::bench

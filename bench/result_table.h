@@ -1,0 +1,40 @@
+#pragma once
+
+// The benchmark's results: one row per scenario with herald's figure, the
+// in-run baseline's and their ratio, printed as a table and written as JSON.
+
+#include <filesystem>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace herald::bench {
+
+struct ScenarioResult {
+    std::string name;
+    double herald = 0;
+    std::optional<double> baseline;
+    std::string units;
+    std::string baseline_name;  // what the baseline is
+    std::string target;         // the target, in words
+    bool met = true;            // the target is met in this run
+    nlohmann::json details = nlohmann::json::object();
+
+    std::optional<double> ratio() const;  // herald / baseline
+};
+
+class ResultTable {
+public:
+    void add(ScenarioResult result);
+    void print(std::ostream& out) const;
+    void write_json(const std::filesystem::path& path, const nlohmann::json& run) const;
+    const std::vector<ScenarioResult>& results() const { return results_; }
+
+private:
+    std::vector<ScenarioResult> results_;
+};
+
+}  // namespace herald::bench
