@@ -166,12 +166,6 @@ TEST(MailParser, HostileInputNeverCrashes) {
     EXPECT_LE(parsed(huge_header).title.size(), 300u);
 }
 
-TEST(HtmlText, EntitiesBlocksAndPre) {
-    const auto text = html_to_text("<p>a &lt;b&gt; &eacute;</p><pre>  keep\n  this</pre><table><tr><td>1</td><td>2</td></tr></table>");
-    EXPECT_EQ(text.text, "a <b> é\n\n  keep\n  this\n\n1 2");
-    EXPECT_EQ(html_to_text("").text, "");
-}
-
 TEST(MailText, FirstWebLink) {
     EXPECT_EQ(first_web_link("see (https://x.org/a?b=1), then"), "https://x.org/a?b=1");
     EXPECT_EQ(first_web_link("<HTTP://X.org/>"), "HTTP://X.org/");

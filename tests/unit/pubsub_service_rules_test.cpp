@@ -6,6 +6,8 @@
 #include "component/pubsub_service.h"
 #include "storage/database.h"
 #include "storage/sqlite_delivery_queue.h"
+#include "storage/sqlite_escalation_repository.h"
+#include "storage/sqlite_feed_repository.h"
 #include "storage/sqlite_node_repository.h"
 #include "storage/sqlite_token_repository.h"
 #include "storage/sqlite_user_repository.h"
@@ -21,7 +23,9 @@ protected:
     storage::SqliteNodeRepository nodes{db};
     storage::SqliteDeliveryQueue queue{db};
     storage::SqliteTokenRepository tokens{db};
-    storage::Repositories repos{users, nodes, queue, tokens};
+    storage::SqliteEscalationRepository escalations{db};
+    storage::SqliteFeedRepository feeds{db};
+    storage::Repositories repos{users, nodes, queue, tokens, escalations, feeds};
     component::Config config;
     component::PubsubService service{config};
     const component::Actor user{"bob@example.org", false};
