@@ -42,6 +42,9 @@ void append_text(const xmlNode* node, std::string& out) {
 struct HtmlDocDeleter {
     void operator()(htmlDocPtr doc) const { xmlFreeDoc(doc); }
 };
+struct XmlCharDeleter {
+    void operator()(xmlChar* text) const { xmlFree(text); }
+};
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; }
 
@@ -80,18 +83,44 @@ std::string tree_to_text(const xmlNode* node) {
     return tidy_text(raw);
 }
 
-std::string html_to_text(std::string_view html) {
-    if (html.find('<') == std::string_view::npos && html.find('&') == std::string_view::npos) return tidy_text(html);
+namespace {
+
+std::unique_ptr<xmlDoc, HtmlDocDeleter> parse_html(std::string_view html) {
     const int options = HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NOIMPLIED |
                         HTML_PARSE_RECOVER | HTML_PARSE_COMPACT;
     // Wrapped so a fragment of bare text and inline tags has one root.
     const std::string wrapped = "<div>" + std::string(html) + "</div>";
-    std::unique_ptr<xmlDoc, HtmlDocDeleter> doc(
+    return std::unique_ptr<xmlDoc, HtmlDocDeleter>(
         htmlReadMemory(wrapped.data(), static_cast<int>(wrapped.size()), nullptr, "UTF-8", options));
+}
+
+std::string first_href(const xmlNode* node) {
+    for (const xmlNode* child = node; child; child = child->next) {
+        if (child->type != XML_ELEMENT_NODE || named(child, kSkipped)) continue;
+        if (xmlStrcasecmp(child->name, reinterpret_cast<const xmlChar*>("a")) == 0) {
+            std::unique_ptr<xmlChar, XmlCharDeleter> href(xmlGetProp(child, reinterpret_cast<const xmlChar*>("href")));
+            const std::string link = href ? reinterpret_cast<const char*>(href.get()) : "";
+            if (link.rfind("https://", 0) == 0 || link.rfind("http://", 0) == 0) return link;
+        }
+        if (auto found = first_href(child->children); !found.empty()) return found;
+    }
+    return "";
+}
+
+}  // namespace
+
+std::string html_to_text(std::string_view html) {
+    if (html.find('<') == std::string_view::npos && html.find('&') == std::string_view::npos) return tidy_text(html);
+    const auto doc = parse_html(html);
     if (!doc) return tidy_text(html);
     std::string raw;
     append_text(xmlDocGetRootElement(doc.get()), raw);
     return tidy_text(raw);
+}
+
+std::string first_web_href(std::string_view html) {
+    const auto doc = parse_html(html);
+    return doc ? first_href(xmlDocGetRootElement(doc.get())) : "";
 }
 
 }  // namespace herald::ingest

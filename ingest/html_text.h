@@ -16,6 +16,9 @@ std::string html_to_text(std::string_view html);
 // references are never followed.
 std::string tree_to_text(const xmlNode* node);
 
+// The first http(s) link of an <a href> in the HTML, "" when none.
+std::string first_web_href(std::string_view html);
+
 // Folds runs of white space within lines and drops blank lines.
 std::string tidy_text(std::string_view text);
 

@@ -117,8 +117,10 @@ void fill_body(GMimeMessage* message, MailNotification& mail) {
         mail.body = readable_body(decoded_text(parts.plain));
         mail.link = first_web_link(mail.body);
     } else if (parts.html) {
-        mail.body = html_to_text(decoded_text(parts.html));
-        mail.link = first_web_link(mail.body);
+        const auto html = decoded_text(parts.html);
+        mail.body = html_to_text(html);
+        mail.link = first_web_href(html);
+        if (mail.link.empty()) mail.link = first_web_link(mail.body);
     }
 }
 

@@ -230,8 +230,11 @@ TEST_P(ClientCutE2E, InTheMiddleOfAFlushTheClientGetsTheRestWhenBack) {
     const auto count = report(std::string("client cut in the middle of a flush, stream management ") +
                                   (options.stream_management ? "on" : "off"),
                               acknowledged, received);
-    EXPECT_LE(count.duplicated, static_cast<std::size_t>(kDeliveryWindow))
-        << "only what was sent and not yet confirmed is sent again";
+    // What was in flight at the cut (at most one window) comes again from
+    // Herald, and with stream management ejabberd may also hand its unacked
+    // copies of those same messages to offline storage, delivered at login.
+    const auto bound = (options.stream_management ? 2 : 1) * static_cast<std::size_t>(kDeliveryWindow);
+    EXPECT_LE(count.duplicated, bound) << "only what was sent and not yet confirmed is sent again";
 }
 
 INSTANTIATE_TEST_SUITE_P(StreamManagement, ClientCutE2E, ::testing::Bool(),
