@@ -37,7 +37,7 @@ std::optional<std::string> convert(std::string_view bytes, const char* from) {
 
 std::string made_valid(std::string_view bytes) {
     GlibText valid(g_utf8_make_valid(bytes.data(), static_cast<gssize>(bytes.size())));
-    return valid.get();
+    return valid ? std::string(valid.get()) : std::string();
 }
 
 bool control(unsigned char c) { return (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f; }
@@ -58,6 +58,8 @@ std::string_view trim_right(std::string_view line) {
 }  // namespace
 
 std::string to_utf8(std::string_view bytes, std::string_view charset) {
+    // GLib refuses a null pointer, which an empty part can give.
+    if (bytes.empty()) return {};
     const auto name = lower(charset);
     const bool unicode_or_ascii = name.empty() || name == "utf-8" || name == "utf8" || name == "us-ascii" || name == "ascii";
     if (unicode_or_ascii && valid_utf8(bytes)) return std::string(bytes);

@@ -166,6 +166,12 @@ TEST(MailParser, HostileInputNeverCrashes) {
     EXPECT_LE(parsed(huge_header).title.size(), 300u);
 }
 
+TEST(MailText, EmptyTextInAnyCharsetIsEmpty) {
+    // Found by the mail parser fuzzer: an empty part with an unknown charset.
+    EXPECT_EQ(to_utf8(std::string_view(), "x-unknown"), "");
+    EXPECT_EQ(to_utf8(std::string_view(), ""), "");
+}
+
 TEST(MailText, FirstWebLink) {
     EXPECT_EQ(first_web_link("see (https://x.org/a?b=1), then"), "https://x.org/a?b=1");
     EXPECT_EQ(first_web_link("<HTTP://X.org/>"), "HTTP://X.org/");
