@@ -173,9 +173,7 @@ const std::vector<Field>& fields() {
              }
          }},
         {"registration", "register_on_subscribe", false,
-         [](Context& c, const YAML::Node& n, const std::string& k) {
-             if (auto v = scalar<bool>(c, n, k, "true or false")) c.config.register_on_subscribe = *v;
-         }},
+         [](Context& c, const YAML::Node& n, const std::string& k) { flag(c, n, k, c.config.register_on_subscribe); }},
         {"pubsub", "create_nodes", false,
          [](Context& c, const YAML::Node& n, const std::string& k) {
              if (auto v = scalar<std::string>(c, n, k, "registered or admins")) {
@@ -212,9 +210,7 @@ const std::vector<Field>& fields() {
         {"limits", "max_form_value_bytes", false,
          [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.max_form_value_bytes); }},
         {"http", "enabled", false,
-         [](Context& c, const YAML::Node& n, const std::string& k) {
-             if (auto v = scalar<bool>(c, n, k, "true or false")) c.config.http_enabled = *v;
-         }},
+         [](Context& c, const YAML::Node& n, const std::string& k) { flag(c, n, k, c.config.http_enabled); }},
         {"http", "address", false,
          [](Context& c, const YAML::Node& n, const std::string& k) {
              if (auto v = scalar<std::string>(c, n, k, "an IP address")) c.config.http_address = *v;
@@ -291,9 +287,7 @@ const std::vector<Field>& fields() {
              flag(c, n, k, c.config.escalation.allow_private_addresses);
          }},
         {"feeds", "enabled", false,
-         [](Context& c, const YAML::Node& n, const std::string& k) {
-             if (auto v = scalar<bool>(c, n, k, "true or false")) c.config.feeds_enabled = *v;
-         }},
+         [](Context& c, const YAML::Node& n, const std::string& k) { flag(c, n, k, c.config.feeds_enabled); }},
         {"feeds", "min_interval_seconds", false,
          [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.feed_min_interval_seconds); }},
         {"feeds", "default_interval_seconds", false,
@@ -307,9 +301,7 @@ const std::vector<Field>& fields() {
         {"feeds", "max_redirects", false,
          [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.feed_max_redirects, true); }},
         {"feeds", "allow_private_addresses", false,
-         [](Context& c, const YAML::Node& n, const std::string& k) {
-             if (auto v = scalar<bool>(c, n, k, "true or false")) c.config.feed_allow_private_addresses = *v;
-         }},
+         [](Context& c, const YAML::Node& n, const std::string& k) { flag(c, n, k, c.config.feed_allow_private_addresses); }},
         {"log", "level", false,
          [](Context& c, const YAML::Node& n, const std::string& k) {
              one_of(c, n, k, c.config.log_level, {"trace", "debug", "info", "warn", "error"},
