@@ -8,17 +8,23 @@
 #include <ctime>
 #include <map>
 #include <random>
+#include <utility>
 
+#include "component/jid.h"
 #include "component/namespaces.h"
 #include "component/notification_payload.h"
 #include "component/pubsub_service.h"
 #include "component/quiet_hours.h"
+#include "component/user_service.h"
 #include "storage/storage_worker.h"
 
 namespace herald::component {
 namespace {
 
 constexpr auto kMaxRetryDelay = std::chrono::seconds(60);
+// A session that does not answer our presence probe within this is taken
+// as gone: what its error replies covered is sent again.
+constexpr auto kSessionCheckTimeout = std::chrono::seconds(15);
 // Waited this long before delivery: the message carries a delay stamp.
 constexpr std::int64_t kDelayStampAfterMs = 5000;
 constexpr int kHighPriority = 2;
@@ -39,7 +45,7 @@ struct Router::UserAvatar {
     };
 
     UserAvatar(std::string jid, std::uint64_t epoch, boost::asio::io_context& io)
-        : jid(std::move(jid)), epoch(epoch), online_since_ms(now_ms()), retry_timer(io) {}
+        : jid(std::move(jid)), epoch(epoch), online_since_ms(now_ms()), retry_timer(io), session_check_timer(io) {}
 
     std::string jid;
     std::uint64_t epoch;
@@ -60,6 +66,12 @@ struct Router::UserAvatar {
     std::map<std::string, Unconfirmed> unconfirmed;          // by message id
     std::map<std::string, std::vector<std::string>> pings;   // ping id -> message ids
     boost::asio::steady_timer retry_timer;
+
+    // Message ids whose ping got an error, by resource: confirmed once that
+    // resource shows it is still there, sent again if it does not.
+    std::map<std::string, std::vector<std::string>> unproven;
+    std::uint64_t session_check = 0;  // bumped for each probe sent
+    boost::asio::steady_timer session_check_timer;
 };
 
 Router::Router(boost::asio::io_context& io, storage::StorageWorker& storage, StanzaSender& sender,
@@ -124,9 +136,11 @@ void Router::apply(const std::string& bare_jid, UserAvatar& avatar, const Presen
         spdlog::debug("presence {}/{}: {} priority {}", bare_jid, update.resource,
                       to_string(update.presence->availability), update.presence->priority);
         avatar.presence.update(update.resource, *update.presence);
+        if (auto proven = avatar.unproven.extract(update.resource)) confirm(avatar, proven.mapped());
     } else {
         spdlog::debug("presence {}/{}: unavailable", bare_jid, update.resource);
         avatar.presence.remove(update.resource);
+        avatar.unproven.erase(update.resource);
         std::vector<std::string> lost;
         for (const auto& [id, entry] : avatar.unconfirmed)
             if (entry.resource == update.resource) lost.push_back(id);
@@ -322,20 +336,40 @@ bool Router::on_user_message(const XmlElement& message) {
     return false;
 }
 
-// A reply to a ping proves every message sent before it was read; an error
-// saying the resource is unreachable means they may not have been.
+// A result to a ping proves every message sent before it was read. An error
+// saying the ping is not understood comes from a client without XEP-0199,
+// which read them too, but ejabberd answers the same for a session that is
+// gone (while shutting down, for one), which did not: so the messages count
+// as read only once the resource answers a presence probe.
 void Router::on_iq_response(const XmlElement& iq) {
     const auto from = iq.attr("from");
-    const auto avatar = avatars_.find(from.substr(0, from.find('/')));
+    const auto avatar = avatars_.find(bare_jid(from));
     if (avatar == avatars_.end()) return;
-    const auto ping = avatar->second->pings.extract(iq.attr("id"));
+    auto ping = avatar->second->pings.extract(iq.attr("id"));
     if (ping.empty()) return;
-    bool read = iq.attr("type") == "result";
-    if (!read)
-        if (const auto* error = iq.child("error"))
-            read = error->child("feature-not-implemented") || error->child("service-unavailable");
-    if (read) confirm(*avatar->second, ping.mapped());
-    else lose(*avatar->second, ping.mapped());
+    const auto* error = iq.child("error");
+    if (iq.attr("type") == "result")
+        confirm(*avatar->second, ping.mapped());
+    else if (error && (error->child("feature-not-implemented") || error->child("service-unavailable")))
+        check_session(*avatar->second, resource_of(from), std::move(ping.mapped()));
+    else
+        lose(*avatar->second, ping.mapped());
+}
+
+void Router::check_session(UserAvatar& avatar, const std::string& resource, std::vector<std::string> message_ids) {
+    auto& unproven = avatar.unproven[resource];
+    unproven.insert(unproven.end(), message_ids.begin(), message_ids.end());
+    sender_.send(presence_stanza(config_.component_jid, avatar.jid, "probe"));
+    avatar.session_check_timer.expires_after(kSessionCheckTimeout);
+    avatar.session_check_timer.async_wait(
+        [this, jid = avatar.jid, epoch = avatar.epoch, check = ++avatar.session_check](boost::system::error_code error) {
+            auto* avatar = find(jid, epoch);
+            if (error || !avatar || avatar->session_check != check) return;
+            for (auto& [resource, ids] : std::exchange(avatar->unproven, {})) {
+                spdlog::info("{}/{} did not answer the probe; its unconfirmed messages are sent again", jid, resource);
+                lose(*avatar, ids);
+            }
+        });
 }
 
 // Also the moment quiet hours may have ended: every avatar looks again.

@@ -33,8 +33,9 @@ struct PresenceUpdate {
 // resource appears and dropped when the last one goes, so registered but
 // offline users cost no memory. Delivery goes to the user's best resource,
 // oldest first, at most `delivery_window` unconfirmed messages at a time; a
-// receipt, or the reply to the ping sent after each batch, confirms; what is
-// not confirmed stays queued and is sent again.
+// receipt, or the reply to the ping sent after each batch, confirms (an
+// error reply only once the resource answers a presence probe); what is not
+// confirmed stays queued and is sent again.
 class Router {
 public:
     Router(boost::asio::io_context& io, storage::StorageWorker& storage, StanzaSender& sender,
@@ -80,6 +81,7 @@ private:
                  std::int64_t dropped, int requested);
     void confirm(UserAvatar& avatar, const std::vector<std::string>& message_ids);
     void lose(UserAvatar& avatar, const std::vector<std::string>& message_ids);
+    void check_session(UserAvatar& avatar, const std::string& resource, std::vector<std::string> message_ids);
     void retry_later(UserAvatar& avatar);
     void schedule_expiry();
     std::string next_id(const char* prefix);

@@ -155,13 +155,6 @@ TEST_F(FaultE2E, EjabberdRestartDuringAPublishStormLosesNothing) {
 }
 
 TEST_F(FaultE2E, EjabberdRestartDuringAQueueFlushLosesNothing) {
-    // Known loss, issue 8 open: when ejabberd goes down mid-flush it answers
-    // herald's delivery ping with service-unavailable, which herald takes as
-    // confirmation (for clients without XEP-0199), so up to one window of
-    // items is marked delivered that never was (lost 25 of 663 seen in CI).
-    // Run it with HERALD_RUN_KNOWN_LOSS=1 until the confirmation rule is fixed.
-    if (!std::getenv("HERALD_RUN_KNOWN_LOSS"))
-        GTEST_SKIP() << "known loss: a ping error during an ejabberd shutdown counts as confirmation";
     storm_topic(1, true);
     const auto acknowledged = queue_for_bob(scaled(600));
 

@@ -398,6 +398,46 @@ TEST_F(PubsubE2E, BouncedMessageIsSentAgain) {
 
 namespace {
 
+std::optional<std::string> refuse_every_iq(const ReceivedStanza& iq) {
+    return iq_error_for(iq, "cancel", "service-unavailable");
+}
+
+TEST_F(PubsubE2E, ClientWithoutPingOrReceiptsIsConfirmedOnceItsSessionAnswersAProbe) {
+    with_topic();
+    bob_->set_iq_responder(refuse_every_iq);
+    publish_ok(*alice_, "backups", notification("first"));
+    publish_ok(*alice_, "backups", notification("second"));
+    ASSERT_TRUE(next_notification(*bob_));
+    ASSERT_TRUE(next_notification(*bob_));
+    const auto deadline = std::chrono::steady_clock::now() + kWait;
+    while (queued_for("bob@localhost") > 0 && std::chrono::steady_clock::now() < deadline) storage_barrier(*bob_);
+    EXPECT_EQ(queued_for("bob@localhost"), 0) << "the ping error, then the probe answered, confirm both";
+    EXPECT_FALSE(next_notification(*bob_, 0ms)) << "nothing is sent twice";
+}
+
+TEST_F(PubsubE2E, PingErrorFromASessionThatThenLeavesIsSentAgain) {
+    with_topic();
+    // As ejabberd does for a session that is closing: an error to the ping,
+    // then the resource gone. The error proves nothing was read.
+    bob_->set_iq_responder([](const ReceivedStanza& iq) {
+        return std::optional<std::string>(*refuse_every_iq(iq) + "<presence type='unavailable'/>");
+    });
+    const auto id = publish_ok(*alice_, "backups", notification("unproven"));
+    ASSERT_TRUE(next_notification(*bob_));
+    ASSERT_TRUE(state_logged(*bob_, "offline"));
+    storage_barrier(*bob_);
+    EXPECT_EQ(queued_for("bob@localhost"), 1) << "not confirmed by the error";
+    bob_->set_iq_responder(answer_pings_refuse_others);
+    bob_->send("<presence/>");
+    auto again = next_notification(*bob_);
+    ASSERT_TRUE(again) << "sent again when the user is back";
+    EXPECT_EQ(again->find("event/items/item")->attr("id"), id);
+}
+
+}  // namespace
+
+namespace {
+
 class QuickExpiryE2E : public PubsubE2E {
 protected:
     std::string extra_config() const override { return "delivery:\n  expiry_check_seconds: 1\n"; }
