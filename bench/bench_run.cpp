@@ -359,7 +359,8 @@ void BenchRun::offline_flush() {
     users_offline();
     for (std::uint64_t q = 0; q < items; ++q)
         for (std::uint64_t u = 0; u < users; ++u)
-            control_.send(bot_, chat_message(user_jid(u), "o" + std::to_string(q) + "-" + std::to_string(u), now_ns()));
+            control_.send(bot_, notification_message(ejabberd_.jid("bot"), user_jid(u), "flush",
+                                                     "o" + std::to_string(q) + "-" + std::to_string(u), now_ns()));
     // The bot's stream is processed in order: once ejabberd answers this
     // ping, every message before it has gone through mod_offline.
     request_ok(bot_, "<iq type='get' to='" + ejabberd_.domain() + "'><ping xmlns='urn:xmpp:ping'/></iq>",

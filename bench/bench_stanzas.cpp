@@ -56,13 +56,6 @@ std::string receipt(std::string_view to, std::string_view id) {
     return xml;
 }
 
-std::string chat_message(std::string_view to, std::string_view id, std::int64_t sent_ns) {
-    std::string xml;
-    xml.append("<message type='chat' to='").append(to).append("' id='").append(id).append("'><body>[offline] ");
-    xml.append(stamp(sent_ns)).append(": ").append(kFiller).append("</body></message>");
-    return xml;
-}
-
 std::optional<std::int64_t> sent_stamp(std::string_view body) {
     const auto at = body.find(kStampMark);
     if (at == std::string_view::npos) return std::nullopt;

@@ -21,9 +21,8 @@ std::string publish_iq(std::string_view to, std::string_view node, std::string_v
 std::string notification_message(std::string_view from, std::string_view to, std::string_view node,
                                  std::string_view item_id, std::int64_t sent_ns);
 std::string receipt(std::string_view to, std::string_view id);
-std::string chat_message(std::string_view to, std::string_view id, std::int64_t sent_ns);
 
-// The send time written by notification_payload or chat_message, read back
+// The send time written by notification_payload, read back
 // from a message body.
 std::optional<std::int64_t> sent_stamp(std::string_view body);
 

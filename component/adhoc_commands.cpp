@@ -382,9 +382,9 @@ CommandStage broadcast(const CommandContext& c, storage::Repositories& repos, co
     auto outcome = c.service.broadcast(repos, actor, trimmed(form.value("title")),
                                        trimmed(joined(form.values("text"), "\n")), now_ms());
     auto stage = CommandStage::done("Sent to " + std::to_string(outcome.subscribers.size()) + " users.");
-    stage.after_commit = [c, subscribers = std::move(outcome.subscribers)](CommandStage&) {
+    stage.after_commit = [c, outcome = std::move(outcome)](CommandStage&) {
         c.metrics.published();
-        c.router.on_published(subscribers);
+        c.router.on_published(outcome);
     };
     return stage;
 }

@@ -70,7 +70,7 @@ void FeedGateway::record(std::string node, bool failed,
                 spdlog::info("feed {}: {} new items published", node, published->size());
                 for (const auto& outcome : *published) {
                     metrics_.published();
-                    router_.on_published(outcome.subscribers);
+                    router_.on_published(outcome);
                 }
             }
             done(*recorded);

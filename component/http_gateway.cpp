@@ -59,7 +59,7 @@ void HttpGateway::publish(ingest::HttpPublishRequest request, std::function<void
             if (error) return done(http_failure(error));
             metrics_.published();
             done({202, outcome->item_id, {}, {}});
-            router_.on_published(outcome->subscribers);
+            router_.on_published(*outcome);
         });
 }
 

@@ -184,7 +184,7 @@ void PubsubResponder::publish(const Actor& actor, const XmlElement& pubsub, cons
             spdlog::debug("published {} on '{}' for {} subscribers", outcome.item_id, node,
                           outcome.subscribers.size());
             metrics_.published();
-            router_.on_published(outcome.subscribers);
+            router_.on_published(outcome);
         });
 }
 

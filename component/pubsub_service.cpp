@@ -103,8 +103,10 @@ PublishOutcome PubsubService::publish(storage::Repositories& repos, const Actor&
 }
 
 PublishOutcome PubsubService::store_and_fan_out(storage::Repositories& repos, const storage::Item& item) const {
-    PublishOutcome outcome{item.item_id, repos.queue.publish(item)};
-    repos.queue.trim(outcome.subscribers, config_.max_queue_per_user, item.published_ms);
+    auto fan_out = repos.queue.publish(item);
+    PublishOutcome outcome{item.item_id, std::move(fan_out.users), std::nullopt};
+    if (repos.queue.trim(outcome.subscribers, config_.max_queue_per_user, item.published_ms) == 0)
+        outcome.queued = storage::QueuedItem{fan_out.seq, item};
     return outcome;
 }
 
@@ -274,7 +276,8 @@ PublishOutcome PubsubService::broadcast(storage::Repositories& repos, const Acto
     if (!title.empty()) payload.add_child("title").set_text(title);
     if (!body.empty()) payload.add_child("body").set_text(body);
     item.payload = payload.to_xml();
-    return {item.item_id, repos.queue.publish_to_everyone(item)};
+    auto fan_out = repos.queue.publish_to_everyone(item);
+    return {item.item_id, std::move(fan_out.users), storage::QueuedItem{fan_out.seq, item}};
 }
 
 void PubsubService::create_inbox(storage::Repositories& repos, const std::string& jid) const {

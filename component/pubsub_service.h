@@ -41,6 +41,9 @@ std::string explain(const PubsubError& error);
 struct PublishOutcome {
     std::string item_id;
     std::vector<std::string> subscribers;
+    // The item as it sits in each subscriber's queue; empty when a full
+    // queue dropped something, so deliveries read the queues again.
+    std::optional<storage::QueuedItem> queued;
 };
 
 // The rules for topics, subscriptions and publishing: one place for each,

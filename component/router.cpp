@@ -8,6 +8,7 @@
 #include <ctime>
 #include <map>
 #include <random>
+#include <set>
 #include <utility>
 
 #include "component/jid.h"
@@ -25,6 +26,7 @@ constexpr auto kMaxRetryDelay = std::chrono::seconds(60);
 // A session that does not answer our presence probe within this is taken
 // as gone: what its error replies covered is sent again.
 constexpr auto kSessionCheckTimeout = std::chrono::seconds(15);
+constexpr auto kPingTimeout = std::chrono::seconds(30);
 // Waited this long before delivery: the message carries a delay stamp.
 constexpr std::int64_t kDelayStampAfterMs = 5000;
 constexpr int kHighPriority = 2;
@@ -45,7 +47,7 @@ struct Router::UserAvatar {
     };
 
     UserAvatar(std::string jid, std::uint64_t epoch, boost::asio::io_context& io)
-        : jid(std::move(jid)), epoch(epoch), online_since_ms(now_ms()), retry_timer(io), session_check_timer(io) {}
+        : jid(std::move(jid)), epoch(epoch), online_since_ms(now_ms()), ping_timer(io), retry_timer(io), session_check_timer(io) {}
 
     std::string jid;
     std::uint64_t epoch;
@@ -60,11 +62,24 @@ struct Router::UserAvatar {
     std::int64_t cursor = 0;
     bool fetching = false;
     bool rescan = false;
+    // The last read found nothing more to send: newly published items can
+    // go out without reading the queue again.
+    bool caught_up = false;
     bool retry_pending = false;
     bool dropped_told = false;
     int failures = 0;
     std::map<std::string, Unconfirmed> unconfirmed;          // by message id
-    std::map<std::string, std::vector<std::string>> pings;   // ping id -> message ids
+    struct Ping {
+        std::vector<std::string> message_ids;
+        std::chrono::steady_clock::time_point sent;
+    };
+    std::map<std::string, Ping> pings;  // by ping id
+    bool ping_watch = false;
+    boost::asio::steady_timer ping_timer;
+    // Resources that answered a ping with a result: an error from one of
+    // them means the session is gone. Kept across their sessions, since a
+    // new session with the same resource may answer for a closing one.
+    std::set<std::string> answering_pings;
     boost::asio::steady_timer retry_timer;
 
     // Message ids whose ping got an error, by resource: confirmed once that
@@ -139,6 +154,10 @@ void Router::apply(const std::string& bare_jid, UserAvatar& avatar, const Presen
         if (auto proven = avatar.unproven.extract(update.resource)) confirm(avatar, proven.mapped());
     } else {
         spdlog::debug("presence {}/{}: unavailable", bare_jid, update.resource);
+        // A session replaced by a new one with the same resource may say
+        // unavailable after its successor said available: ask again.
+        if (avatar.presence.resources().count(update.resource))
+            sender_.send(presence_stanza(config_.component_jid, bare_jid, "probe"));
         avatar.presence.remove(update.resource);
         avatar.unproven.erase(update.resource);
         std::vector<std::string> lost;
@@ -215,12 +234,15 @@ void Router::pump(UserAvatar& avatar) {
             avatar->dropped_told = true;
             const auto* resource = avatar->presence.best_resource();
             if (!resource) return;
-            deliver(*avatar, *resource, fetched->items, fetched->dropped, batch);
+            const bool more = static_cast<int>(fetched->items.size()) == batch;
+            avatar->caught_up = !more;
+            deliver(*avatar, *resource, fetched->items, fetched->dropped);
+            if (more) pump(*avatar);
         });
 }
 
-void Router::deliver(UserAvatar& avatar, const std::string& resource, std::vector<storage::QueuedItem>& items,
-                     std::int64_t dropped, int requested) {
+void Router::deliver(UserAvatar& avatar, const std::string& resource, std::span<const storage::QueuedItem> items,
+                     std::int64_t dropped) {
     const auto to = avatar.jid + "/" + resource;
     const auto now = now_ms();
     if (dropped > 0) {
@@ -257,15 +279,47 @@ void Router::deliver(UserAvatar& avatar, const std::string& resource, std::vecto
         avatar.cursor = std::max(avatar.cursor, queued.seq);
         sent.push_back(id);
     }
-    if (!sent.empty()) {
-        const auto ping_id = next_id("p");
-        XmlElement ping("iq");
-        ping.set_attr("type", "get").set_attr("from", config_.component_jid).set_attr("to", to).set_attr("id", ping_id);
-        ping.add_child("ping", ns::kPing);
-        sender_.send(ping);
-        avatar.pings[ping_id] = std::move(sent);
-    }
-    if (static_cast<int>(items.size()) == requested) pump(avatar);
+    if (sent.empty()) return;
+    // Right after the messages it covers, so that both reach the same
+    // session of the resource.
+    const auto ping_id = next_id("p");
+    XmlElement ping("iq");
+    ping.set_attr("type", "get").set_attr("from", config_.component_jid).set_attr("to", to).set_attr("id", ping_id);
+    ping.add_child("ping", ns::kPing);
+    sender_.send(ping);
+    avatar.pings[ping_id] = {std::move(sent), std::chrono::steady_clock::now()};
+    watch_pings(avatar);
+}
+
+// A ping without an answer (the session lost on the server's side without a
+// bounce) must not hold its messages unconfirmed for ever.
+void Router::watch_pings(UserAvatar& avatar) {
+    if (avatar.ping_watch || avatar.pings.empty()) return;
+    auto oldest = avatar.pings.begin()->second.sent;
+    for (const auto& entry : avatar.pings) oldest = std::min(oldest, entry.second.sent);
+    avatar.ping_watch = true;
+    avatar.ping_timer.expires_at(oldest + kPingTimeout);
+    avatar.ping_timer.async_wait([this, jid = avatar.jid, epoch = avatar.epoch](boost::system::error_code error) {
+        auto* avatar = find(jid, epoch);
+        if (error || !avatar) return;
+        avatar->ping_watch = false;
+        const auto deadline = std::chrono::steady_clock::now() - kPingTimeout;
+        std::vector<std::string> unanswered;
+        for (auto entry = avatar->pings.begin(); entry != avatar->pings.end();) {
+            if (entry->second.sent > deadline) {
+                ++entry;
+                continue;
+            }
+            const auto& ids = entry->second.message_ids;
+            unanswered.insert(unanswered.end(), ids.begin(), ids.end());
+            entry = avatar->pings.erase(entry);
+        }
+        if (std::any_of(unanswered.begin(), unanswered.end(),
+                        [avatar](const auto& id) { return avatar->unconfirmed.count(id) > 0; }))
+            spdlog::info("{} left a ping unanswered; its unconfirmed messages are sent again", jid);
+        lose(*avatar, unanswered);
+        watch_pings(*avatar);
+    });
 }
 
 void Router::confirm(UserAvatar& avatar, const std::vector<std::string>& message_ids) {
@@ -315,9 +369,29 @@ void Router::retry_later(UserAvatar& avatar) {
     });
 }
 
-void Router::on_published(const std::vector<std::string>& users) {
-    for (const auto& user : users)
-        if (const auto avatar = avatars_.find(user); avatar != avatars_.end()) pump(*avatar->second);
+// A freshly committed item goes straight to the users whose queue was read
+// to its end and who take it now; the others read their queue.
+void Router::on_published(const PublishOutcome& outcome) {
+    for (const auto& user : outcome.subscribers) {
+        const auto avatar = avatars_.find(user);
+        if (avatar == avatars_.end()) continue;
+        if (outcome.queued && hand_over(*avatar->second, *outcome.queued)) continue;
+        avatar->second->caught_up = false;
+        pump(*avatar->second);
+    }
+}
+
+bool Router::hand_over(UserAvatar& avatar, const storage::QueuedItem& queued) {
+    const auto min_priority = accepted_priority(avatar);
+    const auto* resource = avatar.presence.best_resource();
+    const auto& expires = queued.item.expires_ms;
+    if (!avatar.caught_up || avatar.fetching || avatar.retry_pending || avatar.rescan || !min_priority ||
+        !resource || queued.item.priority < *min_priority || queued.seq <= avatar.cursor ||
+        (expires && *expires <= now_ms()) ||
+        static_cast<int>(avatar.unconfirmed.size()) >= config_.delivery_window)
+        return false;
+    deliver(avatar, *resource, {&queued, 1}, 0);
+    return true;
 }
 
 bool Router::on_user_message(const XmlElement& message) {
@@ -337,23 +411,29 @@ bool Router::on_user_message(const XmlElement& message) {
 }
 
 // A result to a ping proves every message sent before it was read. An error
-// saying the ping is not understood comes from a client without XEP-0199,
-// which read them too, but ejabberd answers the same for a session that is
-// gone (while shutting down, for one), which did not: so the messages count
-// as read only once the resource answers a presence probe.
+// comes from a client without XEP-0199, which read them too, or from ejabberd
+// for a session that is closing (shutting down, replaced, timed out), which
+// did not: from a resource known to answer pings it means the latter, and
+// from others the messages count as read only once the resource answers a
+// presence probe.
 void Router::on_iq_response(const XmlElement& iq) {
     const auto from = iq.attr("from");
     const auto avatar = avatars_.find(bare_jid(from));
     if (avatar == avatars_.end()) return;
     auto ping = avatar->second->pings.extract(iq.attr("id"));
     if (ping.empty()) return;
+    const auto resource = resource_of(from);
     const auto* error = iq.child("error");
-    if (iq.attr("type") == "result")
-        confirm(*avatar->second, ping.mapped());
-    else if (error && (error->child("feature-not-implemented") || error->child("service-unavailable")))
-        check_session(*avatar->second, resource_of(from), std::move(ping.mapped()));
-    else
-        lose(*avatar->second, ping.mapped());
+    auto& message_ids = ping.mapped().message_ids;
+    if (iq.attr("type") == "result") {
+        avatar->second->answering_pings.insert(resource);
+        confirm(*avatar->second, message_ids);
+    } else if (error && (error->child("feature-not-implemented") || error->child("service-unavailable")) &&
+               !avatar->second->answering_pings.count(resource)) {
+        check_session(*avatar->second, resource, std::move(message_ids));
+    } else {
+        lose(*avatar->second, message_ids);
+    }
 }
 
 void Router::check_session(UserAvatar& avatar, const std::string& resource, std::vector<std::string> message_ids) {

@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -22,6 +23,8 @@ struct Preferences;
 }  // namespace herald::storage
 
 namespace herald::component {
+
+struct PublishOutcome;
 
 struct PresenceUpdate {
     std::string resource;
@@ -48,8 +51,8 @@ public:
     // The link to the server is gone: every presence we knew is stale.
     void forget_all_presence();
 
-    // New items are queued for these users.
-    void on_published(const std::vector<std::string>& users);
+    // A new item is queued for its subscribers.
+    void on_published(const PublishOutcome& outcome);
     // A message from a user: a receipt or a bounce of one of ours. True when it
     // was about a delivery.
     bool on_user_message(const XmlElement& message);
@@ -77,8 +80,12 @@ private:
     void pump(UserAvatar& avatar);
     // Lowest priority the user takes now, or nullopt when they take nothing.
     std::optional<int> accepted_priority(const UserAvatar& avatar) const;
-    void deliver(UserAvatar& avatar, const std::string& resource, std::vector<storage::QueuedItem>& items,
-                 std::int64_t dropped, int requested);
+    void deliver(UserAvatar& avatar, const std::string& resource, std::span<const storage::QueuedItem> items,
+                 std::int64_t dropped);
+    // Delivers a just published item without reading the queue; false when
+    // the user cannot take it now.
+    bool hand_over(UserAvatar& avatar, const storage::QueuedItem& queued);
+    void watch_pings(UserAvatar& avatar);
     void confirm(UserAvatar& avatar, const std::vector<std::string>& message_ids);
     void lose(UserAvatar& avatar, const std::vector<std::string>& message_ids);
     void check_session(UserAvatar& avatar, const std::string& resource, std::vector<std::string> message_ids);

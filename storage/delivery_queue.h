@@ -16,8 +16,9 @@ public:
     virtual ~DeliveryQueue() = default;
 
     // Stores the item once and queues it for every subscriber of its node.
-    // Returns those subscribers. Throws StorageError when the item id exists.
-    virtual std::vector<std::string> publish(const Item& item) = 0;
+    // Returns its queue sequence number and those subscribers. Throws
+    // StorageError when the item id exists.
+    virtual FanOut publish(const Item& item) = 0;
     // Keeps each listed user's queue at `max_per_user` by dropping the oldest
     // of the lowest priority; the count is kept for telling the user.
     // Returns how many were dropped in all.
@@ -35,7 +36,7 @@ public:
     virtual std::int64_t take_dropped_count(std::string_view user) = 0;
     virtual std::int64_t queued_count(std::string_view user) = 0;
     // Stores the item once and queues it for every registered user.
-    virtual std::vector<std::string> publish_to_everyone(const Item& item) = 0;
+    virtual FanOut publish_to_everyone(const Item& item) = 0;
     // The user's most recent outcomes, newest first.
     virtual std::vector<HistoryEntry> history(std::string_view user, int limit) = 0;
     virtual ServiceCounts counts() = 0;

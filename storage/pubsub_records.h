@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace herald::storage {
 
@@ -65,6 +66,12 @@ struct ServiceCounts {
 struct QueuedItem {
     std::int64_t seq = 0;
     Item item;
+};
+
+// A stored item and the users it was queued for.
+struct FanOut {
+    std::int64_t seq = 0;
+    std::vector<std::string> users;
 };
 
 }  // namespace herald::storage

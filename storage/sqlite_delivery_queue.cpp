@@ -69,24 +69,23 @@ std::int64_t SqliteDeliveryQueue::store(const Item& item) {
 }
 
 // `fan_out` and `recipients` take the same fourth (selecting) parameter.
-std::vector<std::string> SqliteDeliveryQueue::enqueue(Statement& fan_out, std::int64_t seq, const Item& item,
-                                                      Statement& recipients) {
+FanOut SqliteDeliveryQueue::enqueue(Statement& fan_out, std::int64_t seq, const Item& item, Statement& recipients) {
     fan_out.bind(1, seq).bind(2, static_cast<std::int64_t>(item.priority)).bind(4, item.node);
     if (item.expires_ms) fan_out.bind(3, *item.expires_ms);
     else fan_out.bind_null(3);
     fan_out.run();
     recipients.bind(1, item.node);
-    std::vector<std::string> users;
-    while (recipients.step()) users.push_back(recipients.column_text(0));
+    FanOut fan_out_to{seq, {}};
+    while (recipients.step()) fan_out_to.users.push_back(recipients.column_text(0));
     recipients.reset();
-    return users;
+    return fan_out_to;
 }
 
-std::vector<std::string> SqliteDeliveryQueue::publish(const Item& item) {
+FanOut SqliteDeliveryQueue::publish(const Item& item) {
     return enqueue(fan_out_, store(item), item, subscribers_);
 }
 
-std::vector<std::string> SqliteDeliveryQueue::publish_to_everyone(const Item& item) {
+FanOut SqliteDeliveryQueue::publish_to_everyone(const Item& item) {
     return enqueue(fan_out_everyone_, store(item), item, everyone_);
 }
 

@@ -10,7 +10,7 @@ class SqliteDeliveryQueue final : public DeliveryQueue {
 public:
     explicit SqliteDeliveryQueue(Database& db);
 
-    std::vector<std::string> publish(const Item& item) override;
+    FanOut publish(const Item& item) override;
     std::int64_t trim(const std::vector<std::string>& users, std::int64_t max_per_user,
                       std::int64_t now_ms) override;
     std::vector<QueuedItem> next(std::string_view user, std::int64_t after_seq, int min_priority,
@@ -20,13 +20,13 @@ public:
     std::int64_t take_dropped_count(std::string_view user) override;
     std::int64_t queued_count(std::string_view user) override;
     std::vector<Item> recent_items(std::string_view node, int max_items) override;
-    std::vector<std::string> publish_to_everyone(const Item& item) override;
+    FanOut publish_to_everyone(const Item& item) override;
     std::vector<HistoryEntry> history(std::string_view user, int limit) override;
     ServiceCounts counts() override;
 
 private:
     std::int64_t store(const Item& item);
-    std::vector<std::string> enqueue(Statement& fan_out, std::int64_t seq, const Item& item, Statement& recipients);
+    FanOut enqueue(Statement& fan_out, std::int64_t seq, const Item& item, Statement& recipients);
 
     sqlite3* db_;
     Statement insert_item_, fan_out_, subscribers_;

@@ -402,20 +402,47 @@ std::optional<std::string> refuse_every_iq(const ReceivedStanza& iq) {
     return iq_error_for(iq, "cancel", "service-unavailable");
 }
 
-TEST_F(PubsubE2E, ClientWithoutPingOrReceiptsIsConfirmedOnceItsSessionAnswersAProbe) {
+class PingRuleE2E : public PubsubE2E {
+protected:
+    // Waits, one storage round trip at a time, for bob's queue to empty.
+    bool bobs_queue_drains() {
+        const auto deadline = std::chrono::steady_clock::now() + kWait;
+        while (queued_for("bob@localhost") > 0 && std::chrono::steady_clock::now() < deadline)
+            storage_barrier(*bob_);
+        return queued_for("bob@localhost") == 0;
+    }
+};
+
+TEST_F(PingRuleE2E, ClientWithoutPingOrReceiptsIsConfirmedOnceItsSessionAnswersAProbe) {
     with_topic();
     bob_->set_iq_responder(refuse_every_iq);
     publish_ok(*alice_, "backups", notification("first"));
     publish_ok(*alice_, "backups", notification("second"));
     ASSERT_TRUE(next_notification(*bob_));
     ASSERT_TRUE(next_notification(*bob_));
-    const auto deadline = std::chrono::steady_clock::now() + kWait;
-    while (queued_for("bob@localhost") > 0 && std::chrono::steady_clock::now() < deadline) storage_barrier(*bob_);
-    EXPECT_EQ(queued_for("bob@localhost"), 0) << "the ping error, then the probe answered, confirm both";
+    EXPECT_TRUE(bobs_queue_drains()) << "the ping error, then the probe answered, confirm both";
     EXPECT_FALSE(next_notification(*bob_, 0ms)) << "nothing is sent twice";
 }
 
-TEST_F(PubsubE2E, PingErrorFromASessionThatThenLeavesIsSentAgain) {
+TEST_F(PingRuleE2E, PingErrorFromAResourceThatAnsweredPingsBeforeIsSentAgain) {
+    with_topic();
+    publish_ok(*alice_, "backups", notification("answered"));
+    ASSERT_TRUE(next_notification(*bob_));
+    ASSERT_TRUE(bobs_queue_drains()) << "confirmed by the ping's result";
+    // What ejabberd answers for a session of bob's that is closing, while
+    // another session with the same resource could answer a probe.
+    bob_->set_iq_responder(refuse_every_iq);
+    const auto id = publish_ok(*alice_, "backups", notification("not read"));
+    auto first = next_notification(*bob_);
+    ASSERT_TRUE(first);
+    EXPECT_EQ(first->find("event/items/item")->attr("id"), id);
+    auto again = next_notification(*bob_);
+    ASSERT_TRUE(again) << "an error from a resource that answers pings proves nothing was read";
+    EXPECT_EQ(again->find("event/items/item")->attr("id"), id);
+    bob_->set_iq_responder(answer_pings_refuse_others);
+}
+
+TEST_F(PingRuleE2E, PingErrorFromASessionThatThenLeavesIsSentAgain) {
     with_topic();
     // As ejabberd does for a session that is closing: an error to the ping,
     // then the resource gone. The error proves nothing was read.

@@ -184,7 +184,7 @@ struct QueueFixture : ::testing::Test {
 }  // namespace
 
 TEST_F(QueueFixture, PublishFansOutOnceAndQueuesAreReadInOrder) {
-    EXPECT_EQ(queue.publish(make_item("i1", 1)).size(), 2u);
+    EXPECT_EQ(queue.publish(make_item("i1", 1)).users.size(), 2u);
     queue.publish(make_item("i2", 1));
     EXPECT_EQ(queue.queued_count("a@x"), 2);
     const auto first = queue.next("a@x", 0, 0, 10, 1);
