@@ -195,6 +195,8 @@ const std::vector<Field>& fields() {
          [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.max_queue_per_user); }},
         {"delivery", "expiry_check_seconds", false,
          [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.expiry_check_seconds); }},
+        {"delivery", "confirm_timeout_seconds", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.confirm_timeout_seconds); }},
         {"delivery", "message_type", false,
          [](Context& c, const YAML::Node& n, const std::string& k) {
              one_of(c, n, k, c.config.message_type, {"chat", "headline"}, "chat, headline");

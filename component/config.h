@@ -57,6 +57,9 @@ struct Config {
     std::string message_type = "chat";  // or "headline"
     // How often expired items leave the queues and quiet hours are looked at.
     std::int64_t expiry_check_seconds = 30;
+    // A message neither receipted nor covered by an answered ping after this
+    // is sent again.
+    std::int64_t confirm_timeout_seconds = 30;
 
     // Per bare JID: IQ sets (publishes, commands, registration) and chat
     // commands; bursts of twice this pass, then resource-constraint.

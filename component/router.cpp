@@ -1,6 +1,7 @@
 #include "component/clock.h"
 #include "component/router.h"
 
+#include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -26,7 +27,6 @@ constexpr auto kMaxRetryDelay = std::chrono::seconds(60);
 // A session that does not answer our presence probe within this is taken
 // as gone: what its error replies covered is sent again.
 constexpr auto kSessionCheckTimeout = std::chrono::seconds(15);
-constexpr auto kPingTimeout = std::chrono::seconds(30);
 // Waited this long before delivery: the message carries a delay stamp.
 constexpr std::int64_t kDelayStampAfterMs = 5000;
 constexpr int kHighPriority = 2;
@@ -44,10 +44,12 @@ struct Router::UserAvatar {
         std::string resource;
         std::int64_t seq;
         std::int64_t published_ms;
+        std::chrono::steady_clock::time_point sent;
+        bool awaiting_receipt;  // no ping covers it: only a receipt confirms
     };
 
     UserAvatar(std::string jid, std::uint64_t epoch, boost::asio::io_context& io)
-        : jid(std::move(jid)), epoch(epoch), online_since_ms(now_ms()), ping_timer(io), retry_timer(io), session_check_timer(io) {}
+        : jid(std::move(jid)), epoch(epoch), online_since_ms(now_ms()), watch_timer(io), retry_timer(io), session_check_timer(io) {}
 
     std::string jid;
     std::uint64_t epoch;
@@ -74,8 +76,14 @@ struct Router::UserAvatar {
         std::chrono::steady_clock::time_point sent;
     };
     std::map<std::string, Ping> pings;  // by ping id
-    bool ping_watch = false;
-    boost::asio::steady_timer ping_timer;
+    // Resources that confirm with receipts: they get no pings.
+    std::set<std::string> sending_receipts;
+    // Sent to this resource and not yet followed by a ping.
+    std::vector<std::string> unpinged;
+    std::string unpinged_resource;
+    bool ping_posted = false;
+    bool watching = false;
+    boost::asio::steady_timer watch_timer;
     // Resources that answered a ping with a result: an error from one of
     // them means the session is gone. Kept across their sessions, since a
     // new session with the same resource may answer for a closing one.
@@ -160,6 +168,8 @@ void Router::apply(const std::string& bare_jid, UserAvatar& avatar, const Presen
             sender_.send(presence_stanza(config_.component_jid, bare_jid, "probe"));
         avatar.presence.remove(update.resource);
         avatar.unproven.erase(update.resource);
+        if (avatar.unpinged_resource == update.resource) avatar.unpinged.clear();
+        avatar.sending_receipts.erase(update.resource);
         std::vector<std::string> lost;
         for (const auto& [id, entry] : avatar.unconfirmed)
             if (entry.resource == update.resource) lost.push_back(id);
@@ -255,7 +265,10 @@ void Router::deliver(UserAvatar& avatar, const std::string& resource, std::span<
                                           std::to_string(config_.max_queue_per_user) + ").");
         sender_.send(notice);
     }
-    std::vector<std::string> sent;
+    if (avatar.unpinged_resource != resource) ping(avatar);
+    avatar.unpinged_resource = resource;
+    const bool by_receipt = avatar.sending_receipts.count(resource) > 0;
+    const auto sent = std::chrono::steady_clock::now();
     for (const auto& queued : items) {
         const auto& item = queued.item;
         const auto id = next_id("n");
@@ -275,50 +288,77 @@ void Router::deliver(UserAvatar& avatar, const std::string& resource, std::span<
         message.add_child("request", ns::kReceipts);
         message.add_child("origin-id", ns::kStanzaId).set_attr("id", item.item_id);
         sender_.send(message);
-        avatar.unconfirmed[id] = {resource, queued.seq, item.published_ms};
+        avatar.unconfirmed[id] = {resource, queued.seq, item.published_ms, sent, by_receipt};
         avatar.cursor = std::max(avatar.cursor, queued.seq);
-        sent.push_back(id);
+        if (!by_receipt) avatar.unpinged.push_back(id);
     }
-    if (sent.empty()) return;
-    // Right after the messages it covers, so that both reach the same
-    // session of the resource.
-    const auto ping_id = next_id("p");
-    XmlElement ping("iq");
-    ping.set_attr("type", "get").set_attr("from", config_.component_jid).set_attr("to", to).set_attr("id", ping_id);
-    ping.add_child("ping", ns::kPing);
-    sender_.send(ping);
-    avatar.pings[ping_id] = {std::move(sent), std::chrono::steady_clock::now()};
-    watch_pings(avatar);
+    if (by_receipt) watch(avatar);
+    if (avatar.unpinged.empty() || avatar.ping_posted) return;
+    // Once the handlers already queued have run: the deliveries of one
+    // storage commit share a ping.
+    avatar.ping_posted = true;
+    boost::asio::post(io_, [this, jid = avatar.jid, epoch = avatar.epoch] {
+        if (auto* avatar = find(jid, epoch)) {
+            avatar->ping_posted = false;
+            ping(*avatar);
+        }
+    });
 }
 
-// A ping without an answer (the session lost on the server's side without a
-// bounce) must not hold its messages unconfirmed for ever.
-void Router::watch_pings(UserAvatar& avatar) {
-    if (avatar.ping_watch || avatar.pings.empty()) return;
-    auto oldest = avatar.pings.begin()->second.sent;
-    for (const auto& entry : avatar.pings) oldest = std::min(oldest, entry.second.sent);
-    avatar.ping_watch = true;
-    avatar.ping_timer.expires_at(oldest + kPingTimeout);
-    avatar.ping_timer.async_wait([this, jid = avatar.jid, epoch = avatar.epoch](boost::system::error_code error) {
+// Sent right after the messages it covers, so that both reach the same
+// session of the resource.
+void Router::ping(UserAvatar& avatar) {
+    if (avatar.unpinged.empty()) return;
+    const auto ping_id = next_id("p");
+    XmlElement ping("iq");
+    ping.set_attr("type", "get")
+        .set_attr("from", config_.component_jid)
+        .set_attr("to", avatar.jid + "/" + avatar.unpinged_resource)
+        .set_attr("id", ping_id);
+    ping.add_child("ping", ns::kPing);
+    sender_.send(ping);
+    avatar.pings[ping_id] = {std::exchange(avatar.unpinged, {}), std::chrono::steady_clock::now()};
+    watch(avatar);
+}
+
+// A ping without an answer, or a receipt that does not come (the session
+// lost on the server's side without a bounce), must not hold messages
+// unconfirmed for ever: after confirm_timeout_seconds they are sent again.
+void Router::watch(UserAvatar& avatar) {
+    if (avatar.watching) return;
+    std::optional<std::chrono::steady_clock::time_point> oldest;
+    const auto consider = [&oldest](auto sent) { oldest = oldest ? std::min(*oldest, sent) : sent; };
+    for (const auto& entry : avatar.pings) consider(entry.second.sent);
+    for (const auto& entry : avatar.unconfirmed)
+        if (entry.second.awaiting_receipt) consider(entry.second.sent);
+    if (!oldest) return;
+    const auto timeout = std::chrono::seconds(config_.confirm_timeout_seconds);
+    avatar.watching = true;
+    avatar.watch_timer.expires_at(*oldest + timeout);
+    avatar.watch_timer.async_wait([this, jid = avatar.jid, epoch = avatar.epoch, timeout](boost::system::error_code error) {
         auto* avatar = find(jid, epoch);
         if (error || !avatar) return;
-        avatar->ping_watch = false;
-        const auto deadline = std::chrono::steady_clock::now() - kPingTimeout;
-        std::vector<std::string> unanswered;
+        avatar->watching = false;
+        const auto deadline = std::chrono::steady_clock::now() - timeout;
+        std::vector<std::string> late;
         for (auto entry = avatar->pings.begin(); entry != avatar->pings.end();) {
             if (entry->second.sent > deadline) {
                 ++entry;
                 continue;
             }
-            const auto& ids = entry->second.message_ids;
-            unanswered.insert(unanswered.end(), ids.begin(), ids.end());
+            for (const auto& id : entry->second.message_ids)
+                if (avatar->unconfirmed.count(id)) late.push_back(id);
             entry = avatar->pings.erase(entry);
         }
-        if (std::any_of(unanswered.begin(), unanswered.end(),
-                        [avatar](const auto& id) { return avatar->unconfirmed.count(id) > 0; }))
-            spdlog::info("{} left a ping unanswered; its unconfirmed messages are sent again", jid);
-        lose(*avatar, unanswered);
-        watch_pings(*avatar);
+        for (const auto& [id, entry] : avatar->unconfirmed) {
+            if (!entry.awaiting_receipt || entry.sent > deadline) continue;
+            late.push_back(id);
+            avatar->sending_receipts.erase(entry.resource);  // pings again from now on
+        }
+        if (!late.empty())
+            spdlog::info("{}: {} messages unconfirmed after {} s are sent again", jid, late.size(), timeout.count());
+        lose(*avatar, late);
+        watch(*avatar);
     });
 }
 
@@ -404,6 +444,7 @@ bool Router::on_user_message(const XmlElement& message) {
         return true;
     }
     if (receipt) {
+        avatar->second->sending_receipts.insert(resource_of(from));
         confirm(*avatar->second, {receipt->attr("id")});
         return true;
     }

@@ -35,10 +35,10 @@ struct PresenceUpdate {
 // delivers their queues. An avatar is made when a registered user's first
 // resource appears and dropped when the last one goes, so registered but
 // offline users cost no memory. Delivery goes to the user's best resource,
-// oldest first, at most `delivery_window` unconfirmed messages at a time; a
-// receipt, or the reply to the ping sent after each batch, confirms (an
-// error reply only once the resource answers a presence probe); what is not
-// confirmed stays queued and is sent again.
+// oldest first, at most `delivery_window` unconfirmed messages at a time.
+// A receipt, or the reply to the ping sent after the messages to a resource
+// that has not sent receipts, confirms (see on_iq_response for errors); what
+// is not confirmed stays queued and is sent again.
 class Router {
 public:
     Router(boost::asio::io_context& io, storage::StorageWorker& storage, StanzaSender& sender,
@@ -85,7 +85,8 @@ private:
     // Delivers a just published item without reading the queue; false when
     // the user cannot take it now.
     bool hand_over(UserAvatar& avatar, const storage::QueuedItem& queued);
-    void watch_pings(UserAvatar& avatar);
+    void ping(UserAvatar& avatar);
+    void watch(UserAvatar& avatar);
     void confirm(UserAvatar& avatar, const std::vector<std::string>& message_ids);
     void lose(UserAvatar& avatar, const std::vector<std::string>& message_ids);
     void check_session(UserAvatar& avatar, const std::string& resource, std::vector<std::string> message_ids);

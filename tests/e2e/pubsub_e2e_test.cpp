@@ -442,6 +442,46 @@ TEST_F(PingRuleE2E, PingErrorFromAResourceThatAnsweredPingsBeforeIsSentAgain) {
     bob_->set_iq_responder(answer_pings_refuse_others);
 }
 
+class QuickConfirmTimeoutE2E : public PingRuleE2E {
+protected:
+    std::string extra_config() const override { return "delivery:\n  confirm_timeout_seconds: 2\n"; }
+
+    static bool is_ping(const ReceivedStanza& s) { return s.name() == "iq" && s.has("ping"); }
+};
+
+TEST_F(QuickConfirmTimeoutE2E, AClientSendingReceiptsGetsNoPingsAndAMissingReceiptMeansSentAgain) {
+    with_topic();
+    publish_ok(*alice_, "backups", notification("first"));
+    auto first = next_notification(*bob_);
+    ASSERT_TRUE(first);
+    send_receipt(*bob_, *first);
+    storage_barrier(*bob_);
+    bob_->clear();
+    const auto id = publish_ok(*alice_, "backups", notification("second"));
+    auto second = next_notification(*bob_);
+    ASSERT_TRUE(second);
+    storage_barrier(*bob_);
+    EXPECT_FALSE(bob_->wait_for(is_ping, 0ms)) << "its receipts confirm: no ping";
+    auto again = next_notification(*bob_);
+    ASSERT_TRUE(again) << "no receipt within confirm_timeout_seconds: sent again";
+    EXPECT_EQ(again->find("event/items/item")->attr("id"), id);
+    send_receipt(*bob_, *again);
+    EXPECT_TRUE(bobs_queue_drains());
+}
+
+TEST_F(QuickConfirmTimeoutE2E, AnUnansweredPingMeansSentAgain) {
+    with_topic();
+    bob_->set_iq_responder([](const ReceivedStanza&) { return std::optional<std::string>(); });
+    const auto id = publish_ok(*alice_, "backups", notification("ping lost"));
+    ASSERT_TRUE(next_notification(*bob_));
+    ASSERT_TRUE(bob_->wait_for(is_ping, kWait));
+    auto again = next_notification(*bob_);
+    ASSERT_TRUE(again) << "the ping unanswered within confirm_timeout_seconds: sent again";
+    EXPECT_EQ(again->find("event/items/item")->attr("id"), id);
+    send_receipt(*bob_, *again);
+    EXPECT_TRUE(bobs_queue_drains());
+}
+
 TEST_F(PingRuleE2E, PingErrorFromASessionThatThenLeavesIsSentAgain) {
     with_topic();
     // As ejabberd does for a session that is closing: an error to the ping,

@@ -143,6 +143,7 @@ delivery:
   window: 8
   max_queue_per_user: 50
   message_type: headline
+  confirm_timeout_seconds: 5
 )");
     ASSERT_TRUE(result.config) << result.errors.front().message;
     EXPECT_TRUE(result.config->only_admins_create_nodes);
@@ -151,6 +152,7 @@ delivery:
     EXPECT_EQ(result.config->delivery_window, 8);
     EXPECT_EQ(result.config->max_queue_per_user, 50);
     EXPECT_EQ(result.config->message_type, "headline");
+    EXPECT_EQ(result.config->confirm_timeout_seconds, 5);
 
     const auto bad = load_config_text(
         "component: {jid: a.b, secret: x}\ndelivery:\n  window: 0\n  message_type: loud\npubsub:\n  create_nodes: all\n");
