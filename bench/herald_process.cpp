@@ -38,17 +38,8 @@ HeraldProcess::HeraldProcess(std::filesystem::path binary, const testing::Privat
       http_port_(free_loopback_port()),
       log_(dir_ / "herald.log") {
     std::filesystem::create_directories(dir_);
-    std::ofstream(dir_ / "component.secret") << ejabberd.component_secret() << "\n";
     std::ofstream config(config_path_);
-    config << "component:\n"
-           << "  jid: " << ejabberd.component_host() << "\n"
-           << "  server: 127.0.0.1\n"
-           << "  port: " << ejabberd.component_port() << "\n"
-           << "  secret_file: component.secret\n"
-           << "  reconnect_initial_seconds: 0.2\n"
-           << "  reconnect_max_seconds: 1\n"
-           << "storage:\n"
-           << "  database: " << database_path_.string() << "\n"
+    config << ejabberd.herald_config(dir_, database_path_)
            // The driver's one publisher account sends thousands of IQs a second.
            << "limits:\n"
            << "  requests_per_second: 1000000\n"

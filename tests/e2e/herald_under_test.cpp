@@ -17,17 +17,8 @@ HeraldUnderTest::HeraldUnderTest(const PrivateEjabberd& ejabberd, std::filesyste
       database_path_((database_dir.empty() ? dir_ : database_dir) / "herald.db"),
       log_(dir_ / "herald.log") {
     std::filesystem::create_directories(dir_);
-    std::ofstream(dir_ / "component.secret") << ejabberd.component_secret() << "\n";
     std::ofstream config(config_path_);
-    config << "component:\n"
-           << "  jid: " << ejabberd.component_host() << "\n"
-           << "  server: 127.0.0.1\n"
-           << "  port: " << ejabberd.component_port() << "\n"
-           << "  secret_file: component.secret\n"
-           << "  reconnect_initial_seconds: 0.2\n"
-           << "  reconnect_max_seconds: 1\n"
-           << "storage:\n"
-           << "  database: " << database_path_.string() << "\n"
+    config << ejabberd.herald_config(dir_, database_path_)
            << "admins: [admin@" << ejabberd.domain() << "]\n"
            << "log:\n"
            << "  level: " << log_level << "\n"

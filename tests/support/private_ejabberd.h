@@ -70,6 +70,12 @@ public:
     // Any other entry of ports.env ("" when absent).
     std::string setting(const std::string& key) const;
 
+    // The "component:" and "storage:" sections of a herald config attaching
+    // to this server and reconnecting quickly; writes the secret file they
+    // name into `config_dir`.
+    std::string herald_config(const std::filesystem::path& config_dir,
+                              const std::filesystem::path& database) const;
+
 private:
     CommandResult run_launcher(const std::string& command, std::vector<std::string> arguments,
                                std::chrono::milliseconds deadline) const;
