@@ -436,7 +436,7 @@ bool Router::hand_over(UserAvatar& avatar, const storage::QueuedItem& queued) {
 
 bool Router::on_user_message(const XmlElement& message) {
     const auto from = message.attr("from");
-    const auto avatar = avatars_.find(from.substr(0, from.find('/')));
+    const auto avatar = avatars_.find(bare_jid(from));
     const auto* receipt = message.child("received", ns::kReceipts);
     if (avatar == avatars_.end()) return receipt || message.attr("type") == "error";
     if (message.attr("type") == "error") {
