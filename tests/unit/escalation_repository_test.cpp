@@ -1,10 +1,7 @@
 #include <gtest/gtest.h>
 
-#include "storage/database.h"
-#include "storage/sqlite_delivery_queue.h"
 #include "storage/sqlite_escalation_repository.h"
-#include "storage/sqlite_node_repository.h"
-#include "storage/sqlite_user_repository.h"
+#include "tests/unit/queue_fixture.h"
 
 using namespace herald::storage;
 
@@ -12,19 +9,11 @@ namespace {
 
 constexpr std::int64_t kMinute = 60'000;
 
-struct EscalationFixture : ::testing::Test {
-    Database db{":memory:"};
-    SqliteUserRepository users{db};
-    SqliteNodeRepository nodes{db};
-    SqliteDeliveryQueue queue{db};
+struct EscalationFixture : fixtures::QueueFixture {
     SqliteEscalationRepository escalations{db};
 
     void SetUp() override {
-        users.upsert({"a@x", {}, 0});
-        users.upsert({"b@x", {}, 0});
-        nodes.create({"topic", "p@x", "publishers", false, 0});
-        nodes.subscribe("topic", "a@x", 0);
-        nodes.subscribe("topic", "b@x", 0);
+        QueueFixture::SetUp();
         Preferences mail;
         mail.escalation_channel = "mail";
         mail.escalation_target = "a@example.org";
@@ -33,15 +22,7 @@ struct EscalationFixture : ::testing::Test {
     }
 
     std::int64_t publish(const std::string& id, int priority, std::int64_t at_ms) {
-        Item item;
-        item.item_id = id;
-        item.node = "topic";
-        item.publisher = "p@x";
-        item.payload = "<notification xmlns='urn:herald:0'/>";
-        item.title = id;
-        item.priority = priority;
-        item.published_ms = at_ms;
-        queue.publish(item);
+        queue.publish(fixtures::make_item(id, priority, std::nullopt, at_ms));
         return queue.next("a@x", 0, 0, at_ms, 1000).back().seq;
     }
 

@@ -11,6 +11,7 @@
 #include "storage/sqlite_user_repository.h"
 #include "storage/storage_error.h"
 #include "storage/storage_worker.h"
+#include "tests/unit/queue_fixture.h"
 
 using namespace herald::storage;
 
@@ -149,39 +150,8 @@ TEST(StorageWorker, StopFinishesQueuedJobs) {
     std::filesystem::remove(path);
 }
 
-#include "storage/sqlite_delivery_queue.h"
-#include "storage/sqlite_node_repository.h"
-
-namespace {
-
-Item make_item(const std::string& id, int priority, std::optional<std::int64_t> expires = std::nullopt) {
-    Item item;
-    item.item_id = id;
-    item.node = "topic";
-    item.publisher = "p@x";
-    item.payload = "<notification xmlns='urn:herald:0'/>";
-    item.title = id;
-    item.priority = priority;
-    item.published_ms = 1;
-    item.expires_ms = expires;
-    return item;
-}
-
-struct QueueFixture : ::testing::Test {
-    Database db{":memory:"};
-    SqliteUserRepository users{db};
-    SqliteNodeRepository nodes{db};
-    SqliteDeliveryQueue queue{db};
-    void SetUp() override {
-        users.upsert({"a@x", {}, 0});
-        users.upsert({"b@x", {}, 0});
-        nodes.create({"topic", "p@x", "publishers", false, 0});
-        nodes.subscribe("topic", "a@x", 0);
-        nodes.subscribe("topic", "b@x", 0);
-    }
-};
-
-}  // namespace
+using herald::storage::fixtures::make_item;
+using herald::storage::fixtures::QueueFixture;
 
 TEST_F(QueueFixture, PublishFansOutOnceAndQueuesAreReadInOrder) {
     EXPECT_EQ(queue.publish(make_item("i1", 1)).users.size(), 2u);

@@ -1,0 +1,48 @@
+#pragma once
+
+// A fresh in-memory database with two users, a@x and b@x, subscribed to
+// "topic" (owned by p@x): the ground the queue and escalation tests share.
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "storage/database.h"
+#include "storage/sqlite_delivery_queue.h"
+#include "storage/sqlite_node_repository.h"
+#include "storage/sqlite_user_repository.h"
+
+namespace herald::storage::fixtures {
+
+inline Item make_item(const std::string& id, int priority, std::optional<std::int64_t> expires = std::nullopt,
+                      std::int64_t published_ms = 1) {
+    Item item;
+    item.item_id = id;
+    item.node = "topic";
+    item.publisher = "p@x";
+    item.payload = "<notification xmlns='urn:herald:0'/>";
+    item.title = id;
+    item.priority = priority;
+    item.published_ms = published_ms;
+    item.expires_ms = expires;
+    return item;
+}
+
+struct QueueFixture : ::testing::Test {
+    Database db{":memory:"};
+    SqliteUserRepository users{db};
+    SqliteNodeRepository nodes{db};
+    SqliteDeliveryQueue queue{db};
+
+    void SetUp() override {
+        users.upsert({"a@x", {}, 0});
+        users.upsert({"b@x", {}, 0});
+        nodes.create({"topic", "p@x", "publishers", false, 0});
+        nodes.subscribe("topic", "a@x", 0);
+        nodes.subscribe("topic", "b@x", 0);
+    }
+};
+
+}  // namespace herald::storage::fixtures
