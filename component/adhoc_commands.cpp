@@ -9,14 +9,15 @@
 #include <tuple>
 
 #include "component/feed_gateway.h"
+#include "component/chat_command_parser.h"
 #include "component/jid.h"
 #include "component/node_events.h"
+#include "component/notification_payload.h"
 #include "component/router.h"
+#include "component/user_service.h"
 
 namespace herald::component {
 namespace {
-
-std::string utc_minute_label(std::int64_t ms) { return utc_minute(ms) + " UTC"; }
 
 [[noreturn]] void refuse(const std::string& text) { throw PubsubError("modify", "bad-request", "", text); }
 
@@ -54,7 +55,7 @@ std::string joined(const std::vector<std::string>& parts, const std::string& sep
 
 std::vector<FormOption> options_of(const std::vector<std::string>& values) {
     std::vector<FormOption> options;
-    for (const auto& value : values) options.push_back({value, {}});
+    for (const auto& value : values) options.push_back({value, value});
     return options;
 }
 
@@ -62,7 +63,7 @@ std::vector<FormOption> options_of(const std::vector<std::string>& values) {
 CommandStage choose_topic(std::string title, std::string instructions, const std::vector<std::string>& topics) {
     DataForm form;
     form.set_title(std::move(title));
-    form.add_instructions(std::move(instructions));
+    form.set_instructions(std::move(instructions));
     form.add_list("topic", "Topic", options_of(topics)).required = true;
     return CommandStage::ask(std::move(form));
 }
@@ -97,7 +98,7 @@ CommandStage unsubscribe_form(const CommandContext& c, storage::Repositories& re
     if (topics.empty()) return CommandStage::done("You are not subscribed to any topic.");
     DataForm form;
     form.set_title("Unsubscribe");
-    form.add_instructions("Choose the topics you no longer want to hear from.");
+    form.set_instructions("Choose the topics you no longer want to hear from.");
     auto& field = form.add_field("topics", "list-multi", "Topics");
     field.options = options_of(topics);
     field.required = true;
@@ -118,17 +119,15 @@ CommandStage list_subscriptions(const CommandContext& c, storage::Repositories& 
     const auto topics = c.service.subscriptions(repos, actor);
     DataForm result("result");
     result.set_title("Your subscriptions");
-    result.set_columns({{"topic", "Topic"}});
-    for (const auto& topic : topics) result.add_row({{"topic", topic}});
-    return CommandStage::done("You are subscribed to " + std::to_string(topics.size()) + " topics: " +
-                                  joined(topics, ", ") + ".",
-                              std::move(result));
+    if (topics.empty()) result.add_fixed("Topics", "You are not subscribed to any topic.");
+    else result.add_lines("topics", "Topics (" + std::to_string(topics.size()) + ")", topics);
+    return CommandStage::done({}, std::move(result));
 }
 
 CommandStage create_topic_form(const CommandContext&, storage::Repositories&, const Actor&) {
     DataForm form;
     form.set_title("Create a topic");
-    form.add_instructions("You will own the topic: you may delete it and choose who publishes to it.");
+    form.set_instructions("You will own the topic: you may delete it and choose who publishes to it.");
     form.add_text("topic", "Name").required = true;
     form.add_list("publish_model", "Who may publish",
                   {{"publishers", "You and the publishers you allow"}, {"open", "Any registered user"}},
@@ -168,13 +167,13 @@ CommandStage delete_topic(const CommandContext& c, storage::Repositories& repos,
 CommandStage publishers_form(const CommandContext& c, storage::Repositories& repos, const Actor& actor) {
     const auto inbox = PubsubService::inbox_of(actor.jid);
     std::vector<FormOption> topics{{inbox, "Your inbox (" + inbox + ")"}};
-    for (const auto& topic : repos.nodes.owned_by(actor.jid)) topics.push_back({topic, {}});
+    for (const auto& topic : repos.nodes.owned_by(actor.jid)) topics.push_back({topic, topic});
     DataForm form;
     form.set_title("Publishers");
-    form.add_instructions("Allow someone to publish to your inbox or to a topic you own, or stop them.");
+    form.set_instructions("Allow someone to publish to your inbox or to a topic you own, or stop them.");
     for (const auto& topic : topics)
         for (const auto& [jid, affiliation] : c.service.affiliations(repos, actor, topic.value))
-            if (affiliation == "publisher") form.add_field({}, "fixed", {}, {jid + " publishes to " + topic.value});
+            if (affiliation == "publisher") form.add_fixed("Publisher", jid + " publishes to " + topic.value);
     form.add_list("topic", "Topic", topics, inbox).required = true;
     form.add_field("jid", "jid-single", "Publisher (name@example.org)").required = true;
     form.add_list("action", "Action", {{"allow", "Allow to publish"}, {"remove", "No longer allow"}}, "allow");
@@ -198,7 +197,7 @@ CommandStage set_publisher(const CommandContext& c, storage::Repositories& repos
 CommandStage add_feed_form(const CommandContext& c, storage::Repositories&, const Actor&) {
     DataForm form;
     form.set_title("Add a feed");
-    form.add_instructions("An RSS or Atom feed (http or https). Its new items come to you as notifications; "
+    form.set_instructions("An RSS or Atom feed (http or https). Its new items come to you as notifications; "
                           "what it holds today does not.");
     form.add_text("url", "Feed URL").required = true;
     form.add_text("interval", "Check every (seconds, at least " + std::to_string(c.config.feed_min_interval_seconds) +
@@ -230,6 +229,7 @@ CommandStage remove_feed_form(const CommandContext& c, storage::Repositories& re
     if (feeds.empty()) return CommandStage::done("You have no feed.");
     DataForm form;
     form.set_title("Remove a feed");
+    form.set_instructions("Choose the feed you no longer want to follow.");
     form.add_list("url", "Feed", feeds).required = true;
     return CommandStage::ask(std::move(form));
 }
@@ -244,41 +244,59 @@ CommandStage remove_feed(const CommandContext& c, storage::Repositories& repos, 
 
 // Preferences and delivery.
 
+// Quiet hours switched off keep a suggestion in their fields, so switching
+// them on is one tick.
 DataForm preferences_form(const storage::Preferences& p, const Config& config) {
     DataForm form;
     form.set_title("Preferences");
-    form.add_instructions("Quiet hours hold back notifications below high priority; leave start, end and "
-                          "time zone empty for none.");
-    form.add_list("message_type", "Message type", {{"chat", "Chat message"}, {"headline", "Headline"}},
+    form.set_instructions("During quiet hours only urgent notifications come through; the others wait until "
+                          "the quiet hours end. Times are HH:MM in your time zone.");
+    form.add_list("message_type", "Message type",
+                  {{"chat", "Chat message (shown in the conversation)"}, {"headline", "Headline"}},
                   p.message_type.value_or(config.message_type));
-    form.add_list("dnd_holds", "While do-not-disturb, hold back this priority and below",
-                  options_of({"none", "low", "normal", "high"}), p.dnd_holds);
-    form.add_text("quiet_start", "Quiet hours start (HH:MM)", p.quiet_start.value_or(""));
-    form.add_text("quiet_end", "Quiet hours end (HH:MM)", p.quiet_end.value_or(""));
-    form.add_text("quiet_zone", "Time zone (e.g. Europe/Paris)", p.quiet_zone.value_or(""));
+    form.add_list("dnd_holds", "While do-not-disturb, hold back",
+                  {{"none", "Nothing"},
+                   {"low", "Low priority"},
+                   {"normal", "Normal and low priority"},
+                   {"high", "Everything but urgent"}},
+                  p.dnd_holds);
+    const bool quiet = p.quiet_start && p.quiet_end;
+    form.add_boolean("quiet", "Quiet hours", quiet);
+    form.add_text("quiet_start", "Quiet hours start (HH:MM)", quiet ? *p.quiet_start : "22:00");
+    form.add_text("quiet_end", "Quiet hours end (HH:MM)", quiet ? *p.quiet_end : "07:00");
+    form.add_text("quiet_zone", "Time zone (e.g. Europe/Paris)", p.quiet_zone.value_or("UTC"));
     form.add_list("escalation_channel", "When you stay away, escalate by",
                   {{"none", "Nothing"}, {"mail", "Mail"}, {"webhook", "Webhook"}}, p.escalation_channel);
     form.add_text("escalation_minutes", "Escalate after (minutes)", std::to_string(p.escalation_minutes));
     form.add_text("escalation_target", "Escalation address or URL", p.escalation_target.value_or(""));
-    form.add_list("escalation_priority", "Escalate this priority and higher",
-                  options_of({"low", "normal", "high", "urgent"}), priority_name(p.escalation_min_priority));
+    form.add_list("escalation_priority", "Escalate",
+                  {{"low", "Every notification"},
+                   {"normal", "Normal, high and urgent"},
+                   {"high", "High and urgent"},
+                   {"urgent", "Urgent only"}},
+                  priority_name(p.escalation_min_priority));
     form.add_boolean("paused", "Paused (notifications wait in the queue)", p.paused);
     return form;
 }
 
+// The checks are the chat command's (chat_command_parser.h), so both name
+// the value that is wrong the same way.
 storage::Preferences read_preferences(const DataForm& form) {
+    auto check = [](std::optional<std::string> problem) {
+        if (problem) refuse(*problem);
+    };
     storage::Preferences p;
     p.message_type = optional_text(form, "message_type");
-    p.dnd_holds = trimmed(form.value("dnd_holds"));
-    p.quiet_start = optional_text(form, "quiet_start");
-    p.quiet_end = optional_text(form, "quiet_end");
-    p.quiet_zone = optional_text(form, "quiet_zone");
+    p.dnd_holds = optional_text(form, "dnd_holds").value_or("none");
+    if (form.boolean("quiet").value_or(false))
+        check(set_quiet_hours(p, trimmed(form.value("quiet_start")), trimmed(form.value("quiet_end")),
+                              optional_text(form, "quiet_zone").value_or("UTC")));
     p.escalation_channel = optional_text(form, "escalation_channel").value_or("none");
-    const auto minutes = optional_text(form, "escalation_minutes");
-    const auto number = minutes ? whole_number(*minutes) : std::optional<std::int64_t>(0);
-    if (!number) refuse("escalation delay must be a whole number of minutes");
-    p.escalation_minutes = *number;
-    p.escalation_target = optional_text(form, "escalation_target");
+    if (const auto minutes = optional_text(form, "escalation_minutes")) check(set_escalation_minutes(p, *minutes));
+    if (p.escalation_channel != "none") {
+        p.escalation_target = optional_text(form, "escalation_target");
+        check(check_escalation_target(p.escalation_channel, p.escalation_target));
+    }
     const auto threshold = parse_priority(optional_text(form, "escalation_priority").value_or("normal"));
     if (!threshold) refuse("escalation priority must be low, normal, high or urgent");
     p.escalation_min_priority = *threshold;
@@ -315,7 +333,7 @@ CommandStage set_paused(const CommandContext& c, storage::Repositories& repos, c
 CommandStage history_form(const CommandContext& c, storage::Repositories&, const Actor&) {
     DataForm form;
     form.set_title("History");
-    form.add_instructions("Your last notifications: delivered, dropped or expired, newest first.");
+    form.set_instructions("Your last notifications: delivered, dropped or expired, newest first.");
     form.add_text("count", "How many (1 to " + std::to_string(c.config.max_items_returned) + ")", "10");
     return CommandStage::ask(std::move(form));
 }
@@ -328,15 +346,9 @@ CommandStage history(const CommandContext& c, storage::Repositories& repos, cons
     const auto entries = c.service.history(repos, actor, static_cast<int>(*count));
     DataForm result("result");
     result.set_title("History");
-    result.set_columns({{"time", "Time"}, {"topic", "Topic"}, {"title", "Title"}, {"outcome", "Outcome"}});
-    for (const auto& entry : entries)
-        result.add_row({{"time", utc_minute_label(entry.at_ms)},
-                        {"topic", entry.item.node},
-                        {"title", entry.item.title.empty() ? entry.item.body : entry.item.title},
-                        {"outcome", entry.outcome}});
-    return CommandStage::done(entries.empty() ? "Nothing has reached you yet."
-                                              : std::to_string(entries.size()) + " notifications, newest first.",
-                              std::move(result));
+    if (entries.empty()) result.add_fixed("Notifications", "Nothing has reached you yet.");
+    else result.add_lines("history", history_heading(entries.size()), history_lines(entries));
+    return CommandStage::done({}, std::move(result));
 }
 
 // Admins.
@@ -371,7 +383,7 @@ CommandStage stats(const CommandContext& c, storage::Repositories& repos, const 
 CommandStage broadcast_form(const CommandContext&, storage::Repositories&, const Actor&) {
     DataForm form;
     form.set_title("Broadcast");
-    form.add_instructions("A high priority notification to every registered user.");
+    form.set_instructions("A high priority notification to every registered user.");
     form.add_text("title", "Title");
     form.add_field("text", "text-multi", "Text");
     return CommandStage::ask(std::move(form));
@@ -395,10 +407,10 @@ CommandStage http_tokens_form(const CommandContext& c, storage::Repositories& re
     if (topics.empty()) return CommandStage::done("You own no topic: create one first.");
     DataForm form;
     form.set_title("HTTP tokens");
-    form.add_instructions("A token lets a script publish to one topic over HTTP. It is shown once, when made.");
+    form.set_instructions("A token lets a script publish to one topic over HTTP. It is shown once, when made.");
     for (const auto& topic : topics)
         for (const auto& label : c.service.token_labels(repos, actor, topic))
-            form.add_field({}, "fixed", {}, {topic + ": token '" + label + "'"});
+            form.add_fixed("Token", topic + ": token '" + label + "'");
     form.add_list("topic", "Topic", options_of(topics)).required = true;
     form.add_list("action", "Action", {{"create", "Make a new token"}, {"revoke", "Revoke a token"}}, "create");
     form.add_text("label", "Label (what the token is for)").required = true;
@@ -415,14 +427,51 @@ CommandStage http_tokens(const CommandContext& c, storage::Repositories& repos, 
     }
     const auto token = c.service.create_token(repos, actor, topic, label);
     DataForm result("result");
-    result.add_field("token", "text-private", "Token", {token});
+    result.add_text("token", "Token (shown once)", token);
     return CommandStage::done("Token '" + label + "' for " + topic + ": " + token +
                                   " (shown once). Publish with: curl -H 'Authorization: Bearer " + token +
                                   "' -d 'text' http://HOST:PORT/v1/nodes/" + topic,
                               std::move(result));
 }
 
+// Unregistering: the same rule as XEP-0077 <remove/> (user_service.h).
+CommandStage unregister_form(const CommandContext&, storage::Repositories&, const Actor& actor) {
+    DataForm form;
+    form.set_title("Unregister");
+    form.set_instructions(unregister_warning(actor.jid));
+    form.add_boolean("confirm", "Yes, unregister me and delete all of this", false);
+    return CommandStage::ask(std::move(form));
+}
+
+CommandStage unregister(const CommandContext& c, storage::Repositories& repos, const Actor& actor,
+                        const DataForm& form) {
+    if (!form.boolean("confirm").value_or(false)) refuse("tick the box to confirm, or cancel the command");
+    if (!remove_user(repos, actor.jid)) throw PubsubError("auth", "registration-required");
+    auto stage = CommandStage::done(kUnregistered);
+    stage.after_commit = [c, jid = actor.jid](CommandStage&) {
+        after_user_removed(c.sender, c.router, c.config.component_jid, jid);
+    };
+    return stage;
+}
+
 }  // namespace
+
+std::string unregister_warning(const std::string& bare_jid) {
+    return "This deletes your registration with Herald: your subscriptions, the notifications waiting for you, "
+           "your history and your inbox (inbox/" + bare_jid + "). Topics you created stay. You can register again "
+           "later by adding this contact.";
+}
+
+std::string history_heading(std::size_t count) {
+    return "Your last " + std::to_string(count) + " notifications, newest first (times in UTC)";
+}
+
+std::vector<std::string> history_lines(const std::vector<storage::HistoryEntry>& entries) {
+    std::vector<std::string> lines;
+    for (const auto& entry : entries)
+        lines.push_back(utc_minute(entry.at_ms) + " " + notification_text(entry.item) + " - " + entry.outcome);
+    return lines;
+}
 
 CommandStage CommandStage::ask(DataForm form) {
     CommandStage stage;
@@ -474,7 +523,7 @@ std::map<std::string, AdhocCommand> herald_commands(const CommandContext& contex
     auto resume = [](const CommandContext& c, storage::Repositories& repos, const Actor& actor) {
         return set_paused(c, repos, actor, false);
     };
-    return {
+    std::map<std::string, AdhocCommand> commands{
         {"subscribe", command("Subscribe to a topic", false, subscribe_form, subscribe)},
         {"unsubscribe", command("Unsubscribe from topics", false, unsubscribe_form, unsubscribe)},
         {"subscriptions", command("List my subscriptions", false, list_subscriptions)},
@@ -487,10 +536,15 @@ std::map<std::string, AdhocCommand> herald_commands(const CommandContext& contex
         {"resume", command("Resume notifications", false, resume)},
         {"stats", command("Statistics", true, stats)},
         {"broadcast", command("Broadcast to every user", true, broadcast_form, broadcast)},
-        {"http-tokens", command("HTTP tokens", false, http_tokens_form, http_tokens)},
         {"add-feed", command("Add a feed", false, add_feed_form, add_feed)},
         {"remove-feed", command("Remove a feed", false, remove_feed_form, remove_feed)},
+        {"unregister", command("Unregister", false, unregister_form, unregister)},
+        // Movim lists XEP-0077's namespace as a command of its own.
+        {"jabber:iq:register", command("Registration: unregister", false, unregister_form, unregister)},
     };
+    if (context.config.http_enabled)
+        commands.emplace("http-tokens", command("HTTP tokens", false, http_tokens_form, http_tokens));
+    return commands;
 }
 
 }  // namespace herald::component

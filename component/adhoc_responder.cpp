@@ -187,12 +187,15 @@ void AdhocResponder::show_again(Request request, DataForm submitted, std::string
     auto work = guarded(request, [command, actor = request.actor](storage::Repositories& repos) {
         return command->begin(repos, actor);
     });
+    // The same form again, what to fix at its top: clients show no note
+    // while a command goes on. Only a command that ends now says it in one.
     auto with_problem = [submitted = std::move(submitted), problem = sentence(std::move(problem))](CommandStage& stage) {
         if (stage.form && stage.asks()) {
             stage.form->keep_values_of(submitted);
-            stage.form->add_instructions(problem);
+            stage.form->show_problem(problem);
+            return;
         }
-        stage.note = problem;
+        stage.note = "Error: " + problem;
         stage.note_type = "error";
     };
     run(std::move(request), std::move(work), std::move(reply), std::move(with_problem), {});
@@ -231,7 +234,7 @@ XmlElement AdhocResponder::answer_for(const Request& request, const CommandStage
         actions.set_attr("execute", "complete");
         actions.add_child("complete");
     }
-    if (!stage.note.empty()) command.add_child("note").set_attr("type", stage.note_type).set_text(stage.note);
+    if (!stage.note.empty() && !stage.asks()) command.add_child("note").set_attr("type", stage.note_type).set_text(stage.note);
     if (stage.form) command.add(stage.form->to_xml());
     return command;
 }

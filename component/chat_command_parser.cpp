@@ -6,6 +6,7 @@
 #include <map>
 
 #include "component/pubsub_service.h"
+#include "component/quiet_hours.h"
 
 namespace herald::component {
 namespace {
@@ -36,15 +37,36 @@ std::optional<Number> whole_number(std::string_view text) {
 using Values = std::vector<std::string>;
 using Problem = std::optional<std::string>;
 
+constexpr std::int64_t kMaxEscalationMinutes = 7 * 24 * 60;
+
+std::string quoted(std::string_view value) { return "'" + std::string(value) + "'"; }
+
+// "7:00" or "07:00" -> "07:00"; nullopt unless a time of day.
+std::optional<std::string> clock_time(std::string_view text) {
+    const auto colon = text.find(':');
+    if (colon == std::string_view::npos || colon == 0 || colon > 2 || text.size() != colon + 3) return std::nullopt;
+    const auto hours = whole_number<int>(text.substr(0, colon));
+    const auto minutes = whole_number<int>(text.substr(colon + 1));
+    if (!hours || !minutes || *hours < 0 || *hours > 23 || *minutes < 0 || *minutes > 59 ||
+        text.find_first_not_of("0123456789:") != std::string_view::npos)
+        return std::nullopt;
+    return std::string(colon == 1 ? "0" : "") + std::string(text);
+}
+
 Problem set_type(storage::Preferences& preferences, const Values& values) {
     if (values.size() != 1) return "usage: prefs type chat|headline";
-    preferences.message_type = lower(values[0]);
+    const auto type = lower(values[0]);
+    if (type != "chat" && type != "headline") return quoted(values[0]) + " is not a message type: say chat or headline";
+    preferences.message_type = type;
     return std::nullopt;
 }
 
 Problem set_dnd(storage::Preferences& preferences, const Values& values) {
     if (values.size() != 1) return "usage: prefs dnd none|low|normal|high";
-    preferences.dnd_holds = lower(values[0]);
+    const auto holds = lower(values[0]);
+    if (holds != "none" && holds != "low" && holds != "normal" && holds != "high")
+        return quoted(values[0]) + " is not what dnd can hold back: say none, low, normal or high";
+    preferences.dnd_holds = holds;
     return std::nullopt;
 }
 
@@ -58,11 +80,9 @@ Problem set_quiet(storage::Preferences& preferences, const Values& values) {
     }
     if (values.empty() || values.size() > 2) return usage;
     const auto dash = values[0].find('-');
-    if (dash == std::string::npos) return usage;
-    preferences.quiet_start = values[0].substr(0, dash);
-    preferences.quiet_end = values[0].substr(dash + 1);
-    preferences.quiet_zone = values.size() == 2 ? values[1] : "UTC";
-    return std::nullopt;
+    if (dash == std::string::npos) return quoted(values[0]) + " is not a span of hours: " + usage;
+    return set_quiet_hours(preferences, std::string_view(values[0]).substr(0, dash),
+                           std::string_view(values[0]).substr(dash + 1), values.size() == 2 ? values[1] : "UTC");
 }
 
 Problem set_escalation(storage::Preferences& preferences, const Values& values) {
@@ -76,17 +96,17 @@ Problem set_escalation(storage::Preferences& preferences, const Values& values) 
         preferences.escalation_target.reset();
         return std::nullopt;
     }
+    if (channel != "mail" && channel != "webhook")
+        return quoted(values[0]) + " is not an escalation channel: say none, mail or webhook";
+    const auto target = values.size() >= 2 ? std::optional<std::string>(values[1]) : std::nullopt;
+    if (auto problem = check_escalation_target(channel, target)) return problem;
     preferences.escalation_channel = channel;
-    if (values.size() >= 2) preferences.escalation_target = values[1];
-    else preferences.escalation_target.reset();
-    if (values.size() == 3) {
-        const auto minutes = whole_number<std::int64_t>(values[2]);
-        if (!minutes) return "the delay is in minutes, e.g. prefs escalation mail me@example.org 30";
-        preferences.escalation_minutes = *minutes;
-    }
+    preferences.escalation_target = target;
+    if (values.size() >= 3)
+        if (auto problem = set_escalation_minutes(preferences, values[2])) return problem;
     if (values.size() == 4) {
         const auto threshold = parse_priority(lower(values[3]));
-        if (!threshold) return "the priority is low, normal, high or urgent, e.g. prefs escalation mail me@example.org 30 high";
+        if (!threshold) return quoted(values[3]) + " is not a priority: say low, normal, high or urgent";
         preferences.escalation_min_priority = *threshold;
     }
     return std::nullopt;
@@ -116,6 +136,40 @@ std::optional<int> parse_history_count(std::string_view argument, int fallback) 
     const auto count = whole_number<int>(argument);
     if (!count || *count < 1) return std::nullopt;
     return count;
+}
+
+std::optional<std::string> set_quiet_hours(storage::Preferences& preferences, std::string_view start,
+                                           std::string_view end, std::string_view zone) {
+    const auto from = clock_time(start);
+    if (!from) return quoted(start) + " is not a time of day: write it like 22:00 or 7:30";
+    const auto to = clock_time(end);
+    if (!to) return quoted(end) + " is not a time of day: write it like 07:00 or 7:30";
+    if (!known_time_zone(std::string(zone)))
+        return quoted(zone) + " is not a time zone Herald knows: use a name like Europe/Paris, America/New_York or UTC";
+    preferences.quiet_start = from;
+    preferences.quiet_end = to;
+    preferences.quiet_zone = std::string(zone);
+    return std::nullopt;
+}
+
+std::optional<std::string> set_escalation_minutes(storage::Preferences& preferences, std::string_view minutes) {
+    const auto number = whole_number<std::int64_t>(minutes);
+    if (!number || *number < 0) return quoted(minutes) + " is not a number of minutes, e.g. 30";
+    if (*number > kMaxEscalationMinutes)
+        return quoted(minutes) + " minutes is more than a week: at most " + std::to_string(kMaxEscalationMinutes);
+    preferences.escalation_minutes = *number;
+    return std::nullopt;
+}
+
+std::optional<std::string> check_escalation_target(std::string_view channel, const std::optional<std::string>& target) {
+    if (channel == "mail" && !target) return "escalation by mail needs your address, e.g. me@example.org";
+    if (channel == "webhook" && !target) return "escalation by webhook needs a URL, e.g. https://hooks.example.org/x";
+    if (target && target->find_first_of("<> \r\n") != std::string::npos)
+        return quoted(*target) + " may not contain spaces, line breaks or angle brackets";
+    if (channel == "mail" && target->find('@') == std::string::npos) return quoted(*target) + " is not a mail address";
+    if (channel == "webhook" && target->rfind("https://", 0) != 0 && target->rfind("http://", 0) != 0)
+        return quoted(*target) + " is not an http or https URL";
+    return std::nullopt;
 }
 
 std::optional<std::string> change_preference(storage::Preferences& preferences, std::string_view argument) {

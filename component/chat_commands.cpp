@@ -7,11 +7,13 @@
 #include <charconv>
 #include <ctime>
 
+#include "component/adhoc_commands.h"
 #include "component/chat_command_parser.h"
 #include "component/feed_gateway.h"
 #include "component/jid.h"
 #include "component/notification_payload.h"
 #include "component/router.h"
+#include "component/user_service.h"
 
 namespace herald::component {
 namespace {
@@ -21,7 +23,7 @@ constexpr int kDefaultHistoryCount = 10;
 constexpr std::size_t kMaxOtherTopicsListed = 30;
 constexpr std::size_t kMaxWordQuoted = 40;
 
-constexpr const char* kCommandNames = "help, sub, unsub, list, history, pause, resume, prefs, feed";
+constexpr const char* kCommandNames = "help, sub, unsub, list, history, pause, resume, prefs, feed, unregister";
 
 constexpr const char* kHelp =
     "Herald commands:\n"
@@ -31,7 +33,7 @@ constexpr const char* kHelp =
     "list - your subscriptions, your feeds and the other public topics\n"
     "feed add URL [SECONDS] - follow an RSS or Atom feed (checked every SECONDS); its new items come to you\n"
     "feed remove URL - stop following it\n"
-    "history [N] - your last N notifications, 10 unless you say\n"
+    "history [N] - your last N notifications, newest first, 10 unless you say\n"
     "pause - hold notifications in your queue\n"
     "resume - deliver again, what waited first\n"
     "prefs - show your preferences\n"
@@ -40,7 +42,8 @@ constexpr const char* kHelp =
     "prefs quiet 22:00-07:00 [ZONE] - quiet hours, ZONE like Europe/Paris (UTC unless you say); "
     "prefs quiet off ends them\n"
     "prefs escalation none|mail ADDRESS|webhook URL [MINUTES] [PRIORITY] - where notifications at or above "
-    "PRIORITY (normal unless you say) go when you stay away MINUTES";
+    "PRIORITY (normal unless you say) go when you stay away MINUTES\n"
+    "unregister - leave Herald: deletes your subscriptions, queue, history and inbox (asks to confirm)";
 
 constexpr const char* kPaused = "paused: notifications wait in your queue until you send resume";
 constexpr const char* kResumed = "resumed: notifications come again, those that waited first";
@@ -52,14 +55,11 @@ std::string unknown_command(const std::string& word) {
     return "Unknown command '" + quoted + "'. " + commands;
 }
 
-// Newest first from storage; a chat reads oldest first.
+// As the History command shows it: newest first, with the outcome.
 std::string history_text(const std::vector<storage::HistoryEntry>& entries) {
     if (entries.empty()) return "no notifications yet";
-    std::string text = "your last " + std::to_string(entries.size()) + " notifications (times in UTC):";
-    for (auto entry = entries.rbegin(); entry != entries.rend(); ++entry) {
-        text += "\n" + utc_minute(entry->at_ms) + " " + notification_text(entry->item);
-        if (entry->outcome != "delivered") text += " (" + entry->outcome + ")";
-    }
+    std::string text = history_heading(entries.size()) + ":";
+    for (const auto& line : history_lines(entries)) text += "\n" + line;
     return text;
 }
 
@@ -153,6 +153,7 @@ ChatCommands::ChatCommands(StanzaSender& sender, storage::StorageWorker& storage
           {"prefs", &ChatCommands::preferences},
           {"feed", &ChatCommands::feed},
           {"feeds", &ChatCommands::feed},
+          {"unregister", &ChatCommands::unregister},
       } {}
 
 void ChatCommands::on_message(const XmlElement& message) {
@@ -175,10 +176,7 @@ Actor ChatCommands::actor_of(const std::string& from) const {
 }
 
 void ChatCommands::reply(const std::string& to, const std::string& text) {
-    XmlElement message("message");
-    message.set_attr("from", config_.component_jid).set_attr("to", to).set_attr("type", "chat");
-    message.add_child("body").set_text(text);
-    sender_.send(message);
+    sender_.send(chat_message(config_.component_jid, to, text));
 }
 
 template <class Result>
@@ -284,6 +282,23 @@ void ChatCommands::change_preferences(const Request& request) {
         [this, jid = request.actor.jid](storage::Preferences& preferences) {
             router_.on_preferences(jid, preferences);
             return "saved\n" + describe_preferences(preferences, config_.message_type);
+        });
+}
+
+// unregister: what it deletes; unregister yes: does it, as XEP-0077 <remove/>.
+void ChatCommands::unregister(const Request& request) {
+    const auto answer = parse_chat_command(request.argument);
+    if (answer.word != "yes" || !answer.argument.empty())
+        return reply(request.reply_to, unregister_warning(request.actor.jid) + " Reply 'unregister yes' to confirm.");
+    run<bool>(
+        request,
+        [jid = request.actor.jid](storage::Repositories& repos) {
+            if (!remove_user(repos, jid)) throw PubsubError("auth", "registration-required");
+            return true;
+        },
+        [this, jid = request.actor.jid](bool&) {
+            after_user_removed(sender_, router_, config_.component_jid, jid);
+            return std::string(kUnregistered);
         });
 }
 

@@ -14,7 +14,7 @@ class FeedGateway;
 class Router;
 
 // Commands typed in a chat with the component (help, sub, unsub, list,
-// history, pause, resume, prefs, feed), answered in chat. Every command calls the
+// history, pause, resume, prefs, feed, unregister), answered in chat. Every command calls the
 // same PubsubService rules as the pubsub IQs and the ad-hoc commands.
 class ChatCommands {
 public:
@@ -43,6 +43,7 @@ private:
     void feed(const Request& request);
     void add_feed(const Request& request, const std::string& argument);
     void remove_feed(const Request& request, const std::string& argument);
+    void unregister(const Request& request);
 
     void set_paused(const Request& request, bool paused);
     void show_preferences(const Request& request);

@@ -30,7 +30,7 @@ XmlElement field_element(const FormField& field) {
     for (const auto& value : field.values) element.add_child("value").set_text(value);
     for (const auto& option : field.options) {
         auto& choice = element.add_child("option");
-        if (!option.label.empty()) choice.set_attr("label", option.label);
+        choice.set_attr("label", option.label.empty() ? option.value : option.label);
         choice.add_child("value").set_text(option.value);
     }
     return element;
@@ -43,16 +43,8 @@ std::optional<DataForm> DataForm::read(const XmlElement& x) {
     DataForm form(x.attr("type"));
     for (const auto& child : x.children()) {
         if (child.name() == "title") form.title_ = child.text();
-        else if (child.name() == "instructions") form.instructions_.push_back(child.text());
+        else if (child.name() == "instructions") form.instructions_ = child.text();
         else if (child.name() == "field") form.fields_.push_back(read_field(child));
-        else if (child.name() == "reported")
-            for (const auto& column : child.children()) form.reported_.push_back(read_field(column));
-        else if (child.name() == "item") {
-            Row row;
-            for (const auto& cell : child.children())
-                row.emplace_back(cell.attr("var"), cell.child("value") ? cell.child("value")->text() : "");
-            form.rows_.push_back(std::move(row));
-        }
     }
     return form;
 }
@@ -61,20 +53,8 @@ XmlElement DataForm::to_xml() const {
     XmlElement x("x", ns::kDataForms);
     x.set_attr("type", type_);
     if (!title_.empty()) x.add_child("title").set_text(title_);
-    for (const auto& text : instructions_) x.add_child("instructions").set_text(text);
+    if (!instructions_.empty()) x.add_child("instructions").set_text(instructions_);
     for (const auto& field : fields_) x.add(field_element(field));
-    if (!reported_.empty()) {
-        auto& reported = x.add_child("reported");
-        for (const auto& column : reported_) reported.add(field_element(column));
-    }
-    for (const auto& row : rows_) {
-        auto& item = x.add_child("item");
-        for (const auto& [var, value] : row) {
-            auto& cell = item.add_child("field");
-            cell.set_attr("var", var);
-            cell.add_child("value").set_text(value);
-        }
-    }
     return x;
 }
 
@@ -83,8 +63,8 @@ DataForm& DataForm::set_title(std::string title) {
     return *this;
 }
 
-DataForm& DataForm::add_instructions(std::string text) {
-    instructions_.push_back(std::move(text));
+DataForm& DataForm::set_instructions(std::string text) {
+    instructions_ = std::move(text);
     return *this;
 }
 
@@ -98,30 +78,37 @@ FormField& DataForm::add_field(std::string var, std::string type, std::string la
     return field;
 }
 
-void DataForm::set_columns(const std::vector<std::pair<std::string, std::string>>& columns) {
-    reported_.clear();
-    for (const auto& [var, label] : columns) {
-        auto& column = reported_.emplace_back();
-        column.var = var;
-        column.type = "text-single";
-        column.label = label;
-    }
-}
-
 FormField& DataForm::add_text(std::string var, std::string label, std::string value) {
     return add_field(std::move(var), "text-single", std::move(label), {std::move(value)});
 }
 
 FormField& DataForm::add_list(std::string var, std::string label, std::vector<FormOption> options,
                               std::string value) {
-    auto& field = add_field(std::move(var), "list-single", std::move(label));
-    if (!value.empty()) field.values.push_back(std::move(value));
+    if (value.empty() && !options.empty()) value = options.front().value;
+    if (options.size() == 1) return add_text(std::move(var), std::move(label), std::move(value));
+    auto& field = add_field(std::move(var), "list-single", std::move(label), {std::move(value)});
     field.options = std::move(options);
     return field;
 }
 
 FormField& DataForm::add_boolean(std::string var, std::string label, bool value) {
     return add_field(std::move(var), "boolean", std::move(label), {value ? "1" : "0"});
+}
+
+FormField& DataForm::add_fixed(std::string label, std::string text) {
+    return add_field({}, "fixed", std::move(label), {std::move(text)});
+}
+
+FormField& DataForm::add_lines(std::string var, std::string label, std::vector<std::string> lines) {
+    return add_field(std::move(var), "text-multi", std::move(label), std::move(lines));
+}
+
+void DataForm::show_problem(std::string text) {
+    FormField problem;
+    problem.type = "fixed";
+    problem.label = "Please fix";
+    problem.values = {std::move(text)};
+    fields_.insert(fields_.begin(), std::move(problem));
 }
 
 const FormField* DataForm::field(std::string_view var) const {

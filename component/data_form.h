@@ -3,7 +3,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 #include "component/xml_element.h"
@@ -12,7 +11,7 @@ namespace herald::component {
 
 struct FormOption {
     std::string value;
-    std::string label;  // empty: clients show the value
+    std::string label;  // empty: written with the value as its label
 };
 
 struct FormField {
@@ -25,12 +24,13 @@ struct FormField {
 };
 
 // A XEP-0004 data form: built for a client to fill in or to read, and read
-// back when the client submits it. Result forms may also carry a table
-// (<reported/> columns and one <item/> per row).
+// back when the client submits it. Written the way every client with ad-hoc
+// commands renders it (Gajim, Psi, Profanity, poezio, Movim): one
+// instructions element, every option labelled, a list-single always with a
+// default and more than one choice, results as fixed or text-multi fields
+// (no <reported/> table, which most clients do not draw).
 class DataForm {
 public:
-    using Row = std::vector<std::pair<std::string, std::string>>;  // var -> value
-
     // `type`: form, submit, result or cancel.
     explicit DataForm(std::string type = "form") : type_(std::move(type)) {}
 
@@ -40,14 +40,22 @@ public:
 
     const std::string& type() const { return type_; }
     DataForm& set_title(std::string title);
-    // Shown above the fields; each call adds a paragraph.
-    DataForm& add_instructions(std::string text);
-    const std::vector<std::string>& instructions() const { return instructions_; }
+    // Shown above the fields; a form has one.
+    DataForm& set_instructions(std::string text);
+    const std::string& instructions() const { return instructions_; }
 
     FormField& add_field(std::string var, std::string type, std::string label, std::vector<std::string> values = {});
     FormField& add_text(std::string var, std::string label, std::string value = {});
+    // Defaults to the first option when `value` is empty; a single option
+    // becomes a text-single holding it (a list of one renders as no choice).
     FormField& add_list(std::string var, std::string label, std::vector<FormOption> options, std::string value = {});
     FormField& add_boolean(std::string var, std::string label, bool value);
+    // Text to read: one value per line.
+    FormField& add_fixed(std::string label, std::string text);
+    FormField& add_lines(std::string var, std::string label, std::vector<std::string> lines);
+    // What to fix before submitting again: a fixed field above all others,
+    // the one place every client shows while a command goes on.
+    void show_problem(std::string text);
 
     const std::vector<FormField>& fields() const { return fields_; }
     const FormField* field(std::string_view var) const;
@@ -61,18 +69,11 @@ public:
     // form shown again keeps what the person typed.
     void keep_values_of(const DataForm& submitted);
 
-    // Columns of a result table: var and label.
-    void set_columns(const std::vector<std::pair<std::string, std::string>>& columns);
-    void add_row(Row row) { rows_.push_back(std::move(row)); }
-    const std::vector<Row>& rows() const { return rows_; }
-
 private:
     std::string type_;
     std::string title_;
-    std::vector<std::string> instructions_;
+    std::string instructions_;
     std::vector<FormField> fields_;
-    std::vector<FormField> reported_;
-    std::vector<Row> rows_;
 };
 
 }  // namespace herald::component

@@ -14,6 +14,14 @@ namespace herald::component {
 namespace {
 
 constexpr int kAnnouncePageSize = 500;
+// Past this many users waiting to approve, the oldest memory goes: at worst
+// someone is asked and told twice.
+constexpr std::size_t kMaxToldMissing = 10000;
+
+constexpr const char* kSubscriptionMissing =
+    "Your roster no longer shares presence with Herald, so your notifications wait in your queue. To get them, "
+    "add this contact again and accept its request to see your status (in Profanity: /sub allow, "
+    "then /sub request). To stop for good, send: unregister";
 
 int parse_priority(const XmlElement& presence) {
     const auto* element = presence.child("priority");
@@ -42,6 +50,7 @@ PresenceResponder::PresenceResponder(StanzaDispatcher& dispatcher, StanzaSender&
     dispatcher.handle_presence("subscribe", bind(&PresenceResponder::on_subscribe));
     dispatcher.handle_presence("subscribed", bind(&PresenceResponder::on_subscribed));
     dispatcher.handle_presence("unsubscribed", bind(&PresenceResponder::on_unsubscribed));
+    dispatcher.handle_presence("unsubscribe", bind(&PresenceResponder::on_unsubscribe));
     dispatcher.handle_presence("probe", bind(&PresenceResponder::on_probe));
     dispatcher.on_link_events(
         [this] { announce_page("", 0, ++announce_round_); },
@@ -76,7 +85,9 @@ void PresenceResponder::on_subscribe(const XmlElement& presence) {
             return;
         }
         if (found) {
+            // Their client added herald again: herald asks for theirs again too.
             accept_subscription(user);
+            sender_.send(presence_stanza(config_.component_jid, user, "subscribe"));
             return;
         }
         if (!config_.register_on_subscribe) {
@@ -97,6 +108,7 @@ void PresenceResponder::on_subscribe(const XmlElement& presence) {
 void PresenceResponder::on_subscribed(const XmlElement& presence) {
     const auto user = bare_jid(presence.attr("from"));
     spdlog::info("{} approved herald's presence subscription", user);
+    told_missing_.erase(user);
     sender_.send(presence_stanza(config_.component_jid, user));
     sender_.send(presence_stanza(config_.component_jid, user, "probe"));
 }
@@ -105,6 +117,25 @@ void PresenceResponder::on_unsubscribed(const XmlElement& presence) {
     const auto user = bare_jid(presence.attr("from"));
     spdlog::info("{} withdrew herald's presence subscription", user);
     router_.forget(user);
+    subscription_missing(user);
+}
+
+// Their roster no longer lets them see herald; removing the contact sends
+// this and unsubscribed together.
+void PresenceResponder::on_unsubscribe(const XmlElement& presence) {
+    subscription_missing(bare_jid(presence.attr("from")));
+}
+
+void PresenceResponder::subscription_missing(const std::string& user) {
+    if (told_missing_.contains(user)) return;
+    users_.find_user(user, [this, user](std::optional<storage::User> found, std::exception_ptr error) {
+        if (error || !found || told_missing_.contains(user)) return;
+        if (told_missing_.size() >= kMaxToldMissing) told_missing_.clear();
+        told_missing_.insert(user);
+        spdlog::info("herald has no presence subscription to registered {}: asking again", user);
+        sender_.send(presence_stanza(config_.component_jid, user, "subscribe"));
+        sender_.send(chat_message(config_.component_jid, user, kSubscriptionMissing));
+    });
 }
 
 void PresenceResponder::on_probe(const XmlElement& presence) {

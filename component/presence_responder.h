@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <set>
 #include <string>
 
 #include "component/config.h"
@@ -19,6 +20,12 @@ class UserService;
 // through the Router, handles subscriptions (registering on subscribe when
 // configured), answers probes, and on every (re)connection announces herald
 // and probes every registered user, a page of users at a time.
+//
+// Subscriptions are mutual: herald approves a registered user's subscribe
+// and asks for theirs back every time (a contact removed and added again).
+// When herald learns it lost its subscription to a registered user
+// (unsubscribed or unsubscribe), it asks again and tells them once, in chat,
+// why notifications wait and how to fix it.
 class PresenceResponder {
 public:
     PresenceResponder(StanzaDispatcher& dispatcher, StanzaSender& sender, Router& router,
@@ -33,6 +40,8 @@ private:
     void on_subscribe(const XmlElement& presence);
     void on_subscribed(const XmlElement& presence);
     void on_unsubscribed(const XmlElement& presence);
+    void on_unsubscribe(const XmlElement& presence);
+    void subscription_missing(const std::string& user);
     void on_probe(const XmlElement& presence);
     void accept_subscription(const std::string& user);
     void announce_page(const std::string& after, std::size_t announced, std::uint64_t round);
@@ -44,6 +53,9 @@ private:
     const Config& config_;
     // Each connection starts a new round; pages of an older round stop.
     std::uint64_t announce_round_ = 0;
+    // Registered users told their subscription is missing, until they approve
+    // it again: they are asked and told once, not on every unsubscribed.
+    std::set<std::string> told_missing_;
 };
 
 }  // namespace herald::component

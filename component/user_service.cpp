@@ -18,6 +18,27 @@ XmlElement presence_stanza(const std::string& from, const std::string& to, const
     return presence;
 }
 
+XmlElement chat_message(const std::string& from, const std::string& to, const std::string& text) {
+    XmlElement message("message");
+    message.set_attr("from", from).set_attr("to", to).set_attr("type", "chat");
+    message.add_child("body").set_text(text);
+    return message;
+}
+
+bool remove_user(storage::Repositories& repos, const std::string& bare_jid) {
+    if (!repos.users.remove(bare_jid)) return false;
+    repos.nodes.remove_user(bare_jid);
+    return true;
+}
+
+void after_user_removed(StanzaSender& sender, Router& router, const std::string& component_jid,
+                        const std::string& bare_jid) {
+    spdlog::info("unregistered {}", bare_jid);
+    router.forget(bare_jid);
+    for (const auto* type : {"unavailable", "unsubscribe", "unsubscribed"})
+        sender.send(presence_stanza(component_jid, bare_jid, type));
+}
+
 UserService::UserService(storage::StorageWorker& storage, StanzaSender& sender, Router& router,
                          const PubsubService& pubsub, const Config& config)
     : storage_(storage), sender_(sender), router_(router), pubsub_(pubsub), config_(config) {}
@@ -46,20 +67,12 @@ void UserService::register_user(const std::string& bare_jid, std::optional<std::
 void UserService::unregister_user(const std::string& bare_jid,
                                   std::function<void(bool, std::exception_ptr)> done) {
     storage_.submit<bool>(
-        [bare_jid](storage::Repositories& repos) {
-            if (!repos.users.remove(bare_jid)) return false;
-            repos.nodes.remove_user(bare_jid);
-            return true;
-        },
+        [bare_jid](storage::Repositories& repos) { return remove_user(repos, bare_jid); },
         [this, bare_jid, done = std::move(done)](std::optional<bool> removed, std::exception_ptr error) {
             const bool was_registered = removed.value_or(false);
             done(was_registered, error);
             if (error || !was_registered) return;
-            spdlog::info("unregistered {}", bare_jid);
-            router_.forget(bare_jid);
-            sender_.send(presence_stanza(config_.component_jid, bare_jid, "unavailable"));
-            sender_.send(presence_stanza(config_.component_jid, bare_jid, "unsubscribe"));
-            sender_.send(presence_stanza(config_.component_jid, bare_jid, "unsubscribed"));
+            after_user_removed(sender_, router_, config_.component_jid, bare_jid);
         });
 }
 

@@ -11,6 +11,7 @@
 
 namespace herald::storage {
 class StorageWorker;
+struct Repositories;
 }
 
 namespace herald::component {
@@ -20,9 +21,21 @@ class PubsubService;
 
 XmlElement presence_stanza(const std::string& from, const std::string& to,
                            const std::string& type = {});
+// A chat message to a person.
+XmlElement chat_message(const std::string& from, const std::string& to, const std::string& text);
+
+// Unregistering, the one rule behind XEP-0077 <remove/>, the ad-hoc command
+// and the chat command, in two halves so any caller's storage job can run it.
+// In the storage job: removes the user and all that is theirs (subscriptions,
+// queue, personal node); false when they were not registered.
+bool remove_user(storage::Repositories& repos, const std::string& bare_jid);
+// Once committed, on the io thread: the router forgets them and their server
+// learns we are gone (unavailable, unsubscribe, unsubscribed).
+void after_user_removed(StanzaSender& sender, Router& router, const std::string& component_jid,
+                        const std::string& bare_jid);
 
 // Registering and removing users: the one place for those rules, called by
-// XEP-0077, by presence subscriptions and later by ad-hoc commands.
+// XEP-0077 and by presence subscriptions.
 class UserService {
 public:
     UserService(storage::StorageWorker& storage, StanzaSender& sender, Router& router,

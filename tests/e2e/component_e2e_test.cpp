@@ -107,6 +107,48 @@ TEST_F(HeraldE2E, AddingTheComponentToTheRosterRegisters) {
     EXPECT_TRUE(reg->has("query/registered")) << reg->xml();
 }
 
+// Profanity's /roster remove then /roster add and /sub request: the user's
+// server tells herald unsubscribe and unsubscribed, later subscribe.
+TEST_F(HeraldE2E, RemovingAndAddingTheContactAgainRestoresTheMutualSubscription) {
+    auto alice = online_user("alice");
+    create_node(*alice, "backups");
+    subscribe(*alice, "backups");
+    alice->clear();
+
+    auto removed = alice->request("<iq type='set'><query xmlns='jabber:iq:roster'><item jid='" + component() +
+                                      "' subscription='remove'/></query></iq>",
+                                  kWait);
+    ASSERT_TRUE(removed);
+    ASSERT_EQ(removed->type(), "result") << removed->xml();
+    EXPECT_TRUE(herald_->wait_log("alice@localhost withdrew herald's presence subscription"));
+    EXPECT_TRUE(presence_from_herald(*alice, "subscribe")) << "herald asks for its subscription again";
+    auto told = next_answer(*alice);
+    ASSERT_TRUE(told) << "the user is told in chat why notifications wait";
+    EXPECT_NE(told->text("body").find("wait in your queue"), std::string::npos) << told->xml();
+    EXPECT_NE(told->text("body").find("unregister"), std::string::npos) << told->xml();
+
+    // Told once: a second refusal asks and tells nothing more.
+    alice->send("<presence type='unsubscribed' to='" + component() + "'/>");
+    storage_barrier(*alice);
+    storage_barrier(*alice);
+    EXPECT_FALSE(next_answer(*alice, 0ms));
+
+    publish_ok(*alice, "backups", notification("while away from the roster"));
+    storage_barrier(*alice);
+    EXPECT_EQ(queued_for("alice@localhost"), 1) << "no presence subscription: the item waits";
+
+    // Added again: herald approves and asks back, both ways.
+    alice->clear();
+    alice->send("<presence type='subscribe' to='" + component() + "'/>");
+    EXPECT_TRUE(presence_from_herald(*alice, "subscribed"));
+    ASSERT_TRUE(presence_from_herald(*alice, "subscribe")) << "herald re-requests the user's presence";
+    alice->send("<presence type='subscribed' to='" + component() + "'/>");
+    EXPECT_TRUE(herald_->wait_log("alice@localhost approved herald's presence subscription"));
+    EXPECT_TRUE(state_logged(*alice, "available"));
+    auto delivered = next_notification(*alice);
+    ASSERT_TRUE(delivered) << "what waited comes once herald sees the user again";
+}
+
 TEST_F(HeraldE2E, RestartedHeraldRelearnsPresenceThroughProbes) {
     auto alice = login("alice");
     register_and_approve(*alice);

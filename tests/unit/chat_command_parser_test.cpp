@@ -34,12 +34,19 @@ TEST(ChatCommandParser, HistoryCount) {
     EXPECT_FALSE(parse_history_count("99999999999999", 10));
 }
 
-TEST(ChatCommandParser, TypeAndDndTakeOneWordAsTyped) {
+::testing::AssertionResult names(const std::optional<std::string>& problem, const std::string& value) {
+    if (!problem) return ::testing::AssertionFailure() << "accepted, expected a problem naming '" << value << "'";
+    if (problem->find("'" + value + "'") != std::string::npos) return ::testing::AssertionSuccess();
+    return ::testing::AssertionFailure() << "'" << *problem << "' does not name '" << value << "'";
+}
+
+TEST(ChatCommandParser, TypeAndDndTakeOneKnownWord) {
     herald::storage::Preferences preferences;
     EXPECT_FALSE(change_preference(preferences, "TYPE Headline"));
     EXPECT_EQ(preferences.message_type, "headline");
-    EXPECT_FALSE(change_preference(preferences, "type loud"));
-    EXPECT_EQ(preferences.message_type, "loud") << "the service judges values";
+    EXPECT_TRUE(names(change_preference(preferences, "type loud"), "loud"));
+    EXPECT_EQ(preferences.message_type, "headline") << "a refused value changes nothing";
+    EXPECT_TRUE(names(change_preference(preferences, "dnd urgent"), "urgent"));
     EXPECT_FALSE(change_preference(preferences, "dnd high"));
     EXPECT_EQ(preferences.dnd_holds, "high");
     EXPECT_TRUE(change_preference(preferences, "type"));
@@ -61,6 +68,38 @@ TEST(ChatCommandParser, QuietHours) {
     EXPECT_TRUE(change_preference(preferences, "quiet 22:00"));
     EXPECT_TRUE(change_preference(preferences, "quiet"));
     EXPECT_TRUE(change_preference(preferences, "quiet 22:00-07:00 UTC extra"));
+}
+
+TEST(ChatCommandParser, QuietHoursTakeSingleDigitHours) {
+    herald::storage::Preferences preferences;
+    EXPECT_FALSE(change_preference(preferences, "quiet 7:00-9:30"));
+    EXPECT_EQ(preferences.quiet_start, "07:00");
+    EXPECT_EQ(preferences.quiet_end, "09:30");
+}
+
+TEST(ChatCommandParser, QuietHoursErrorsNameTheWrongValue) {
+    herald::storage::Preferences preferences;
+    const auto bad_time = change_preference(preferences, "quiet 25:00-07:00 Mars/Olympus");
+    EXPECT_TRUE(names(bad_time, "25:00"));
+    EXPECT_NE(bad_time->find("not a time"), std::string::npos) << *bad_time;
+    EXPECT_TRUE(names(change_preference(preferences, "quiet 22:00-7:60"), "7:60"));
+    EXPECT_TRUE(names(change_preference(preferences, "quiet 22:00-07:000"), "07:000"));
+    EXPECT_TRUE(names(change_preference(preferences, "quiet 22-07"), "22"));
+    const auto bad_zone = change_preference(preferences, "quiet 22:00-07:00 Mars/Olympus");
+    EXPECT_TRUE(names(bad_zone, "Mars/Olympus"));
+    EXPECT_NE(bad_zone->find("not a time zone"), std::string::npos) << *bad_zone;
+    EXPECT_FALSE(preferences.quiet_start) << "nothing is applied from a refused sentence";
+}
+
+TEST(ChatCommandParser, EscalationErrorsNameTheWrongValue) {
+    herald::storage::Preferences preferences;
+    EXPECT_TRUE(names(change_preference(preferences, "escalation sms 123"), "sms"));
+    EXPECT_TRUE(names(change_preference(preferences, "escalation mail nobody"), "nobody"));
+    EXPECT_TRUE(names(change_preference(preferences, "escalation webhook ftp://x"), "ftp://x"));
+    EXPECT_TRUE(names(change_preference(preferences, "escalation mail me@example.org soon"), "soon"));
+    EXPECT_TRUE(names(change_preference(preferences, "escalation mail me@example.org 99999"), "99999"));
+    EXPECT_TRUE(names(change_preference(preferences, "escalation mail me@example.org 30 loud"), "loud"));
+    EXPECT_TRUE(change_preference(preferences, "escalation mail"));
 }
 
 TEST(ChatCommandParser, Escalation) {

@@ -18,7 +18,7 @@ XmlElement submitted_field(const std::string& var, std::vector<std::string> valu
 
 TEST(DataForm, WritesAFormToFillIn) {
     DataForm form;
-    form.set_title("Create a topic").add_instructions("You will own it.");
+    form.set_title("Create a topic").set_instructions("You will own it.");
     form.add_text("topic", "Name").required = true;
     form.add_list("model", "Who may publish", {{"publishers", "Publishers"}, {"open", ""}}, "publishers");
     form.add_boolean("paused", "Paused", true);
@@ -28,20 +28,53 @@ TEST(DataForm, WritesAFormToFillIn) {
               "<field var='topic' type='text-single' label='Name'><required/><value/></field>"
               "<field var='model' type='list-single' label='Who may publish'><value>publishers</value>"
               "<option label='Publishers'><value>publishers</value></option>"
-              "<option><value>open</value></option></field>"
+              "<option label='open'><value>open</value></option></field>"
               "<field var='paused' type='boolean' label='Paused'><value>1</value></field></x>");
 }
 
-TEST(DataForm, WritesAResultTable) {
+TEST(DataForm, WritesResultsAsFieldsEveryClientShows) {
     DataForm result("result");
-    result.set_columns({{"topic", "Topic"}});
-    result.add_row({{"topic", "backups"}});
-    result.add_row({{"topic", "alerts & co"}});
+    result.add_fixed("Topics", "none yet");
+    result.add_lines("topics", "Topics", {"backups", "alerts & co"});
     EXPECT_EQ(result.to_xml().to_xml(),
-              "<x xmlns='jabber:x:data' type='result'><reported>"
-              "<field var='topic' type='text-single' label='Topic'/></reported>"
-              "<item><field var='topic'><value>backups</value></field></item>"
-              "<item><field var='topic'><value>alerts &amp; co</value></field></item></x>");
+              "<x xmlns='jabber:x:data' type='result'>"
+              "<field type='fixed' label='Topics'><value>none yet</value></field>"
+              "<field var='topics' type='text-multi' label='Topics'><value>backups</value>"
+              "<value>alerts &amp; co</value></field></x>");
+}
+
+TEST(DataForm, HasOneInstructionsElement) {
+    DataForm form;
+    form.set_instructions("first").set_instructions("second");
+    const auto x = form.to_xml();
+    int count = 0;
+    for (const auto& child : x.children()) count += child.name() == "instructions";
+    EXPECT_EQ(count, 1);
+    EXPECT_EQ(form.instructions(), "second");
+}
+
+TEST(DataForm, ListSingleAlwaysHasADefaultAndMoreThanOneChoice) {
+    DataForm form;
+    form.add_list("topic", "Topic", {{"a", "A"}, {"b", "B"}});
+    EXPECT_EQ(form.value("topic"), "a") << "no default shows no choice in some clients";
+    form.add_list("only", "Only topic", {{"inbox/x", "Your inbox"}});
+    ASSERT_NE(form.field("only"), nullptr);
+    EXPECT_EQ(form.field("only")->type, "text-single") << "a list of one renders as no choice";
+    EXPECT_EQ(form.value("only"), "inbox/x");
+    form.add_list("kept", "Kept", {{"a", "A"}, {"b", "B"}}, "b");
+    EXPECT_EQ(form.value("kept"), "b");
+}
+
+TEST(DataForm, ProblemGoesAboveEveryField) {
+    DataForm form;
+    form.set_instructions("Fill this in.");
+    form.add_text("quiet_start", "Start", "25:00");
+    form.show_problem("'25:00' is not a time of day.");
+    ASSERT_EQ(form.fields().size(), 2u);
+    EXPECT_EQ(form.fields()[0].type, "fixed");
+    EXPECT_FALSE(form.fields()[0].label.empty());
+    EXPECT_EQ(form.fields()[0].values, (std::vector<std::string>{"'25:00' is not a time of day."}));
+    EXPECT_EQ(form.instructions(), "Fill this in.") << "no second instructions";
 }
 
 TEST(DataForm, ReadsSubmittedValues) {
