@@ -7,6 +7,8 @@
 #include <sstream>
 #include <string_view>
 
+#include "text/safe_text.h"
+
 namespace herald::agents {
 namespace {
 
@@ -53,7 +55,9 @@ std::string utc_text(std::int64_t ms, const char* format) {
     return text;
 }
 
-std::string one_line(std::string text) {
+// Clean text on one line: what goes into a header.
+std::string one_line(std::string_view raw) {
+    auto text = text::clean(raw);
     for (auto& c : text)
         if (c == '\r' || c == '\n') c = ' ';
     return text;
@@ -64,9 +68,10 @@ std::string plain_body(const storage::EscalationBatch& batch) {
     if (batch.items.size() > 1)
         body << batch.items.size() << " notifications reached you while you were away from XMPP.\n\n";
     for (const auto& item : batch.items) {
-        body << "[" << item.node << "] " << (item.title.empty() ? std::string("(no title)") : item.title) << "\n";
-        if (!item.body.empty()) body << item.body << "\n";
-        if (!item.link.empty()) body << item.link << "\n";
+        body << "[" << one_line(item.node) << "] " << (item.title.empty() ? "(no title)" : one_line(item.title))
+             << "\n";
+        if (!item.body.empty()) body << text::clean(item.body) << "\n";
+        if (!item.link.empty()) body << one_line(item.link) << "\n";
         body << "Published " << utc_text(item.published_ms, "%Y-%m-%d %H:%M UTC") << "\n\n";
     }
     body << "-- \nSent by Herald because you stayed away. Your XMPP client will still\n"
@@ -115,7 +120,9 @@ std::string quoted_printable(const std::string& text) {
 std::string mail_subject(const storage::EscalationBatch& batch) {
     if (batch.items.size() == 1) {
         const auto& item = batch.items.front();
-        return one_line("[" + item.node + "] " + (item.title.empty() ? item.body.substr(0, 60) : item.title));
+        const auto body = text::clean(item.body);
+        const auto title = item.title.empty() ? std::string(text::truncated(body, 60)) : item.title;
+        return one_line("[" + item.node + "] " + title);
     }
     return std::to_string(batch.items.size()) + " notifications while you were away";
 }
@@ -123,9 +130,9 @@ std::string mail_subject(const storage::EscalationBatch& batch) {
 std::string compose_mail(const storage::EscalationBatch& batch, const MailEnvelope& envelope) {
     std::string mail;
     mail += "Date: " + utc_text(envelope.now_ms, "%a, %d %b %Y %H:%M:%S +0000") + "\r\n";
-    mail += "From: Herald <" + envelope.from + ">\r\n";
-    mail += "To: <" + envelope.to + ">\r\n";
-    mail += "Message-ID: <" + envelope.message_id + ">\r\n";
+    mail += "From: Herald <" + one_line(envelope.from) + ">\r\n";
+    mail += "To: <" + one_line(envelope.to) + ">\r\n";
+    mail += "Message-ID: <" + one_line(envelope.message_id) + ">\r\n";
     mail += "Subject: " + header_text(mail_subject(batch)) + "\r\n";
     mail += "Auto-Submitted: auto-generated\r\n";
     mail += "MIME-Version: 1.0\r\n";

@@ -7,6 +7,8 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "text/safe_text.h"
+
 namespace herald::agents {
 namespace {
 
@@ -45,14 +47,15 @@ std::string webhook_signature(const std::string& secret, const std::string& body
 std::string webhook_body(const storage::EscalationBatch& batch, std::int64_t now_ms) {
     nlohmann::json notifications = nlohmann::json::array();
     for (const auto& item : batch.items)
-        notifications.push_back({{"id", item.item_id},
-                                 {"node", item.node},
-                                 {"title", item.title},
-                                 {"body", item.body},
-                                 {"link", item.link},
+        notifications.push_back({{"id", text::clean(item.item_id)},
+                                 {"node", text::clean(item.node)},
+                                 {"title", text::clean(item.title)},
+                                 {"body", text::clean(item.body)},
+                                 {"link", text::clean(item.link)},
                                  {"priority", priority_text(item.priority)},
                                  {"published_ms", item.published_ms}});
-    return nlohmann::json{{"user", batch.user}, {"sent_ms", now_ms}, {"notifications", notifications}}.dump();
+    return nlohmann::json{{"user", batch.user}, {"sent_ms", now_ms}, {"notifications", notifications}}
+        .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 WebhookAgent::WebhookAgent(ingest::CurlMulti& curl, ingest::UrlPolicy policy)

@@ -42,10 +42,10 @@ std::string notification_message(std::string_view from, std::string_view to, std
     xml.append("<message type='chat' from='").append(from).append("' to='").append(to);
     xml.append("' id='").append(item_id).append("'><body>[").append(node).append("] ");
     xml.append(stamp(sent_ns)).append(": ").append(kFiller).append("</body>");
-    xml.append("<event xmlns='http://jabber.org/protocol/pubsub#event'><items node='").append(node);
-    xml.append("'><item id='").append(item_id).append("'>").append(notification_payload(sent_ns));
-    xml.append("</item></items></event><request xmlns='urn:xmpp:receipts'/>");
-    xml.append("<origin-id xmlns='urn:xmpp:sid:0' id='").append(item_id).append("'/></message>");
+    xml.append("<notification xmlns='urn:herald:0' node='").append(node).append("' item='").append(item_id);
+    xml.append("' priority='normal'>").append(notification_payload(sent_ns)).append("</notification>");
+    xml.append("<origin-id xmlns='urn:xmpp:sid:0' id='").append(item_id).append("'/>");
+    xml.append("<request xmlns='urn:xmpp:receipts'/><store xmlns='urn:xmpp:hints'/></message>");
     return xml;
 }
 

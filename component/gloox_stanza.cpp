@@ -2,6 +2,8 @@
 
 #include <gloox/tag.h>
 
+#include "text/safe_text.h"
+
 namespace herald::component {
 namespace {
 
@@ -16,9 +18,9 @@ XmlElement to_element(const gloox::Tag& tag, const std::string& parent_xmlns, bo
     for (const auto* attribute : tag.attributes()) {
         const auto& name = attribute->name();
         if (name == "xmlns" || name.rfind("xmlns:", 0) == 0) continue;
-        element.set_attr(name, attribute->value());
+        element.set_attr(name, text::clean(attribute->value()));
     }
-    element.set_text(tag.cdata());
+    element.set_text(text::clean(tag.cdata()));
     if (depth < kMaxConvertedDepth)
         for (const auto* child : tag.children()) element.add(to_element(*child, element.xmlns(), false, depth + 1));
     return element;

@@ -11,12 +11,46 @@ HeraldApp::HeraldApp(boost::asio::io_context& io, Config config)
     : io_(io),
       config_(std::move(config)),
       storage_(config_.database_path,
-               [&io](std::function<void()> completion) { boost::asio::post(io, std::move(completion)); }),
+               [this](std::function<void()> completion) {
+                   boost::asio::post(io_, [this, completion = std::move(completion)] {
+                       try {
+                           completion();
+                       } catch (const std::exception& error) {
+                           contain("a storage completion", error);
+                       }
+                   });
+               }),
       dispatcher_(link_, config_.component_jid, config_.requests_per_second,
                   {config_.max_stanza_bytes, config_.max_form_fields, config_.max_form_value_bytes}),
       link_(io, config_, dispatcher_),
       services_(io, config_, storage_, dispatcher_, link_),
       signals_(io, SIGTERM, SIGINT) {}
+
+HeraldApp::~HeraldApp() {
+    storage_.stop();
+    link_.close();
+    services_.router().stop();
+    services_.escalator().stop();
+    io_.restart();
+    while (io_.poll() > 0) {
+    }
+}
+
+void HeraldApp::contain(const char* where, const std::exception& error) {
+    spdlog::error("{} failed: {}; herald goes on", where, error.what());
+    services_.metrics().handler_failed();
+}
+
+void HeraldApp::run() {
+    for (;;) {
+        try {
+            io_.run();
+            return;
+        } catch (const std::exception& error) {
+            contain("a handler", error);
+        }
+    }
+}
 
 void HeraldApp::start() {
     spdlog::info("herald starting: component {}, database {}", config_.component_jid,

@@ -16,13 +16,21 @@ namespace herald::component {
 class HeraldApp {
 public:
     HeraldApp(boost::asio::io_context& io, Config config);
+    // Whatever ended the run, what storage still holds is finished and its
+    // completions run while every part is alive (with the link closed).
+    ~HeraldApp();
 
     void start();
+    // Runs the io_context until shutdown. An exception that escapes a handler
+    // is logged and counted, and the daemon goes on serving.
+    void run();
     // Graceful stop: no more input, storage flushed, unavailable presence to
     // online users, stream closed. io_context::run returns once it is written.
     void shutdown();
 
 private:
+    void contain(const char* where, const std::exception& error);
+
     boost::asio::io_context& io_;
     Config config_;
     storage::StorageWorker storage_;

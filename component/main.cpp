@@ -91,7 +91,7 @@ int main(int argc, char** argv) {
         boost::asio::io_context io;
         herald::component::HeraldApp app(io, *loaded.config);
         app.start();
-        io.run();
+        app.run();
         spdlog::info("herald stopped");
         return 0;
     } catch (const std::exception& error) {

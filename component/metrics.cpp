@@ -20,6 +20,10 @@ std::string Metrics::render(const storage::ServiceCounts& counts, std::size_t on
     };
     metric("herald_published_total", "counter", "Notifications accepted since start.", published_);
     metric("herald_delivered_total", "counter", "Deliveries confirmed by clients since start.", delivered_);
+    metric("herald_undeliverable_total", "counter",
+           "Deliveries set aside since start: in flight each time the stream to the server died.", set_aside_);
+    metric("herald_handler_failures_total", "counter", "Exceptions contained in a handler since start.",
+           handler_failures_);
     metric("herald_queued", "gauge", "Deliveries waiting in users' queues.", counts.queued);
     metric("herald_dropped", "gauge", "Deliveries dropped because a queue was full (history).", counts.dropped);
     metric("herald_expired", "gauge", "Deliveries whose ttl ran out (history).", counts.expired);

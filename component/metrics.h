@@ -20,6 +20,10 @@ public:
     void delivered(std::int64_t latency_ms);
     // An escalation attempt by `channel` ended: sent, retried or failed.
     void escalation(const std::string& channel, const std::string& outcome) { ++escalations_[{channel, outcome}]; }
+    // A delivery set aside: its item was in flight each time the stream died.
+    void set_aside() { ++set_aside_; }
+    // An exception escaped a handler and was contained.
+    void handler_failed() { ++handler_failures_; }
     void feed_polled(bool failed) {
         ++feed_polls_;
         if (failed) ++feed_errors_;
@@ -32,6 +36,8 @@ private:
                                                                0.5,   1,    5,     30,   300,  3600};
     std::uint64_t published_ = 0;
     std::uint64_t delivered_ = 0;
+    std::uint64_t set_aside_ = 0;
+    std::uint64_t handler_failures_ = 0;
     std::uint64_t feed_polls_ = 0;
     std::uint64_t feed_errors_ = 0;
     std::array<std::uint64_t, kLatencyBuckets.size()> latency_counts_{};

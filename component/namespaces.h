@@ -18,5 +18,6 @@ inline constexpr const char* kHerald = "urn:herald:0";
 inline constexpr const char* kReceipts = "urn:xmpp:receipts";
 inline constexpr const char* kDelay = "urn:xmpp:delay";
 inline constexpr const char* kStanzaId = "urn:xmpp:sid:0";
+inline constexpr const char* kHints = "urn:xmpp:hints";
 
 }  // namespace herald::component::ns

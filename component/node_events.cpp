@@ -9,8 +9,9 @@ void send_node_deleted(StanzaSender& sender, const std::string& component_jid, c
                        const std::vector<std::string>& subscribers) {
     for (const auto& subscriber : subscribers) {
         XmlElement message("message");
-        message.set_attr("from", component_jid).set_attr("to", subscriber).set_attr("type", "headline");
-        message.add_child("event", ns::kPubsubEvent).add_child("delete").set_attr("node", node);
+        message.set_attr("from", component_jid).set_attr("to", subscriber).set_attr("type", "chat");
+        message.add_child("body").set_text("The topic '" + node + "' was deleted: you are no longer subscribed to it.");
+        message.add_child("node-deleted", ns::kHerald).set_attr("node", node);
         sender.send(message);
     }
 }

@@ -4,6 +4,7 @@
 
 #include "component/namespaces.h"
 #include "component/pubsub_service.h"
+#include "text/safe_text.h"
 
 namespace herald::component {
 namespace {
@@ -71,7 +72,7 @@ storage::Item read_published_item(const std::string& node, const XmlElement& ite
     if (item_element.children().size() != 1) throw invalid_payload();
     const auto& payload = item_element.children().front();
     storage::Item item;
-    item.node = node;
+    item.node = text::clean(node);
     item.published_ms = now_ms;
     item.item_id = item_element.attr("id").empty() ? random_item_id() : item_element.attr("id");
     if (item.item_id.size() > 200) throw invalid_payload();
@@ -89,6 +90,7 @@ storage::Item read_published_item(const std::string& node, const XmlElement& ite
     } else {
         throw invalid_payload();
     }
+    for (auto* field : {&item.title, &item.body, &item.link, &item.item_id}) *field = text::clean(*field);
     if (item.title.empty() && item.body.empty()) throw invalid_payload();
 
     if (publish_options) {
@@ -111,12 +113,14 @@ storage::Item read_published_item(const std::string& node, const XmlElement& ite
     return item;
 }
 
-std::string notification_text(const storage::Item& item) {
-    std::string text = "[" + item.node + "] " + item.title;
+std::string notification_summary(const storage::Item& item) {
+    std::string text = item.title;
     if (!item.title.empty() && !item.body.empty()) text += ": ";
     text += item.body;
     if (!item.link.empty()) text += " " + item.link;
     return text;
 }
+
+std::string notification_text(const storage::Item& item) { return "[" + item.node + "] " + notification_summary(item); }
 
 }  // namespace herald::component

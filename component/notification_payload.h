@@ -29,6 +29,8 @@ std::string random_item_id();
 
 // The readable line a client shows: "[node] Title: body link".
 std::string notification_text(const storage::Item& item);
+// The same without the node: "Title: body link".
+std::string notification_summary(const storage::Item& item);
 
 // Fields of a submitted XEP-0004 form by var: the first value of each.
 std::vector<std::pair<std::string, std::string>> form_values(const XmlElement& form);

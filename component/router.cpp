@@ -14,11 +14,13 @@
 
 #include "component/jid.h"
 #include "component/namespaces.h"
+#include "component/notification_message.h"
 #include "component/notification_payload.h"
 #include "component/pubsub_service.h"
 #include "component/quiet_hours.h"
 #include "component/user_service.h"
 #include "storage/storage_worker.h"
+#include "text/safe_text.h"
 
 namespace herald::component {
 namespace {
@@ -28,7 +30,9 @@ constexpr auto kMaxRetryDelay = std::chrono::seconds(60);
 // as gone: what its error replies covered is sent again.
 constexpr auto kSessionCheckTimeout = std::chrono::seconds(15);
 // Waited this long before delivery: the message carries a delay stamp.
-constexpr std::int64_t kDelayStampAfterMs = 5000;
+constexpr std::int64_t kDelayStampAfterMs = 2000;
+// In flight this many times in a row when the stream died: set aside.
+constexpr int kLossesBeforeSetAside = 3;
 constexpr int kHighPriority = 2;
 constexpr int kUrgentPriority = 3;
 
@@ -228,6 +232,10 @@ void Router::pump(UserAvatar& avatar) {
         [jid = avatar.jid, cursor = avatar.cursor, min_priority = *min_priority, batch,
          take_dropped](storage::Repositories& repos) {
             Fetched fetched{repos.queue.next(jid, cursor, min_priority, now_ms(), batch)};
+            // A row that is not well-formed XML (written by an older version,
+            // or damaged) is sent with its payload rebuilt from its fields.
+            for (auto& queued : fetched.items)
+                if (!text::well_formed_fragment(queued.item.payload)) queued.item.payload.clear();
             if (take_dropped) fetched.dropped = repos.queue.take_dropped_count(jid);
             return fetched;
         },
@@ -245,13 +253,13 @@ void Router::pump(UserAvatar& avatar) {
             const auto* resource = avatar->presence.best_resource();
             if (!resource) return;
             const bool more = static_cast<int>(fetched->items.size()) == batch;
-            avatar->caught_up = !more;
-            deliver(*avatar, *resource, fetched->items, fetched->dropped);
-            if (more) pump(*avatar);
+            const bool all_sent = deliver(*avatar, *resource, fetched->items, fetched->dropped);
+            avatar->caught_up = !more && all_sent;
+            if (more && all_sent) pump(*avatar);
         });
 }
 
-void Router::deliver(UserAvatar& avatar, const std::string& resource, std::span<const storage::QueuedItem> items,
+bool Router::deliver(UserAvatar& avatar, const std::string& resource, std::span<const storage::QueuedItem> items,
                      std::int64_t dropped) {
     const auto to = avatar.jid + "/" + resource;
     const auto now = now_ms();
@@ -267,33 +275,33 @@ void Router::deliver(UserAvatar& avatar, const std::string& resource, std::span<
     }
     if (avatar.unpinged_resource != resource) ping(avatar);
     avatar.unpinged_resource = resource;
-    const bool by_receipt = avatar.sending_receipts.count(resource) > 0;
+    const auto format = message_format(avatar.preferences.message_type.value_or(config_.message_type));
+    // Programs taking XEP-0060 events do not send receipts: pings confirm.
+    const bool by_receipt = avatar.sending_receipts.count(resource) > 0 && format != MessageFormat::pubsub;
     const auto sent = std::chrono::steady_clock::now();
+    bool all_sent = true;
     for (const auto& queued : items) {
+        // An item in flight when the stream died goes alone, so that a second
+        // loss can be laid at its door and not at its neighbours'.
+        const bool suspect = suspects_.count({avatar.jid, queued.seq}) > 0;
+        if (suspect && !avatar.unconfirmed.empty()) {
+            all_sent = false;
+            break;
+        }
         const auto& item = queued.item;
         const auto id = next_id("n");
-        XmlElement message("message");
-        message.set_attr("type", avatar.preferences.message_type.value_or(config_.message_type))
-            .set_attr("from", config_.component_jid)
-            .set_attr("to", to)
-            .set_attr("id", id);
-        message.add_child("body").set_text(notification_text(item));
-        auto& event_item = message.add_child("event", ns::kPubsubEvent).add_child("items");
-        event_item.set_attr("node", item.node);
-        event_item.add_child("item").set_attr("id", item.item_id).set_raw_inner(item.payload);
-        if (item.published_ms < avatar.online_since_ms || now - item.published_ms > kDelayStampAfterMs)
-            message.add_child("delay", ns::kDelay)
-                .set_attr("from", config_.component_jid)
-                .set_attr("stamp", utc_stamp(item.published_ms));
-        message.add_child("request", ns::kReceipts);
-        message.add_child("origin-id", ns::kStanzaId).set_attr("id", item.item_id);
-        sender_.send(message);
+        const bool waited = item.published_ms < avatar.online_since_ms || now - item.published_ms > kDelayStampAfterMs;
+        sender_.send(notification_message(item, {config_.component_jid, to, id, format, waited}));
         avatar.unconfirmed[id] = {resource, queued.seq, item.published_ms, sent, by_receipt};
         avatar.cursor = std::max(avatar.cursor, queued.seq);
         if (!by_receipt) avatar.unpinged.push_back(id);
+        if (suspect) {
+            all_sent = &queued == &items.back();
+            break;
+        }
     }
     if (by_receipt) watch(avatar);
-    if (avatar.unpinged.empty() || avatar.ping_posted) return;
+    if (avatar.unpinged.empty() || avatar.ping_posted) return all_sent;
     // Once the handlers already queued have run: the deliveries of one
     // storage commit share a ping.
     avatar.ping_posted = true;
@@ -303,6 +311,7 @@ void Router::deliver(UserAvatar& avatar, const std::string& resource, std::span<
             ping(*avatar);
         }
     });
+    return all_sent;
 }
 
 // Sent right after the messages it covers, so that both reach the same
@@ -369,6 +378,7 @@ void Router::confirm(UserAvatar& avatar, const std::vector<std::string>& message
         const auto entry = avatar.unconfirmed.find(id);
         if (entry == avatar.unconfirmed.end()) continue;
         seqs.push_back(entry->second.seq);
+        suspects_.erase({avatar.jid, entry->second.seq});
         metrics_.delivered(now - entry->second.published_ms);
         avatar.unconfirmed.erase(entry);
     }
@@ -537,8 +547,39 @@ void Router::forget(const std::string& bare_jid) {
 void Router::forget_all_presence() {
     ++generation_;
     awaiting_lookup_.clear();
+    count_losses();
     if (!avatars_.empty()) spdlog::info("presence of {} users is unknown until probed", avatars_.size());
     avatars_.clear();
+}
+
+// The stream died: every delivery in flight is a suspect; one in flight at
+// kLossesBeforeSetAside losses in a row is set aside so that delivery goes on.
+void Router::count_losses() {
+    std::map<std::pair<std::string, std::int64_t>, int> suspects;
+    std::vector<std::pair<std::string, std::int64_t>> poison;
+    for (const auto& [jid, avatar] : avatars_)
+        for (const auto& [id, entry] : avatar->unconfirmed) {
+            const auto key = std::pair{jid, entry.seq};
+            const auto found = suspects_.find(key);
+            const int losses = (found == suspects_.end() ? 0 : found->second) + 1;
+            if (losses >= kLossesBeforeSetAside) poison.push_back(key);
+            else suspects[key] = losses;
+        }
+    suspects_ = std::move(suspects);
+    for (const auto& [jid, seq] : poison) {
+        spdlog::warn("the stream died {} times in a row with item {} in flight to {}: set aside as not deliverable",
+                     kLossesBeforeSetAside, seq, jid);
+        metrics_.set_aside();
+    }
+    if (poison.empty()) return;
+    storage_.submit(
+        [poison](storage::Repositories& repos) {
+            const auto now = now_ms();
+            for (const auto& [jid, seq] : poison) repos.queue.set_aside(jid, seq, now);
+        },
+        [](std::exception_ptr error) {
+            if (error) spdlog::error("items set aside not stored as such; they will be tried again");
+        });
 }
 
 std::optional<Availability> Router::state_of(const std::string& bare_jid) const {

@@ -4,6 +4,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -80,7 +81,8 @@ private:
     void pump(UserAvatar& avatar);
     // Lowest priority the user takes now, or nullopt when they take nothing.
     std::optional<int> accepted_priority(const UserAvatar& avatar) const;
-    void deliver(UserAvatar& avatar, const std::string& resource, std::span<const storage::QueuedItem> items,
+    // False when it stopped early: a suspect waits until nothing is in flight.
+    bool deliver(UserAvatar& avatar, const std::string& resource, std::span<const storage::QueuedItem> items,
                  std::int64_t dropped);
     // Delivers a just published item without reading the queue; false when
     // the user cannot take it now.
@@ -92,6 +94,7 @@ private:
     void check_session(UserAvatar& avatar, const std::string& resource, std::vector<std::string> message_ids);
     void retry_later(UserAvatar& avatar);
     void schedule_expiry();
+    void count_losses();
     std::string next_id(const char* prefix);
 
     boost::asio::io_context& io_;
@@ -101,6 +104,8 @@ private:
     Metrics& metrics_;
     std::unordered_map<std::string, std::unique_ptr<UserAvatar>> avatars_;
     std::unordered_map<std::string, std::vector<PresenceUpdate>> awaiting_lookup_;
+    // (user, queue seq) in flight when the stream died, with how many times in a row.
+    std::map<std::pair<std::string, std::int64_t>, int> suspects_;
     // Bumped by forget_all_presence so lookups begun before it are discarded.
     std::uint64_t generation_ = 0;
     std::uint64_t next_epoch_ = 0;

@@ -39,6 +39,7 @@ public:
     HttpGateway& http_gateway() { return http_gateway_; }
     FeedGateway& feeds() { return feeds_; }
     Escalator& escalator() { return escalator_; }
+    Metrics& metrics() { return metrics_; }
 
 private:
     Metrics metrics_;

@@ -1,5 +1,7 @@
 #include "component/xml_element.h"
 
+#include "text/safe_text.h"
+
 namespace herald::component {
 
 const std::string& XmlElement::attr(std::string_view name) const {
@@ -50,21 +52,7 @@ XmlElement& XmlElement::add_child(std::string name, std::string xmlns) {
     return children_.emplace_back(std::move(name), std::move(xmlns));
 }
 
-std::string escape_xml(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (const char c : text) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&apos;"; break;
-            default: out += c;
-        }
-    }
-    return out;
-}
+std::string escape_xml(std::string_view text) { return text::xml_escaped(text); }
 
 std::string XmlElement::to_xml(std::string_view parent_xmlns) const {
     std::string out = "<" + name_;
@@ -75,7 +63,7 @@ std::string XmlElement::to_xml(std::string_view parent_xmlns) const {
     out += escape_xml(text_);
     const std::string_view scope = xmlns_.empty() ? parent_xmlns : std::string_view(xmlns_);
     for (const auto& element : children_) out += element.to_xml(scope);
-    out += raw_inner_;
+    out += text::clean_markup(raw_inner_);
     return out + "</" + name_ + ">";
 }
 

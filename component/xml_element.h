@@ -51,6 +51,7 @@ private:
     std::string raw_inner_;
 };
 
+// Valid UTF-8 without what XML forbids (see text::clean), markup escaped.
 std::string escape_xml(std::string_view text);
 
 }  // namespace herald::component

@@ -17,6 +17,8 @@
 namespace herald::component {
 namespace {
 
+constexpr auto kStableConnection = std::chrono::seconds(30);
+
 bool is_stanza(const gloox::Tag& tag) {
     const auto& name = tag.name();
     return name == "iq" || name == "message" || name == "presence";
@@ -137,7 +139,7 @@ void XmppLink::connect_now() {
 
 void XmppLink::on_connected() {
     connected_ = true;
-    failed_attempts_ = 0;
+    connected_at_ = std::chrono::steady_clock::now();
     spdlog::info("connected to {}:{}: handshake accepted for {}", config_.server_host,
                  config_.server_port, config_.component_jid);
     observer_.on_connected();
@@ -150,6 +152,9 @@ void XmppLink::on_disconnected(const std::string& reason) {
         spdlog::info("stream closed");
         return;
     }
+    // Only a stream that lived a while starts the backoff over: one that dies
+    // soon after each handshake keeps slowing down.
+    if (was_connected && std::chrono::steady_clock::now() - connected_at_ >= kStableConnection) failed_attempts_ = 0;
     if (was_connected) {
         spdlog::warn("lost connection to {}:{}: {}", config_.server_host, config_.server_port, reason);
         observer_.on_disconnected();

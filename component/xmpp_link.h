@@ -46,6 +46,7 @@ private:
     std::mt19937 random_{std::random_device{}()};
     int failed_attempts_ = 0;
     bool connected_ = false;
+    std::chrono::steady_clock::time_point connected_at_;
     bool closing_ = false;
 };
 

@@ -1,6 +1,7 @@
 #include "ingest/http_publish_api.h"
 
 #include "ingest/rate_limiter.h"
+#include "text/safe_text.h"
 
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
@@ -16,6 +17,8 @@ using boost::asio::ip::tcp;
 namespace {
 
 constexpr std::string_view kPublishPrefix = "/v1/nodes/";
+// Output guard: a string that is not UTF-8 is written with U+FFFD, never thrown.
+constexpr auto kReplaceInvalid = nlohmann::json::error_handler_t::replace;
 
 HttpPublishResult failure(int status, std::string error, std::string message) {
     return {status, {}, std::move(error), std::move(message)};
@@ -50,7 +53,7 @@ std::optional<std::string> node_from_target(const std::string& target) {
         node += static_cast<char>(hex_value(path[i + 1]) * 16 + hex_value(path[i + 2]));
         i += 2;
     }
-    if (node.empty() || node.find('\0') != std::string::npos) return std::nullopt;
+    if (node.empty() || !text::is_clean(node)) return std::nullopt;
     return node;
 }
 
@@ -65,12 +68,12 @@ std::optional<HttpPublishResult> read_publish_body(const std::string& content_ty
         const auto text = optional_string(json, "body");
         const auto link = optional_string(json, "link");
         if (!title || !text || !link) return failure(400, "invalid-field", "title, body and link must be strings");
-        request.title = *title;
-        request.body = *text;
-        request.link = *link;
+        request.title = text::clean(*title);
+        request.body = text::clean(*text);
+        request.link = text::clean(*link);
         if (const auto priority = json.find("priority"); priority != json.end()) {
             if (!priority->is_string()) return failure(400, "invalid-field", "priority must be a string");
-            request.priority = priority->get<std::string>();
+            request.priority = text::clean(priority->get<std::string>());
         }
         if (const auto ttl = json.find("ttl"); ttl != json.end()) {
             if (!ttl->is_number_integer() || ttl->get<std::int64_t>() <= 0)
@@ -80,7 +83,7 @@ std::optional<HttpPublishResult> read_publish_body(const std::string& content_ty
     } else if (media_type.empty() || media_type == "text/plain" ||
                // what `curl -d` says of any body; taken as the text it is
                media_type == "application/x-www-form-urlencoded") {
-        request.body = body;
+        request.body = text::clean(body);
         while (!request.body.empty() && (request.body.back() == '\n' || request.body.back() == '\r'))
             request.body.pop_back();
     } else {
@@ -92,7 +95,7 @@ std::optional<HttpPublishResult> read_publish_body(const std::string& content_ty
 }
 
 std::string error_json(const HttpPublishResult& result) {
-    return nlohmann::json{{"error", result.error}, {"message", result.message}}.dump();
+    return nlohmann::json{{"error", result.error}, {"message", result.message}}.dump(-1, ' ', false, kReplaceInvalid);
 }
 
 
@@ -169,7 +172,7 @@ private:
 
     void respond(const HttpPublishResult& result, bool keep_alive = true) {
         if (result.status == 202) {
-            send(202, "application/json", nlohmann::json{{"id", result.item_id}}.dump() + "\n", keep_alive);
+            send(202, "application/json", nlohmann::json{{"id", result.item_id}}.dump(-1, ' ', false, kReplaceInvalid) + "\n", keep_alive);
             return;
         }
         send(result.status, "application/json", error_json(result) + "\n", keep_alive);

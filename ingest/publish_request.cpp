@@ -3,7 +3,7 @@
 #include <array>
 #include <utility>
 
-#include "ingest/xml_text.h"
+#include "text/safe_text.h"
 
 namespace herald::ingest {
 
@@ -17,16 +17,16 @@ constexpr std::array<std::pair<NotificationPriority, std::string_view>, 4> kPrio
 }};
 
 std::string attribute(std::string_view name, std::string_view value) {
-    return " " + std::string(name) + "='" + xml_escaped(value) + "'";
+    return " " + std::string(name) + "='" + text::xml_escaped(value) + "'";
 }
 
 std::string text_element(std::string_view name, const std::optional<std::string>& text) {
     if (!text) return {};
-    return "<" + std::string(name) + ">" + xml_escaped(*text) + "</" + std::string(name) + ">";
+    return "<" + std::string(name) + ">" + text::xml_escaped(*text) + "</" + std::string(name) + ">";
 }
 
 std::string form_field(std::string_view var, std::string_view value) {
-    return "<field" + attribute("var", var) + "><value>" + xml_escaped(value) + "</value></field>";
+    return "<field" + attribute("var", var) + "><value>" + text::xml_escaped(value) + "</value></field>";
 }
 
 std::string notification_xml(const Notification& notification) {
@@ -43,7 +43,7 @@ std::string notification_xml(const Notification& notification) {
 std::string publish_options_xml(const Notification& notification) {
     if (!notification.priority && !notification.ttl_seconds) return {};
     std::string xml = "<publish-options><x xmlns='jabber:x:data' type='submit'>";
-    xml += "<field var='FORM_TYPE' type='hidden'><value>" + xml_escaped(kPublishOptionsFormType) +
+    xml += "<field var='FORM_TYPE' type='hidden'><value>" + text::xml_escaped(kPublishOptionsFormType) +
            "</value></field>";
     if (notification.priority)
         xml += form_field("herald#priority", priority_name(*notification.priority));

@@ -30,6 +30,9 @@ public:
                                          int min_priority, std::int64_t now_ms, int limit) = 0;
     // The user's client confirmed the item: out of the queue, into history.
     virtual void confirm(std::string_view user, std::int64_t seq, std::int64_t now_ms) = 0;
+    // The item cannot be delivered to the user (it was in flight each time
+    // the stream died): out of the queue, into history as "not deliverable".
+    virtual void set_aside(std::string_view user, std::int64_t seq, std::int64_t now_ms) = 0;
     // Drops expired entries from every queue; returns how many.
     virtual std::int64_t expire(std::int64_t now_ms) = 0;
     // Items dropped for the user since last asked (and resets the count).

@@ -124,10 +124,19 @@ std::vector<QueuedItem> SqliteDeliveryQueue::next(std::string_view user, std::in
 }
 
 void SqliteDeliveryQueue::confirm(std::string_view user, std::int64_t seq, std::int64_t now_ms) {
+    settle(user, seq, "delivered", now_ms);
+}
+
+void SqliteDeliveryQueue::set_aside(std::string_view user, std::int64_t seq, std::int64_t now_ms) {
+    settle(user, seq, "not deliverable", now_ms);
+}
+
+void SqliteDeliveryQueue::settle(std::string_view user, std::int64_t seq, std::string_view outcome,
+                                 std::int64_t now_ms) {
     confirm_delete_.bind(1, user).bind(2, seq);
     confirm_delete_.run();
-    if (sqlite3_changes(db_) == 0) return;  // confirmed before: a duplicate receipt
-    confirm_history_.bind(1, user).bind(2, seq).bind(3, "delivered").bind(4, now_ms);
+    if (sqlite3_changes(db_) == 0) return;  // settled before: a duplicate receipt
+    confirm_history_.bind(1, user).bind(2, seq).bind(3, outcome).bind(4, now_ms);
     confirm_history_.run();
 }
 

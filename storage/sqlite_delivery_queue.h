@@ -16,6 +16,7 @@ public:
     std::vector<QueuedItem> next(std::string_view user, std::int64_t after_seq, int min_priority,
                                  std::int64_t now_ms, int limit) override;
     void confirm(std::string_view user, std::int64_t seq, std::int64_t now_ms) override;
+    void set_aside(std::string_view user, std::int64_t seq, std::int64_t now_ms) override;
     std::int64_t expire(std::int64_t now_ms) override;
     std::int64_t take_dropped_count(std::string_view user) override;
     std::int64_t queued_count(std::string_view user) override;
@@ -25,6 +26,8 @@ public:
     ServiceCounts counts() override;
 
 private:
+    // Out of the user's queue, into history with `outcome`, once.
+    void settle(std::string_view user, std::int64_t seq, std::string_view outcome, std::int64_t now_ms);
     std::int64_t store(const Item& item);
     FanOut enqueue(Statement& fan_out, std::int64_t seq, const Item& item, Statement& recipients);
 

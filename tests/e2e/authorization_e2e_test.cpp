@@ -49,7 +49,7 @@ TEST_F(AuthorizationE2E, OthersNodesAndAffiliationsAreOutOfReach) {
     publish_ok(*alice_, "backups", notification("still subscribed"));
     auto message = next_notification(*bob_);
     ASSERT_TRUE(message);
-    EXPECT_EQ(message->text("event/items/item/notification/title"), "still subscribed");
+    EXPECT_EQ(message->text("notification/notification/title"), "still subscribed");
 }
 
 TEST_F(AuthorizationE2E, PersonalInboxesBelongToTheirUser) {

@@ -94,7 +94,7 @@ protected:
             auto message = next_notification(client, kQuiet);
             if (!message) break;
             send_receipt(client, *message);
-            const auto title = message->text("event/items/item/notification/title");
+            const auto title = message->text("notification/notification/title");
             if (received[title]++ == 0 && expected.count(title)) --missing;
             ++taken;
         }
@@ -104,7 +104,7 @@ protected:
     // client has it (and answered herald's ping for it).
     void take_unread(XmppTestClient& client, std::map<std::string, int>& received) {
         while (auto message = next_notification(client, 0ms))
-            ++received[message->text("event/items/item/notification/title")];
+            ++received[message->text("notification/notification/title")];
     }
 
     DeliveryCount report(const std::string& fault, const std::set<std::string>& acknowledged,

@@ -99,7 +99,8 @@ protected:
         client.send("<message type='chat' to='" + component() + "'><body>" + xml_escape(body) + "</body></message>");
         auto answer = client.wait_for(
             [&](const ReceivedStanza& s) {
-                return s.name() == "message" && s.from() == component() && s.has("body") && !s.has("event");
+                return s.name() == "message" && s.from() == component() && s.has("body") &&
+                       !s.has("notification") && !s.has("node-deleted");
             },
             kWait);
         EXPECT_TRUE(answer) << "no answer to '" << body << "'";
@@ -110,7 +111,7 @@ protected:
     std::size_t notifications_received(XmppTestClient& client) {
         std::size_t count = 0;
         for (const auto& stanza : client.received())
-            count += stanza.name() == "message" && stanza.has("event/items/item") ? 1 : 0;
+            count += stanza.name() == "message" && stanza.has("notification[@xmlns='urn:herald:0']") ? 1 : 0;
         return count;
     }
 
@@ -156,7 +157,7 @@ TEST_F(FeedsE2E, AFeedAddedByAdhocNotifiesOnlyWhatIsNew) {
     auto message = next_notification(*bob);
     ASSERT_TRUE(message) << herald_->log().tail();
     EXPECT_EQ(message->text("body"), "[" + node[1].str() + "] Fresh story C: about Fresh story C https://example.org/c");
-    EXPECT_EQ(message->find("event/items")->attr("node"), node[1].str());
+    EXPECT_EQ(message->find("notification")->attr("node"), node[1].str());
 
     ASSERT_TRUE(polls_of("/news.xml", 2));
     storage_barrier(*bob);
@@ -198,7 +199,7 @@ TEST_F(FeedsE2E, ChatCommandsShareOneNodePerFeedAndDedupeById) {
     auto to_carol = next_notification(*carol);
     ASSERT_TRUE(to_bob && to_carol);
     EXPECT_NE(to_bob->text("body").find("First, edited"), std::string::npos);
-    EXPECT_EQ(to_bob->find("event/items/item")->attr("id"), to_carol->find("event/items/item")->attr("id"))
+    EXPECT_EQ(to_bob->find("notification")->attr("item"), to_carol->find("notification")->attr("item"))
         << "one item on the shared node";
 
     // Polling stops when the last subscriber leaves.

@@ -165,7 +165,7 @@ protected:
                                                     std::chrono::milliseconds deadline = kWait) {
         return client.wait_for(
             [&](const ReceivedStanza& s) {
-                return s.name() == "message" && from_herald(s, component()) && s.has("event/items/item");
+                return s.name() == "message" && from_herald(s, component()) && s.has("notification[@xmlns='urn:herald:0']");
             },
             deadline);
     }
@@ -185,7 +185,8 @@ protected:
     std::optional<ReceivedStanza> next_answer(XmppTestClient& client, std::chrono::milliseconds deadline = kWait) {
         return client.wait_for(
             [&](const ReceivedStanza& s) {
-                return s.name() == "message" && s.from() == component() && s.has("body") && !s.has("event");
+                return s.name() == "message" && s.from() == component() && s.has("body") &&
+                       !s.has("notification") && !s.has("node-deleted");
             },
             deadline);
     }

@@ -79,8 +79,8 @@ TEST_F(HttpApiE2E, TokenMadeByTheOwnerPublishesToSubscribers) {
     ASSERT_EQ(accepted.status, 202) << accepted.body;
     auto message = next_notification(*bob);
     ASSERT_TRUE(message);
-    EXPECT_EQ(message->text("body"), "[backups] Backup failed: db1 https://ci/42");
-    EXPECT_NE(accepted.body.find(message->find("event/items/item")->attr("id")), std::string::npos)
+    EXPECT_EQ(message->text("body"), "[backups] (high) Backup failed: db1 https://ci/42");
+    EXPECT_NE(accepted.body.find(message->find("notification")->attr("item")), std::string::npos)
         << "the 202 carries the delivered item's id: " << accepted.body;
 
     auto text = curl({"-H", "Authorization: Bearer " + token, "--data-binary", "plain text body\n",

@@ -84,7 +84,7 @@ TEST_F(MailIngestE2E, PipedMailReachesTheSubscriber) {
     EXPECT_EQ(result.output, "");
     auto message = next_notification(*bob);
     ASSERT_TRUE(message);
-    const auto notification = message->find("event/items/item/notification");
+    const auto notification = message->find("notification/notification");
     ASSERT_TRUE(notification) << message->xml();
     EXPECT_EQ(notification->text("title"), "Backup failed on db1");
     EXPECT_EQ(notification->text("body"), "The nightly backup of db1 failed.\n\nLog: https://ci.example.org/job/42.");
@@ -97,8 +97,8 @@ TEST_F(MailIngestE2E, PipedMailReachesTheSubscriber) {
     ASSERT_EQ(ingest(write_message("latin1.eml", delivered), std::nullopt, token).exit_code, 0);
     auto latin1 = next_notification(*bob);
     ASSERT_TRUE(latin1);
-    EXPECT_EQ(latin1->text("event/items/item/notification/title"), "Alerte température");
-    EXPECT_NE(latin1->text("event/items/item/notification/body").find("42 °C"), std::string::npos) << latin1->xml();
+    EXPECT_EQ(latin1->text("notification/notification/title"), "Alerte température");
+    EXPECT_NE(latin1->text("notification/notification/body").find("42 °C"), std::string::npos) << latin1->xml();
 }
 
 TEST_F(MailIngestE2E, WrongTokenExits77AndStoresNothing) {

@@ -19,7 +19,7 @@
 #include "ingest/publish_reply.h"
 #include "ingest/publish_request.h"
 #include "ingest/strophe_handles.h"
-#include "ingest/xml_text.h"
+#include "text/safe_text.h"
 #include "tests/support/received_stanza.h"
 
 using namespace herald::ingest;
@@ -28,7 +28,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-constexpr const char* kReplacement = "\xEF\xBF\xBD";  // U+FFFD
 
 EnvironmentLookup environment_with(std::map<std::string, std::string> variables) {
     return [variables = std::move(variables)](const std::string& name) -> std::optional<std::string> {
@@ -199,24 +198,6 @@ TEST(HeraldSendOptionsTest, RejectsUnknownRepeatedAndStrayArguments) {
     EXPECT_NE(usage_error(with_required({"--insecure=yes"})).find("takes no value"), std::string::npos);
 }
 
-// ------------------------------------------------------------- XML text
-
-TEST(XmlTextTest, EscapesMarkup) {
-    EXPECT_EQ(xml_escaped("a<b>&'\"c"), "a&lt;b&gt;&amp;&apos;&quot;c");
-    EXPECT_EQ(xml_escaped("tab\tline\nreturn\r"), "tab\tline\nreturn\r");
-    EXPECT_EQ(xml_escaped("caf\xC3\xA9 \xF0\x9F\x94\xA5"), "caf\xC3\xA9 \xF0\x9F\x94\xA5");
-}
-
-TEST(XmlTextTest, ReplacesWhatXmlCannotCarry) {
-    EXPECT_EQ(xml_escaped("\x1B[31mred"), std::string(kReplacement) + "[31mred");
-    EXPECT_EQ(xml_escaped(std::string("nul\0!", 5)), std::string("nul") + kReplacement + "!");
-    EXPECT_EQ(xml_escaped("latin1 \xE9t\xE9"), std::string("latin1 ") + kReplacement + "t" + kReplacement);
-    EXPECT_EQ(xml_escaped("\xC0\xAF"), std::string(kReplacement) + kReplacement);  // overlong '/'
-    EXPECT_EQ(xml_escaped("\xED\xA0\x80"), kReplacement);                            // a surrogate
-    EXPECT_EQ(xml_escaped("\xEF\xBF\xBE"), kReplacement);                            // U+FFFE
-    EXPECT_EQ(xml_escaped("cut \xE2\x82"), std::string("cut ") + kReplacement + kReplacement);
-}
-
 // ------------------------------------------------------------ publish IQ
 
 namespace {
@@ -311,7 +292,7 @@ TEST(PublishRequestTest, EscapesEveryText) {
     EXPECT_EQ(publish->find("item")->id(), "id'&<");
     const auto notification = publish->find("item/notification");
     EXPECT_EQ(notification->text("title"), "</title><script>&amp;");
-    EXPECT_EQ(notification->text("body"), std::string("line 1\n") + kReplacement + "[31mred" + kReplacement + "[0m & more");
+    EXPECT_EQ(notification->text("body"), "line 1\nred & more");
     EXPECT_EQ(notification->text("link"), "https://example.org/?a=1&b='2'");
 }
 

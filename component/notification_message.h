@@ -1,0 +1,39 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "component/xml_element.h"
+#include "storage/pubsub_records.h"
+
+namespace herald::component {
+
+// How a user takes notifications: a chat message (the default, shown by
+// every common client), a headline, or an XEP-0060 event for programs.
+enum class MessageFormat { chat, headline, pubsub };
+
+// "chat", "headline" or "pubsub"; anything else reads as chat.
+MessageFormat message_format(const std::string& name);
+
+struct DeliveryEnvelope {
+    std::string from;
+    std::string to;
+    std::string id;  // unique per delivery attempt; also the origin-id
+    MessageFormat format = MessageFormat::chat;
+    bool waited = false;  // delivered late: a delay stamp and the publishing time in the body
+};
+
+// The <message> that delivers `item`: for chat and headline, a body for
+// people, the payload inside <notification xmlns='urn:herald:0'>, origin-id,
+// a receipt request and a store hint, never a pubsub#event child; for pubsub,
+// the XEP-0060 event and no body. `item.payload` must be well-formed (see
+// text::well_formed_fragment): when empty, the payload is rebuilt from the
+// item's fields.
+XmlElement notification_message(const storage::Item& item, const DeliveryEnvelope& envelope);
+
+// The body: "[node] (urgent) Title: body link", with "(published ...)" on a
+// line of its own when the item waited.
+std::string notification_body(const storage::Item& item, bool waited);
+
+}  // namespace herald::component

@@ -1,0 +1,172 @@
+// The router against a real storage worker (a SQLite file in a temporary
+// directory) and a sender that records what would go to ejabberd.
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <unistd.h>
+#include <vector>
+
+#include "component/config.h"
+#include "component/metrics.h"
+#include "component/router.h"
+#include "storage/storage_worker.h"
+#include "tests/unit/queue_fixture.h"
+
+using namespace herald::component;
+namespace storage = herald::storage;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct RecordingSender : StanzaSender {
+    std::vector<XmlElement> sent;
+    void send(const XmlElement& stanza) override { sent.push_back(stanza); }
+
+    std::vector<std::string> titles_sent_since(std::size_t first) const {
+        std::vector<std::string> titles;
+        for (std::size_t i = first; i < sent.size(); ++i)
+            if (const auto* notification = sent[i].child("notification", "urn:herald:0"))
+                titles.push_back(notification->attr("item"));
+        return titles;
+    }
+};
+
+Config router_config() {
+    Config config;
+    config.component_jid = "notify.x";
+    return config;
+}
+
+// A directory of its own for the test's database, removed afterwards.
+struct TemporaryDirectory {
+    std::filesystem::path path = std::filesystem::temp_directory_path() /
+                                 ("herald-router-test-" + std::to_string(::getpid()) + "-" +
+                                  ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    TemporaryDirectory() { std::filesystem::create_directories(path); }
+    ~TemporaryDirectory() { std::filesystem::remove_all(path); }
+};
+
+class RouterTest : public ::testing::Test {
+protected:
+    RouterTest() {
+        in_storage<bool>([](storage::Repositories& repos) {
+            repos.users.upsert({"a@x", {}, 0});
+            repos.nodes.create({"topic", "p@x", "publishers", false, 0});
+            repos.nodes.subscribe("topic", "a@x", 0);
+            return true;
+        });
+    }
+    ~RouterTest() override {
+        router_.stop();
+        storage_.stop();
+        io_.poll();
+    }
+
+    bool run_until(const std::function<bool()>& done, std::chrono::milliseconds deadline = 5s) {
+        const auto end = std::chrono::steady_clock::now() + deadline;
+        while (!done() && std::chrono::steady_clock::now() < end) io_.run_for(5ms);
+        return done();
+    }
+
+    template <class Result>
+    Result in_storage(std::function<Result(storage::Repositories&)> work) {
+        std::optional<Result> result;
+        bool finished = false;
+        storage_.submit<Result>(std::move(work), [&](std::optional<Result> value, std::exception_ptr error) {
+            if (error) std::rethrow_exception(error);
+            result = std::move(value);
+            finished = true;
+        });
+        EXPECT_TRUE(run_until([&] { return finished; }));
+        return *result;
+    }
+
+    void publish(const std::string& id) {
+        in_storage<storage::FanOut>(
+            [id](storage::Repositories& repos) { return repos.queue.publish(storage::fixtures::make_item(id, 1)); });
+    }
+
+    void come_online() { router_.on_presence("a@x", {"phone", ResourcePresence{Availability::available, 0}}); }
+
+    // The user comes online and the router sends; returns the items sent.
+    std::vector<std::string> deliveries_until_stream_dies(std::size_t expected) {
+        const auto first = sender_.sent.size();
+        come_online();
+        run_until([&] { return sender_.titles_sent_since(first).size() >= expected; });
+        io_.run_for(50ms);  // anything more it would send at once
+        auto sent = sender_.titles_sent_since(first);
+        router_.forget_all_presence();
+        return sent;
+    }
+
+    TemporaryDirectory dir_;
+    boost::asio::io_context io_;
+    storage::StorageWorker storage_{(dir_.path / "herald.db").string(),
+                                    [this](std::function<void()> done) { boost::asio::post(io_, std::move(done)); }};
+    RecordingSender sender_;
+    Config config_ = router_config();
+    Metrics metrics_;
+    Router router_{io_, storage_, sender_, config_, metrics_};
+};
+
+TEST_F(RouterTest, AnItemInFlightAtThreeLossesInARowIsSetAsideAndDeliveryGoesOn) {
+    publish("poison");
+    publish("innocent");
+    // Both went out together when the stream died the first time.
+    EXPECT_EQ(deliveries_until_stream_dies(2), (std::vector<std::string>{"poison", "innocent"}));
+    // Suspects then go alone: the second and third losses are laid at the
+    // poison item's door only.
+    EXPECT_EQ(deliveries_until_stream_dies(1), std::vector<std::string>{"poison"});
+    EXPECT_EQ(deliveries_until_stream_dies(1), std::vector<std::string>{"poison"});
+
+    ASSERT_TRUE(run_until([&] {
+        return in_storage<std::int64_t>([](storage::Repositories& repos) { return repos.queue.queued_count("a@x"); }) == 1;
+    })) << "the poison item leaves the queue";
+    const auto history = in_storage<std::vector<storage::HistoryEntry>>(
+        [](storage::Repositories& repos) { return repos.queue.history("a@x", 10); });
+    ASSERT_EQ(history.size(), 1u);
+    EXPECT_EQ(history[0].item.item_id, "poison");
+    EXPECT_EQ(history[0].outcome, "not deliverable");
+    EXPECT_NE(metrics_.render({}, 0).find("herald_undeliverable_total 1\n"), std::string::npos);
+
+    // The innocent one was in flight at one loss only: it goes out again.
+    const auto first = sender_.sent.size();
+    come_online();
+    ASSERT_TRUE(run_until([&] { return !sender_.titles_sent_since(first).empty(); }));
+    EXPECT_EQ(sender_.titles_sent_since(first), std::vector<std::string>{"innocent"});
+}
+
+TEST_F(RouterTest, AConfirmedItemIsNoLongerASuspect) {
+    publish("one");
+    EXPECT_EQ(deliveries_until_stream_dies(1), std::vector<std::string>{"one"});
+    EXPECT_EQ(deliveries_until_stream_dies(1), std::vector<std::string>{"one"});
+    // Third time it is confirmed (the ping answered) before any loss.
+    const auto first = sender_.sent.size();
+    come_online();
+    ASSERT_TRUE(run_until([&] {
+        for (std::size_t i = first; i < sender_.sent.size(); ++i)
+            if (sender_.sent[i].name() == "iq") return true;
+        return false;
+    }));
+    for (std::size_t i = first; i < sender_.sent.size(); ++i)
+        if (sender_.sent[i].name() == "iq") {
+            XmlElement result("iq");
+            result.set_attr("type", "result").set_attr("from", "a@x/phone").set_attr("id", sender_.sent[i].attr("id"));
+            router_.on_iq_response(result);
+        }
+    ASSERT_TRUE(run_until([&] {
+        return in_storage<std::int64_t>([](storage::Repositories& repos) { return repos.queue.queued_count("a@x"); }) == 0;
+    }));
+    const auto history = in_storage<std::vector<storage::HistoryEntry>>(
+        [](storage::Repositories& repos) { return repos.queue.history("a@x", 10); });
+    ASSERT_EQ(history.size(), 1u);
+    EXPECT_EQ(history[0].outcome, "delivered");
+}
+
+}  // namespace
