@@ -14,6 +14,7 @@
 #include "component/notification_payload.h"
 #include "component/router.h"
 #include "component/user_service.h"
+#include "text/safe_text.h"
 
 namespace herald::component {
 namespace {
@@ -51,7 +52,8 @@ constexpr const char* kResumed = "resumed: notifications come again, those that 
 std::string unknown_command(const std::string& word) {
     const std::string commands = std::string("Commands: ") + kCommandNames + " (send help for details)";
     if (word.empty()) return commands;
-    const auto quoted = word.size() > kMaxWordQuoted ? word.substr(0, kMaxWordQuoted) + "..." : word;
+    const auto quoted =
+        word.size() > kMaxWordQuoted ? std::string(text::truncated(word, kMaxWordQuoted)) + "..." : word;
     return "Unknown command '" + quoted + "'. " + commands;
 }
 

@@ -188,7 +188,7 @@ TEST_F(AdhocE2E, SubscribeThroughTheFormThenAPublishArrives) {
     publish_ok(*alice_, "backups", notification("after subscribing"));
     auto message = next_notification(*bob_);
     ASSERT_TRUE(message);
-    EXPECT_EQ(message->text("event/items/item/notification/title"), "after subscribing");
+    EXPECT_EQ(message->text("notification/notification/title"), "after subscribing");
 
     auto again = execute(*bob_, "subscribe");
     ASSERT_TRUE(again);
@@ -251,7 +251,7 @@ TEST_F(AdhocE2E, CreateThenDeleteATopic) {
     auto deleted = submit(*alice_, *form, {{"topic", {"alerts"}}});
     ASSERT_TRUE(deleted);
     EXPECT_EQ(status(*deleted), "completed") << deleted->xml();
-    EXPECT_TRUE(bob_->wait_for([](const ReceivedStanza& s) { return s.has("event/delete[@node='alerts']"); }, kWait))
+    EXPECT_TRUE(bob_->wait_for([](const ReceivedStanza& s) { return s.has("node-deleted[@node='alerts']"); }, kWait))
         << "subscribers are told";
     EXPECT_EQ(error_condition(*publish(*alice_, "alerts", notification("x"))), "item-not-found");
 }
@@ -277,7 +277,7 @@ TEST_F(AdhocE2E, AllowAndRemoveAPublisherOnTheInbox) {
     publish_ok(*alice_, inbox, notification("alice may write"));
     auto message = next_notification(*bob_);
     ASSERT_TRUE(message);
-    EXPECT_EQ(message->text("event/items/item/notification/title"), "alice may write");
+    EXPECT_EQ(message->text("notification/notification/title"), "alice may write");
 
     auto current = execute(*bob_, "publishers");
     ASSERT_TRUE(current);
@@ -383,7 +383,7 @@ TEST_F(AdhocE2E, PauseHoldsNotificationsAndResumeDeliversThem) {
     EXPECT_EQ(status(*resumed), "completed") << resumed->xml();
     auto message = next_notification(*bob_);
     ASSERT_TRUE(message) << "resumed: the queue is delivered";
-    EXPECT_EQ(message->text("event/items/item/notification/title"), "while paused");
+    EXPECT_EQ(message->text("notification/notification/title"), "while paused");
 }
 
 TEST_F(AdhocE2E, HistoryListsDeliveredNotifications) {
@@ -466,8 +466,8 @@ TEST_F(AdhocE2E, BroadcastReachesEveryUser) {
     for (auto* user : {bob_.get(), carol.get()}) {
         auto message = next_notification(*user);
         ASSERT_TRUE(message) << user->bare_jid();
-        EXPECT_EQ(message->text("event/items/item/notification/title"), "Maintenance");
-        EXPECT_EQ(message->text("event/items/item/notification/body"), "tonight\n22:00 UTC");
+        EXPECT_EQ(message->text("notification/notification/title"), "Maintenance");
+        EXPECT_EQ(message->text("notification/notification/body"), "tonight\n22:00 UTC");
     }
 }
 

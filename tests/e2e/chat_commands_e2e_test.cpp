@@ -41,7 +41,7 @@ TEST_F(ChatCommandsE2E, SubscribeReceiveListUnsubscribe) {
     publish_ok(*alice_, "backups", notification("Backup failed"));
     auto delivered = next_notification(*bob_);
     ASSERT_TRUE(delivered);
-    EXPECT_EQ(delivered->text("event/items/item/notification/title"), "Backup failed");
+    EXPECT_EQ(delivered->text("notification/notification/title"), "Backup failed");
 
     const auto listed = command(*bob_, "list");
     EXPECT_TRUE(contains(subscriptions_in(listed), "\nbackups")) << listed;
@@ -105,7 +105,7 @@ TEST_F(ChatCommandsE2E, PauseHoldsNotificationsAndResumeFlushesThem) {
     EXPECT_TRUE(contains(command(*bob_, "resume"), "resumed"));
     auto held = next_notification(*bob_);
     ASSERT_TRUE(held) << "resume flushes what waited";
-    EXPECT_EQ(held->text("event/items/item/notification/title"), "While paused");
+    EXPECT_EQ(held->text("notification/notification/title"), "While paused");
     EXPECT_TRUE(contains(command(*bob_, "prefs"), "\nnot paused"));
 }
 
@@ -233,7 +233,7 @@ TEST_F(ChatCommandsE2E, QuietHoursHoldAllButUrgentUntilTheyEnd) {
     publish_ok(*alice_, "backups", notification("server down", "", " priority='urgent'"));
     auto urgent = next_notification(*bob_);
     ASSERT_TRUE(urgent);
-    EXPECT_EQ(urgent->text("event/items/item/notification/title"), "server down");
+    EXPECT_EQ(urgent->text("notification/notification/title"), "server down");
     storage_barrier(*bob_);
     EXPECT_FALSE(next_notification(*bob_, 0ms)) << "quiet hours hold even high priority";
 
@@ -241,7 +241,7 @@ TEST_F(ChatCommandsE2E, QuietHoursHoldAllButUrgentUntilTheyEnd) {
     ASSERT_NE(ended.find("saved"), std::string::npos) << ended;
     auto held = next_notification(*bob_);
     ASSERT_TRUE(held) << "the end of quiet hours delivers what waited";
-    EXPECT_EQ(held->text("event/items/item/notification/title"), "routine at night");
+    EXPECT_EQ(held->text("notification/notification/title"), "routine at night");
 }
 
 }  // namespace
