@@ -252,7 +252,9 @@ DataForm preferences_form(const storage::Preferences& p, const Config& config) {
     form.set_instructions("During quiet hours only urgent notifications come through; the others wait until "
                           "the quiet hours end. Times are HH:MM in your time zone.");
     form.add_list("message_type", "Message type",
-                  {{"chat", "Chat message (shown in the conversation)"}, {"headline", "Headline"}},
+                  {{"chat", "Chat message (shown in the conversation)"},
+                   {"headline", "Headline (most clients show it apart from the conversation)"},
+                   {"pubsub", "XEP-0060 event, no text (for programs)"}},
                   p.message_type.value_or(config.message_type));
     form.add_list("dnd_holds", "While do-not-disturb, hold back",
                   {{"none", "Nothing"},

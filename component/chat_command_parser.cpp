@@ -54,9 +54,10 @@ std::optional<std::string> clock_time(std::string_view text) {
 }
 
 Problem set_type(storage::Preferences& preferences, const Values& values) {
-    if (values.size() != 1) return "usage: prefs type chat|headline";
+    if (values.size() != 1) return "usage: prefs type chat|headline|pubsub";
     const auto type = lower(values[0]);
-    if (type != "chat" && type != "headline") return quoted(values[0]) + " is not a message type: say chat or headline";
+    if (type != "chat" && type != "headline" && type != "pubsub")
+        return quoted(values[0]) + " is not a message type: say chat, headline or pubsub";
     preferences.message_type = type;
     return std::nullopt;
 }

@@ -25,7 +25,7 @@ std::vector<std::string> split_words(std::string_view text);
 std::optional<int> parse_history_count(std::string_view argument, int fallback);
 
 // `prefs <key> <value...>` applied to `preferences`:
-//   type chat|headline
+//   type chat|headline|pubsub
 //   dnd none|low|normal|high
 //   quiet H:MM-H:MM [ZONE]   (zone defaults to UTC)   |   quiet off
 //   escalation none | mail ADDRESS [MINUTES] [PRIORITY] | webhook URL [MINUTES] [PRIORITY]

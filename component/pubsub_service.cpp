@@ -217,8 +217,8 @@ void PubsubService::set_preferences(storage::Repositories& repos, const Actor& a
                                     const storage::Preferences& p) const {
     require_registered(repos, actor);
     auto refuse = [](const std::string& text) { throw PubsubError("modify", "bad-request", "", text); };
-    if (p.message_type && *p.message_type != "chat" && *p.message_type != "headline")
-        refuse("message type must be chat or headline");
+    if (p.message_type && *p.message_type != "chat" && *p.message_type != "headline" && *p.message_type != "pubsub")
+        refuse("message type must be chat, headline or pubsub");
     if (p.dnd_holds != "none" && p.dnd_holds != "low" && p.dnd_holds != "normal" && p.dnd_holds != "high")
         refuse("while dnd, hold back one of: none, low, normal, high");
     const bool any_quiet = p.quiet_start || p.quiet_end || p.quiet_zone;

@@ -95,6 +95,25 @@ TEST_F(PubsubE2E, OfflineQueueFlushesInOrderWithDelayStamps) {
     }
 }
 
+// A program that wants XEP-0060 events chooses them: a headline with the
+// event and no body, confirmed by the ping.
+TEST_F(PubsubE2E, PubsubFormatDeliversTheXep0060Event) {
+    with_topic();
+    EXPECT_NE(command(*bob_, "prefs type pubsub").find("pubsub"), std::string::npos);
+    const auto id = publish_ok(*alice_, "backups", notification("for a program", "machine readable"));
+    auto message = bob_->wait_for(
+        [&](const ReceivedStanza& s) { return s.name() == "message" && s.has("event/items/item"); }, kWait);
+    ASSERT_TRUE(message);
+    EXPECT_EQ(message->type(), "headline");
+    EXPECT_FALSE(message->has("body"));
+    EXPECT_EQ(message->find("event[@xmlns='http://jabber.org/protocol/pubsub#event']/items")->attr("node"), "backups");
+    EXPECT_EQ(message->find("event/items/item")->attr("id"), id);
+    EXPECT_EQ(message->text("event/items/item/notification/title"), "for a program");
+    const auto deadline = std::chrono::steady_clock::now() + kWait;
+    while (queued_for("bob@localhost") != 0 && std::chrono::steady_clock::now() < deadline) storage_barrier(*bob_);
+    EXPECT_EQ(queued_for("bob@localhost"), 0) << "the ping that followed confirms it";
+}
+
 TEST_F(PubsubE2E, DndHoldsNormalAndPassesUrgent) {
     with_topic();
     send_presence(*bob_, "dnd");

@@ -46,6 +46,8 @@ TEST(ChatCommandParser, TypeAndDndTakeOneKnownWord) {
     EXPECT_EQ(preferences.message_type, "headline");
     EXPECT_TRUE(names(change_preference(preferences, "type loud"), "loud"));
     EXPECT_EQ(preferences.message_type, "headline") << "a refused value changes nothing";
+    EXPECT_FALSE(change_preference(preferences, "type pubsub"));
+    EXPECT_EQ(preferences.message_type, "pubsub");
     EXPECT_TRUE(names(change_preference(preferences, "dnd urgent"), "urgent"));
     EXPECT_FALSE(change_preference(preferences, "dnd high"));
     EXPECT_EQ(preferences.dnd_holds, "high");
