@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <regex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -57,6 +58,7 @@ protected:
     // ~/.local is read or written. Times show in UTC.
     TmuxTerminal& start_client(const std::filesystem::path& tmux_dir, std::vector<std::string> argv,
                                const std::filesystem::path& home) {
+        terminal_.reset();  // the previous one's tmux server goes first
         terminal_ = std::make_unique<TmuxTerminal>(
             tmux_dir, std::move(argv),
             TmuxTerminal::Options{200, 50,
@@ -112,6 +114,13 @@ protected:
         char text[16];
         std::strftime(text, sizeof text, "%H:%M:%S", &tm);
         return text;
+    }
+
+    // "HH:MM:SS" of every second a publish took.
+    static std::set<std::string> seconds_of(const Published& published) {
+        std::set<std::string> clocks;
+        for (auto t = published.before; t <= published.after; ++t) clocks.insert(utc_clock(t));
+        return clocks;
     }
 
     // Waits until the wall clock is at least one second past `t`, so a time

@@ -38,6 +38,11 @@ protected:
                "custom_host = 127.0.0.1\n"
                "custom_port = " << ejabberd_.c2s_port() << "\n"
                "force_encryption = false\n";
+        start_poezio();
+    }
+
+    // Starts poezio, which logs in by itself (its config names the account).
+    void start_poezio() {
         std::vector<std::string> argv{"poezio"};
         if (::geteuid() == 0) {
             ASSERT_EQ(run_command({"chown", "-R", std::to_string(kUnprivileged) + ":" + std::to_string(kUnprivileged),
@@ -74,24 +79,52 @@ protected:
         screen.press("Enter");
     }
 
+    // /add: adds the contact, asks for its presence and pre-approves its
+    // request for ours. Then "sub backups" typed in the chat tab.
+    void add_herald_and_subscribe() {
+        command("add " + component());
+        expect_screen(*poezio_, "notify\\.localhost accepted your contact proposal", "herald accepting bob");
+        ASSERT_TRUE(herald_->wait_log("user bob@localhost is now available")) << "herald never saw bob online";
+        command("message " + component() + " sub backups");
+        expect_screen(*poezio_, R"(\d\d:\d\d:\d\d [^\n]*subscribed to backups)", "herald's answer to 'sub backups'");
+    }
+
     std::filesystem::path home_;
     TmuxTerminal* poezio_ = nullptr;
 };
 
 TEST_F(PoezioTest, ShowsANotificationPublishedWithHeraldSend) {
+    add_herald_and_subscribe();
     auto& screen = *poezio_;
-    // /add: adds the contact, asks for its presence and pre-approves its
-    // request for ours.
-    command("add " + component());
-    expect_screen(screen, "notify\\.localhost accepted your contact proposal", "herald accepting bob");
-    ASSERT_TRUE(herald_->wait_log("user bob@localhost is now available")) << "herald never saw bob online";
-
-    command("message " + component() + " sub backups");
-    expect_screen(screen, R"(\d\d:\d\d:\d\d [^\n]*subscribed to backups)", "herald's answer to 'sub backups'");
-
     herald_send("Poezio sees it", "a second opinion");
     expect_screen(screen, R"(\d\d:\d\d:\d\d [^\n]*\[backups\] Poezio sees it: a second opinion)",
                   "the notification in the chat tab");
+}
+
+TEST_F(PoezioTest, ShowsWhatWasPublishedWhileItWasClosedAfterStartingAgain) {
+    add_herald_and_subscribe();
+    command("quit");
+    ASSERT_TRUE(herald_->wait_log("user bob@localhost is now offline"));
+
+    const auto first = herald_send("Disk almost full", "db1 /var at 91%");
+    const auto second = herald_send("Backup ok", "db1 retried and succeeded");
+    let_a_second_pass(second.after);
+
+    start_poezio();
+    command("message " + component());
+    // Both, each with the time it was published. Not their order: the
+    // first one opens the tab, whose loading of poezio's own local log
+    // (log_loader.py, tab_open -> add_history_messages, inserting at the
+    // top) races with the second arriving; herald sends them oldest first
+    // (Profanity's test checks the order).
+    for (const auto& [title, published] : {std::pair{std::string("Disk almost full: db1 /var at 91%"), first},
+                                           std::pair{std::string("Backup ok: db1 retried and succeeded"), second}}) {
+        auto groups = expect_screen(*poezio_, R"((\d\d:\d\d:\d\d) [^\n]*\[backups\] )" + title, "'" + title + "'");
+        ASSERT_EQ(groups.size(), 2u);
+        EXPECT_TRUE(seconds_of(published).count(groups[1]))
+            << "'" << title << "' shows " << groups[1] << ", published at " << utc_clock(published.before)
+            << "; the screen:\n" << poezio_->last_screen();
+    }
 }
 
 }  // namespace

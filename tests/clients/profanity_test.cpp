@@ -4,8 +4,6 @@
 // and flushed after being offline, with their times) and the Preferences
 // form's validation error.
 
-#include <set>
-
 #include "tests/clients/client_fixture.h"
 
 namespace herald::testing {
@@ -68,12 +66,6 @@ protected:
                                     R"((\d\d:\d\d:\d\d) - )" + quote(component()) + R"(: \[backups\] )" + quote(title),
                                     "the notification '" + title + "'");
         return groups.empty() ? "" : groups[1];
-    }
-
-    static std::set<std::string> seconds_of(const Published& published) {
-        std::set<std::string> clocks;
-        for (auto t = published.before; t <= published.after; ++t) clocks.insert(utc_clock(t));
-        return clocks;
     }
 
     TmuxTerminal* profanity_ = nullptr;
