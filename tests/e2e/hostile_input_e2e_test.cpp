@@ -84,6 +84,8 @@ std::string quoted_printable_decoded(const std::string& encoded) {
             out += encoded[i];
         } else if (i + 2 < encoded.size() && encoded[i + 1] == '\r' && encoded[i + 2] == '\n') {
             i += 2;  // soft line break
+        } else if (i + 1 < encoded.size() && encoded[i + 1] == '\n') {
+            i += 1;  // soft line break, as the sink's maildir stores it (LF)
         } else if (i + 2 < encoded.size() && std::isxdigit(static_cast<unsigned char>(encoded[i + 1])) &&
                    std::isxdigit(static_cast<unsigned char>(encoded[i + 2]))) {
             out += static_cast<char>(std::stoi(encoded.substr(i + 1, 2), nullptr, 16));
