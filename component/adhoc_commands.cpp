@@ -430,10 +430,12 @@ CommandStage http_tokens(const CommandContext& c, storage::Repositories& repos, 
     const auto token = c.service.create_token(repos, actor, topic, label);
     DataForm result("result");
     result.add_text("token", "Token (shown once)", token);
-    return CommandStage::done("Token '" + label + "' for " + topic + ": " + token +
+    auto stage = CommandStage::done("Token '" + label + "' for " + topic + ": " + token +
                                   " (shown once). Publish with: curl -H 'Authorization: Bearer " + token +
                                   "' -d 'text' http://HOST:PORT/v1/nodes/" + topic,
                               std::move(result));
+    stage.secret = true;
+    return stage;
 }
 
 // Unregistering: the same rule as XEP-0077 <remove/> (user_service.h).

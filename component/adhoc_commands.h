@@ -27,6 +27,7 @@ struct CommandStage {
     std::optional<DataForm> form;
     std::string note;
     std::string note_type = "info";  // info, warn, error
+    bool secret = false;             // shows a credential once: never logged
     // On the io thread, once the storage job is committed and before the
     // answer goes out: tells the router, the subscribers, or adds what only
     // the io thread knows.

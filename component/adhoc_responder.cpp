@@ -228,6 +228,7 @@ AdhocResponder::Work AdhocResponder::guarded(const Request& request, Work work) 
 
 XmlElement AdhocResponder::answer_for(const Request& request, const CommandStage& stage) const {
     XmlElement command("command", ns::kCommands);
+    if (stage.secret) command.mark_secret();
     command.set_attr("node", request.node).set_attr("sessionid", request.session_id).set_attr("status", stage.status_name());
     if (stage.asks()) {
         auto& actions = command.add_child("actions");

@@ -39,6 +39,14 @@ public:
     // as we serialized it, sent on unchanged.
     XmlElement& set_raw_inner(std::string xml);
 
+    // Holds a credential shown to its owner once (an HTTP token): the link
+    // never writes a stanza containing it to the log. Not serialized.
+    XmlElement& mark_secret() {
+        secret_ = true;
+        return *this;
+    }
+    bool secret() const { return secret_; }
+
     // Serialized; namespaces are written where they differ from the parent's.
     std::string to_xml(std::string_view parent_xmlns = {}) const;
 
@@ -49,6 +57,7 @@ private:
     std::vector<std::pair<std::string, std::string>> attributes_;
     std::vector<XmlElement> children_;
     std::string raw_inner_;
+    bool secret_ = false;
 };
 
 // Valid UTF-8 without what XML forbids (see text::clean), markup escaped.

@@ -51,10 +51,11 @@ std::string describe(gloox::StreamError error) {
     return index < kConditions.size() ? kConditions[index] : "undefined";
 }
 
-// A data-form field of type text-private (XEP-0004) holds a credential shown
-// to its owner once, such as an HTTP token: never written to the log.
+// A data-form field of type text-private (XEP-0004), or an element marked
+// secret, holds a credential shown to its owner once, such as an HTTP token:
+// never written to the log.
 bool carries_private_field(const XmlElement& element) {
-    if (element.name() == "field" && element.attr("type") == "text-private") return true;
+    if (element.secret() || (element.name() == "field" && element.attr("type") == "text-private")) return true;
     return std::any_of(element.children().begin(), element.children().end(), carries_private_field);
 }
 

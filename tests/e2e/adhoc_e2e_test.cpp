@@ -311,7 +311,7 @@ TEST_F(AdhocE2E, PreferencesShowTheirErrorsInTheFormThenSave) {
          "'Mars/Olympus' is not a time zone"},
         {{{"quiet", {"1"}}, {"quiet_start", {"25:00"}}, {"quiet_end", {"07:00"}}, {"quiet_zone", {"UTC"}}},
          "'25:00' is not a time of day"},
-        {{{"message_type", {"loud"}}}, "chat or headline"},
+        {{{"message_type", {"loud"}}}, "chat, headline or pubsub"},
         {{{"escalation_minutes", {"soon"}}}, "'soon' is not a number of minutes"},
         {{{"escalation_channel", {"mail"}}, {"escalation_target", {"nobody"}}}, "'nobody' is not a mail address"},
     };

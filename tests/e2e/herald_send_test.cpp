@@ -198,7 +198,7 @@ TEST_F(HeraldSendE2E, BodyFromAFileFromStdinAndFromAPipedStdin) {
     subscribe(*bob, kNode);
 
     const auto log_tail = write_file("log-tail", "12:00 disk full on /var\n12:01 \x1b[31mbackup aborted\x1b[0m\n\n");
-    const std::string expected_body = "12:00 disk full on /var\n12:01 \xEF\xBF\xBD[31mbackup aborted\xEF\xBF\xBD[0m";
+    const std::string expected_body = "12:00 disk full on /var\n12:01 backup aborted";  // colour codes stripped whole
     const std::vector<std::pair<std::string, CommandResult>> runs{
         {"--body-file FILE", herald_send("alice", {"--node", kNode, "--body-file", log_tail.string()})},
         {"--body - (stdin)", herald_send("alice", {"--node", kNode, "--body", "-"}, log_tail)},
