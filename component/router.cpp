@@ -30,7 +30,7 @@ constexpr auto kMaxRetryDelay = std::chrono::seconds(60);
 // as gone: what its error replies covered is sent again.
 constexpr auto kSessionCheckTimeout = std::chrono::seconds(15);
 // Waited this long before delivery: the message carries a delay stamp.
-constexpr std::int64_t kDelayStampAfterMs = 2000;
+constexpr std::int64_t kDelayStampAfterMs = 1000;
 // In flight this many times in a row when the stream died: set aside.
 constexpr int kLossesBeforeSetAside = 3;
 constexpr int kHighPriority = 2;

@@ -9,15 +9,12 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
-#include <cmath>
 
 #include "component/asio_connection.h"
 #include "component/gloox_stanza.h"
 
 namespace herald::component {
 namespace {
-
-constexpr auto kStableConnection = std::chrono::seconds(30);
 
 bool is_stanza(const gloox::Tag& tag) {
     const auto& name = tag.name();
@@ -121,7 +118,9 @@ private:
 
 XmppLink::XmppLink(boost::asio::io_context& io, const Config& config, LinkObserver& observer)
     : io_(io), config_(config), observer_(observer), listener_(std::make_unique<Listener>(*this)),
-      component_(std::make_unique<GlooxComponent>(io, config, observer)), reconnect_timer_(io) {
+      component_(std::make_unique<GlooxComponent>(io, config, observer)), reconnect_timer_(io),
+      backoff_(std::chrono::duration<double>(config.reconnect_initial_seconds),
+               std::chrono::duration<double>(config.reconnect_max_seconds)) {
     component_->registerConnectionListener(listener_.get());
     component_->logInstance().registerLogHandler(gloox::LogLevelDebug, gloox::LogAreaAll,
                                                  listener_.get());
@@ -140,7 +139,7 @@ void XmppLink::connect_now() {
 
 void XmppLink::on_connected() {
     connected_ = true;
-    connected_at_ = std::chrono::steady_clock::now();
+    backoff_.connected(std::chrono::steady_clock::now());
     spdlog::info("connected to {}:{}: handshake accepted for {}", config_.server_host,
                  config_.server_port, config_.component_jid);
     observer_.on_connected();
@@ -153,9 +152,7 @@ void XmppLink::on_disconnected(const std::string& reason) {
         spdlog::info("stream closed");
         return;
     }
-    // Only a stream that lived a while starts the backoff over: one that dies
-    // soon after each handshake keeps slowing down.
-    if (was_connected && std::chrono::steady_clock::now() - connected_at_ >= kStableConnection) failed_attempts_ = 0;
+    if (was_connected) backoff_.lost(std::chrono::steady_clock::now());
     if (was_connected) {
         spdlog::warn("lost connection to {}:{}: {}", config_.server_host, config_.server_port, reason);
         observer_.on_disconnected();
@@ -166,15 +163,9 @@ void XmppLink::on_disconnected(const std::string& reason) {
 }
 
 void XmppLink::schedule_reconnect() {
-    const double base = std::min(config_.reconnect_max_seconds,
-                                 config_.reconnect_initial_seconds * std::pow(2.0, failed_attempts_));
-    ++failed_attempts_;
-    // Jitter within [base/2, base]: many components restarting together do not
-    // reconnect in step.
-    std::uniform_real_distribution<double> jitter(0.5, 1.0);
-    const auto delay = std::chrono::duration<double>(base * jitter(random_));
-    spdlog::info("reconnecting in {:.2f} s", delay.count());
-    reconnect_timer_.expires_after(std::chrono::duration_cast<std::chrono::milliseconds>(delay));
+    const auto delay = backoff_.next_delay();
+    spdlog::info("reconnecting in {:.2f} s", std::chrono::duration<double>(delay).count());
+    reconnect_timer_.expires_after(delay);
     reconnect_timer_.async_wait([this](boost::system::error_code error) {
         if (!error) connect_now();
     });

@@ -4,9 +4,9 @@
 #include <boost/asio/steady_timer.hpp>
 #include <functional>
 #include <memory>
-#include <random>
 
 #include "component/config.h"
+#include "component/reconnect_backoff.h"
 #include "component/stanza_sender.h"
 
 namespace herald::component {
@@ -43,10 +43,8 @@ private:
     std::unique_ptr<Listener> listener_;
     std::unique_ptr<GlooxComponent> component_;
     boost::asio::steady_timer reconnect_timer_;
-    std::mt19937 random_{std::random_device{}()};
-    int failed_attempts_ = 0;
+    ReconnectBackoff backoff_;
     bool connected_ = false;
-    std::chrono::steady_clock::time_point connected_at_;
     bool closing_ = false;
 };
 
