@@ -89,31 +89,38 @@ void walk(std::string_view text, bool strip_escapes, Keep keep, Reject reject) {
     }
 }
 
-}  // namespace
-
-std::string clean(std::string_view text) {
+// `text` with every allowed character kept; a rejected one becomes U+FFFD
+// when it is not UTF-8 (or, with `replace_forbidden`, whatever it is), and
+// goes otherwise.
+std::string filtered(std::string_view text, bool strip_escapes, bool replace_forbidden) {
     std::string out;
     out.reserve(text.size());
     walk(
-        text, true,
+        text, strip_escapes,
         [&](std::string_view character) {
             out.append(character);
             return true;
         },
         [&](std::string_view, bool invalid) {
-            if (invalid) out.append(kReplacement);
+            if (invalid || replace_forbidden) out.append(kReplacement);
             return true;
         });
     return out;
 }
 
-bool is_clean(std::string_view text) {
+bool passes(std::string_view text, bool strip_escapes) {
     bool clean = true;
     walk(
-        text, true, [](std::string_view) { return true; },
+        text, strip_escapes, [](std::string_view) { return true; },
         [&](std::string_view, bool) { return clean = false; });
     return clean;
 }
+
+}  // namespace
+
+std::string clean(std::string_view text) { return filtered(text, true, false); }
+
+bool is_clean(std::string_view text) { return passes(text, true); }
 
 std::string_view truncated(std::string_view text, std::size_t max_bytes) {
     if (text.size() <= max_bytes) return text;
@@ -145,28 +152,9 @@ std::string xml_escaped(std::string_view text) {
     return out;
 }
 
-bool is_clean_markup(std::string_view xml) {
-    bool clean = true;
-    walk(
-        xml, false, [](std::string_view) { return true; }, [&](std::string_view, bool) { return clean = false; });
-    return clean;
-}
+bool is_clean_markup(std::string_view xml) { return passes(xml, false); }
 
-std::string clean_markup(std::string_view xml) {
-    std::string out;
-    out.reserve(xml.size());
-    walk(
-        xml, false,
-        [&](std::string_view character) {
-            out.append(character);
-            return true;
-        },
-        [&](std::string_view, bool) {
-            out.append(kReplacement);
-            return true;
-        });
-    return out;
-}
+std::string clean_markup(std::string_view xml) { return filtered(xml, false, true); }
 
 bool well_formed_fragment(std::string_view xml) {
     static const bool initialized = (xmlInitParser(), true);  // once, whichever thread comes first
