@@ -17,7 +17,8 @@ public:
 
     // Stores the item once and queues it for every subscriber of its node.
     // Returns its queue sequence number and those subscribers. Throws
-    // StorageError when the item id exists.
+    // StorageError when the node already has an item with that id (ids are
+    // unique per node, not across nodes).
     virtual FanOut publish(const Item& item) = 0;
     // Keeps each listed user's queue at `max_per_user` by dropping the oldest
     // of the lowest priority; the count is kept for telling the user.

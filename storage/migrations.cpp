@@ -3,7 +3,10 @@
 #include <array>
 #include <string>
 
+#include <sqlite3.h>
+
 #include "storage/database.h"
+#include "storage/statement.h"
 #include "storage/storage_error.h"
 
 namespace herald::storage {
@@ -134,11 +137,59 @@ constexpr std::array kMigrations = {
     CREATE INDEX escalations_pending ON escalations (next_attempt_ms) WHERE state = 'pending';
     CREATE INDEX users_away ON users (away_since_ms) WHERE away_since_ms IS NOT NULL;
     )sql",
+    // Item ids are unique per topic: an id taken on one topic does not block
+    // another. SQLite cannot drop a column constraint, so the table is rebuilt
+    // (foreign keys are off while migrating; ids, and so queue, history and
+    // escalation references, are kept, and so is the id sequence).
+    R"sql(
+    CREATE TABLE items_per_node (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        item_id       TEXT NOT NULL,
+        node          TEXT NOT NULL,
+        publisher     TEXT NOT NULL,
+        payload       TEXT NOT NULL,
+        title         TEXT NOT NULL,
+        body          TEXT NOT NULL,
+        link          TEXT NOT NULL,
+        priority      INTEGER NOT NULL,
+        published_ms  INTEGER NOT NULL,
+        expires_ms    INTEGER,
+        UNIQUE (node, item_id)
+    );
+    INSERT INTO items_per_node SELECT id, item_id, node, publisher, payload, title, body, link, priority,
+        published_ms, expires_ms FROM items;
+    UPDATE sqlite_sequence SET seq = max(seq, coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'items'), 0))
+        WHERE name = 'items_per_node';
+    DROP TABLE items;
+    ALTER TABLE items_per_node RENAME TO items;
+    CREATE INDEX items_by_node ON items (node, id);
+    )sql",
+};
+
+// Restores the connection's foreign-key enforcement when the migration ends.
+class ForeignKeysOff {
+public:
+    explicit ForeignKeysOff(Database& db) : db_(db) {
+        Statement state = db.prepare("PRAGMA foreign_keys");
+        was_on_ = state.step() && state.column_int(0) != 0;
+        db_.execute("PRAGMA foreign_keys=OFF");
+    }
+    ~ForeignKeysOff() {
+        if (was_on_) sqlite3_exec(db_.handle(), "PRAGMA foreign_keys=ON", nullptr, nullptr, nullptr);
+    }
+    ForeignKeysOff(const ForeignKeysOff&) = delete;
+    ForeignKeysOff& operator=(const ForeignKeysOff&) = delete;
+
+private:
+    Database& db_;
+    bool was_on_ = false;
 };
 
 }  // namespace
 
 int latest_schema_version() { return static_cast<int>(kMigrations.size()); }
+
+std::string_view migration_sql(int version) { return kMigrations.at(static_cast<size_t>(version)); }
 
 void migrate(Database& db) {
     int version = db.schema_version();
@@ -147,9 +198,18 @@ void migrate(Database& db) {
                                " is newer than this herald (" +
                                std::to_string(latest_schema_version()) + ")",
                            false);
+    if (version == latest_schema_version()) return;
+    // A table rebuild must not cascade into its children: foreign keys are off
+    // while migrating (the pragma is ignored inside a transaction) and checked
+    // before each step commits.
+    const ForeignKeysOff foreign_keys_off(db);
     while (version < latest_schema_version()) {
         Transaction transaction(db);
         db.execute(kMigrations[static_cast<size_t>(version)]);
+        if (Statement violations = db.prepare("PRAGMA foreign_key_check"); violations.step())
+            throw StorageError("schema migration " + std::to_string(version + 1) + " breaks a reference in " +
+                                   violations.column_text(0),
+                               false);
         ++version;
         // PRAGMA takes no bound parameters; the value is our own integer.
         db.execute(("PRAGMA user_version=" + std::to_string(version)).c_str());

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <string_view>
+
 namespace herald::storage {
 
 class Database;
@@ -9,5 +11,7 @@ class Database;
 void migrate(Database& db);
 
 int latest_schema_version();
+// The step from `version` to `version + 1`, for tests that build an older schema.
+std::string_view migration_sql(int version);
 
 }  // namespace herald::storage

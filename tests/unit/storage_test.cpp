@@ -1,4 +1,5 @@
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 
 #include <condition_variable>
@@ -164,6 +165,62 @@ TEST_F(QueueFixture, PublishFansOutOnceAndQueuesAreReadInOrder) {
     ASSERT_EQ(rest.size(), 1u);
     EXPECT_EQ(rest[0].item.item_id, "i2");
     EXPECT_THROW(queue.publish(make_item("i1", 1)), StorageError) << "item ids are unique";
+}
+
+TEST_F(QueueFixture, ItemIdsAreUniquePerTopicOnly) {
+    nodes.create({"other", "q@x", "publishers", false, 0});
+    nodes.subscribe("other", "a@x", 0);
+    queue.publish(make_item("taken-in-advance", 1));
+    auto real = make_item("taken-in-advance", 1);
+    real.node = "other";
+    EXPECT_NO_THROW(queue.publish(real)) << "an id taken on one topic does not block another";
+    EXPECT_THROW(queue.publish(real), StorageError) << "but is unique within its topic";
+    std::vector<std::string> nodes_seen;
+    for (const auto& queued : queue.next("a@x", 0, 0, 10, 10)) nodes_seen.push_back(queued.item.node);
+    EXPECT_EQ(nodes_seen, (std::vector<std::string>{"topic", "other"}));
+}
+
+// A database left by the herald before a migration, with rows in it.
+struct OlderDatabase {
+    std::filesystem::path path = std::filesystem::temp_directory_path() / "herald-older.db";
+
+    explicit OlderDatabase(int version, const char* rows) {
+        std::filesystem::remove(path);
+        sqlite3* raw = nullptr;
+        sqlite3_open(path.c_str(), &raw);
+        for (int v = 0; v < version; ++v)
+            EXPECT_EQ(sqlite3_exec(raw, std::string(migration_sql(v)).c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+        EXPECT_EQ(sqlite3_exec(raw, rows, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(raw);
+        sqlite3_exec(raw, ("PRAGMA user_version=" + std::to_string(version)).c_str(), nullptr, nullptr, nullptr);
+        sqlite3_close(raw);
+    }
+    ~OlderDatabase() { std::filesystem::remove(path); }
+};
+
+TEST(Storage, ItemIdMigrationKeepsItemsTheirIdsAndWhatRefersToThem) {
+    OlderDatabase older(6, R"sql(
+        INSERT INTO users (jid, registered_at) VALUES ('a@x', 0);
+        INSERT INTO nodes VALUES ('topic', 'p@x', 'publishers', 0, 0), ('other', 'p@x', 'publishers', 0, 0);
+        INSERT INTO subscriptions VALUES ('other', 'a@x', 0);
+        INSERT INTO items (id, item_id, node, publisher, payload, title, body, link, priority, published_ms)
+            VALUES (7, 'i1', 'topic', 'p@x', '<n/>', 't', '', '', 1, 1), (9, 'gone', 'topic', 'p@x', '<n/>', 't', '', '', 1, 1);
+        DELETE FROM items WHERE id = 9;
+        INSERT INTO queue VALUES ('a@x', 7, 1, NULL);
+        INSERT INTO history VALUES ('a@x', 7, 'delivered', 5);
+    )sql");
+    Database db(older.path.string());
+    SqliteDeliveryQueue queue(db);
+    const auto queued = queue.next("a@x", 0, 0, 10, 10);
+    ASSERT_EQ(queued.size(), 1u) << "the queue row survived the table rebuild";
+    EXPECT_EQ(queued[0].seq, 7);
+    EXPECT_EQ(queue.history("a@x", 10).size(), 1u);
+    auto item = make_item("i1", 1);
+    item.node = "other";
+    const auto fan_out = queue.publish(item);
+    EXPECT_EQ(fan_out.seq, 10) << "ids are never reused";
+    auto foreign_keys = db.prepare("PRAGMA foreign_keys");
+    ASSERT_TRUE(foreign_keys.step());
+    EXPECT_EQ(foreign_keys.column_int(0), 1) << "enforced again after migrating";
 }
 
 TEST_F(QueueFixture, ConfirmMovesToHistoryOnce) {
