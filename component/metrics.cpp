@@ -25,8 +25,9 @@ std::string Metrics::render(const storage::ServiceCounts& counts, std::size_t on
     metric("herald_handler_failures_total", "counter", "Exceptions contained in a handler since start.",
            handler_failures_);
     metric("herald_queued", "gauge", "Deliveries waiting in users' queues.", counts.queued);
-    metric("herald_dropped", "gauge", "Deliveries dropped because a queue was full (history).", counts.dropped);
-    metric("herald_expired", "gauge", "Deliveries whose ttl ran out (history).", counts.expired);
+    metric("herald_dropped", "counter", "Deliveries dropped because a queue was full, in all (kept in storage).",
+           counts.dropped);
+    metric("herald_expired", "counter", "Deliveries whose ttl ran out, in all (kept in storage).", counts.expired);
     metric("herald_feed_polls_total", "counter", "Feed polls finished (fetched, unchanged or failed) since start.",
            feed_polls_);
     metric("herald_feed_errors_total", "counter", "Feed polls that failed since start.", feed_errors_);

@@ -164,6 +164,36 @@ constexpr std::array kMigrations = {
     ALTER TABLE items_per_node RENAME TO items;
     CREATE INDEX items_by_node ON items (node, id);
     )sql",
+    // The service's counts, kept by triggers in the same transaction as the
+    // rows, so /metrics and the admin statistics read a few rows instead of
+    // scanning history. Outcomes are totals: pruning history does not
+    // lower them.
+    R"sql(
+    CREATE TABLE counters (
+        name   TEXT PRIMARY KEY NOT NULL,
+        value  INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    INSERT INTO counters (name, value) VALUES
+        ('users', (SELECT count(*) FROM users)),
+        ('topics', (SELECT count(*) FROM nodes WHERE personal = 0)),
+        ('queued', (SELECT count(*) FROM queue));
+    INSERT INTO counters (name, value) SELECT 'outcome ' || outcome, count(*) FROM history GROUP BY outcome;
+    CREATE TRIGGER count_user_added AFTER INSERT ON users
+        BEGIN UPDATE counters SET value = value + 1 WHERE name = 'users'; END;
+    CREATE TRIGGER count_user_removed AFTER DELETE ON users
+        BEGIN UPDATE counters SET value = value - 1 WHERE name = 'users'; END;
+    CREATE TRIGGER count_topic_added AFTER INSERT ON nodes WHEN NEW.personal = 0
+        BEGIN UPDATE counters SET value = value + 1 WHERE name = 'topics'; END;
+    CREATE TRIGGER count_topic_removed AFTER DELETE ON nodes WHEN OLD.personal = 0
+        BEGIN UPDATE counters SET value = value - 1 WHERE name = 'topics'; END;
+    CREATE TRIGGER count_queued AFTER INSERT ON queue
+        BEGIN UPDATE counters SET value = value + 1 WHERE name = 'queued'; END;
+    CREATE TRIGGER count_dequeued AFTER DELETE ON queue
+        BEGIN UPDATE counters SET value = value - 1 WHERE name = 'queued'; END;
+    CREATE TRIGGER count_outcome AFTER INSERT ON history
+        BEGIN INSERT INTO counters (name, value) VALUES ('outcome ' || NEW.outcome, 1)
+              ON CONFLICT (name) DO UPDATE SET value = value + 1; END;
+    )sql",
 };
 
 // Restores the connection's foreign-key enforcement when the migration ends.

@@ -53,6 +53,8 @@ struct HistoryEntry {
     std::int64_t at_ms = 0;
 };
 
+// Users, topics and queued deliveries now; outcomes in all, kept across
+// restarts and history pruning.
 struct ServiceCounts {
     std::int64_t users = 0;
     std::int64_t nodes = 0;

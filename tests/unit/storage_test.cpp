@@ -223,6 +223,51 @@ TEST(Storage, ItemIdMigrationKeepsItemsTheirIdsAndWhatRefersToThem) {
     EXPECT_EQ(foreign_keys.column_int(0), 1) << "enforced again after migrating";
 }
 
+TEST_F(QueueFixture, CountsFollowEveryWayRowsComeAndGo) {
+    nodes.create({"inbox/a@x", "a@x", "publishers", true, 0});
+    nodes.create({"spare", "p@x", "publishers", false, 0});
+    queue.publish(make_item("i1", 1));
+    queue.publish(make_item("i2", 0));
+    queue.publish(make_item("short-lived", 1, 100));
+    queue.confirm("a@x", queue.next("a@x", 0, 0, 10, 1)[0].seq, 10);
+    queue.trim({"b@x"}, 2, 20);
+    queue.expire(150);
+    auto counts = queue.counts();
+    EXPECT_EQ(counts.users, 2);
+    EXPECT_EQ(counts.nodes, 2) << "personal nodes are not topics";
+    EXPECT_EQ(counts.queued, 2);
+    EXPECT_EQ(counts.delivered, 1);
+    EXPECT_EQ(counts.dropped, 1);
+    EXPECT_EQ(counts.expired, 2) << "one per subscriber";
+
+    nodes.remove("topic");  // its items go, and their queue rows by cascade
+    users.remove("a@x");
+    counts = queue.counts();
+    EXPECT_EQ(counts.users, 1);
+    EXPECT_EQ(counts.nodes, 1);
+    EXPECT_EQ(counts.queued, 0);
+    EXPECT_EQ(counts.delivered, 1) << "outcomes are totals: removing rows does not lower them";
+}
+
+TEST(Storage, CountsMigrationStartsFromTheRowsThere) {
+    OlderDatabase older(7, R"sql(
+        INSERT INTO users (jid, registered_at) VALUES ('a@x', 0), ('b@x', 0);
+        INSERT INTO nodes VALUES ('topic', 'p@x', 'publishers', 0, 0), ('inbox/a@x', 'a@x', 'publishers', 1, 0);
+        INSERT INTO items (id, item_id, node, publisher, payload, title, body, link, priority, published_ms)
+            VALUES (1, 'i1', 'topic', 'p@x', '<n/>', 't', '', '', 1, 1), (2, 'i2', 'topic', 'p@x', '<n/>', 't', '', '', 1, 1);
+        INSERT INTO queue VALUES ('a@x', 2, 1, NULL);
+        INSERT INTO history VALUES ('a@x', 1, 'delivered', 5), ('b@x', 1, 'delivered', 5), ('b@x', 2, 'expired', 6);
+    )sql");
+    Database db(older.path.string());
+    const auto counts = SqliteDeliveryQueue(db).counts();
+    EXPECT_EQ(counts.users, 2);
+    EXPECT_EQ(counts.nodes, 1);
+    EXPECT_EQ(counts.queued, 1);
+    EXPECT_EQ(counts.delivered, 2);
+    EXPECT_EQ(counts.dropped, 0);
+    EXPECT_EQ(counts.expired, 1);
+}
+
 TEST_F(QueueFixture, ConfirmMovesToHistoryOnce) {
     queue.publish(make_item("i1", 1));
     const auto seq = queue.next("a@x", 0, 0, 10, 10)[0].seq;
