@@ -450,10 +450,11 @@ CommandStage unregister_form(const CommandContext&, storage::Repositories&, cons
 CommandStage unregister(const CommandContext& c, storage::Repositories& repos, const Actor& actor,
                         const DataForm& form) {
     if (!form.boolean("confirm").value_or(false)) refuse("tick the box to confirm, or cancel the command");
-    if (!remove_user(repos, actor.jid)) throw PubsubError("auth", "registration-required");
+    auto removed = remove_user(repos, actor.jid);
+    if (!removed) throw PubsubError("auth", "registration-required");
     auto stage = CommandStage::done(kUnregistered);
-    stage.after_commit = [c, jid = actor.jid](CommandStage&) {
-        after_user_removed(c.sender, c.router, c.config.component_jid, jid);
+    stage.after_commit = [c, jid = actor.jid, removed = std::move(*removed)](CommandStage&) {
+        after_user_removed(c.sender, c.router, c.config.component_jid, jid, removed);
     };
     return stage;
 }
@@ -462,8 +463,9 @@ CommandStage unregister(const CommandContext& c, storage::Repositories& repos, c
 
 std::string unregister_warning(const std::string& bare_jid) {
     return "This deletes your registration with Herald: your subscriptions, the notifications waiting for you, "
-           "your history and your inbox (inbox/" + bare_jid + "). Topics you created stay. You can register again "
-           "later by adding this contact.";
+           "your history, your inbox (inbox/" + bare_jid + "), your feeds, the topics you created (their "
+           "subscribers are told) and every HTTP token you made. You can register again later by adding this "
+           "contact.";
 }
 
 std::string history_heading(std::size_t count) {

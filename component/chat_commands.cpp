@@ -293,14 +293,15 @@ void ChatCommands::unregister(const Request& request) {
     const auto answer = parse_chat_command(request.argument);
     if (answer.word != "yes" || !answer.argument.empty())
         return reply(request.reply_to, unregister_warning(request.actor.jid) + " Reply 'unregister yes' to confirm.");
-    run<bool>(
+    run<RemovedUser>(
         request,
         [jid = request.actor.jid](storage::Repositories& repos) {
-            if (!remove_user(repos, jid)) throw PubsubError("auth", "registration-required");
-            return true;
+            auto removed = remove_user(repos, jid);
+            if (!removed) throw PubsubError("auth", "registration-required");
+            return std::move(*removed);
         },
-        [this, jid = request.actor.jid](bool&) {
-            after_user_removed(sender_, router_, config_.component_jid, jid);
+        [this, jid = request.actor.jid](RemovedUser& removed) {
+            after_user_removed(sender_, router_, config_.component_jid, jid, removed);
             return std::string(kUnregistered);
         });
 }

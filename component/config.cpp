@@ -174,6 +174,15 @@ const std::vector<Field>& fields() {
          }},
         {"registration", "register_on_subscribe", false,
          [](Context& c, const YAML::Node& n, const std::string& k) { flag(c, n, k, c.config.register_on_subscribe); }},
+        {"registration", "allowed_domains", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) {
+             if (!n.IsSequence()) return c.fail(n, k + ": expected a list of domains, or [\"*\"] for any");
+             for (const auto& entry : n)
+                 if (auto domain = scalar<std::string>(c, entry, k, "a domain")) {
+                     if (*domain == "*" || is_domain(*domain)) c.config.registration_domains.push_back(*domain);
+                     else c.fail(entry, k + ": '" + *domain + "' is not a domain");
+                 }
+         }},
         {"pubsub", "create_nodes", false,
          [](Context& c, const YAML::Node& n, const std::string& k) {
              if (auto v = scalar<std::string>(c, n, k, "registered or admins")) {
@@ -189,6 +198,8 @@ const std::vector<Field>& fields() {
          [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.default_ttl_seconds, true); }},
         {"pubsub", "max_items_returned", false,
          [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.max_items_returned); }},
+        {"pubsub", "max_ttl_seconds", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.max_ttl_seconds); }},
         {"delivery", "window", false,
          [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.delivery_window); }},
         {"delivery", "max_queue_per_user", false,
@@ -211,6 +222,12 @@ const std::vector<Field>& fields() {
          [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.max_form_fields); }},
         {"limits", "max_form_value_bytes", false,
          [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.max_form_value_bytes); }},
+        {"limits", "max_topics_per_user", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.max_topics_per_user, true); }},
+        {"limits", "max_feeds_per_user", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.max_feeds_per_user, true); }},
+        {"limits", "max_tokens_per_user", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.max_tokens_per_user, true); }},
         {"http", "enabled", false,
          [](Context& c, const YAML::Node& n, const std::string& k) { flag(c, n, k, c.config.http_enabled); }},
         {"http", "address", false,
@@ -375,6 +392,10 @@ void check_whole(Context& context, const YAML::Node& root) {
                      "component: give only one of secret, secret_file or secret_env");
     if (context.config.feed_default_interval_seconds < context.config.feed_min_interval_seconds)
         context.fail(root["feeds"], "feeds: default_interval_seconds is below min_interval_seconds");
+    if (context.config.max_ttl_seconds > 100LL * 365 * 24 * 3600)
+        context.fail(root["pubsub"], "pubsub: max_ttl_seconds is above 100 years");
+    if (context.config.default_ttl_seconds > context.config.max_ttl_seconds)
+        context.fail(root["pubsub"], "pubsub: default_ttl_seconds is above max_ttl_seconds");
     if (context.config.reconnect_max_seconds < context.config.reconnect_initial_seconds)
         context.fail(root["component"],
                      "component: reconnect_max_seconds is below reconnect_initial_seconds");

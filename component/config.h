@@ -40,6 +40,9 @@ struct Config {
     std::string secret;                 // never logged
     std::string database_path = "herald.db";
     bool register_on_subscribe = true;
+    // Domains whose users may register ("*": any domain); empty: the
+    // component's parent domain (notify.example.org: users @example.org).
+    std::vector<std::string> registration_domains;
     std::vector<std::string> admins;    // bare JIDs
     std::string log_level = "info";
     std::optional<std::string> log_file;
@@ -51,6 +54,12 @@ struct Config {
     std::size_t max_node_name_length = 200;
     std::int64_t default_ttl_seconds = 7 * 24 * 3600;  // 0: items never expire
     int max_items_returned = 100;
+    std::int64_t max_ttl_seconds = 365 * 24 * 3600;  // a longer ttl is refused
+
+    // Per user (admins are not limited); past them creating is refused.
+    std::int64_t max_topics_per_user = 50;
+    std::int64_t max_feeds_per_user = 50;
+    std::int64_t max_tokens_per_user = 20;
 
     int delivery_window = 64;  // unconfirmed messages per resource
     std::int64_t max_queue_per_user = 10000;

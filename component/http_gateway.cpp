@@ -18,12 +18,11 @@ ingest::HttpPublishResult http_failure(std::exception_ptr error) {
         std::rethrow_exception(error);
     } catch (const PubsubError& refusal) {
         const auto text = explain(refusal);
-        if (refusal.condition == "not-authorized") return {401, {}, "unauthorized", "unknown token"};
-        if (refusal.condition == "forbidden") return {403, {}, "forbidden", "this token is for another node"};
+        // The service refuses an unknown topic and a bad token alike.
         if (refusal.condition == "item-not-found") return {404, {}, "not-found", text};
         if (refusal.pubsub_condition == "payload-too-big") return {413, {}, "payload-too-big", "the notification is too large"};
         return {400, {}, refusal.pubsub_condition.empty() ? refusal.condition : refusal.pubsub_condition,
-                "invalid notification (priority is low, normal, high or urgent; ttl a positive number)"};
+                refusal.text.empty() ? "invalid notification (priority is low, normal, high or urgent)" : refusal.text};
     } catch (const storage::StorageError& failure) {
         spdlog::error("HTTP publish failed in storage: {}", failure.what());
         if (failure.kind() == storage::StorageError::Kind::constraint) return {409, {}, "conflict", "item exists"};

@@ -38,6 +38,12 @@ void IqReply::result(std::optional<XmlElement> payload) {
     sender_->send(iq);
 }
 
+XmlElement stanza_error_text(const std::string& text) {
+    XmlElement element("text", kStanzaErrorNs);
+    element.set_text(text);
+    return element;
+}
+
 void IqReply::error(std::string_view type, std::string_view condition,
                     std::optional<XmlElement> application_condition) {
     if (!pending_) return;

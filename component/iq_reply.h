@@ -11,6 +11,10 @@ namespace herald::component {
 
 inline constexpr const char* kStanzaErrorNs = "urn:ietf:params:xml:ns:xmpp-stanzas";
 
+// <text/> for people, passed to IqReply::error where no application
+// condition is needed: it follows the defined condition, as RFC 6120 orders.
+XmlElement stanza_error_text(const std::string& text);
+
 // The one reply every IQ get/set is owed. Leaving it unanswered (an exception,
 // a forgotten branch, a dropped storage job) sends internal-server-error, so
 // the requester never waits forever. Move-only; answer once.

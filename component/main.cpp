@@ -13,6 +13,7 @@
 #include "component/ingest_mail_command.h"
 #include "ingest/mail_address_command.h"
 #include "component/logging.h"
+#include "component/remove_user_command.h"
 
 namespace {
 
@@ -22,6 +23,7 @@ constexpr int kExitConfig = 78;  // sysexits EX_CONFIG
 const char* kUsage = R"(usage: herald --config FILE [--check-config]
        herald ingest-mail --config FILE [--recipient ADDRESS] < MESSAGE
        herald mail-address --topic NODE --domain DOMAIN < TOKEN
+       herald remove-user --config FILE JID
 
   --config FILE     YAML configuration (see herald.example.yaml)
   --check-config    check FILE, report every error with its line, and exit
@@ -30,6 +32,8 @@ const char* kUsage = R"(usage: herald --config FILE [--check-config]
 
 Exit codes: 0 ok, 64 bad usage, 78 configuration errors, 1 runtime failure.
 `herald ingest-mail --help` describes the mail pipe (docs/mail.md).
+`herald remove-user` deletes a user and all that is theirs, as their own
+unregistering would, without telling anyone (exit 67: not registered).
 )";
 
 using Subcommand = std::function<int(const std::vector<std::string>&)>;
@@ -37,6 +41,10 @@ using Subcommand = std::function<int(const std::vector<std::string>&)>;
 const std::map<std::string, Subcommand>& subcommands() {
     static const std::map<std::string, Subcommand> table = {
         {"ingest-mail", herald::component::run_ingest_mail},
+        {"remove-user",
+         [](const std::vector<std::string>& arguments) {
+             return herald::component::run_remove_user(arguments, std::cout, std::cerr);
+         }},
         {"mail-address",
          [](const std::vector<std::string>& arguments) {
              return herald::ingest::run_mail_address(arguments, std::cin, std::cout, std::cerr);

@@ -16,14 +16,16 @@ std::string child_text(const XmlElement& element, const char* name) {
     return child ? child->text() : std::string();
 }
 
-std::int64_t parse_ttl(const std::string& text) {
+// Bounded, so that a publish time plus the ttl never overflows.
+std::int64_t parse_ttl(const std::string& text, std::int64_t max_seconds) {
     try {
         std::size_t used = 0;
         const auto ttl = std::stoll(text, &used);
-        if (used == text.size() && ttl > 0) return ttl;
+        if (used == text.size() && ttl > 0 && ttl <= max_seconds) return ttl;
     } catch (const std::exception&) {
     }
-    throw invalid_payload();
+    throw PubsubError("modify", "bad-request", "invalid-payload",
+                      "ttl must be a whole number of seconds from 1 to " + std::to_string(max_seconds));
 }
 
 void read_atom(const XmlElement& entry, storage::Item& item) {
@@ -86,7 +88,7 @@ storage::Item read_published_item(const std::string& node, const XmlElement& ite
         item.body = child_text(payload, "body");
         item.link = child_text(payload, "link");
         if (payload.has_attr("priority")) priority = payload.attr("priority");
-        if (payload.has_attr("ttl")) ttl = parse_ttl(payload.attr("ttl"));
+        if (payload.has_attr("ttl")) ttl = parse_ttl(payload.attr("ttl"), config.max_ttl_seconds);
     } else {
         throw invalid_payload();
     }
@@ -98,7 +100,7 @@ storage::Item read_published_item(const std::string& node, const XmlElement& ite
         if (!form) throw PubsubError("modify", "bad-request", "invalid-options");
         for (const auto& [var, value] : form_values(*form)) {
             if (var == "herald#priority") priority = value;
-            else if (var == "herald#ttl") ttl = parse_ttl(value);
+            else if (var == "herald#ttl") ttl = parse_ttl(value, config.max_ttl_seconds);
         }
     }
     const auto level = parse_priority(priority);

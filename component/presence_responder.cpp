@@ -90,7 +90,7 @@ void PresenceResponder::on_subscribe(const XmlElement& presence) {
             sender_.send(presence_stanza(config_.component_jid, user, "subscribe"));
             return;
         }
-        if (!config_.register_on_subscribe) {
+        if (!config_.register_on_subscribe || !users_.may_register(user)) {
             spdlog::info("subscription request from unregistered {} refused", user);
             sender_.send(presence_stanza(config_.component_jid, user, "unsubscribed"));
             return;

@@ -10,6 +10,7 @@
 #include "component/jid.h"
 #include "component/namespaces.h"
 #include "component/node_events.h"
+#include "component/notification_message.h"
 #include "component/notification_payload.h"
 #include "component/router.h"
 #include "storage/storage_error.h"
@@ -25,7 +26,9 @@ void reply_with(IqReply& reply, std::exception_ptr error) {
     try {
         std::rethrow_exception(error);
     } catch (const PubsubError& refusal) {
-        if (refusal.pubsub_condition.empty()) reply.error(refusal.type, refusal.condition);
+        if (refusal.pubsub_condition.empty() && !refusal.text.empty())
+            reply.error(refusal.type, refusal.condition, stanza_error_text(refusal.text));
+        else if (refusal.pubsub_condition.empty()) reply.error(refusal.type, refusal.condition);
         else reply.error(refusal.type, refusal.condition, pubsub_error_condition(refusal.pubsub_condition));
     } catch (const storage::StorageError& failure) {
         using Kind = storage::StorageError::Kind;
@@ -43,7 +46,7 @@ void reply_with(IqReply& reply, std::exception_ptr error) {
 XmlElement item_element(const storage::Item& item) {
     XmlElement element("item");
     element.set_attr("id", item.item_id);
-    element.set_raw_inner(item.payload);
+    add_item_payload(element, item);
     return element;
 }
 
@@ -253,7 +256,9 @@ void PubsubResponder::items(const Actor& actor, const XmlElement& request, IqRep
     run<std::vector<storage::Item>>(
         std::move(reply),
         [this, actor, node, max_items](storage::Repositories& repos) {
-            return service_.items(repos, actor, node, max_items);
+            auto found = service_.items(repos, actor, node, max_items);
+            for (auto& item : found) drop_malformed_payload(item);
+            return found;
         },
         [node](std::vector<storage::Item>& found, IqReply& r) {
             XmlElement result("pubsub", ns::kPubsub);

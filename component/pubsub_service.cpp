@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <limits>
 
 #include "component/namespaces.h"
 #include "component/notification_payload.h"
@@ -19,6 +20,20 @@ std::int64_t now_seconds() {
     return std::chrono::duration_cast<std::chrono::seconds>(
                std::chrono::system_clock::now().time_since_epoch())
         .count();
+}
+
+// Feeds' and inboxes' nodes are made by the service only; the broadcast
+// node's names are left to admins.
+bool reserved_name(const std::string& name, bool admin) {
+    const auto starts = [&](const char* prefix) { return name.rfind(prefix, 0) == 0; };
+    return starts("feed/") || starts("inbox/") || (!admin && starts("announcement"));
+}
+
+// Past a per-user limit: the refusal names the limit and its setting.
+PubsubError over_limit(std::int64_t limit, const std::string& what, const std::string& setting) {
+    return PubsubError("cancel", "policy-violation", "",
+                       "you have reached this service's limit of " + std::to_string(limit) + " " + what +
+                           " per user (limits." + setting + "); remove one first");
 }
 
 bool printable_name(const std::string& name) {
@@ -51,6 +66,10 @@ std::string priority_name(int priority) {
     return kPriorities[static_cast<std::size_t>(std::clamp(priority, 0, 3))];
 }
 
+std::int64_t PubsubService::limit_for(const Actor& actor, std::int64_t limit) const {
+    return actor.admin ? std::numeric_limits<std::int64_t>::max() : limit;
+}
+
 void PubsubService::require_registered(storage::Repositories& repos, const Actor& actor) const {
     if (!repos.users.find(actor.jid)) throw PubsubError("auth", "registration-required");
 }
@@ -74,11 +93,15 @@ void PubsubService::create_node(storage::Repositories& repos, const Actor& actor
     if (node.empty()) throw PubsubError("modify", "not-acceptable", "nodeid-required");
     if (node.size() > config_.max_node_name_length || !printable_name(node))
         throw PubsubError("modify", "not-acceptable");
-    if (node.rfind("inbox/", 0) == 0) throw PubsubError("cancel", "not-allowed");
+    if (reserved_name(node, actor.admin))
+        throw PubsubError("cancel", "not-allowed", "",
+                          "topic names starting with feed/, inbox/ or announcement are reserved");
     if (publish_model != "publishers" && publish_model != "open")
         throw PubsubError("modify", "not-acceptable", "unsupported");
-    if (!repos.nodes.create({node, actor.jid, publish_model, false, now_seconds()}))
-        throw PubsubError("cancel", "conflict");
+    const auto limit = limit_for(actor, config_.max_topics_per_user);
+    const auto created = repos.nodes.create_within({node, actor.jid, publish_model, false, now_seconds()}, limit);
+    if (created == storage::LimitedInsert::exists) throw PubsubError("cancel", "conflict");
+    if (created == storage::LimitedInsert::over_limit) throw over_limit(limit, "topics", "max_topics_per_user");
 }
 
 std::vector<std::string> PubsubService::delete_node(storage::Repositories& repos, const Actor& actor,
@@ -116,8 +139,11 @@ std::string PubsubService::create_token(storage::Repositories& repos, const Acto
     if (label.empty() || label.size() > 100)
         throw PubsubError("modify", "bad-request", "", "a token needs a label of 1 to 100 characters");
     const auto token = new_secret_token();
-    if (!repos.tokens.add(token_digest(token), {node, label, actor.jid}, now_seconds()))
+    const auto limit = limit_for(actor, config_.max_tokens_per_user);
+    const auto added = repos.tokens.add_within(token_digest(token), {node, label, actor.jid}, now_seconds(), limit);
+    if (added == storage::LimitedInsert::exists)
         throw PubsubError("cancel", "conflict", "", "this topic already has a token labelled '" + label + "'");
+    if (added == storage::LimitedInsert::over_limit) throw over_limit(limit, "HTTP tokens", "max_tokens_per_user");
     return token;
 }
 
@@ -136,12 +162,12 @@ std::vector<std::string> PubsubService::token_labels(storage::Repositories& repo
 
 PublishOutcome PubsubService::publish_with_token(storage::Repositories& repos, const std::string& token,
                                                  storage::Item item) const {
-    // An unknown topic says so (404 over HTTP), so that a mail to a deleted
-    // topic bounces as "no such user" rather than as a bad token.
-    require_node(repos, item.node);
+    // One refusal for an unknown topic, an unknown token and a token for
+    // another topic: a caller without the right token learns nothing about
+    // which topics (or inboxes, hence users) exist.
     const auto found = repos.tokens.find(token_digest(token));
-    if (!found) throw PubsubError("auth", "not-authorized");
-    if (found->node != item.node) throw PubsubError("auth", "forbidden");
+    if (!found || found->node != item.node || !repos.nodes.find(item.node))
+        throw PubsubError("cancel", "item-not-found", "", "no such topic, or the token is not valid for it");
     item.publisher = found->created_by;
     return store_and_fan_out(repos, item);
 }
@@ -152,7 +178,13 @@ void PubsubService::subscribe(storage::Repositories& repos, const Actor& actor, 
     require_registered(repos, actor);
     const auto found = require_node(repos, node);
     if (found.personal && found.owner != actor.jid) throw PubsubError("auth", "forbidden");
-    repos.nodes.subscribe(node, jid, now_seconds());
+    if (!repos.feeds.find(node)) {
+        repos.nodes.subscribe(node, jid, now_seconds());
+        return;
+    }
+    const auto limit = limit_for(actor, config_.max_feeds_per_user);
+    if (repos.nodes.follow_feed_within(node, jid, now_seconds(), limit) == storage::LimitedInsert::over_limit)
+        throw over_limit(limit, "feeds", "max_feeds_per_user");
 }
 
 void PubsubService::unsubscribe(storage::Repositories& repos, const Actor& actor, const std::string& node,
@@ -179,8 +211,11 @@ std::vector<storage::Item> PubsubService::items(storage::Repositories& repos, co
             received.push_back(std::move(entry.item));
         return received;
     }
-    const bool may_read = actor.admin || !repos.nodes.affiliation(node, actor.jid).empty() ||
-                          repos.nodes.is_subscribed(node, actor.jid);
+    // An inbox is private to its owner: those allowed to publish there do not
+    // read what others sent. A topic is read by its owner, publishers and
+    // subscribers.
+    const bool may_read = actor.admin || (!found.personal && (!repos.nodes.affiliation(node, actor.jid).empty() ||
+                                                              repos.nodes.is_subscribed(node, actor.jid)));
     if (!may_read) throw PubsubError("auth", "forbidden");
     return repos.queue.recent_items(node, std::clamp(max_items, 1, config_.max_items_returned));
 }

@@ -96,7 +96,8 @@ public:
                       const std::string& label) const;
     std::vector<std::string> token_labels(storage::Repositories& repos, const Actor& actor,
                                           const std::string& node) const;
-    // Unknown token: not-authorized; a token for another node: forbidden.
+    // An unknown topic, an unknown token and a token for another topic are
+    // refused alike: item-not-found.
     PublishOutcome publish_with_token(storage::Repositories& repos, const std::string& token,
                                       storage::Item item) const;
 
@@ -104,6 +105,8 @@ public:
     void create_inbox(storage::Repositories& repos, const std::string& jid) const;
 
 private:
+    // A per-user limit from the config; admins have none.
+    std::int64_t limit_for(const Actor& actor, std::int64_t limit) const;
     void require_registered(storage::Repositories& repos, const Actor& actor) const;
     storage::Node require_node(storage::Repositories& repos, const std::string& node) const;
     void require_owner(storage::Repositories& repos, const Actor& actor, const storage::Node& node) const;

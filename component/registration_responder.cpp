@@ -86,6 +86,11 @@ void RegistrationResponder::set(const XmlElement& iq, const XmlElement& query, I
         });
         return;
     }
+    if (!users_.may_register(user)) {
+        spdlog::info("registration from {} refused: domain not in registration.allowed_domains", user);
+        shared_reply->error("cancel", "not-allowed", stanza_error_text(kRegistrationRefused));
+        return;
+    }
     users_.register_user(user, std::move(email), [shared_reply](std::exception_ptr error) {
         if (error) return reply_storage_error(*shared_reply, "registration", error);
         shared_reply->result();

@@ -2,8 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 
+#include "component/node_events.h"
 #include "component/pubsub_service.h"
 #include "component/router.h"
 #include "storage/storage_worker.h"
@@ -25,16 +27,38 @@ XmlElement chat_message(const std::string& from, const std::string& to, const st
     return message;
 }
 
-bool remove_user(storage::Repositories& repos, const std::string& bare_jid) {
-    if (!repos.users.remove(bare_jid)) return false;
+bool registration_allowed(const Config& config, const std::string& bare_jid) {
+    const auto at = bare_jid.find('@');
+    const auto domain = at == std::string::npos ? bare_jid : bare_jid.substr(at + 1);
+    if (config.registration_domains.empty()) {
+        const auto dot = config.component_jid.find('.');
+        return domain == (dot == std::string::npos ? config.component_jid : config.component_jid.substr(dot + 1));
+    }
+    const auto& allowed = config.registration_domains;
+    return std::find(allowed.begin(), allowed.end(), "*") != allowed.end() ||
+           std::find(allowed.begin(), allowed.end(), domain) != allowed.end();
+}
+
+std::optional<RemovedUser> remove_user(storage::Repositories& repos, const std::string& bare_jid) {
+    if (!repos.users.remove(bare_jid)) return std::nullopt;
+    RemovedUser removed;
+    for (const auto& node : repos.nodes.owned_by(bare_jid)) {
+        auto subscribers = repos.nodes.subscribers(node);
+        std::erase(subscribers, bare_jid);
+        repos.nodes.remove(node);
+        removed.topics.push_back({node, std::move(subscribers)});
+    }
+    repos.tokens.revoke_created_by(bare_jid);
+    repos.escalations.remove_user(bare_jid);
     repos.nodes.remove_user(bare_jid);
-    return true;
+    return removed;
 }
 
 void after_user_removed(StanzaSender& sender, Router& router, const std::string& component_jid,
-                        const std::string& bare_jid) {
-    spdlog::info("unregistered {}", bare_jid);
+                        const std::string& bare_jid, const RemovedUser& removed) {
+    spdlog::info("unregistered {}, deleting their {} topics", bare_jid, removed.topics.size());
     router.forget(bare_jid);
+    for (const auto& topic : removed.topics) send_node_deleted(sender, component_jid, topic.node, topic.subscribers);
     for (const auto* type : {"unavailable", "unsubscribe", "unsubscribed"})
         sender.send(presence_stanza(component_jid, bare_jid, type));
 }
@@ -66,13 +90,14 @@ void UserService::register_user(const std::string& bare_jid, std::optional<std::
 
 void UserService::unregister_user(const std::string& bare_jid,
                                   std::function<void(bool, std::exception_ptr)> done) {
-    storage_.submit<bool>(
+    storage_.submit<std::optional<RemovedUser>>(
         [bare_jid](storage::Repositories& repos) { return remove_user(repos, bare_jid); },
-        [this, bare_jid, done = std::move(done)](std::optional<bool> removed, std::exception_ptr error) {
-            const bool was_registered = removed.value_or(false);
+        [this, bare_jid, done = std::move(done)](std::optional<std::optional<RemovedUser>> removed,
+                                                 std::exception_ptr error) {
+            const bool was_registered = removed && *removed;
             done(was_registered, error);
             if (error || !was_registered) return;
-            after_user_removed(sender_, router_, config_.component_jid, bare_jid);
+            after_user_removed(sender_, router_, config_.component_jid, bare_jid, **removed);
         });
 }
 

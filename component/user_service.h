@@ -4,6 +4,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "component/config.h"
 #include "component/stanza_sender.h"
@@ -24,15 +25,34 @@ XmlElement presence_stanza(const std::string& from, const std::string& to,
 // A chat message to a person.
 XmlElement chat_message(const std::string& from, const std::string& to, const std::string& text);
 
-// Unregistering, the one rule behind XEP-0077 <remove/>, the ad-hoc command
-// and the chat command, in two halves so any caller's storage job can run it.
-// In the storage job: removes the user and all that is theirs (subscriptions,
-// queue, personal node); false when they were not registered.
-bool remove_user(storage::Repositories& repos, const std::string& bare_jid);
-// Once committed, on the io thread: the router forgets them and their server
-// learns we are gone (unavailable, unsubscribe, unsubscribed).
+// Whether the config lets this bare JID register: its domain is listed in
+// registration.allowed_domains, or "*" is, or (none listed) it is the
+// component's parent domain.
+bool registration_allowed(const Config& config, const std::string& bare_jid);
+inline constexpr const char* kRegistrationRefused = "this service does not take registrations from your server";
+
+// A topic that went with its owner, and who was subscribed to it.
+struct DeletedTopic {
+    std::string node;
+    std::vector<std::string> subscribers;
+};
+// What removing a user leaves others to be told.
+struct RemovedUser {
+    std::vector<DeletedTopic> topics;
+};
+
+// Unregistering, the one rule behind XEP-0077 <remove/>, the ad-hoc command,
+// the chat command and `herald remove-user`, in two halves so any caller's
+// storage job can run it. In the storage job: removes the user and all that is
+// theirs (subscriptions and feed follows, queue, history, escalations,
+// personal node, the topics they own with their items, every HTTP token they
+// made); nullopt when they were not registered.
+std::optional<RemovedUser> remove_user(storage::Repositories& repos, const std::string& bare_jid);
+// Once committed, on the io thread: the router forgets them, the subscribers
+// of their topics are told the topics are gone, and their server learns we
+// are gone (unavailable, unsubscribe, unsubscribed).
 void after_user_removed(StanzaSender& sender, Router& router, const std::string& component_jid,
-                        const std::string& bare_jid);
+                        const std::string& bare_jid, const RemovedUser& removed);
 
 // Registering and removing users: the one place for those rules, called by
 // XEP-0077 and by presence subscriptions.
@@ -46,6 +66,7 @@ public:
     void register_user(const std::string& bare_jid, std::optional<std::string> email,
                        std::function<void(std::exception_ptr)> done);
     // Removes the user and all that is theirs; tells their server we are gone.
+    bool may_register(const std::string& bare_jid) const { return registration_allowed(config_, bare_jid); }
     void unregister_user(const std::string& bare_jid,
                          std::function<void(bool removed, std::exception_ptr)> done);
     void find_user(const std::string& bare_jid,

@@ -24,9 +24,10 @@ which must be enabled). Meant to be run by an MTA as a pipe; see docs/mail.md.
   --help                 this text
 
 Exit status (sysexits): 0 published (durable); 64 bad usage or no recipient;
-65 not a mail, or nothing to publish; 67 no such topic, or no token in the
-address; 75 the daemon is unreachable, busy or slow: the MTA retries; 77 bad
-or revoked token; 78 configuration unusable.
+65 not a mail, or nothing to publish; 67 no such topic, or a token that is
+not valid for it (herald answers both alike, so that nobody learns which
+topics exist), or no token in the address; 75 the daemon is unreachable, busy
+or slow: the MTA retries; 77 a malformed token; 78 configuration unusable.
 )";
 
 constexpr std::int64_t kMaxTimeoutSeconds = 3600;
@@ -150,7 +151,9 @@ MailOutcome outcome_of(const ApiReply& reply, const std::string& node) {
     if (status == 202) return {};
     if (status == 401 || status == 403)
         return fail(ExitCode::no_permission, "the token in the address is not valid for " + topic + " (" + api_said(reply) + ")");
-    if (status == 404) return fail(ExitCode::no_user, "there is no " + topic + " (" + api_said(reply) + ")");
+    if (status == 404)
+        return fail(ExitCode::no_user, "there is no " + topic + ", or the token in the address is not valid for it (" +
+                                           api_said(reply) + ")");
     if (status == 400 || status == 413 || status == 415)
         return fail(ExitCode::data_error, "herald refused the notification for " + topic + " (" + api_said(reply) + ")");
     if (status == 429 || status >= 500)

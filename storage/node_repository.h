@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "storage/limited_insert.h"
 #include "storage/pubsub_records.h"
 
 namespace herald::storage {
@@ -43,6 +44,14 @@ public:
     // Everything a user leaves behind when unregistering: subscriptions,
     // affiliations, queue, history and their personal node.
     virtual void remove_user(std::string_view jid) = 0;
+
+    // create, unless its owner already owns `max_topics` topics (personal
+    // nodes not counted).
+    virtual LimitedInsert create_within(const Node& node, std::int64_t max_topics) = 0;
+    // subscribe to a feed's node, unless the user already follows
+    // `max_feeds` feeds.
+    virtual LimitedInsert follow_feed_within(std::string_view node, std::string_view jid, std::int64_t now,
+                                             std::int64_t max_feeds) = 0;
 };
 
 }  // namespace herald::storage

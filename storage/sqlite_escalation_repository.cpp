@@ -133,4 +133,11 @@ std::string SqliteEscalationRepository::webhook_secret(std::string_view user, co
     return secret;
 }
 
+// Issue 15 part A (removing a user): rare, so prepared when used.
+void SqliteEscalationRepository::remove_user(std::string_view user) {
+    Statement remove(db_, "DELETE FROM escalations WHERE user = ?1");
+    remove.bind(1, user);
+    remove.run();
+}
+
 }  // namespace herald::storage

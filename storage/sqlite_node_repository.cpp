@@ -28,7 +28,14 @@ SqliteNodeRepository::SqliteNodeRepository(Database& db)
       delete_user_subscriptions_(db.prepare("DELETE FROM subscriptions WHERE jid = ?1")),
       delete_user_affiliations_(db.prepare("DELETE FROM affiliations WHERE jid = ?1")),
       delete_user_queue_(db.prepare("DELETE FROM queue WHERE user = ?1")),
-      delete_user_history_(db.prepare("DELETE FROM history WHERE user = ?1")) {}
+      delete_user_history_(db.prepare("DELETE FROM history WHERE user = ?1")),
+      insert_node_within_(db.prepare(
+          "INSERT OR IGNORE INTO nodes (name, owner, publish_model, personal, created_at) "
+          "SELECT ?1, ?2, ?3, ?4, ?5 WHERE (SELECT count(*) FROM nodes WHERE owner = ?2 AND personal = 0) < ?6")),
+      insert_feed_subscription_within_(db.prepare(
+          "INSERT OR IGNORE INTO subscriptions (node, jid, created_at) SELECT ?1, ?2, ?3 "
+          "WHERE (SELECT count(*) FROM subscriptions JOIN feeds ON feeds.node = subscriptions.node "
+          "WHERE subscriptions.jid = ?2) < ?4")) {}
 
 std::vector<std::string> SqliteNodeRepository::strings(Statement& query) {
     std::vector<std::string> values;
@@ -135,6 +142,23 @@ void SqliteNodeRepository::remove_user(std::string_view jid) {
         statement->bind(1, jid);
         statement->run();
     }
+}
+
+LimitedInsert SqliteNodeRepository::create_within(const Node& node, std::int64_t max_topics) {
+    insert_node_within_.bind(1, node.name).bind(2, node.owner).bind(3, node.publish_model)
+        .bind(4, std::int64_t{node.personal}).bind(5, node.created_at).bind(6, max_topics);
+    insert_node_within_.run();
+    if (sqlite3_changes(db_) == 0) return find(node.name) ? LimitedInsert::exists : LimitedInsert::over_limit;
+    set_affiliation(node.name, node.owner, "owner");
+    return LimitedInsert::done;
+}
+
+LimitedInsert SqliteNodeRepository::follow_feed_within(std::string_view node, std::string_view jid,
+                                                       std::int64_t now, std::int64_t max_feeds) {
+    insert_feed_subscription_within_.bind(1, node).bind(2, jid).bind(3, now).bind(4, max_feeds);
+    insert_feed_subscription_within_.run();
+    if (sqlite3_changes(db_) > 0) return LimitedInsert::done;
+    return is_subscribed(node, jid) ? LimitedInsert::exists : LimitedInsert::over_limit;
 }
 
 }  // namespace herald::storage

@@ -25,6 +25,9 @@ public:
     std::vector<std::string> subscriptions_of(std::string_view jid) override;
     std::vector<std::string> subscribers(std::string_view node) override;
     void remove_user(std::string_view jid) override;
+    LimitedInsert create_within(const Node& node, std::int64_t max_topics) override;
+    LimitedInsert follow_feed_within(std::string_view node, std::string_view jid, std::int64_t now,
+                                     std::int64_t max_feeds) override;
 
 private:
     std::vector<std::string> strings(Statement& query);
@@ -36,6 +39,7 @@ private:
     Statement subscriptions_of_, subscribers_;
     Statement personal_nodes_of_, delete_user_subscriptions_, delete_user_affiliations_;
     Statement delete_user_queue_, delete_user_history_;
+    Statement insert_node_within_, insert_feed_subscription_within_;
 };
 
 }  // namespace herald::storage

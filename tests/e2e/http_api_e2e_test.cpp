@@ -90,7 +90,7 @@ TEST_F(HttpApiE2E, TokenMadeByTheOwnerPublishesToSubscribers) {
     ASSERT_TRUE(plain);
     EXPECT_EQ(plain->text("body"), "[backups] plain text body");
 
-    EXPECT_EQ(curl({"-H", "Authorization: Bearer " + token, "--data", "x", base_ + "/v1/nodes/other"}).status, 403)
+    EXPECT_EQ(curl({"-H", "Authorization: Bearer " + token, "--data", "x", base_ + "/v1/nodes/other"}).status, 404)
         << "a token is for one node";
     EXPECT_EQ(curl({"-H", "Authorization: Bearer " + token, "-H", "Content-Type: application/json", "--data",
                     R"({"title":"x","priority":"loud"})", base_ + "/v1/nodes/backups"})
@@ -144,7 +144,7 @@ TEST_F(HttpApiE2E, RefusalsHaveTheRightStatusAndAJsonError) {
     EXPECT_EQ(no_token.status, 401);
     EXPECT_NE(no_token.body.find("\"error\":\"unauthorized\""), std::string::npos) << no_token.body;
     auto bad_token = curl({"-X", "POST", "-H", "Authorization: Bearer nope", "--data", "hello", publish_url});
-    EXPECT_EQ(bad_token.status, 401) << bad_token.body;
+    EXPECT_EQ(bad_token.status, 404) << "as for a topic that does not exist: " << bad_token.body;
     auto bad_json = curl({"-X", "POST", "-H", "Authorization: Bearer nope", "-H", "Content-Type: application/json",
                           "--data", "{not json", publish_url});
     EXPECT_EQ(bad_json.status, 400) << bad_json.body;
@@ -179,8 +179,20 @@ TEST_F(HttpApiE2E, RevokedTokensAndTokensForOthersNodesAreRefused) {
     auto revoked = token_command(*alice, "backups", "revoke", "cron");
     ASSERT_TRUE(revoked);
     EXPECT_EQ(revoked->find("command")->attr("status"), "completed") << revoked->xml();
-    EXPECT_EQ(curl({"-H", "Authorization: Bearer " + token, "--data", "after", publish_url}).status, 401)
+    EXPECT_EQ(curl({"-H", "Authorization: Bearer " + token, "--data", "after", publish_url}).status, 404)
         << "a revoked token publishes nothing";
+}
+
+// Without the topic's token, the answer is the same whether the inbox (hence
+// the user) exists or not: the API does not say who is registered.
+TEST_F(HttpApiE2E, ABadTokenAndAnUnknownTopicGetTheSameAnswer) {
+    auto alice = online_user("alice");
+    const std::string bogus = "Authorization: Bearer " + std::string(64, 'a');
+    auto registered = curl({"-H", bogus, "--data", "x", base_ + "/v1/nodes/inbox%2Falice%40localhost"});
+    auto unknown = curl({"-H", bogus, "--data", "x", base_ + "/v1/nodes/inbox%2Fnobody%40localhost"});
+    EXPECT_EQ(registered.status, 404) << registered.body;
+    EXPECT_EQ(unknown.status, registered.status);
+    EXPECT_EQ(unknown.body, registered.body);
 }
 
 TEST_F(HttpApiE2E, ListensOnLoopbackUnlessConfiguredOtherwise) {
@@ -207,7 +219,7 @@ TEST_F(TracedHttpApiE2E, TokensAndTheSecretNeverReachTheLog) {
     const auto token = make_token(*alice, "backups", "cron");
     ASSERT_EQ(token.size(), 64u);
     EXPECT_EQ(curl({"-H", "Authorization: Bearer " + token, "--data", "hello", base_ + "/v1/nodes/backups"}).status, 202);
-    EXPECT_EQ(curl({"-H", "Authorization: Bearer " + token, "--data", "x", base_ + "/v1/nodes/elsewhere"}).status, 403);
+    EXPECT_EQ(curl({"-H", "Authorization: Bearer " + token, "--data", "x", base_ + "/v1/nodes/elsewhere"}).status, 404);
     herald_->stop();
     std::ifstream stderr_file(herald_->config_path().parent_path() / "herald.stderr");
     const std::string stderr_text((std::istreambuf_iterator<char>(stderr_file)), std::istreambuf_iterator<char>());

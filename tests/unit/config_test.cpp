@@ -214,3 +214,37 @@ limits:
     EXPECT_TRUE(has_error(bad, 4, "must be positive"));
     EXPECT_TRUE(has_error(bad, 5, "a whole number"));
 }
+
+TEST(Config, ReadsRegistrationDomainsUserCapsAndTtlBound) {
+    const auto defaults = load_config_text("component: {jid: a.b, secret: x}\n");
+    ASSERT_TRUE(defaults.config);
+    EXPECT_TRUE(defaults.config->registration_domains.empty()) << "empty: the component's parent domain";
+    EXPECT_EQ(defaults.config->max_ttl_seconds, 365 * 24 * 3600);
+    EXPECT_GT(defaults.config->max_topics_per_user, 0);
+
+    const auto result = load_config_text(R"(component: {jid: a.b, secret: x}
+registration:
+  allowed_domains: [example.org, "*"]
+pubsub:
+  max_ttl_seconds: 86400
+  default_ttl_seconds: 3600
+limits:
+  max_topics_per_user: 3
+  max_feeds_per_user: 0
+  max_tokens_per_user: 7
+)");
+    ASSERT_TRUE(result.config) << result.errors.front().message;
+    EXPECT_EQ(result.config->registration_domains, (std::vector<std::string>{"example.org", "*"}));
+    EXPECT_EQ(result.config->max_ttl_seconds, 86400);
+    EXPECT_EQ(result.config->max_topics_per_user, 3);
+    EXPECT_EQ(result.config->max_feeds_per_user, 0);
+    EXPECT_EQ(result.config->max_tokens_per_user, 7);
+
+    const auto bad = load_config_text("component: {jid: a.b, secret: x}\nregistration:\n  allowed_domains: example.org\n"
+                                      "pubsub:\n  max_ttl_seconds: 60\nlimits:\n  max_topics_per_user: -1\n");
+    EXPECT_TRUE(has_error(bad, 3, "expected a list of domains"));
+    EXPECT_TRUE(has_error(bad, 7, "must not be negative"));
+    EXPECT_TRUE(has_error(bad, 5, "default_ttl_seconds is above max_ttl_seconds"));
+    EXPECT_TRUE(has_error(load_config_text("component: {jid: a.b, secret: x}\nregistration:\n  allowed_domains: [\"a@b\"]\n"),
+                          3, "is not a domain"));
+}

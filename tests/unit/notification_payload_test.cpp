@@ -99,3 +99,24 @@ TEST(NotificationPayload, TextLeavesOutWhatIsMissing) {
     item.body = "only body";
     EXPECT_EQ(notification_text(item), "[n] only body");
 }
+
+// 9223372036854775 s in milliseconds overflowed the expiry: a ttl past the
+// configured bound is refused, with a text saying the bound.
+TEST(NotificationPayload, RefusesATtlAboveTheBound) {
+    auto huge = herald_notification("t");
+    huge.set_attr("ttl", "9223372036854775");
+    EXPECT_EQ(refusal(item_with(huge)), "bad-request/invalid-payload");
+    Config config;
+    config.max_ttl_seconds = 3600;
+    auto above = herald_notification("t");
+    above.set_attr("ttl", "3601");
+    EXPECT_EQ(refusal(item_with(above), config), "bad-request/invalid-payload");
+    try {
+        read_published_item("n", item_with(above), nullptr, config, 1000);
+    } catch (const PubsubError& error) {
+        EXPECT_NE(error.text.find("3600"), std::string::npos) << error.text;
+    }
+    auto at_bound = herald_notification("t");
+    at_bound.set_attr("ttl", "3600");
+    EXPECT_EQ(refusal(item_with(at_bound), config), "accepted");
+}
