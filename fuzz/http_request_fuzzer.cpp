@@ -1,7 +1,9 @@
 // Raw bytes on a connection to the HTTP publish API: Beast's parser, the
 // routing, the body reading and the publish through the real gateway,
-// rules and SQLite storage in memory. The topic "alerts" exists with the
-// token "fuzz-token", so inputs can reach a stored publish.
+// rules and SQLite storage in memory; every stanza it makes Herald send is
+// parsed back strictly (service_harness.h), and the response must be UTF-8.
+// The topic "alerts" exists with the token "fuzz-token", so inputs can reach
+// a stored publish.
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
@@ -29,13 +31,23 @@ XmlElement iq_set(const std::string& id, XmlElement payload) {
     return iq;
 }
 
-// The owner registers and creates "alerts"; its token goes straight into
-// storage, as the ad-hoc command would put it.
+// The owner registers, creates "alerts", subscribes to it and is online, so
+// that a publish is delivered (and its stanza checked); the token goes
+// straight into storage, as the ad-hoc command would put it.
 void create_topic_with_token(herald::fuzz::ServiceHarness& harness) {
     harness.deliver(iq_set("r1", XmlElement("query", "jabber:iq:register")));
     XmlElement pubsub("pubsub", "http://jabber.org/protocol/pubsub");
     pubsub.add_child("create").set_attr("node", "alerts");
     harness.deliver(iq_set("c1", std::move(pubsub)));
+    XmlElement subscribe("pubsub", "http://jabber.org/protocol/pubsub");
+    subscribe.add_child("subscribe").set_attr("node", "alerts").set_attr("jid", "owner@localhost");
+    harness.deliver(iq_set("s1", std::move(subscribe)));
+    for (const char* type : {"subscribed", ""}) {
+        XmlElement presence("presence");
+        presence.set_attr("from", "owner@localhost/fuzz").set_attr("to", "notify.localhost");
+        if (*type) presence.set_attr("type", type);
+        harness.deliver(presence);
+    }
     harness.storage().submit(
         [](herald::storage::Repositories& repos) {
             repos.tokens.add(herald::component::token_digest("fuzz-token"), {"alerts", "fuzz", "owner@localhost"}, 0);
@@ -57,6 +69,7 @@ public:
                                 [this](boost::system::error_code, std::size_t) { done_ = true; });
     }
     bool done() const { return done_; }
+    const std::string& response() const { return response_; }
 
 private:
     tcp::socket socket_;
@@ -83,5 +96,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     api.stop();
     harness.settle();
+    // What a publisher reads back (statuses, JSON errors, metrics) is text.
+    herald::fuzz::require_utf8(client.response(), "the HTTP API's response");
     return 0;
 }

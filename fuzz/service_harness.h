@@ -13,6 +13,7 @@
 #include "component/config.h"
 #include "component/service_wiring.h"
 #include "component/stanza_dispatcher.h"
+#include "fuzz/strict_output.h"
 #include "storage/storage_worker.h"
 
 namespace herald::fuzz {
@@ -32,10 +33,16 @@ private:
     std::deque<std::function<void()>> completions_;
 };
 
-// What the service sent, serialized as it would go on the wire.
+// What the service sent, serialized as it would go on the wire, and parsed
+// back by a strict XML parser first: one malformed stanza makes ejabberd
+// cut the component stream, so it traps here.
 class RecordingSender final : public component::StanzaSender {
 public:
-    void send(const component::XmlElement& stanza) override { sent_.push_back(stanza.to_xml()); }
+    void send(const component::XmlElement& stanza) override {
+        auto xml = stanza.to_xml();
+        require_well_formed_xml(xml, "a stanza Herald sent to ejabberd");
+        sent_.push_back(std::move(xml));
+    }
     const std::vector<std::string>& sent() const { return sent_; }
 
 private:
