@@ -1,5 +1,6 @@
 #include "agents/mail_agent.h"
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <random>
@@ -75,8 +76,12 @@ void MailAgent::send(const storage::EscalationBatch& batch, Done done) {
         done(AgentOutcome::give_up("mail escalation is not configured on this service (smtp.host)"));
         return;
     }
-    if (batch.target.find('@') == std::string::npos || batch.target.find_first_of("<>\r\n") != std::string::npos) {
-        done(AgentOutcome::give_up("'" + batch.target + "' is not a mail address"));
+    const bool plain_ascii = std::all_of(batch.target.begin(), batch.target.end(), [](char c) {
+        return static_cast<unsigned char>(c) > 0x20 && static_cast<unsigned char>(c) < 0x7F;
+    });
+    if (batch.target.find('@') == std::string::npos || batch.target.find_first_of("<>") != std::string::npos ||
+        !plain_ascii) {
+        done(AgentOutcome::give_up("'" + batch.target + "' is not a mail address Herald can send to (plain ASCII)"));
         return;
     }
     curl_.start(submission(batch), [done = std::move(done)](ingest::EasyHandle handle, CURLcode result) {

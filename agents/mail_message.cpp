@@ -63,6 +63,15 @@ std::string one_line(std::string_view raw) {
     return text;
 }
 
+// An address in a header is plain ASCII (no SMTPUTF8): any other byte
+// becomes '?', so a stored address can never put 8-bit text in a header.
+std::string ascii_address(std::string_view raw) {
+    auto text = one_line(raw);
+    for (auto& c : text)
+        if (static_cast<unsigned char>(c) >= 0x80 || static_cast<unsigned char>(c) < 0x20) c = '?';
+    return text;
+}
+
 std::string plain_body(const storage::EscalationBatch& batch) {
     std::ostringstream body;
     if (batch.items.size() > 1)
@@ -130,9 +139,9 @@ std::string mail_subject(const storage::EscalationBatch& batch) {
 std::string compose_mail(const storage::EscalationBatch& batch, const MailEnvelope& envelope) {
     std::string mail;
     mail += "Date: " + utc_text(envelope.now_ms, "%a, %d %b %Y %H:%M:%S +0000") + "\r\n";
-    mail += "From: Herald <" + one_line(envelope.from) + ">\r\n";
-    mail += "To: <" + one_line(envelope.to) + ">\r\n";
-    mail += "Message-ID: <" + one_line(envelope.message_id) + ">\r\n";
+    mail += "From: Herald <" + ascii_address(envelope.from) + ">\r\n";
+    mail += "To: <" + ascii_address(envelope.to) + ">\r\n";
+    mail += "Message-ID: <" + ascii_address(envelope.message_id) + ">\r\n";
     mail += "Subject: " + header_text(mail_subject(batch)) + "\r\n";
     mail += "Auto-Submitted: auto-generated\r\n";
     mail += "MIME-Version: 1.0\r\n";

@@ -4,20 +4,25 @@
 #include "component/namespaces.h"
 #include "component/notification_payload.h"
 #include "component/pubsub_service.h"
+#include "text/safe_text.h"
 
 namespace herald::component {
 namespace {
 
 constexpr int kHighPriority = 2;
 
-XmlElement& add_payload(XmlElement& parent, const storage::Item& item) {
+}  // namespace
+
+void drop_malformed_payload(storage::Item& item) {
+    if (!text::well_formed_fragment(item.payload)) item.payload.clear();
+}
+
+XmlElement& add_item_payload(XmlElement& parent, const storage::Item& item) {
     if (!item.payload.empty()) return parent.set_raw_inner(item.payload);
     auto rebuilt = notification_item(item.title, item.body, item.link);
     for (const auto& child : rebuilt.children()) parent.add(child);
     return parent;
 }
-
-}  // namespace
 
 MessageFormat message_format(const std::string& name) {
     if (name == "headline") return MessageFormat::headline;
@@ -42,10 +47,10 @@ XmlElement notification_message(const storage::Item& item, const DeliveryEnvelop
     if (envelope.format == MessageFormat::pubsub) {
         auto& items = message.add_child("event", ns::kPubsubEvent).add_child("items");
         items.set_attr("node", item.node);
-        add_payload(items.add_child("item").set_attr("id", item.item_id), item);
+        add_item_payload(items.add_child("item").set_attr("id", item.item_id), item);
     } else {
         message.add_child("body").set_text(notification_body(item, envelope.waited));
-        add_payload(message.add_child("notification", ns::kHerald)
+        add_item_payload(message.add_child("notification", ns::kHerald)
                         .set_attr("node", item.node)
                         .set_attr("item", item.item_id)
                         .set_attr("priority", priority_name(item.priority)),

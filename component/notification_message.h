@@ -32,6 +32,15 @@ struct DeliveryEnvelope {
 // item's fields.
 XmlElement notification_message(const storage::Item& item, const DeliveryEnvelope& envelope);
 
+// Called where the item is read from storage, off the io thread: a stored
+// payload that is not well-formed XML (a row of an older version, or
+// damaged) is emptied, so that what is sent rebuilds it from the fields.
+void drop_malformed_payload(storage::Item& item);
+
+// The item's payload as the child of `parent`: the stored one, or when empty
+// a <notification xmlns='urn:herald:0'> rebuilt from title, body and link.
+XmlElement& add_item_payload(XmlElement& parent, const storage::Item& item);
+
 // The body: "[node] (urgent) Title: body link", with "(published ...)" on a
 // line of its own when the item waited.
 std::string notification_body(const storage::Item& item, bool waited);

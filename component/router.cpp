@@ -20,7 +20,6 @@
 #include "component/quiet_hours.h"
 #include "component/user_service.h"
 #include "storage/storage_worker.h"
-#include "text/safe_text.h"
 
 namespace herald::component {
 namespace {
@@ -234,8 +233,7 @@ void Router::pump(UserAvatar& avatar) {
             Fetched fetched{repos.queue.next(jid, cursor, min_priority, now_ms(), batch)};
             // A row that is not well-formed XML (written by an older version,
             // or damaged) is sent with its payload rebuilt from its fields.
-            for (auto& queued : fetched.items)
-                if (!text::well_formed_fragment(queued.item.payload)) queued.item.payload.clear();
+            for (auto& queued : fetched.items) drop_malformed_payload(queued.item);
             if (take_dropped) fetched.dropped = repos.queue.take_dropped_count(jid);
             return fetched;
         },

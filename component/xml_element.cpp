@@ -54,10 +54,14 @@ XmlElement& XmlElement::add_child(std::string name, std::string xmlns) {
 
 std::string escape_xml(std::string_view text) { return text::xml_escaped(text); }
 
+// Output guard: an element or attribute whose name XML cannot carry (from a
+// peer's parser that let it through) is left out, not written broken.
 std::string XmlElement::to_xml(std::string_view parent_xmlns) const {
+    if (!text::is_xml_name(name_)) return {};
     std::string out = "<" + name_;
     if (!xmlns_.empty() && xmlns_ != parent_xmlns) out += " xmlns='" + escape_xml(xmlns_) + "'";
-    for (const auto& [key, value] : attributes_) out += " " + key + "='" + escape_xml(value) + "'";
+    for (const auto& [key, value] : attributes_)
+        if (text::is_xml_name(key)) out += " " + key + "='" + escape_xml(value) + "'";
     if (text_.empty() && children_.empty() && raw_inner_.empty()) return out + "/>";
     out += ">";
     out += escape_xml(text_);

@@ -2,6 +2,8 @@
 
 #include <libxml/parser.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdint>
 #include <memory>
 
@@ -156,16 +158,31 @@ bool is_clean_markup(std::string_view xml) { return passes(xml, false); }
 
 std::string clean_markup(std::string_view xml) { return filtered(xml, false, true); }
 
+bool is_xml_name(std::string_view name) {
+    if (name.empty() || !is_clean(name)) return false;
+    const auto letter = [](unsigned char c) { return std::isalpha(c) || c == '_' || c == ':' || c >= 0x80; };
+    if (!letter(static_cast<unsigned char>(name.front()))) return false;
+    return std::all_of(name.begin(), name.end(), [&](char c) {
+        const auto byte = static_cast<unsigned char>(c);
+        return letter(byte) || std::isdigit(byte) || c == '-' || c == '.';
+    });
+}
+
 bool well_formed_fragment(std::string_view xml) {
     static const bool initialized = (xmlInitParser(), true);  // once, whichever thread comes first
     (void)initialized;
     if (!is_clean_markup(xml)) return false;
     const std::string document = "<fragment>" + std::string(xml) + "</fragment>";
+    const std::unique_ptr<xmlParserCtxt, decltype(&xmlFreeParserCtxt)> parser(xmlNewParserCtxt(),
+                                                                              xmlFreeParserCtxt);
+    if (!parser) return false;
     const std::unique_ptr<xmlDoc, decltype(&xmlFreeDoc)> parsed(
-        xmlReadMemory(document.data(), static_cast<int>(document.size()), nullptr, "UTF-8",
-                      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA),
+        xmlCtxtReadMemory(parser.get(), document.data(), static_cast<int>(document.size()), nullptr, "UTF-8",
+                          XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA),
         xmlFreeDoc);
-    return parsed != nullptr;
+    // An undeclared prefix is only a namespace error to libxml2; to ejabberd
+    // it is not XML.
+    return parsed != nullptr && parser->wellFormed && parser->nsWellFormed;
 }
 
 }  // namespace herald::text

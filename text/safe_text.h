@@ -29,9 +29,14 @@ std::string clean_markup(std::string_view xml);
 // True when clean_markup(xml) would return `xml` unchanged.
 bool is_clean_markup(std::string_view xml);
 
-// True when `xml` is well-formed as the content of an element (no DTD, no
-// entity but the five predefined, no network): a stored payload checked
-// before it is sent on.
+// True when `name` can name an element or attribute: a letter, '_' or ':'
+// first, then letters, digits, '-', '.', '_', ':' (any non-ASCII character
+// of clean text counts as a letter).
+bool is_xml_name(std::string_view name);
+
+// True when `xml` is well-formed as the content of an element, namespaces
+// included (no DTD, no entity but the five predefined, no network): a stored
+// payload checked before it is sent on.
 bool well_formed_fragment(std::string_view xml);
 
 }  // namespace herald::text
