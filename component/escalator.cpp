@@ -13,7 +13,9 @@ namespace herald::component {
 namespace {
 
 constexpr int kUrgentPriority = 3;
-constexpr int kMaxClaimsPerRound = 1000;
+// Claiming goes round the users away, this many per storage job, claiming
+// at most one batch's worth of items from each.
+constexpr int kUsersPerRound = 200;
 constexpr std::int64_t kMaxRetryMs = 3600 * 1000;
 
 bool present(Availability state) { return state == Availability::available || state == Availability::chat; }
@@ -23,6 +25,7 @@ bool present(Availability state) { return state == Availability::available || st
 struct Escalator::Round {
     std::int64_t canceled = 0;
     std::int64_t claimed = 0;
+    std::string last_user;  // where the next round's claiming starts; empty: from the first
     std::vector<storage::EscalationBatch> batches;
 };
 
@@ -75,29 +78,40 @@ void Escalator::check() {
     checking_ = true;
     const auto unit_ms = static_cast<std::int64_t>(settings_.delay_unit_seconds * 1000);
     storage_.submit<Round>(
-        [now, unit_ms, busy = in_flight_, max_items = settings_.digest_max_items](storage::Repositories& repos) {
+        [now, unit_ms, busy = in_flight_, max_items = settings_.digest_max_items,
+         after = claim_cursor_](storage::Repositories& repos) {
             Round round;
             round.canceled = repos.escalations.cancel_stale();
-            for (const auto& candidate : repos.escalations.due(now, unit_ms, kMaxClaimsPerRound)) {
-                if (candidate.priority < kUrgentPriority &&
-                    in_quiet_hours(candidate.quiet_start, candidate.quiet_end, candidate.quiet_zone, now))
-                    continue;
-                repos.escalations.claim(candidate, now);
-                ++round.claimed;
+            const auto users = repos.escalations.escalating_users(after, kUsersPerRound);
+            for (const auto& user : users) {
+                const int min_priority =
+                    in_quiet_hours(user.quiet_start, user.quiet_end, user.quiet_zone, now) ? kUrgentPriority : 0;
+                for (const auto& candidate : repos.escalations.due(user.jid, now, unit_ms, min_priority, max_items)) {
+                    repos.escalations.claim(candidate, now);
+                    ++round.claimed;
+                }
             }
+            if (users.size() == static_cast<std::size_t>(kUsersPerRound)) round.last_user = users.back().jid;
             round.batches = repos.escalations.ready(now, busy, max_items);
-            for (auto& batch : round.batches)
+            for (auto& batch : round.batches) {
                 if (batch.channel == "webhook" && !batch.webhook_secret)
                     batch.webhook_secret = repos.escalations.webhook_secret(batch.user, new_secret_token());
+                // Committed before any agent is called (completions run after the commit).
+                repos.escalations.sending(batch.user, batch.seqs, now);
+            }
             return round;
         },
         [this](std::optional<Round> round, std::exception_ptr error) {
             checking_ = false;
-            schedule(std::chrono::seconds(settings_.check_seconds));
             if (error || !round) {
+                schedule(std::chrono::seconds(settings_.check_seconds));
                 spdlog::error("escalation: storage check failed; trying again in {} s", settings_.check_seconds);
                 return;
             }
+            // More users to go round: the next round at once, in a job of its own.
+            claim_cursor_ = round->last_user;
+            if (claim_cursor_.empty()) schedule(std::chrono::seconds(settings_.check_seconds));
+            else schedule(std::chrono::milliseconds(0));
             if (round->claimed || round->canceled)
                 spdlog::debug("escalation: {} items due, {} claims canceled", round->claimed, round->canceled);
             for (const auto& batch : round->batches) escalate(batch);

@@ -24,8 +24,12 @@ namespace herald::component {
 // or above the user's threshold; in quiet hours only urgent ones), then
 // hands each user's claimed items to the agent of their channel as one batch.
 // Everything it knows is in storage, so what fell due while herald was down
-// goes out once it is back. Outcomes are recorded: sent, or retried with
-// backoff, or failed after `max_attempts`.
+// goes out once it is back. A batch is recorded as sending before its agent
+// is called, so it goes out at most once even if herald stops or storage
+// fails before the outcome is recorded; outcomes are recorded: sent, or
+// retried with backoff (a failure the agent reports), or failed after
+// `max_attempts`. Claiming goes round the users away, at most one batch's
+// worth of items each, so nobody's backlog delays the others.
 class Escalator {
 public:
     using Agents = std::map<std::string, agents::EscalationAgent*>;  // by channel
@@ -52,6 +56,7 @@ private:
     Agents agents_;
     boost::asio::steady_timer timer_;
     std::set<std::string> in_flight_;  // users whose batch is with an agent
+    std::string claim_cursor_;         // the last user claimed for, while a round of users is under way
     std::int64_t not_before_ms_ = 0;   // the presence grace period after connecting
     bool checking_ = false;
     bool stopped_ = false;

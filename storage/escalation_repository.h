@@ -11,13 +11,18 @@
 
 namespace herald::storage {
 
+// A user away, with escalation on and not paused: they may have items due.
+struct EscalatingUser {
+    std::string jid;
+    std::optional<std::string> quiet_start, quiet_end, quiet_zone;
+};
+
 // A queued item whose escalation delay has passed while its user was away.
 struct EscalationCandidate {
     std::string user;
     std::int64_t seq = 0;
     int priority = 1;
     std::string channel;
-    std::optional<std::string> quiet_start, quiet_end, quiet_zone;
 };
 
 // What one user's agent must send now: every pending item, in one message.
@@ -32,8 +37,11 @@ struct EscalationBatch {
 };
 
 // Who is away since when, and which queued items went to another channel.
-// An item is escalated at most once per user: claimed (pending), then sent
-// or failed; a pending claim is dropped when the item is confirmed first.
+// An item is escalated at most once per user: claimed (pending), then
+// sending (recorded before the agent is called), then sent, pending again
+// for a retry, or failed. What is left sending (herald stopped, or the
+// outcome could not be recorded) is never sent again. A pending claim is
+// dropped when the item is confirmed first.
 class EscalationRepository {
 public:
     virtual ~EscalationRepository() = default;
@@ -45,16 +53,26 @@ public:
     // count as away from now until their presence says otherwise.
     virtual void mark_unknown_away(std::int64_t now_ms) = 0;
 
-    // Queued, unclaimed items whose delay (`unit_ms` per preference minute)
-    // has passed, for users away and not paused; at most `limit`.
-    virtual std::vector<EscalationCandidate> due(std::int64_t now_ms, std::int64_t unit_ms, int limit) = 0;
+    // Users away with escalation on and not paused, in JID order strictly
+    // after `after`, at most `limit`: claiming goes round them, a few items
+    // each, so nobody's backlog starves the others.
+    virtual std::vector<EscalatingUser> escalating_users(std::string_view after, int limit) = 0;
+    // The user's queued, unclaimed items at or above `min_priority` (and their
+    // own threshold) whose delay (`unit_ms` per preference minute) has
+    // passed while away; oldest first, at most `limit`.
+    virtual std::vector<EscalationCandidate> due(std::string_view user, std::int64_t now_ms, std::int64_t unit_ms,
+                                                 int min_priority, int limit) = 0;
     virtual void claim(const EscalationCandidate& candidate, std::int64_t now_ms) = 0;
     // Drops pending claims of items confirmed since, of users back, or of users
     // who turned escalation off. Returns how many.
     virtual std::int64_t cancel_stale() = 0;
-    // Pending claims ready to (re)try, one batch per user, users in `busy` left out.
+    // Pending claims ready to (re)try, one batch per user of at most
+    // `max_items_per_batch`, users in `busy` left out.
     virtual std::vector<EscalationBatch> ready(std::int64_t now_ms, const std::set<std::string>& busy,
                                                int max_items_per_batch) = 0;
+    // The batch goes to its agent now: recorded first, so that a crash or a
+    // lost outcome never sends it twice.
+    virtual void sending(std::string_view user, const std::vector<std::int64_t>& seqs, std::int64_t now_ms) = 0;
     virtual void sent(std::string_view user, const std::vector<std::int64_t>& seqs, std::int64_t now_ms) = 0;
     // One more failed attempt: pending again at `retry_at_ms`, or failed for good when empty.
     virtual void failed(std::string_view user, const std::vector<std::int64_t>& seqs, std::int64_t now_ms,

@@ -48,8 +48,9 @@ SqliteDeliveryQueue::SqliteDeliveryQueue(Database& db)
                               "SELECT h.outcome, h.at_ms, ",
                               " FROM (SELECT item, outcome, at_ms FROM history WHERE user = ?1 "
                               "UNION ALL SELECT item, CASE state WHEN 'sent' THEN 'escalated by ' || channel "
+                              "WHEN 'sending' THEN 'escalation by ' || channel || ' started, outcome unknown' "
                               "ELSE 'escalation by ' || channel || ' failed' END, updated_ms FROM escalations "
-                              "WHERE user = ?1 AND state IN ('sent', 'failed')) h JOIN items i ON i.id = h.item "
+                              "WHERE user = ?1 AND state IN ('sent', 'sending', 'failed')) h JOIN items i ON i.id = h.item "
                               "ORDER BY h.at_ms DESC, h.item DESC LIMIT ?2")
                               .c_str())),
       counts_(db.prepare("SELECT name, value FROM counters")) {}

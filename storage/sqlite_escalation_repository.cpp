@@ -12,16 +12,20 @@ SqliteEscalationRepository::SqliteEscalationRepository(Database& db)
           "UPDATE users SET away_since_ms = ?2 WHERE jid = ?1 AND away_since_ms IS NULL")),
       mark_present_(db.prepare("UPDATE users SET away_since_ms = NULL WHERE jid = ?1")),
       mark_unknown_away_(db.prepare("UPDATE users SET away_since_ms = ?1 WHERE away_since_ms IS NULL")),
+      escalating_users_(db.prepare(
+          "SELECT u.jid, p.quiet_start, p.quiet_end, p.quiet_zone FROM users u JOIN preferences p ON p.jid = u.jid "
+          "WHERE u.away_since_ms IS NOT NULL AND p.escalation_channel != 'none' AND p.paused = 0 AND u.jid > ?1 "
+          "ORDER BY u.jid LIMIT ?2")),
       due_(db.prepare(
-          "SELECT q.user, q.item, q.priority, p.escalation_channel, p.quiet_start, p.quiet_end, p.quiet_zone "
+          "SELECT q.user, q.item, q.priority, p.escalation_channel "
           "FROM users u JOIN preferences p ON p.jid = u.jid JOIN queue q ON q.user = u.jid "
           "JOIN items i ON i.id = q.item "
-          "WHERE u.away_since_ms IS NOT NULL AND p.escalation_channel != 'none' AND p.paused = 0 "
-          "AND q.priority >= p.escalation_min_priority "
+          "WHERE u.jid = ?4 AND u.away_since_ms IS NOT NULL AND p.escalation_channel != 'none' AND p.paused = 0 "
+          "AND q.priority >= max(p.escalation_min_priority, ?5) "
           "AND max(i.published_ms, u.away_since_ms) + p.escalation_minutes * ?2 <= ?1 "
           "AND (q.expires_ms IS NULL OR q.expires_ms > ?1) "
           "AND NOT EXISTS (SELECT 1 FROM escalations e WHERE e.user = q.user AND e.item = q.item) "
-          "ORDER BY q.user, q.item LIMIT ?3")),
+          "ORDER BY q.item LIMIT ?3")),
       claim_(db.prepare(
           "INSERT OR IGNORE INTO escalations (user, item, channel, state, attempts, next_attempt_ms, updated_ms) "
           "VALUES (?1, ?2, ?3, 'pending', 0, ?4, ?4)")),
@@ -31,13 +35,17 @@ SqliteEscalationRepository::SqliteEscalationRepository(Database& db)
           "OR EXISTS (SELECT 1 FROM users u WHERE u.jid = escalations.user AND u.away_since_ms IS NULL) "
           "OR NOT EXISTS (SELECT 1 FROM preferences p WHERE p.jid = escalations.user "
           "AND p.escalation_channel != 'none' AND p.paused = 0))")),
+      // At most ?3 rows per user, so one user's backlog cannot fill the limit.
       ready_(db.prepare(with_item_columns(
           "SELECT e.user, p.escalation_channel, coalesce(p.escalation_target, ''), u.webhook_secret, "
           "e.attempts, e.item, ",
-          " FROM escalations e JOIN users u ON u.jid = e.user JOIN preferences p ON p.jid = e.user "
-          "JOIN items i ON i.id = e.item "
-          "WHERE e.state = 'pending' AND e.next_attempt_ms <= ?1 ORDER BY e.user, e.item LIMIT ?2")
+          " FROM (SELECT user, item, attempts, row_number() OVER (PARTITION BY user ORDER BY item) AS n "
+          "FROM escalations WHERE state = 'pending' AND next_attempt_ms <= ?1) e "
+          "JOIN users u ON u.jid = e.user JOIN preferences p ON p.jid = e.user JOIN items i ON i.id = e.item "
+          "WHERE e.n <= ?3 ORDER BY e.user, e.item LIMIT ?2")
                       .c_str())),
+      sending_(db.prepare(
+          "UPDATE escalations SET state = 'sending', updated_ms = ?3 WHERE user = ?1 AND item = ?2")),
       sent_(db.prepare(
           "UPDATE escalations SET state = 'sent', updated_ms = ?3 WHERE user = ?1 AND item = ?2")),
       failed_(db.prepare(
@@ -62,14 +70,24 @@ void SqliteEscalationRepository::mark_unknown_away(std::int64_t now_ms) {
     mark_unknown_away_.run();
 }
 
-std::vector<EscalationCandidate> SqliteEscalationRepository::due(std::int64_t now_ms, std::int64_t unit_ms,
-                                                                 int limit) {
-    due_.bind(1, now_ms).bind(2, unit_ms).bind(3, static_cast<std::int64_t>(limit));
+std::vector<EscalatingUser> SqliteEscalationRepository::escalating_users(std::string_view after, int limit) {
+    escalating_users_.bind(1, after).bind(2, static_cast<std::int64_t>(limit));
+    std::vector<EscalatingUser> found;
+    while (escalating_users_.step())
+        found.push_back({escalating_users_.column_text(0), escalating_users_.column_optional_text(1),
+                         escalating_users_.column_optional_text(2), escalating_users_.column_optional_text(3)});
+    escalating_users_.reset();
+    return found;
+}
+
+std::vector<EscalationCandidate> SqliteEscalationRepository::due(std::string_view user, std::int64_t now_ms,
+                                                                 std::int64_t unit_ms, int min_priority, int limit) {
+    due_.bind(1, now_ms).bind(2, unit_ms).bind(3, static_cast<std::int64_t>(limit)).bind(4, user)
+        .bind(5, static_cast<std::int64_t>(min_priority));
     std::vector<EscalationCandidate> candidates;
     while (due_.step())
         candidates.push_back({due_.column_text(0), due_.column_int(1), static_cast<int>(due_.column_int(2)),
-                              due_.column_text(3), due_.column_optional_text(4), due_.column_optional_text(5),
-                              due_.column_optional_text(6)});
+                              due_.column_text(3)});
     due_.reset();
     return candidates;
 }
@@ -88,7 +106,7 @@ std::vector<EscalationBatch> SqliteEscalationRepository::ready(std::int64_t now_
                                                                const std::set<std::string>& busy,
                                                                int max_items_per_batch) {
     constexpr std::int64_t kMaxRows = 10000;
-    ready_.bind(1, now_ms).bind(2, kMaxRows);
+    ready_.bind(1, now_ms).bind(2, kMaxRows).bind(3, static_cast<std::int64_t>(max_items_per_batch));
     std::vector<EscalationBatch> batches;
     while (ready_.step()) {
         const auto user = ready_.column_text(0);
@@ -97,7 +115,6 @@ std::vector<EscalationBatch> SqliteEscalationRepository::ready(std::int64_t now_
             batches.push_back({user, ready_.column_text(1), ready_.column_text(2),
                                ready_.column_optional_text(3), 0, {}, {}});
         auto& batch = batches.back();
-        if (static_cast<int>(batch.items.size()) >= max_items_per_batch) continue;
         batch.attempts = std::max(batch.attempts, static_cast<int>(ready_.column_int(4)));
         batch.seqs.push_back(ready_.column_int(5));
         batch.items.push_back(read_item(ready_, 6));
@@ -106,12 +123,22 @@ std::vector<EscalationBatch> SqliteEscalationRepository::ready(std::int64_t now_
     return batches;
 }
 
+void SqliteEscalationRepository::set_state(Statement& update, std::string_view user,
+                                           const std::vector<std::int64_t>& seqs, std::int64_t now_ms) {
+    for (const auto seq : seqs) {
+        update.bind(1, user).bind(2, seq).bind(3, now_ms);
+        update.run();
+    }
+}
+
+void SqliteEscalationRepository::sending(std::string_view user, const std::vector<std::int64_t>& seqs,
+                                         std::int64_t now_ms) {
+    set_state(sending_, user, seqs, now_ms);
+}
+
 void SqliteEscalationRepository::sent(std::string_view user, const std::vector<std::int64_t>& seqs,
                                       std::int64_t now_ms) {
-    for (const auto seq : seqs) {
-        sent_.bind(1, user).bind(2, seq).bind(3, now_ms);
-        sent_.run();
-    }
+    set_state(sent_, user, seqs, now_ms);
 }
 
 void SqliteEscalationRepository::failed(std::string_view user, const std::vector<std::int64_t>& seqs,

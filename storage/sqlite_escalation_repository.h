@@ -13,11 +13,14 @@ public:
     void mark_away(std::string_view user, std::int64_t since_ms) override;
     void mark_present(std::string_view user) override;
     void mark_unknown_away(std::int64_t now_ms) override;
-    std::vector<EscalationCandidate> due(std::int64_t now_ms, std::int64_t unit_ms, int limit) override;
+    std::vector<EscalatingUser> escalating_users(std::string_view after, int limit) override;
+    std::vector<EscalationCandidate> due(std::string_view user, std::int64_t now_ms, std::int64_t unit_ms,
+                                         int min_priority, int limit) override;
     void claim(const EscalationCandidate& candidate, std::int64_t now_ms) override;
     std::int64_t cancel_stale() override;
     std::vector<EscalationBatch> ready(std::int64_t now_ms, const std::set<std::string>& busy,
                                        int max_items_per_batch) override;
+    void sending(std::string_view user, const std::vector<std::int64_t>& seqs, std::int64_t now_ms) override;
     void sent(std::string_view user, const std::vector<std::int64_t>& seqs, std::int64_t now_ms) override;
     void failed(std::string_view user, const std::vector<std::int64_t>& seqs, std::int64_t now_ms,
                 std::optional<std::int64_t> retry_at_ms) override;
@@ -27,8 +30,11 @@ public:
 
 private:
     sqlite3* db_;
-    Statement mark_away_, mark_present_, mark_unknown_away_, due_, claim_, cancel_stale_, ready_, sent_,
-        failed_, set_secret_, get_secret_;
+    void set_state(Statement& update, std::string_view user, const std::vector<std::int64_t>& seqs,
+                   std::int64_t now_ms);
+
+    Statement mark_away_, mark_present_, mark_unknown_away_, escalating_users_, due_, claim_, cancel_stale_,
+        ready_, sending_, sent_, failed_, set_secret_, get_secret_;
 };
 
 }  // namespace herald::storage

@@ -26,15 +26,23 @@ struct EscalationFixture : fixtures::QueueFixture {
         return queue.next("a@x", 0, 0, at_ms, 1000).back().seq;
     }
 
+    std::vector<EscalationCandidate> due_candidates(std::int64_t now, int min_priority = 0) {
+        std::vector<EscalationCandidate> found;
+        for (const auto& user : escalations.escalating_users("", 100))
+            for (auto& candidate : escalations.due(user.jid, now, kMinute, min_priority, 100))
+                found.push_back(std::move(candidate));
+        return found;
+    }
+
     std::vector<std::string> due_items(std::int64_t now) {
         std::vector<std::string> found;
-        for (const auto& candidate : escalations.due(now, kMinute, 100))
+        for (const auto& candidate : due_candidates(now))
             found.push_back(candidate.user + ":" + std::to_string(candidate.seq));
         return found;
     }
 
     void claim_all(std::int64_t now) {
-        for (const auto& candidate : escalations.due(now, kMinute, 100)) escalations.claim(candidate, now);
+        for (const auto& candidate : due_candidates(now)) escalations.claim(candidate, now);
     }
 };
 
@@ -125,4 +133,53 @@ TEST_F(EscalationFixture, FailuresRetryLaterThenFailForGood) {
 TEST_F(EscalationFixture, WebhookSecretIsMadeOnceAndKept) {
     EXPECT_EQ(escalations.webhook_secret("a@x", "first"), "first");
     EXPECT_EQ(escalations.webhook_secret("a@x", "second"), "first");
+}
+
+TEST_F(EscalationFixture, ClaimingGoesRoundUsersAFewItemsEach) {
+    auto mail = users.preferences("a@x");
+    mail.quiet_start = "22:00";
+    mail.quiet_end = "07:00";
+    mail.quiet_zone = "UTC";
+    users.save_preferences("b@x", mail);
+    users.upsert({"c@x", {}, 0});
+    users.save_preferences("c@x", mail);
+    for (int i = 0; i < 300; ++i) publish("backlog-" + std::to_string(i), i == 299 ? 3 : 1, 0);
+    for (const auto* jid : {"a@x", "b@x", "c@x"}) escalations.mark_away(jid, 0);
+
+    std::vector<std::string> who;
+    for (const auto& user : escalations.escalating_users("", 2)) who.push_back(user.jid);
+    EXPECT_EQ(who, (std::vector<std::string>{"a@x", "b@x"}));
+    EXPECT_EQ(escalations.escalating_users("b@x", 2).at(0).jid, "c@x") << "the next round starts after the last";
+    EXPECT_EQ(escalations.escalating_users("b@x", 2).at(0).quiet_start, "22:00");
+    EXPECT_EQ(escalations.due("a@x", 5 * kMinute, kMinute, 0, 50).size(), 50u) << "a few items per user per round";
+    const auto urgent = escalations.due("b@x", 5 * kMinute, kMinute, 3, 50);
+    ASSERT_EQ(urgent.size(), 1u) << "in quiet hours only what is urgent";
+    EXPECT_EQ(urgent[0].priority, 3);
+}
+
+TEST_F(EscalationFixture, OneUsersBacklogDoesNotFillTheReadyBatches) {
+    users.save_preferences("b@x", users.preferences("a@x"));
+    for (int i = 0; i < 300; ++i) publish("backlog-" + std::to_string(i), 1, 0);
+    escalations.mark_away("a@x", 0);
+    escalations.mark_away("b@x", 0);
+    claim_all(5 * kMinute);  // 100 each
+    const auto batches = escalations.ready(5 * kMinute, {}, 20);
+    ASSERT_EQ(batches.size(), 2u);
+    EXPECT_EQ(batches[0].items.size(), 20u);
+    EXPECT_EQ(batches[1].user, "b@x");
+    EXPECT_EQ(batches[1].items.size(), 20u);
+}
+
+TEST_F(EscalationFixture, SendingIsNeitherReadyNorDueAgainAndShowsInHistory) {
+    publish("i1", 1, 0);
+    escalations.mark_away("a@x", 0);
+    claim_all(5 * kMinute);
+    const auto batch = escalations.ready(5 * kMinute, {}, 50).at(0);
+    escalations.sending("a@x", batch.seqs, 5 * kMinute);
+    EXPECT_TRUE(escalations.ready(60 * kMinute, {}, 50).empty()) << "never handed to an agent twice";
+    EXPECT_TRUE(due_items(60 * kMinute).empty());
+    EXPECT_EQ(escalations.cancel_stale(), 0) << "only pending claims are canceled";
+    EXPECT_EQ(queue.history("a@x", 10).at(0).outcome, "escalation by mail started, outcome unknown");
+    escalations.sent("a@x", batch.seqs, 6 * kMinute);
+    EXPECT_EQ(queue.history("a@x", 10).at(0).outcome, "escalated by mail");
 }
