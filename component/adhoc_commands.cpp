@@ -313,13 +313,17 @@ CommandStage preferences_form_stage(const CommandContext& c, storage::Repositori
 CommandStage save_preferences(const CommandContext& c, storage::Repositories& repos, const Actor& actor,
                               const DataForm& form) {
     const auto preferences = read_preferences(form);
-    c.service.set_preferences(repos, actor, preferences);
-    const auto saved = c.service.preferences(repos, actor);
-    auto stage = CommandStage::done(
-        saved.escalation_channel == "webhook" && saved.webhook_secret
-            ? "Your preferences are saved. Webhook requests carry X-Herald-Signature: sha256= and the "
-              "HMAC-SHA256 of the body with your secret " + *saved.webhook_secret
-            : "Your preferences are saved.");
+    const auto new_secret = c.service.set_preferences(repos, actor, preferences);
+    auto stage = CommandStage::done("Your preferences are saved.");
+    if (new_secret) {
+        // Shown this once, as a field of an answer the log never writes.
+        DataForm result("result");
+        result.add_text("webhook_secret", "Webhook signing secret (shown once)", *new_secret);
+        stage = CommandStage::done("Your preferences are saved. Webhook requests carry X-Herald-Signature: sha256= "
+                                   "and the HMAC-SHA256 of the body with the signing secret above, shown this once.",
+                                   std::move(result));
+        stage.secret = true;
+    }
     stage.after_commit = [c, jid = actor.jid, preferences](CommandStage&) { c.router.on_preferences(jid, preferences); };
     return stage;
 }

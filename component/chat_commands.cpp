@@ -11,6 +11,7 @@
 #include "component/chat_command_parser.h"
 #include "component/feed_gateway.h"
 #include "component/jid.h"
+#include "component/namespaces.h"
 #include "component/notification_payload.h"
 #include "component/router.h"
 #include "component/user_service.h"
@@ -107,9 +108,9 @@ std::string describe_escalation(const storage::Preferences& p) {
                        std::to_string(p.escalation_minutes) + " " + threshold + " - after " +
                        std::to_string(p.escalation_minutes) + " minutes away, " + threshold +
                        " and higher go by " + p.escalation_channel;
-    if (p.escalation_channel == "webhook" && p.webhook_secret)
-        text += "\nwebhook requests carry X-Herald-Signature: sha256=HMAC-SHA256 of the body with your secret " +
-                *p.webhook_secret;
+    if (p.escalation_channel == "webhook")
+        text += "\nwebhook requests carry X-Herald-Signature: sha256=HMAC-SHA256 of the body with your signing "
+                "secret (shown once, when it was made)";
     return text;
 }
 
@@ -272,19 +273,31 @@ void ChatCommands::show_preferences(const Request& request) {
         [this](storage::Preferences& preferences) { return describe_preferences(preferences, config_.message_type); });
 }
 
+// A webhook signing secret just made is told this once, in an answer the
+// trace log skips and servers are asked not to archive (XEP-0334).
 void ChatCommands::change_preferences(const Request& request) {
-    run<storage::Preferences>(
-        request,
+    struct Saved {
+        storage::Preferences preferences;
+        std::optional<std::string> new_secret;
+    };
+    storage_.submit<Saved>(
         [this, actor = request.actor, change = request.argument](storage::Repositories& repos) {
             auto preferences = service_.preferences(repos, actor);
             if (const auto problem = change_preference(preferences, change))
                 throw PubsubError("modify", "bad-request", "", *problem);
-            service_.set_preferences(repos, actor, preferences);
-            return service_.preferences(repos, actor);
+            auto new_secret = service_.set_preferences(repos, actor, preferences);
+            return Saved{service_.preferences(repos, actor), std::move(new_secret)};
         },
-        [this, jid = request.actor.jid](storage::Preferences& preferences) {
-            router_.on_preferences(jid, preferences);
-            return "saved\n" + describe_preferences(preferences, config_.message_type);
+        [this, to = request.reply_to, jid = request.actor.jid](std::optional<Saved> saved, std::exception_ptr error) {
+            if (error) return reply(to, refusal_text(error, to));
+            router_.on_preferences(jid, saved->preferences);
+            auto text = "saved\n" + describe_preferences(saved->preferences, config_.message_type);
+            if (!saved->new_secret) return reply(to, text);
+            auto message = chat_message(config_.component_jid, to,
+                                        text + "\nyour webhook signing secret, shown this once (keep it): " +
+                                            *saved->new_secret);
+            message.add_child("no-permanent-store", ns::kHints);
+            sender_.send(message.mark_secret());
         });
 }
 

@@ -248,8 +248,8 @@ storage::Preferences PubsubService::preferences(storage::Repositories& repos, co
     return repos.users.preferences(actor.jid);
 }
 
-void PubsubService::set_preferences(storage::Repositories& repos, const Actor& actor,
-                                    const storage::Preferences& p) const {
+std::optional<std::string> PubsubService::set_preferences(storage::Repositories& repos, const Actor& actor,
+                                                          const storage::Preferences& p) const {
     require_registered(repos, actor);
     auto refuse = [](const std::string& text) { throw PubsubError("modify", "bad-request", "", text); };
     if (p.message_type && *p.message_type != "chat" && *p.message_type != "headline" && *p.message_type != "pubsub")
@@ -278,7 +278,10 @@ void PubsubService::set_preferences(storage::Repositories& repos, const Actor& a
     if (p.escalation_min_priority < 0 || p.escalation_min_priority > 3)
         refuse("escalation priority must be low, normal, high or urgent");
     repos.users.save_preferences(actor.jid, p);
-    if (p.escalation_channel == "webhook") repos.escalations.webhook_secret(actor.jid, new_secret_token());
+    if (p.escalation_channel != "webhook") return std::nullopt;
+    const auto made = new_secret_token();
+    if (repos.escalations.webhook_secret(actor.jid, made) == made) return made;
+    return std::nullopt;
 }
 
 storage::Preferences PubsubService::set_paused(storage::Repositories& repos, const Actor& actor,

@@ -79,9 +79,11 @@ public:
     std::vector<storage::HistoryEntry> history(storage::Repositories& repos, const Actor& actor,
                                                int limit) const;
     storage::Preferences preferences(storage::Repositories& repos, const Actor& actor) const;
-    // Checks every field; refuses with a text naming what is wrong.
-    void set_preferences(storage::Repositories& repos, const Actor& actor,
-                         const storage::Preferences& preferences) const;
+    // Checks every field; refuses with a text naming what is wrong. Returns
+    // the webhook signing secret when this change made it: to be shown to
+    // the user this once, never logged, never again.
+    std::optional<std::string> set_preferences(storage::Repositories& repos, const Actor& actor,
+                                               const storage::Preferences& preferences) const;
     storage::Preferences set_paused(storage::Repositories& repos, const Actor& actor, bool paused) const;
     // Admins only.
     storage::ServiceCounts stats(storage::Repositories& repos, const Actor& actor) const;

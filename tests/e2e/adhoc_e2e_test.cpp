@@ -288,6 +288,32 @@ TEST_F(AdhocE2E, AllowAndRemoveAPublisherOnTheInbox) {
     EXPECT_EQ(error_condition(*publish(*alice_, inbox, notification("x"))), "forbidden");
 }
 
+// Stanzas are traced; the webhook secret is shown once, as a field of the
+// answer, and never written to the log.
+class TracedAdhocE2E : public AdhocE2E {
+protected:
+    std::string log_level() const override { return "trace"; }
+};
+
+TEST_F(TracedAdhocE2E, TheWebhookSecretIsShownOnceInAFieldAndNeverLogged) {
+    with_topic();
+    const Values webhook = {{"escalation_channel", {"webhook"}}, {"escalation_minutes", {"5"}},
+                            {"escalation_target", {"https://hooks.example.org/herald"}}};
+    auto saved = submit(*bob_, *execute(*bob_, "preferences"), webhook);
+    ASSERT_TRUE(saved);
+    ASSERT_EQ(status(*saved), "completed") << saved->xml();
+    const auto secret = value(*saved, "webhook_secret");
+    ASSERT_EQ(secret.size(), 64u) << saved->xml();
+    EXPECT_EQ(saved->text("command/note").find(secret), std::string::npos) << "in the field, not the note";
+    auto again = submit(*bob_, *execute(*bob_, "preferences"), webhook);
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->xml().find(secret), std::string::npos) << "shown once: " << again->xml();
+    EXPECT_EQ(execute(*bob_, "preferences")->xml().find(secret), std::string::npos);
+    herald_->stop();
+    EXPECT_EQ(herald_->log().contents().find(secret), std::string::npos) << "the secret is in herald's log";
+    EXPECT_NE(herald_->log().contents().find("out: "), std::string::npos) << "trace logging is on";
+}
+
 TEST_F(AdhocE2E, PreferencesShowTheirErrorsInTheFormThenSave) {
     with_topic();
     auto form = execute(*bob_, "preferences");

@@ -88,6 +88,33 @@ TEST_F(EscalationE2E, OneDigestMailForWhatWasNotSeenAndNoneForWhatWasConfirmed) 
     EXPECT_TRUE(contains(command(*back, "history 5"), "escalated by mail"));
 }
 
+class TracedEscalationE2E : public EscalationE2E {
+protected:
+    std::string log_level() const override { return "trace"; }
+};
+
+// Told once in chat, in an answer the trace log skips and the server is asked
+// not to archive; never again, never in the log.
+TEST_F(TracedEscalationE2E, TheWebhookSecretIsToldOnceInChatAndNeverLogged) {
+    with_topic();
+    const auto change = "prefs escalation webhook " + webhook_.url("/hook") + " 1 high";
+    bob_->send(chat(component(), change));
+    auto told = next_answer(*bob_);
+    ASSERT_TRUE(told);
+    EXPECT_TRUE(told->has("no-permanent-store")) << told->xml();
+    const std::string intro = "your webhook signing secret, shown this once (keep it): ";
+    const auto body = told->text("body");
+    const auto at = body.find(intro);
+    ASSERT_NE(at, std::string::npos) << body;
+    const auto secret = body.substr(at + intro.size(), 64);
+    ASSERT_EQ(secret.size(), 64u) << body;
+    EXPECT_FALSE(contains(command(*bob_, "prefs"), secret));
+    EXPECT_FALSE(contains(command(*bob_, change), secret)) << "saving again does not tell it again";
+    herald_->stop();
+    EXPECT_FALSE(contains(herald_->log().contents(), secret)) << "the secret is in herald's log";
+    EXPECT_TRUE(contains(herald_->log().contents(), "out: ")) << "trace logging is on";
+}
+
 TEST_F(EscalationE2E, WebhookIsSignedCarriesOnlyWhatIsAboveTheThresholdAndIsRetried) {
     int calls = 0;
     webhook_.handle("/hook", [&calls](const HttpTestRequest&) {
@@ -95,10 +122,12 @@ TEST_F(EscalationE2E, WebhookIsSignedCarriesOnlyWhatIsAboveTheThresholdAndIsRetr
     });
     with_topic();
     const auto saved = command(*bob_, "prefs escalation webhook " + webhook_.url("/hook") + " 1 high");
-    const auto at = saved.find("your secret ");
+    const std::string told = "your webhook signing secret, shown this once (keep it): ";
+    const auto at = saved.find(told);
     ASSERT_NE(at, std::string::npos) << saved;
-    const auto secret = saved.substr(at + 12, saved.find('\n', at) - at - 12);
+    const auto secret = saved.substr(at + told.size(), 64);
     ASSERT_EQ(secret.size(), 64u) << saved;
+    EXPECT_FALSE(contains(command(*bob_, "prefs"), secret)) << "shown once, never again";
 
     bob_goes_offline();
     publish_ok(*alice_, "backups", notification("Routine", "", " priority='normal'"));

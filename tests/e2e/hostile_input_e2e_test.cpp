@@ -642,7 +642,7 @@ TEST_F(HostileEscalationE2E, WebhookAndMailOfHostileItems) {
     auto carol = online_user("carol");
     subscribe(*carol, "backups");
     auto webhook = chat_answer(*bob_, "prefs escalation webhook " + webhook_.url("/hook") + " 0");
-    ASSERT_TRUE(webhook && contains(webhook->text("body"), "your secret")) << (webhook ? webhook->xml() : "no answer");
+    ASSERT_TRUE(webhook && contains(webhook->text("body"), "your webhook signing secret")) << (webhook ? webhook->xml() : "no answer");
     auto mail = chat_answer(*carol, "prefs escalation mail carol@example.org 0");
     ASSERT_TRUE(mail && contains(mail->text("body"), "saved")) << (mail ? mail->xml() : "no answer");
     const auto token = make_token(*alice_, "backups", "escalation");
