@@ -305,6 +305,20 @@ const std::vector<Field>& fields() {
          [](Context& c, const YAML::Node& n, const std::string& k) {
              flag(c, n, k, c.config.escalation.allow_private_addresses);
          }},
+        {"retention", "history_days", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.retention.history_days); }},
+        {"retention", "history_per_user", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) {
+             positive(c, n, k, c.config.retention.history_per_user);
+         }},
+        {"retention", "items_per_topic", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) {
+             positive(c, n, k, c.config.retention.items_per_topic);
+         }},
+        {"retention", "check_seconds", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.retention.check_seconds); }},
+        {"retention", "batch_rows", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.retention.batch_rows); }},
         {"feeds", "enabled", false,
          [](Context& c, const YAML::Node& n, const std::string& k) { flag(c, n, k, c.config.feeds_enabled); }},
         {"feeds", "min_interval_seconds", false,
@@ -373,7 +387,7 @@ void read_section(Context& context, const std::string& section, const YAML::Node
 }
 
 void check_whole(Context& context, const YAML::Node& root) {
-    static const std::array sections = {"component", "storage", "registration", "pubsub", "delivery", "limits", "http", "feeds", "smtp", "escalation", "log"};
+    static const std::array sections = {"component", "storage", "registration", "pubsub", "delivery", "limits", "http", "feeds", "smtp", "escalation", "retention", "log"};
     std::set<std::string> seen;
     for (const auto& entry : root) {
         const auto key = entry.first.Scalar();

@@ -33,6 +33,15 @@ struct EscalationSettings {
     bool allow_private_addresses = false;  // webhooks to loopback or private networks
 };
 
+// What storage keeps, pruned in small batches (component/retention).
+struct RetentionSettings {
+    std::int64_t history_days = 30;         // outcomes (and settled escalations) older go
+    std::int64_t history_per_user = 1000;   // and past each user's newest this many
+    std::int64_t items_per_topic = 100;     // items nothing else needs: each topic keeps its newest
+    std::int64_t check_seconds = 3600;      // how often a pass starts
+    int batch_rows = 500;                   // rows deleted per storage job
+};
+
 struct Config {
     std::string component_jid;          // e.g. notify.example.org
     std::string server_host = "127.0.0.1";
@@ -88,6 +97,7 @@ struct Config {
 
     SmtpSettings smtp;
     EscalationSettings escalation;
+    RetentionSettings retention;
     // RSS/Atom feeds users add; each polled no more often than the floor.
     bool feeds_enabled = true;
     std::int64_t feed_min_interval_seconds = 300;

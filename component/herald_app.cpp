@@ -31,6 +31,7 @@ HeraldApp::~HeraldApp() {
     link_.close();
     services_.router().stop();
     services_.escalator().stop();
+    services_.retention().stop();
     io_.restart();
     while (io_.poll() > 0) {
     }
@@ -89,6 +90,7 @@ void HeraldApp::shutdown() {
         spdlog::info("sent unavailable presence to {} online users", told);
         services_.router().stop();
         services_.escalator().stop();
+        services_.retention().stop();
         link_.close();
     });
 }

@@ -25,7 +25,8 @@ ServiceWiring::ServiceWiring(boost::asio::io_context& io, const Config& config, 
       mail_agent_(curl_, config.smtp, config.component_jid),
       webhook_agent_(curl_, ingest::UrlPolicy({config.escalation.allow_private_addresses, 0, 64 * 1024,
                                                std::chrono::seconds(config.escalation.webhook_timeout_seconds)})),
-      escalator_(io, storage, metrics_, config.escalation, {{"mail", &mail_agent_}, {"webhook", &webhook_agent_}}) {
+      escalator_(io, storage, metrics_, config.escalation, {{"mail", &mail_agent_}, {"webhook", &webhook_agent_}}),
+      retention_(io, storage, config.retention) {
     disco_.add_feature(ns::kPing);
     dispatcher.handle_iq("get", ns::kPing,
                          [](const XmlElement&, const XmlElement&, IqReply reply) { reply.result(); });
@@ -35,6 +36,7 @@ ServiceWiring::ServiceWiring(boost::asio::io_context& io, const Config& config, 
     });
     router_.observe_states([this](const std::string& user, Availability state) { escalator_.on_state(user, state); });
     dispatcher.on_link_events([this] { escalator_.on_connected(); }, [] {});
+    retention_.start();
 }
 
 }  // namespace herald::component

@@ -17,6 +17,7 @@
 #include "component/pubsub_responder.h"
 #include "component/pubsub_service.h"
 #include "component/registration_responder.h"
+#include "component/retention.h"
 #include "component/router.h"
 #include "component/stanza_dispatcher.h"
 #include "component/user_service.h"
@@ -39,6 +40,7 @@ public:
     HttpGateway& http_gateway() { return http_gateway_; }
     FeedGateway& feeds() { return feeds_; }
     Escalator& escalator() { return escalator_; }
+    Retention& retention() { return retention_; }
     Metrics& metrics() { return metrics_; }
 
 private:
@@ -60,6 +62,7 @@ private:
     agents::MailAgent mail_agent_;
     agents::WebhookAgent webhook_agent_;
     Escalator escalator_;
+    Retention retention_;
 };
 
 }  // namespace herald::component

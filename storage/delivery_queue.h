@@ -46,6 +46,18 @@ public:
     virtual ServiceCounts counts() = 0;
     // The node's most recent items, newest first.
     virtual std::vector<Item> recent_items(std::string_view node, int max_items) = 0;
+
+    // Retention, a batch of at most `max_rows` rows per call; each returns how many went.
+    // Outcomes recorded before `before_ms`.
+    virtual std::int64_t prune_history(std::int64_t before_ms, int max_rows) = 0;
+    // The user's outcomes past their newest `keep`.
+    virtual std::int64_t trim_history(std::string_view user, std::int64_t keep, int max_rows) = 0;
+    // Items with ids in (after_seq, after_seq + max_rows] that no queue,
+    // history or escalation row needs and that are not among their node's
+    // newest `keep_per_node` (what items retrieval returns).
+    virtual std::int64_t prune_items(std::int64_t after_seq, std::int64_t keep_per_node, int max_rows) = 0;
+    // The newest item's sequence number (0 when there is none): where pruning items stops.
+    virtual std::int64_t last_seq() = 0;
 };
 
 }  // namespace herald::storage

@@ -78,6 +78,11 @@ public:
     virtual void failed(std::string_view user, const std::vector<std::int64_t>& seqs, std::int64_t now_ms,
                         std::optional<std::int64_t> retry_at_ms) = 0;
 
+    // Retention: at most `max_rows` escalations no longer pending (sent,
+    // failed, or sending with the outcome lost) since before `before_ms`.
+    // Returns how many went.
+    virtual std::int64_t prune_settled(std::int64_t before_ms, int max_rows) = 0;
+
     // The user's secret for signing webhook requests, made with `make` the first time.
     virtual std::string webhook_secret(std::string_view user, const std::string& made_if_absent) = 0;
 

@@ -194,6 +194,15 @@ constexpr std::array kMigrations = {
         BEGIN INSERT INTO counters (name, value) VALUES ('outcome ' || NEW.outcome, 1)
               ON CONFLICT (name) DO UPDATE SET value = value + 1; END;
     )sql",
+    // Retention: find old outcomes by age, and whether anything still refers
+    // to an item (also what its deletion cascades to) without scanning.
+    R"sql(
+    CREATE INDEX history_by_time ON history (at_ms);
+    CREATE INDEX history_by_item ON history (item);
+    CREATE INDEX queue_by_item ON queue (item);
+    CREATE INDEX escalations_by_item ON escalations (item);
+    CREATE INDEX escalations_settled ON escalations (updated_ms) WHERE state != 'pending';
+    )sql",
 };
 
 // Restores the connection's foreign-key enforcement when the migration ends.

@@ -53,7 +53,23 @@ SqliteDeliveryQueue::SqliteDeliveryQueue(Database& db)
                               "WHERE user = ?1 AND state IN ('sent', 'sending', 'failed')) h JOIN items i ON i.id = h.item "
                               "ORDER BY h.at_ms DESC, h.item DESC LIMIT ?2")
                               .c_str())),
-      counts_(db.prepare("SELECT name, value FROM counters")) {}
+      counts_(db.prepare("SELECT name, value FROM counters")),
+      prune_history_(db.prepare(
+          "DELETE FROM history WHERE (user, item) IN "
+          "(SELECT user, item FROM history WHERE at_ms < ?1 ORDER BY at_ms LIMIT ?2)")),
+      trim_history_(db.prepare(
+          "DELETE FROM history WHERE (user, item) IN "
+          "(SELECT user, item FROM history WHERE user = ?1 AND (at_ms, item) < "
+          "(SELECT at_ms, item FROM history WHERE user = ?1 ORDER BY at_ms DESC, item DESC LIMIT 1 OFFSET ?2 - 1) "
+          "LIMIT ?3)")),
+      prune_items_(db.prepare(
+          "DELETE FROM items WHERE id IN (SELECT i.id FROM items i WHERE i.id > ?1 AND i.id <= ?1 + ?3 "
+          "AND NOT EXISTS (SELECT 1 FROM queue q WHERE q.item = i.id) "
+          "AND NOT EXISTS (SELECT 1 FROM history h WHERE h.item = i.id) "
+          "AND NOT EXISTS (SELECT 1 FROM escalations e WHERE e.item = i.id) "
+          "AND i.id < coalesce((SELECT n.id FROM items n WHERE n.node = i.node ORDER BY n.id DESC "
+          "LIMIT 1 OFFSET ?2 - 1), 0))")),
+      last_seq_(db.prepare("SELECT coalesce(max(id), 0) FROM items WHERE ?1 = ?1")) {}
 
 
 std::int64_t SqliteDeliveryQueue::store(const Item& item) {
@@ -179,6 +195,32 @@ std::vector<HistoryEntry> SqliteDeliveryQueue::history(std::string_view user, in
     while (history_.step()) entries.push_back({read_item(history_, 2), history_.column_text(0), history_.column_int(1)});
     history_.reset();
     return entries;
+}
+
+std::int64_t SqliteDeliveryQueue::prune_history(std::int64_t before_ms, int max_rows) {
+    prune_history_.bind(1, before_ms).bind(2, static_cast<std::int64_t>(max_rows));
+    prune_history_.run();
+    return sqlite3_changes(db_);
+}
+
+std::int64_t SqliteDeliveryQueue::trim_history(std::string_view user, std::int64_t keep, int max_rows) {
+    trim_history_.bind(1, user).bind(2, keep).bind(3, static_cast<std::int64_t>(max_rows));
+    trim_history_.run();
+    return sqlite3_changes(db_);
+}
+
+std::int64_t SqliteDeliveryQueue::prune_items(std::int64_t after_seq, std::int64_t keep_per_node, int max_rows) {
+    prune_items_.bind(1, after_seq).bind(2, keep_per_node).bind(3, static_cast<std::int64_t>(max_rows));
+    prune_items_.run();
+    return sqlite3_changes(db_);
+}
+
+std::int64_t SqliteDeliveryQueue::last_seq() {
+    last_seq_.bind(1, std::int64_t{0});
+    last_seq_.step();
+    const auto seq = last_seq_.column_int(0);
+    last_seq_.reset();
+    return seq;
 }
 
 // Kept by triggers (see the migrations): a few rows, whatever the size of history.

@@ -24,6 +24,10 @@ public:
     FanOut publish_to_everyone(const Item& item) override;
     std::vector<HistoryEntry> history(std::string_view user, int limit) override;
     ServiceCounts counts() override;
+    std::int64_t prune_history(std::int64_t before_ms, int max_rows) override;
+    std::int64_t trim_history(std::string_view user, std::int64_t keep, int max_rows) override;
+    std::int64_t prune_items(std::int64_t after_seq, std::int64_t keep_per_node, int max_rows) override;
+    std::int64_t last_seq() override;
 
 private:
     // Out of the user's queue, into history with `outcome`, once.
@@ -38,6 +42,7 @@ private:
     Statement expire_history_, expire_delete_;
     Statement read_dropped_, reset_dropped_, recent_;
     Statement fan_out_everyone_, everyone_, history_, counts_;
+    Statement prune_history_, trim_history_, prune_items_, last_seq_;
 };
 
 }  // namespace herald::storage

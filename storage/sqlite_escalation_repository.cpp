@@ -53,7 +53,10 @@ SqliteEscalationRepository::SqliteEscalationRepository(Database& db)
           "state = CASE WHEN ?4 IS NULL THEN 'failed' ELSE 'pending' END, "
           "next_attempt_ms = coalesce(?4, next_attempt_ms) WHERE user = ?1 AND item = ?2")),
       set_secret_(db.prepare("UPDATE users SET webhook_secret = ?2 WHERE jid = ?1 AND webhook_secret IS NULL")),
-      get_secret_(db.prepare("SELECT coalesce(webhook_secret, '') FROM users WHERE jid = ?1")) {}
+      get_secret_(db.prepare("SELECT coalesce(webhook_secret, '') FROM users WHERE jid = ?1")),
+      prune_settled_(db.prepare(
+          "DELETE FROM escalations WHERE (user, item) IN (SELECT user, item FROM escalations "
+          "WHERE state != 'pending' AND updated_ms < ?1 ORDER BY updated_ms LIMIT ?2)")) {}
 
 void SqliteEscalationRepository::mark_away(std::string_view user, std::int64_t since_ms) {
     mark_away_.bind(1, user).bind(2, since_ms);
@@ -149,6 +152,12 @@ void SqliteEscalationRepository::failed(std::string_view user, const std::vector
         else failed_.bind_null(4);
         failed_.run();
     }
+}
+
+std::int64_t SqliteEscalationRepository::prune_settled(std::int64_t before_ms, int max_rows) {
+    prune_settled_.bind(1, before_ms).bind(2, static_cast<std::int64_t>(max_rows));
+    prune_settled_.run();
+    return sqlite3_changes(db_);
 }
 
 std::string SqliteEscalationRepository::webhook_secret(std::string_view user, const std::string& made_if_absent) {

@@ -25,6 +25,7 @@ public:
     void failed(std::string_view user, const std::vector<std::int64_t>& seqs, std::int64_t now_ms,
                 std::optional<std::int64_t> retry_at_ms) override;
     std::string webhook_secret(std::string_view user, const std::string& made_if_absent) override;
+    std::int64_t prune_settled(std::int64_t before_ms, int max_rows) override;
     // Issue 15 part A (removing a user).
     void remove_user(std::string_view user) override;
 
@@ -34,7 +35,7 @@ private:
                    std::int64_t now_ms);
 
     Statement mark_away_, mark_present_, mark_unknown_away_, escalating_users_, due_, claim_, cancel_stale_,
-        ready_, sending_, sent_, failed_, set_secret_, get_secret_;
+        ready_, sending_, sent_, failed_, set_secret_, get_secret_, prune_settled_;
 };
 
 }  // namespace herald::storage

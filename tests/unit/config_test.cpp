@@ -248,3 +248,20 @@ limits:
     EXPECT_TRUE(has_error(load_config_text("component: {jid: a.b, secret: x}\nregistration:\n  allowed_domains: [\"a@b\"]\n"),
                           3, "is not a domain"));
 }
+
+TEST(Config, ReadsRetentionWithSaneDefaults) {
+    const auto defaults = load_config_text("component:\n  jid: notify.example.org\n  secret: s\n");
+    ASSERT_TRUE(defaults.config);
+    EXPECT_EQ(defaults.config->retention.history_days, 30);
+    EXPECT_EQ(defaults.config->retention.batch_rows, 500);
+    const auto set = load_config_text(
+        "component:\n  jid: notify.example.org\n  secret: s\nretention:\n  history_days: 7\n  history_per_user: 200\n"
+        "  items_per_topic: 20\n  check_seconds: 60\n  batch_rows: 100\n");
+    ASSERT_TRUE(set.config) << set.errors.at(0).message;
+    EXPECT_EQ(set.config->retention.history_days, 7);
+    EXPECT_EQ(set.config->retention.history_per_user, 200);
+    EXPECT_EQ(set.config->retention.items_per_topic, 20);
+    EXPECT_EQ(set.config->retention.check_seconds, 60);
+    EXPECT_EQ(set.config->retention.batch_rows, 100);
+    EXPECT_FALSE(load_config_text("component:\n  jid: notify.example.org\n  secret: s\nretention:\n  history_days: 0\n").config);
+}

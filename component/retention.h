@@ -1,0 +1,55 @@
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "component/config.h"
+
+namespace herald::storage {
+class StorageWorker;
+}
+
+namespace herald::component {
+
+// Keeps the database from growing forever: every `check_seconds` a pass
+// deletes outcomes (history and settled escalations) past their age, then
+// each user's outcomes past their count, then the items nothing needs any
+// more. Each storage job deletes at most `batch_rows` rows, so the writer is
+// never held long; the next job is queued behind whatever came meanwhile.
+class Retention {
+public:
+    Retention(boost::asio::io_context& io, storage::StorageWorker& storage, const RetentionSettings& settings);
+
+    // Starts passes (the first one right away).
+    void start();
+    void stop();
+    // Called after each pass with the rows it deleted (tests, logs).
+    void on_pass(std::function<void(std::int64_t removed)> observer) { observer_ = std::move(observer); }
+
+    // Where a pass is; one step is one storage job.
+    struct Progress {
+        enum class Stage { aged, per_user, items, done } stage = Stage::aged;
+        std::string last_user;       // per_user: users after this one are next
+        std::int64_t last_seq = 0;   // items: ids after this one are next
+        std::int64_t removed = 0;    // in this pass so far
+    };
+
+private:
+    void schedule(std::chrono::milliseconds delay);
+    void step();
+
+    boost::asio::io_context& io_;
+    storage::StorageWorker& storage_;
+    const RetentionSettings& settings_;
+    boost::asio::steady_timer timer_;
+    Progress progress_;
+    std::function<void(std::int64_t)> observer_;
+    bool stopped_ = false;
+};
+
+}  // namespace herald::component
