@@ -70,6 +70,44 @@ TEST_F(AuthorizationE2E, PersonalInboxesBelongToTheirUser) {
     EXPECT_EQ(error_condition(*publish(*carol, inbox, notification("x"))), "forbidden");
 }
 
+// What reaches bob's inbox is bob's alone: carol, whom bob lets publish
+// there, reads none of it, not even what she sent.
+TEST_F(AuthorizationE2E, AnInboxsPublishersCannotReadIt) {
+    bob_ = online_user("bob");
+    auto carol = online_user("carol");
+    const std::string inbox = "inbox/bob@localhost";
+    auto granted = set_affiliation(*bob_, inbox, "carol@localhost", "publisher");
+    ASSERT_TRUE(granted);
+    ASSERT_EQ(granted->type(), "result") << granted->xml();
+    publish_ok(*carol, inbox, notification("for bob only"));
+    ASSERT_TRUE(next_notification(*bob_));
+    expect_refused({{"a publisher reads the inbox's items", pubsub(*carol, "get", "<items node='" + inbox + "'/>"),
+                     "forbidden"}});
+    auto own = pubsub(*bob_, "get", "<items node='" + inbox + "'/>");
+    ASSERT_TRUE(own);
+    EXPECT_EQ(own->type(), "result") << "bob reads his own: " << own->xml();
+}
+
+// With allowed_domains listing another server, users of this one neither
+// register nor get registered by adding the component.
+class RegistrationDomainsE2E : public HeraldE2E {
+protected:
+    std::string extra_config() const override { return "registration:\n  allowed_domains: [example.net]\n"; }
+};
+
+TEST_F(RegistrationDomainsE2E, UsersOfOtherServersAreRefusedWithAText) {
+    auto mallory = login("mallory");
+    auto refused = iq(*mallory, "set", "<query xmlns='jabber:iq:register'/>");
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(error_condition(*refused), "not-allowed") << refused->xml();
+    EXPECT_FALSE(refused->text("error/text").empty()) << refused->xml();
+    mallory->send("<presence type='subscribe' to='" + component() + "'/>");
+    EXPECT_TRUE(presence_from_herald(*mallory, "unsubscribed")) << "adding the component does not register either";
+    auto after = iq(*mallory, "get", "<query xmlns='jabber:iq:register'/>");
+    ASSERT_TRUE(after);
+    EXPECT_FALSE(after->has("query/registered")) << after->xml();
+}
+
 TEST_F(AuthorizationE2E, UnregisteredUsersGetNothing) {
     with_topic();
     create_node(*alice_, "chatter", "open");

@@ -195,6 +195,41 @@ TEST_F(HttpApiE2E, ABadTokenAndAnUnknownTopicGetTheSameAnswer) {
     EXPECT_EQ(unknown.body, registered.body);
 }
 
+// <remove/> leaves nothing of alice's behind: her topic goes (its subscriber
+// is told), her token stops publishing. `herald remove-user` does the same
+// offline.
+TEST_F(HttpApiE2E, RemovingTheRegistrationDeletesTopicsAndTokens) {
+    with_topic();  // alice owns backups, bob subscribes
+    const auto token = make_token(*alice_, "backups", "cron");
+    const std::string publish_url = base_ + "/v1/nodes/backups";
+    ASSERT_EQ(curl({"-H", "Authorization: Bearer " + token, "--data", "before", publish_url}).status, 202);
+    ASSERT_TRUE(next_notification(*bob_));
+
+    auto removed = iq(*alice_, "set", "<query xmlns='jabber:iq:register'><remove/></query>");
+    ASSERT_TRUE(removed);
+    ASSERT_EQ(removed->type(), "result") << removed->xml();
+    EXPECT_TRUE(bob_->wait_for([](const ReceivedStanza& s) { return s.has("node-deleted[@node='backups']"); }, kWait))
+        << "the subscriber is told the topic is gone";
+    EXPECT_EQ(curl({"-H", "Authorization: Bearer " + token, "--data", "after", publish_url}).status, 404)
+        << "the token died with its maker";
+    EXPECT_EQ(pubsub(*bob_, "get", "<items node='backups'/>")->type(), "error");
+
+    auto carol = online_user("carol");
+    create_node(*carol, "carols");
+    storage_barrier(*carol);
+    herald_->stop();
+    const auto config = herald_->config_path().string();
+    auto run = [&](std::vector<std::string> arguments) {
+        arguments.insert(arguments.begin(), {HERALD_BINARY, "remove-user"});
+        return run_command(arguments, 30s);
+    };
+    EXPECT_EQ(run({"--config", config, "carol@localhost"}).exit_code, 0);
+    EXPECT_EQ(count_rows(herald_->database_path(), "SELECT count(*) FROM nodes WHERE owner = ?1", "carol@localhost"), 0);
+    EXPECT_EQ(run({"--config", config, "carol@localhost"}).exit_code, 67) << "not registered any more";
+    EXPECT_EQ(run({"--config", config}).exit_code, 64);
+    EXPECT_EQ(run({"--config", config + ".missing", "carol@localhost"}).exit_code, 78);
+}
+
 TEST_F(HttpApiE2E, ListensOnLoopbackUnlessConfiguredOtherwise) {
     const auto line = herald_->log().wait_for("HTTP publish API listening on", kWait, 0);
     ASSERT_TRUE(line);
