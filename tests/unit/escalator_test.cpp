@@ -66,7 +66,9 @@ storage::Preferences mail_with_quiet_hours_now() {
 }
 
 struct EscalatorTest : ::testing::Test {
-    std::filesystem::path dir = std::filesystem::temp_directory_path() / "herald-escalator-test";
+    // One folder per test: ctest runs them in parallel.
+    std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                                (std::string("herald-escalator-test-") + ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::unique_ptr<boost::asio::io_context> io;
     // Storage completions arrive from another thread: keep the loop waiting for them.
     std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> keep_running;

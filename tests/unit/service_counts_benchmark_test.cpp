@@ -18,7 +18,9 @@ namespace {
 
 // A file database (as in production) with the queue fixture's users and topic.
 struct CountsBenchmark : ::testing::Test {
-    std::filesystem::path dir = std::filesystem::temp_directory_path() / "herald-counts-benchmark";
+    // One folder per test: ctest runs them in parallel.
+    std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                                (std::string("herald-counts-benchmark-") + ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::unique_ptr<Database> db;
     std::unique_ptr<SqliteDeliveryQueue> queue;
     int published = 0;

@@ -182,7 +182,10 @@ TEST_F(QueueFixture, ItemIdsAreUniquePerTopicOnly) {
 
 // A database left by the herald before a migration, with rows in it.
 struct OlderDatabase {
-    std::filesystem::path path = std::filesystem::temp_directory_path() / "herald-older.db";
+    // One file per test: ctest runs them in parallel.
+    std::filesystem::path path = std::filesystem::temp_directory_path() /
+                                 (std::string("herald-older-") +
+                                  ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".db");
 
     explicit OlderDatabase(int version, const char* rows) {
         std::filesystem::remove(path);
