@@ -153,6 +153,11 @@ TEST_F(HttpApiE2E, RefusalsHaveTheRightStatusAndAJsonError) {
     auto wrong_type = curl({"-X", "POST", "-H", "Authorization: Bearer nope", "-H", "Content-Type: image/png",
                             "--data", "x", publish_url});
     EXPECT_EQ(wrong_type.status, 415) << wrong_type.body;
+    auto long_ttl = curl({"-H", "Authorization: Bearer " + make_token(*alice, "backups", "ttl"), "-H",
+                          "Content-Type: application/json", "--data", R"({"title":"x","ttl":9223372036854775})",
+                          publish_url});
+    EXPECT_EQ(long_ttl.status, 400) << "a ttl that overflowed the expiry: " << long_ttl.body;
+    EXPECT_NE(long_ttl.body.find("ttl must be"), std::string::npos) << long_ttl.body;
     EXPECT_EQ(curl({base_ + "/v1/nodes/backups"}).status, 405);
     EXPECT_EQ(curl({base_ + "/nowhere"}).status, 404);
     // herald is still there

@@ -121,3 +121,33 @@ TEST_F(CommandRateLimitE2E, AdhocCommandsPastTheRateAreRefusedWait) {
 }
 
 }  // namespace
+
+namespace {
+
+// What one user may make is capped; the refusal names the setting, over XMPP
+// and in chat. Herald's own names are not for users.
+class UserCapsE2E : public HeraldE2E {
+protected:
+    std::string extra_config() const override { return "limits:\n  max_topics_per_user: 1\n  max_feeds_per_user: 0\n"; }
+};
+
+TEST_F(UserCapsE2E, PastAUsersCapCreatingIsRefusedWithTheCapNamed) {
+    auto alice = online_user("alice");
+    create_node(*alice, "first");
+    auto second = pubsub(*alice, "set", "<create node='second'/>");
+    ASSERT_TRUE(second);
+    EXPECT_EQ(error_condition(*second), "policy-violation") << second->xml();
+    EXPECT_NE(second->text("error/text").find("limits.max_topics_per_user"), std::string::npos) << second->xml();
+    const auto said = command(*alice, "feed add https://example.org/feed.xml");
+    EXPECT_NE(said.find("limit of 0 feeds per user (limits.max_feeds_per_user)"), std::string::npos) << said;
+
+    auto admin = online_user("admin");
+    create_node(*admin, "admins-first");
+    create_node(*admin, "admins-second");  // admins have no caps
+    expect_refused({
+        {"a feed's name", pubsub(*admin, "set", "<create node='feed/0123456789ab'/>"), "not-allowed"},
+        {"the broadcast's name", pubsub(*alice, "set", "<create node='announcement'/>"), "not-allowed"},
+    });
+}
+
+}  // namespace
