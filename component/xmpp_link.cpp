@@ -117,7 +117,7 @@ private:
 };
 
 XmppLink::XmppLink(boost::asio::io_context& io, const Config& config, LinkObserver& observer)
-    : io_(io), config_(config), observer_(observer), listener_(std::make_unique<Listener>(*this)),
+    : config_(config), observer_(observer), listener_(std::make_unique<Listener>(*this)),
       component_(std::make_unique<GlooxComponent>(io, config, observer)), reconnect_timer_(io),
       backoff_(std::chrono::duration<double>(config.reconnect_initial_seconds),
                std::chrono::duration<double>(config.reconnect_max_seconds)) {

@@ -37,7 +37,6 @@ private:
     void on_disconnected(const std::string& reason);
     void schedule_reconnect();
 
-    boost::asio::io_context& io_;
     const Config& config_;
     LinkObserver& observer_;
     std::unique_ptr<Listener> listener_;
