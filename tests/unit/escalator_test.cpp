@@ -52,7 +52,7 @@ storage::Preferences mail_with_quiet_hours_now() {
     std::tm utc{};
     gmtime_r(&now, &utc);
     auto clock = [](int hour) {
-        char text[6];
+        char text[16];
         std::snprintf(text, sizeof text, "%02d:00", (hour + 24) % 24);
         return std::string(text);
     };
