@@ -463,6 +463,33 @@ CommandStage unregister(const CommandContext& c, storage::Repositories& repos, c
     return stage;
 }
 
+// Admins remove a user by the same rule as the user's own unregistering.
+CommandStage remove_user_form(const CommandContext&, storage::Repositories&, const Actor&) {
+    DataForm form;
+    form.set_title("Remove a user");
+    form.set_instructions("Deletes a user's registration and all that is theirs, as their own unregistering would: "
+                          "subscriptions, feeds, queue, history, inbox, the topics they created (subscribers are "
+                          "told) and every HTTP token they made.");
+    form.add_field("jid", "jid-single", "User (name@example.org)").required = true;
+    form.add_boolean("confirm", "Yes, remove this user and all of this", false);
+    return CommandStage::ask(std::move(form));
+}
+
+CommandStage remove_other_user(const CommandContext& c, storage::Repositories& repos, const Actor& actor,
+                               const DataForm& form) {
+    if (!actor.admin) throw PubsubError("auth", "forbidden");
+    const auto jid = bare_jid(chosen(form, "jid", "give the user's JID"));
+    if (!form.boolean("confirm").value_or(false)) refuse("tick the box to confirm, or cancel the command");
+    auto removed = remove_user(repos, jid);
+    if (!removed) refuse(jid + " is not registered");
+    auto stage = CommandStage::done("Removed " + jid + " and the " + std::to_string(removed->topics.size()) +
+                                    " topic(s) they owned.");
+    stage.after_commit = [c, jid, removed = std::move(*removed)](CommandStage&) {
+        after_user_removed(c.sender, c.router, c.config.component_jid, jid, removed);
+    };
+    return stage;
+}
+
 }  // namespace
 
 std::string unregister_warning(const std::string& bare_jid) {
@@ -546,6 +573,7 @@ std::map<std::string, AdhocCommand> herald_commands(const CommandContext& contex
         {"resume", command("Resume notifications", false, resume)},
         {"stats", command("Statistics", true, stats)},
         {"broadcast", command("Broadcast to every user", true, broadcast_form, broadcast)},
+        {"remove-user", command("Remove a user", true, remove_user_form, remove_other_user)},
         {"add-feed", command("Add a feed", false, add_feed_form, add_feed)},
         {"remove-feed", command("Remove a feed", false, remove_feed_form, remove_feed)},
         {"unregister", command("Unregister", false, unregister_form, unregister)},

@@ -150,7 +150,8 @@ TEST_F(AdhocE2E, DiscoListsOnlyTheCommandsTheAskerMayRun) {
     const auto for_admin = listed_commands(*admin);
     EXPECT_TRUE(contains(for_admin, "stats"));
     EXPECT_TRUE(contains(for_admin, "broadcast"));
-    EXPECT_EQ(for_admin.size(), for_bob.size() + 2);
+    EXPECT_TRUE(contains(for_admin, "remove-user"));
+    EXPECT_EQ(for_admin.size(), for_bob.size() + 3);
 
     auto stranger = login("stranger");
     EXPECT_TRUE(listed_commands(*stranger).empty()) << "an unregistered user may run nothing";
@@ -447,7 +448,7 @@ TEST_F(AdhocE2E, HistoryListsDeliveredNotifications) {
 
 TEST_F(AdhocE2E, StatsAreForAdminsOnly) {
     with_topic();
-    for (const auto* node : {"stats", "broadcast"}) {
+    for (const auto* node : {"stats", "broadcast", "remove-user"}) {
         auto refused = execute(*bob_, node);
         ASSERT_TRUE(refused);
         EXPECT_EQ(error_condition(*refused), "forbidden") << node << ": " << refused->xml();
@@ -473,6 +474,25 @@ TEST_F(AdhocE2E, StatsAreForAdminsOnly) {
     EXPECT_EQ(value(*stats, "expired"), "0");
     EXPECT_FALSE(value(*stats, "uptime_seconds").empty());
     EXPECT_NO_THROW(std::stoll(value(*stats, "uptime_seconds")));
+}
+
+// An admin removes alice as her own unregistering would: her topic goes and
+// its subscriber is told.
+TEST_F(AdhocE2E, AnAdminRemovesAUserAndTheirTopics) {
+    with_topic();  // alice owns backups, bob subscribes
+    auto admin = login("admin");
+    auto unconfirmed = run_command(*admin, "remove-user", {{"jid", {"alice@localhost"}}});
+    ASSERT_TRUE(unconfirmed);
+    expect_shown_again(*unconfirmed, unconfirmed->find("command")->attr("sessionid"));
+    auto removed = submit(*admin, *unconfirmed, {{"jid", {"alice@localhost"}}, {"confirm", {"1"}}});
+    ASSERT_TRUE(removed);
+    EXPECT_EQ(status(*removed), "completed") << removed->xml();
+    EXPECT_TRUE(mentions(removed->text("command/note"), "1 topic"));
+    EXPECT_TRUE(bob_->wait_for([](const ReceivedStanza& s) { return s.has("node-deleted[@node='backups']"); }, kWait));
+    EXPECT_TRUE(herald_->wait_log("unregistered alice@localhost"));
+    auto again = run_command(*admin, "remove-user", {{"jid", {"alice@localhost"}}, {"confirm", {"1"}}});
+    ASSERT_TRUE(again);
+    EXPECT_TRUE(mentions(problem(*again), "not registered")) << again->xml();
 }
 
 TEST_F(AdhocE2E, BroadcastReachesEveryUser) {
