@@ -1,6 +1,8 @@
 #include "ingest/feed_poller.h"
 
 #include <algorithm>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
 #include <cmath>
 #include <utility>
 
@@ -111,12 +113,34 @@ void FeedPoller::on_fetched(const std::shared_ptr<Watched>& feed, EasyHandle han
     };
     if (status == 304) return store_.record_unchanged(feed->schedule.node, recorded);
     if (status < 200 || status > 299) return fail(feed, "HTTP status " + std::to_string(status));
-    auto parsed = parse_feed(handle.body());
+    // The document goes to the parsing thread; the items come back here.
+    // The worker never holds the last reference to the feed: it moves its
+    // own into the reply it posts back. The io_context has work meanwhile.
+    boost::asio::post(parser_, [this, &io = io_, work = boost::asio::make_work_guard(io_), feed, alive = alive_,
+                                bytes = std::string(handle.body()),
+                                etag = handle.response_header("ETag"),
+                                last_modified = handle.response_header("Last-Modified")]() mutable {
+        auto parsed = parse_feed(bytes);
+        boost::asio::post(io, [this, work = std::move(work), feed = std::move(feed), alive = std::move(alive),
+                               etag = std::move(etag),
+                               last_modified = std::move(last_modified), parsed = std::move(parsed)]() mutable {
+            if (*alive) on_parsed(feed, std::move(etag), std::move(last_modified), std::move(parsed));
+        });
+    });
+}
+
+void FeedPoller::on_parsed(const std::shared_ptr<Watched>& feed, std::optional<std::string> etag,
+                           std::optional<std::string> last_modified,
+                           std::variant<ParsedFeed, FeedParseError> parsed) {
+    if (feed->forgotten) return;
+    auto recorded = [this, feed, alive = alive_](FeedRecorded outcome) {
+        if (*alive) after_record(feed, outcome, true);
+    };
     if (auto* error = std::get_if<FeedParseError>(&parsed)) return fail(feed, "unreadable feed: " + error->message);
-    FeedFetch fetch{feed->schedule.node, handle.response_header("ETag"), handle.response_header("Last-Modified"),
+    FeedFetch fetch{feed->schedule.node, std::move(etag), std::move(last_modified),
                     std::move(std::get<ParsedFeed>(parsed))};
-    auto etag = fetch.etag;
-    auto last_modified = fetch.last_modified;
+    etag = fetch.etag;
+    last_modified = fetch.last_modified;
     store_.record_fetch(std::move(fetch), [feed, recorded, etag, last_modified](FeedRecorded outcome) {
         // The validators change only once what they stand for is recorded.
         if (outcome == FeedRecorded::kept) {

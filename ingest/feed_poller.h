@@ -2,6 +2,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <chrono>
 #include <functional>
 #include <map>
@@ -63,7 +64,9 @@ struct FeedPollerSettings {
 
 // Polls every feed on its own schedule, on the io_context thread: conditional
 // GET, gzip, the URL policy's limits; a new document goes to the store,
-// errors back off exponentially.
+// errors back off exponentially. Fetched documents (up to the policy's size
+// limit) are parsed on the poller's own worker thread, never on the
+// io_context thread; the parsed items are posted back to it.
 class FeedPoller {
 public:
     FeedPoller(boost::asio::io_context& io, CurlMulti& curl, UrlPolicy policy, FeedPollerSettings settings,
@@ -88,6 +91,8 @@ private:
     void schedule(const std::shared_ptr<Watched>& feed, std::chrono::milliseconds delay);
     void poll(const std::shared_ptr<Watched>& feed);
     void on_fetched(const std::shared_ptr<Watched>& feed, EasyHandle handle, CURLcode result);
+    void on_parsed(const std::shared_ptr<Watched>& feed, std::optional<std::string> etag,
+                   std::optional<std::string> last_modified, std::variant<ParsedFeed, FeedParseError> parsed);
     void fail(const std::shared_ptr<Watched>& feed, std::string error);
     void after_record(const std::shared_ptr<Watched>& feed, FeedRecorded recorded, bool fetched);
 
@@ -99,6 +104,9 @@ private:
     std::mt19937_64 random_;
     std::map<std::string, std::shared_ptr<Watched>> feeds_;
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+    // One parsing thread; last, so that it is stopped and joined first (a
+    // parse under way finishes, its result is dropped).
+    boost::asio::thread_pool parser_{1};
 };
 
 }  // namespace herald::ingest

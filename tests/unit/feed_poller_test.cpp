@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "http_test_server.h"
 
@@ -124,6 +125,70 @@ TEST_F(FeedPollerTest, LoadedFeedsAreSpreadOverTheirInterval) {
     ASSERT_TRUE(run_until([&] { return store.fetches.size() >= 20; }));
     // Not one burst: the last first poll comes well after the first.
     EXPECT_GT(std::chrono::steady_clock::now() - start, 500ms);
+}
+
+// A feed of several MB is parsed on the poller's worker: meanwhile the
+// io_context thread goes on running its other handlers (a ticker keeps its
+// period), and the items arrive complete and in order.
+TEST_F(FeedPollerTest, ALargeFeedIsParsedWhileTheIoThreadGoesOn) {
+    std::vector<std::string> guids;
+    for (int i = 0; i < 20000; ++i) guids.push_back("item-" + std::to_string(i) + "-" + std::string(80, 'x'));
+    const std::string document = rss(guids);
+    ASSERT_GT(document.size(), 4u * 1024 * 1024);
+    ASSERT_LT(document.size(), 5u * 1024 * 1024);
+    // What the same parse costs when it runs inline, on this thread (the
+    // faster of two runs, the first being cold).
+    auto parse_time = std::chrono::steady_clock::duration::max();
+    std::variant<ParsedFeed, FeedParseError> expected;
+    for (int run = 0; run < 2; ++run) {
+        const auto parse_start = std::chrono::steady_clock::now();
+        expected = parse_feed(document);
+        parse_time = std::min(parse_time, std::chrono::steady_clock::now() - parse_start);
+    }
+    ASSERT_TRUE(std::holds_alternative<ParsedFeed>(expected));
+    ASSERT_GT(parse_time, 40ms) << "too fast a parse to tell the threads apart";
+
+    server.serve("/big", HttpTestResponse{200, {}, document});
+    FeedPoller big(io, curl,
+                   UrlPolicy({.allow_private_addresses = true, .max_redirects = 0,
+                              .max_response_bytes = 5 * 1024 * 1024, .timeout = 30s}),
+                   FeedPollerSettings{.min_interval = 60s, .jitter = 0.0}, store);
+    boost::asio::steady_timer ticker(io);
+    auto last_tick = std::chrono::steady_clock::now();
+    std::chrono::steady_clock::duration longest_gap{0};
+    int ticks = 0;
+    std::function<void()> tick = [&] {
+        ticker.expires_after(2ms);
+        ticker.async_wait([&](const boost::system::error_code& error) {
+            if (error) return;
+            const auto now = std::chrono::steady_clock::now();
+            longest_gap = std::max(longest_gap, now - last_tick);
+            last_tick = now;
+            ++ticks;
+            tick();
+        });
+    };
+    tick();
+    big.watch({"feed/big", server.url("/big"), 60s, 0, {}, {}});
+    ASSERT_TRUE(run_until([&] { return !store.fetches.empty() || !store.errors.empty(); }, 60s));
+    // The tick after the items came back ends the gap that holds the parse.
+    const int ticks_then = ticks;
+    ASSERT_TRUE(run_until([&] { return ticks > ticks_then; }));
+    ticker.cancel();
+    ASSERT_TRUE(store.errors.empty()) << store.errors[0];
+    // Inline, one gap would be the whole parse.
+    EXPECT_LT(longest_gap, parse_time / 2)
+        << "longest gap " << std::chrono::duration_cast<std::chrono::milliseconds>(longest_gap).count()
+        << " ms; an inline parse takes "
+        << std::chrono::duration_cast<std::chrono::milliseconds>(parse_time).count() << " ms";
+    const auto& items = store.fetches[0].feed.items;
+    const auto& wanted = std::get<ParsedFeed>(expected).items;
+    ASSERT_EQ(items.size(), guids.size());
+    ASSERT_EQ(items.size(), wanted.size());
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        ASSERT_EQ(items[i].key, guids[i]) << i;
+        ASSERT_EQ(items[i].key, wanted[i].key) << i;
+    }
 }
 
 TEST_F(FeedPollerTest, DelaysHaveAFloorJitterAndBackoff) {
