@@ -75,18 +75,74 @@ std::string duration_text(std::int64_t seconds) {
 
 // Topics and subscriptions.
 
-CommandStage subscribe_form(const CommandContext& c, storage::Repositories& repos, const Actor& actor) {
-    const auto mine = c.service.subscriptions(repos, actor);
+// Topics the subscribe command lists at once; past them it searches first.
+constexpr std::int64_t kTopicsListed = 50;
+
+// Up to kTopicsListed public topics whose name contains `search`, less those
+// the person follows already, and how many more match.
+struct TopicChoice {
     std::vector<std::string> topics;
-    for (auto& name : repos.nodes.public_nodes())
-        if (std::find(mine.begin(), mine.end(), name) == mine.end()) topics.push_back(std::move(name));
-    if (topics.empty()) return CommandStage::done("There is no topic you are not subscribed to already.");
-    return choose_topic("Subscribe to a topic", "Choose the topic whose notifications you want to receive.", topics);
+    std::int64_t more = 0;
+};
+
+TopicChoice topics_to_subscribe(const CommandContext& c, storage::Repositories& repos, const Actor& actor,
+                                const std::string& search) {
+    const auto mine = c.service.subscriptions(repos, actor);
+    const auto page = repos.nodes.public_nodes_after(search, "", kTopicsListed + static_cast<std::int64_t>(mine.size()));
+    TopicChoice choice;
+    std::int64_t subscribed = 0;
+    for (const auto& name : page.names) {
+        if (std::find(mine.begin(), mine.end(), name) != mine.end()) ++subscribed;
+        else if (static_cast<std::int64_t>(choice.topics.size()) < kTopicsListed) choice.topics.push_back(name);
+    }
+    // Past this page, topics the person follows are counted as more: a bound, not a promise.
+    choice.more = std::max<std::int64_t>(0, page.count - subscribed - static_cast<std::int64_t>(choice.topics.size()));
+    return choice;
+}
+
+DataForm search_topics_form(std::string instructions, std::string search = {}) {
+    DataForm form;
+    form.set_title("Subscribe to a topic");
+    form.set_instructions(std::move(instructions));
+    form.add_text("search", "Search topics", std::move(search)).required = true;
+    return form;
+}
+
+// Few topics: the list at once, as it always was. Many: a search first.
+CommandStage subscribe_form(const CommandContext& c, storage::Repositories& repos, const Actor& actor) {
+    const auto choice = topics_to_subscribe(c, repos, actor, "");
+    if (choice.topics.empty()) return CommandStage::done("There is no topic you are not subscribed to already.");
+    if (choice.more == 0)
+        return choose_topic("Subscribe to a topic", "Choose the topic whose notifications you want to receive.",
+                            choice.topics);
+    return CommandStage::ask(search_topics_form("There are " + std::to_string(choice.topics.size() + choice.more) +
+                                                " topics: type part of a topic's name to find it."));
+}
+
+// The topics matching a search, the search kept to narrow it; `searched`
+// says which search the list shows, so a changed search searches again.
+CommandStage matching_topics(const CommandContext& c, storage::Repositories& repos, const Actor& actor,
+                             const std::string& search) {
+    const auto choice = topics_to_subscribe(c, repos, actor, search);
+    if (choice.topics.empty()) refuse("no topic you are not subscribed to matches '" + search + "': try another search");
+    auto form = search_topics_form("Choose the topic whose notifications you want to receive, or change the "
+                                   "search to find others.", search);
+    form.add_field("searched", "hidden", "Searched for", {search});
+    form.add_list("topic", "Topic", options_of(choice.topics)).required = true;
+    if (choice.more > 0)
+        form.show_problem(std::to_string(choice.more) + " more topics match: narrow the search to see them.");
+    return CommandStage::ask(std::move(form));
 }
 
 CommandStage subscribe(const CommandContext& c, storage::Repositories& repos, const Actor& actor,
                        const DataForm& form) {
-    const auto topic = chosen(form, "topic", "choose a topic");
+    const auto search = trimmed(form.value("search"));
+    const auto topic = trimmed(form.value("topic"));
+    // A new search (or a changed one) lists its matches; a topic chosen from
+    // the list of the search still shown subscribes.
+    if (!search.empty() && (topic.empty() || search != trimmed(form.value("searched"))))
+        return matching_topics(c, repos, actor, search);
+    if (topic.empty()) refuse(form.field("search") ? "type part of a topic's name" : "choose a topic");
     c.service.subscribe(repos, actor, topic, actor.jid);
     return CommandStage::done("You are subscribed to " + topic + ".");
 }

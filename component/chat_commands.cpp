@@ -32,7 +32,7 @@ constexpr const char* kHelp =
     "help - this list\n"
     "sub TOPIC - subscribe to a topic (or: subscribe TOPIC)\n"
     "unsub TOPIC - unsubscribe (or: unsubscribe TOPIC)\n"
-    "list - your subscriptions, your feeds and the other public topics\n"
+    "list [WORD] - your subscriptions, your feeds and the first other public topics (containing WORD)\n"
     "feed add URL [SECONDS] - follow an RSS or Atom feed (checked every SECONDS); its new items come to you\n"
     "feed remove URL - stop following it\n"
     "history [N] - your last N notifications, newest first, 10 unless you say\n"
@@ -72,8 +72,38 @@ constexpr std::string_view kFeedPrefix = "feed/";
 struct TopicList {
     std::vector<std::string> subscribed;
     std::vector<storage::Feed> feeds;  // subscribed too
-    std::vector<std::string> others;   // public topics not subscribed to
+    std::vector<std::string> others;   // public topics not subscribed to, the first few
+    std::int64_t more_others = 0;      // at most this many more of them
+    std::string search;                // what they contain, when asked for
 };
+
+// The first kMaxOtherTopicsListed public topics containing `search` that
+// are neither followed nor feeds, a page at a time, feeds skipped at once.
+void find_others(storage::Repositories& repos, const std::vector<std::string>& subscribed, TopicList& topics) {
+    constexpr std::int64_t kPage = 200;
+    std::string after;
+    std::int64_t count = 0, passed = 0;
+    for (int pages = 0; pages < 20 && topics.others.size() < kMaxOtherTopicsListed; ++pages) {
+        auto page = repos.nodes.public_nodes_after(topics.search, after, kPage);
+        count = page.count;
+        if (page.names.empty()) break;
+        passed = page.first_index;
+        for (auto& name : page.names) {
+            ++passed;
+            after = name;
+            if (name.rfind(kFeedPrefix, 0) == 0) {
+                after = std::string(kFeedPrefix) + "\xff";  // after every feed's name
+                break;
+            }
+            if (std::find(subscribed.begin(), subscribed.end(), name) != subscribed.end()) continue;
+            topics.others.push_back(std::move(name));
+            if (topics.others.size() == kMaxOtherTopicsListed) break;
+        }
+    }
+    // What comes after the last name looked at: an upper bound (feeds and
+    // followed topics among them are counted).
+    topics.more_others = std::max<std::int64_t>(0, count - passed);
+}
 
 std::string topics_text(const TopicList& topics) {
     std::string text = topics.subscribed.empty() ? "you are not subscribed to any topic"
@@ -82,11 +112,12 @@ std::string topics_text(const TopicList& topics) {
     if (!topics.feeds.empty()) text += "\nyour feeds:";
     for (const auto& feed : topics.feeds)
         text += "\n" + (feed.title.empty() ? feed.url : feed.title + " - " + feed.url) + " (" + feed.node + ")";
-    if (topics.others.empty()) return text;
-    text += "\nother topics: ";
-    const auto shown = std::min(topics.others.size(), kMaxOtherTopicsListed);
-    for (std::size_t i = 0; i < shown; ++i) text += (i ? ", " : "") + topics.others[i];
-    if (shown < topics.others.size()) text += " and " + std::to_string(topics.others.size() - shown) + " more";
+    if (topics.others.empty())
+        return topics.search.empty() ? text : text + "\nno other topic contains '" + topics.search + "'";
+    text += topics.search.empty() ? "\nother topics: " : "\nother topics containing '" + topics.search + "': ";
+    for (std::size_t i = 0; i < topics.others.size(); ++i) text += (i ? ", " : "") + topics.others[i];
+    if (topics.more_others > 0)
+        text += " and up to " + std::to_string(topics.more_others) + " more; send list WORD to see those containing WORD";
     return text;
 }
 
@@ -219,15 +250,12 @@ void ChatCommands::unsubscribe(const Request& request) {
 void ChatCommands::list(const Request& request) {
     run<TopicList>(
         request,
-        [this, actor = request.actor](storage::Repositories& repos) {
-            TopicList topics{{}, feeds_.service().feeds_of(repos, actor), {}};
+        [this, actor = request.actor, search = request.argument](storage::Repositories& repos) {
+            TopicList topics{{}, feeds_.service().feeds_of(repos, actor), {}, 0, search};
             const auto subscribed = service_.subscriptions(repos, actor);
             for (const auto& topic : subscribed)
                 if (topic.rfind(kFeedPrefix, 0) != 0) topics.subscribed.push_back(topic);
-            for (auto& topic : repos.nodes.public_nodes())
-                if (topic.rfind(kFeedPrefix, 0) != 0 &&
-                    std::find(subscribed.begin(), subscribed.end(), topic) == subscribed.end())
-                    topics.others.push_back(std::move(topic));
+            find_others(repos, subscribed, topics);
             return topics;
         },
         [](TopicList& topics) { return topics_text(topics); });

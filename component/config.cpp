@@ -198,6 +198,8 @@ const std::vector<Field>& fields() {
          [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.default_ttl_seconds, true); }},
         {"pubsub", "max_items_returned", false,
          [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.max_items_returned); }},
+        {"pubsub", "disco_page_size", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.disco_page_size); }},
         {"pubsub", "max_ttl_seconds", false,
          [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.max_ttl_seconds); }},
         {"delivery", "window", false,

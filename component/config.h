@@ -63,6 +63,8 @@ struct Config {
     std::size_t max_node_name_length = 200;
     std::int64_t default_ttl_seconds = 7 * 24 * 3600;  // 0: items never expire
     int max_items_returned = 100;
+    // Public topics per disco#items page (XEP-0059 pages past it).
+    std::size_t disco_page_size = 100;
     std::int64_t max_ttl_seconds = 365 * 24 * 3600;  // a longer ttl is refused
 
     // Per user (admins are not limited); past them creating is refused.

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <charconv>
 #include <memory>
 
 #include "component/namespaces.h"
@@ -9,8 +11,46 @@
 
 namespace herald::component {
 
-DiscoResponder::DiscoResponder(StanzaDispatcher& dispatcher, storage::StorageWorker& storage)
-    : storage_(storage), features_{ns::kDiscoInfo, ns::kDiscoItems} {
+namespace {
+
+constexpr const char* kRsm = "http://jabber.org/protocol/rsm";
+
+// What one page of the public topics asks for (XEP-0059): at most `max`,
+// after or before a name; `before` alone with no name is the last page.
+struct PageRequest {
+    std::int64_t max = 0;
+    std::string after;
+    std::optional<std::string> before;
+};
+
+std::optional<PageRequest> page_request(const XmlElement& payload, std::size_t page_size) {
+    PageRequest request{static_cast<std::int64_t>(page_size), {}, std::nullopt};
+    const auto* set = payload.child("set", kRsm);
+    if (!set) return request;
+    if (const auto* max = set->child("max")) {
+        std::int64_t asked = 0;
+        const auto& text = max->text();
+        const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), asked);
+        if (error != std::errc() || end != text.data() + text.size() || asked < 0) return std::nullopt;
+        request.max = std::min(asked, request.max);
+    }
+    if (const auto* after = set->child("after")) request.after = after->text();
+    if (const auto* before = set->child("before")) request.before = before->text();
+    return request;
+}
+
+// The bytes an attribute value takes once escaped.
+std::size_t escaped_size(const std::string& text) {
+    std::size_t size = text.size();
+    for (const char c : text)
+        if (c == '<' || c == '>' || c == '&' || c == '\'' || c == '"') size += 5;
+    return size;
+}
+
+}  // namespace
+
+DiscoResponder::DiscoResponder(StanzaDispatcher& dispatcher, storage::StorageWorker& storage, DiscoLimits limits)
+    : storage_(storage), limits_(limits), features_{ns::kDiscoInfo, ns::kDiscoItems} {
     dispatcher.handle_iq("get", ns::kDiscoInfo,
                          [this](const XmlElement&, const XmlElement& payload, IqReply reply) {
                              info(payload, std::move(reply));
@@ -62,24 +102,62 @@ void DiscoResponder::items(const XmlElement& iq, const XmlElement& payload, IqRe
         reply.error("cancel", "item-not-found");
         return;
     }
+    // One page of the public topics, with XEP-0059's <set/> even when the
+    // asker sent none, so it learns there are more: one stanza listing
+    // thousands would close the stream.
+    const auto request = page_request(payload, limits_.page_size);
+    if (!request) {
+        reply.error("modify", "bad-request");
+        return;
+    }
     auto shared = std::make_shared<IqReply>(std::move(reply));
-    using Named = std::vector<std::pair<std::string, std::string>>;  // node, what people read
+    struct Named {
+        std::vector<std::pair<std::string, std::string>> items;  // node, what people read
+        std::int64_t count = 0, first_index = 0;
+    };
+    const std::string component = shared->component_jid();
     storage_.submit<Named>(
-        [](storage::Repositories& repos) {
-            Named named;
-            for (auto& node : repos.nodes.public_nodes()) {
+        [request = *request, component, budget = limits_.max_reply_bytes](storage::Repositories& repos) {
+            const auto page = request.before ? repos.nodes.public_nodes_before("", *request.before, request.max)
+                                             : repos.nodes.public_nodes_after("", request.after, request.max);
+            std::vector<std::pair<std::string, std::string>> items;
+            for (const auto& node : page.names) {
                 // A feed's topic reads as the feed's title.
                 const auto feed = repos.feeds.find(node);
-                auto name = !feed ? node : feed->title.empty() ? feed->url : feed->title;
-                named.emplace_back(std::move(node), std::move(name));
+                items.emplace_back(node, !feed ? node : feed->title.empty() ? feed->url : feed->title);
+            }
+            // What fits the reply: its start, or its end when paging back,
+            // so the next page follows on; always one item.
+            std::size_t bytes = 0, fitting = 0;
+            for (std::size_t i = 0; i < items.size(); ++i) {
+                const auto& [node, name] = items[request.before ? items.size() - 1 - i : i];
+                bytes += escaped_size(node) + escaped_size(name) + component.size() + 40;
+                if (bytes > budget && fitting > 0) break;
+                ++fitting;
+            }
+            const auto cut = static_cast<std::ptrdiff_t>(items.size() - fitting);
+            Named named{{}, page.count, page.first_index};
+            if (request.before) {
+                named.items.assign(items.begin() + cut, items.end());
+                named.first_index += cut;
+            } else {
+                named.items.assign(items.begin(), items.end() - cut);
             }
             return named;
         },
-        [shared, component = shared->component_jid()](std::optional<Named> nodes, std::exception_ptr error) {
+        [shared, component](std::optional<Named> named, std::exception_ptr error) {
             if (error) return shared->error("wait", "internal-server-error");
             XmlElement list("query", ns::kDiscoItems);
-            for (const auto& [node, name] : *nodes)
+            for (const auto& [node, name] : named->items)
                 list.add_child("item").set_attr("jid", component).set_attr("node", node).set_attr("name", name);
+            auto& set = list.add_child("set", kRsm);
+            if (!named->items.empty()) {
+                set.add_child("first")
+                    .set_attr("index", std::to_string(named->first_index))
+                    .set_text(named->items.front().first);
+                set.add_child("last").set_text(named->items.back().first);
+            }
+            set.add_child("count").set_text(std::to_string(named->count));
             shared->result(std::move(list));
         });
 }

@@ -31,11 +31,17 @@ public:
     virtual std::optional<std::string> command_name(const std::string& node) const = 0;
 };
 
+// How much one disco#items answer lists of the public topics.
+struct DiscoLimits {
+    std::size_t page_size = 100;          // items per page, whatever a client asks for
+    std::size_t max_reply_bytes = 64 * 1024;  // the items of one page stay under this
+};
+
 // XEP-0030 on the component JID. Features are announced by the responders
 // that implement them, so disco never claims what herald cannot do.
 class DiscoResponder {
 public:
-    DiscoResponder(StanzaDispatcher& dispatcher, storage::StorageWorker& storage);
+    DiscoResponder(StanzaDispatcher& dispatcher, storage::StorageWorker& storage, DiscoLimits limits = {});
     void add_feature(std::string feature) { features_.insert(std::move(feature)); }
     void set_command_catalogue(CommandCatalogue& commands) { commands_ = &commands; }
 
@@ -46,6 +52,7 @@ private:
     void command_items(const std::string& asker, IqReply reply);
 
     storage::StorageWorker& storage_;
+    DiscoLimits limits_;
     std::set<std::string> features_;
     CommandCatalogue* commands_ = nullptr;
 };

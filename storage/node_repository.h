@@ -12,6 +12,13 @@
 
 namespace herald::storage {
 
+// One page of public topics, ordered by name.
+struct NodePage {
+    std::vector<std::string> names;
+    std::int64_t count = 0;        // every public topic that matches, on any page
+    std::int64_t first_index = 0;  // the position of names.front() among them
+};
+
 // Topics, who may publish to them, and who is subscribed.
 class NodeRepository {
 public:
@@ -23,6 +30,12 @@ public:
     // Removes the node with its items, queue entries and subscriptions.
     virtual void remove(std::string_view name) = 0;
     virtual std::vector<std::string> public_nodes() = 0;
+    // Up to `limit` public topics whose name contains `contains` (ASCII
+    // letters in any case; every topic when empty), by name: those after
+    // `after` (from the first when empty).
+    virtual NodePage public_nodes_after(std::string_view contains, std::string_view after, std::int64_t limit) = 0;
+    // The same, the `limit` just before `before` (the last page when empty).
+    virtual NodePage public_nodes_before(std::string_view contains, std::string_view before, std::int64_t limit) = 0;
     // The topics (not personal nodes) the user is owner of, by name.
     virtual std::vector<std::string> owned_by(std::string_view jid) = 0;
 

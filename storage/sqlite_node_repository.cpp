@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+
 namespace herald::storage {
 
 SqliteNodeRepository::SqliteNodeRepository(Database& db)
@@ -35,7 +37,15 @@ SqliteNodeRepository::SqliteNodeRepository(Database& db)
       insert_feed_subscription_within_(db.prepare(
           "INSERT OR IGNORE INTO subscriptions (node, jid, created_at) SELECT ?1, ?2, ?3 "
           "WHERE (SELECT count(*) FROM subscriptions JOIN feeds ON feeds.node = subscriptions.node "
-          "WHERE subscriptions.jid = ?2) < ?4")) {}
+          "WHERE subscriptions.jid = ?2) < ?4")),
+      // instr(x, '') is 1: an empty search matches every name.
+      public_after_(db.prepare("SELECT name FROM nodes WHERE personal = 0 AND name > ?2 "
+                               "AND instr(lower(name), lower(?1)) > 0 ORDER BY name LIMIT ?3")),
+      public_before_(db.prepare("SELECT name FROM nodes WHERE personal = 0 AND (?2 = '' OR name < ?2) "
+                                "AND instr(lower(name), lower(?1)) > 0 ORDER BY name DESC LIMIT ?3")),
+      count_public_(db.prepare("SELECT count(*) FROM nodes WHERE personal = 0 AND instr(lower(name), lower(?1)) > 0")),
+      count_public_before_(db.prepare("SELECT count(*) FROM nodes WHERE personal = 0 AND name < ?2 "
+                                      "AND instr(lower(name), lower(?1)) > 0")) {}
 
 std::vector<std::string> SqliteNodeRepository::strings(Statement& query) {
     std::vector<std::string> values;
@@ -72,6 +82,32 @@ void SqliteNodeRepository::remove(std::string_view name) {
 }
 
 std::vector<std::string> SqliteNodeRepository::public_nodes() { return strings(public_nodes_); }
+
+NodePage SqliteNodeRepository::public_nodes_after(std::string_view contains, std::string_view after,
+                                                  std::int64_t limit) {
+    public_after_.bind(1, contains).bind(2, after).bind(3, limit);
+    return counted(contains, strings(public_after_));
+}
+
+NodePage SqliteNodeRepository::public_nodes_before(std::string_view contains, std::string_view before,
+                                                   std::int64_t limit) {
+    public_before_.bind(1, contains).bind(2, before).bind(3, limit);
+    auto names = strings(public_before_);
+    std::reverse(names.begin(), names.end());
+    return counted(contains, std::move(names));
+}
+
+NodePage SqliteNodeRepository::counted(std::string_view contains, std::vector<std::string> names) {
+    NodePage page{std::move(names), 0, 0};
+    count_public_.bind(1, contains);
+    if (count_public_.step()) page.count = count_public_.column_int(0);
+    count_public_.reset();
+    if (page.names.empty()) return page;
+    count_public_before_.bind(1, contains).bind(2, page.names.front());
+    if (count_public_before_.step()) page.first_index = count_public_before_.column_int(0);
+    count_public_before_.reset();
+    return page;
+}
 
 std::vector<std::string> SqliteNodeRepository::owned_by(std::string_view jid) {
     owned_by_.bind(1, jid);

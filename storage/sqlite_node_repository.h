@@ -14,6 +14,8 @@ public:
     std::optional<Node> find(std::string_view name) override;
     void remove(std::string_view name) override;
     std::vector<std::string> public_nodes() override;
+    NodePage public_nodes_after(std::string_view contains, std::string_view after, std::int64_t limit) override;
+    NodePage public_nodes_before(std::string_view contains, std::string_view before, std::int64_t limit) override;
     std::vector<std::string> owned_by(std::string_view jid) override;
     std::string affiliation(std::string_view node, std::string_view jid) override;
     void set_affiliation(std::string_view node, std::string_view jid,
@@ -31,6 +33,8 @@ public:
 
 private:
     std::vector<std::string> strings(Statement& query);
+    // Fills in count and first_index of a page whose names are known.
+    NodePage counted(std::string_view contains, std::vector<std::string> names);
 
     sqlite3* db_;
     Statement insert_node_, find_node_, delete_node_, delete_items_, public_nodes_, owned_by_;
@@ -40,6 +44,7 @@ private:
     Statement personal_nodes_of_, delete_user_subscriptions_, delete_user_affiliations_;
     Statement delete_user_queue_, delete_user_history_;
     Statement insert_node_within_, insert_feed_subscription_within_;
+    Statement public_after_, public_before_, count_public_, count_public_before_;
 };
 
 }  // namespace herald::storage
