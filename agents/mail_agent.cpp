@@ -80,7 +80,7 @@ void MailAgent::send(const storage::EscalationBatch& batch, Done done) {
         return static_cast<unsigned char>(c) > 0x20 && static_cast<unsigned char>(c) < 0x7F;
     });
     if (batch.target.find('@') == std::string::npos || batch.target.find_first_of("<>") != std::string::npos ||
-        !plain_ascii) {
+        !plain_ascii || batch.target.size() > 254) {
         done(AgentOutcome::give_up("'" + batch.target + "' is not a mail address Herald can send to (plain ASCII)"));
         return;
     }

@@ -13,6 +13,7 @@ namespace herald::agents {
 namespace {
 
 constexpr std::size_t kMaxEncodedLine = 75;  // plus '=' for a soft break
+constexpr std::size_t kMaxAddressLength = 254;
 
 bool is_ascii(std::string_view text) {
     for (const unsigned char c : text)
@@ -64,11 +65,14 @@ std::string one_line(std::string_view raw) {
 }
 
 // An address in a header is plain ASCII (no SMTPUTF8): any other byte
-// becomes '?', so a stored address can never put 8-bit text in a header.
+// becomes '?', so a stored address can never put 8-bit text in a header,
+// and it is cut at the 254 characters an address can have (RFC 5321), so
+// the header line stays within SMTP's 998.
 std::string ascii_address(std::string_view raw) {
     auto text = one_line(raw);
     for (auto& c : text)
         if (static_cast<unsigned char>(c) >= 0x80 || static_cast<unsigned char>(c) < 0x20) c = '?';
+    text.resize(std::min(text.size(), kMaxAddressLength));
     return text;
 }
 
