@@ -52,7 +52,10 @@ TmuxTerminal::TmuxTerminal(std::filesystem::path dir, std::vector<std::string> a
                                      "-y", std::to_string(options.height), "--", "env", "-i"};
     for (const auto& [name, value] : options.environment) command.push_back(name + "=" + value);
     command.insert(command.end(), argv.begin(), argv.end());
+    // Under a loaded machine the tmux server has been seen to exit while
+    // starting ("server exited unexpectedly"): a second try, then the error.
     auto result = run_command(command, kTmuxDeadline);
+    for (int attempt = 1; attempt < 3 && result.exit_code != 0; ++attempt) result = run_command(command, kTmuxDeadline);
     if (result.exit_code != 0)
         throw std::runtime_error("tmux could not start " + describe_command(argv) + ": " + result.output);
 }
