@@ -58,8 +58,8 @@ std::string webhook_body(const storage::EscalationBatch& batch, std::int64_t now
         .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-WebhookAgent::WebhookAgent(ingest::CurlMulti& curl, ingest::UrlPolicy policy)
-    : curl_(curl), policy_(std::move(policy)) {}
+WebhookAgent::WebhookAgent(boost::asio::io_context& io, ingest::UrlPolicy policy)
+    : curl_(io), policy_(std::move(policy)) {}
 
 void WebhookAgent::send(const storage::EscalationBatch& batch, Done done) {
     if (const auto refused = policy_.refuse(batch.target)) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <boost/asio/io_context.hpp>
 #include <string>
 
 #include "agents/escalation_agent.h"
@@ -18,15 +19,17 @@ std::string webhook_body(const storage::EscalationBatch& batch, std::int64_t now
 // Escalation by webhook: an HTTP POST of JSON to the URL the user chose,
 // signed with their secret, under the same address policy as feeds (http and
 // https only, no private addresses unless allowed, bounded time and size).
-// No redirects: a POST is not followed elsewhere.
+// No redirects: a POST is not followed elsewhere. Its own CurlMulti keeps
+// its connections to itself: one opened under its policy is never reused by
+// the feed poller, nor one of the poller's by it.
 class WebhookAgent final : public EscalationAgent {
 public:
-    WebhookAgent(ingest::CurlMulti& curl, ingest::UrlPolicy policy);
+    WebhookAgent(boost::asio::io_context& io, ingest::UrlPolicy policy);
 
     void send(const storage::EscalationBatch& batch, Done done) override;
 
 private:
-    ingest::CurlMulti& curl_;
+    ingest::CurlMulti curl_;
     ingest::UrlPolicy policy_;
 };
 

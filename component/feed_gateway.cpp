@@ -7,9 +7,9 @@
 
 namespace herald::component {
 
-FeedGateway::FeedGateway(boost::asio::io_context& io, ingest::CurlMulti& curl, storage::StorageWorker& storage,
-                         Router& router, const FeedService& service, Metrics& metrics, const Config& config)
-    : io_(io), curl_(curl), storage_(storage), router_(router), service_(service), metrics_(metrics),
+FeedGateway::FeedGateway(boost::asio::io_context& io, storage::StorageWorker& storage, Router& router,
+                         const FeedService& service, Metrics& metrics, const Config& config)
+    : io_(io), storage_(storage), router_(router), service_(service), metrics_(metrics),
       config_(config) {}
 
 FeedGateway::~FeedGateway() = default;
@@ -18,8 +18,8 @@ void FeedGateway::start() {
     if (!config_.feeds_enabled) return;
     ingest::FeedPollerSettings settings;
     settings.min_interval = std::chrono::seconds(config_.feed_min_interval_seconds);
-    poller_ = std::make_unique<ingest::FeedPoller>(io_, curl_, ingest::UrlPolicy(service_.policy_settings()),
-                                                   settings, *this);
+    poller_ = std::make_unique<ingest::FeedPoller>(io_, ingest::UrlPolicy(service_.policy_settings()), settings,
+                                                   *this);
     poller_->start();
 }
 

@@ -6,7 +6,6 @@
 #include "component/config.h"
 #include "component/feed_service.h"
 #include "component/metrics.h"
-#include "ingest/curl_multi.h"
 #include "ingest/feed_poller.h"
 #include "storage/storage_worker.h"
 
@@ -20,7 +19,7 @@ class Router;
 // feeds added and dropped.
 class FeedGateway final : public ingest::FeedStore {
 public:
-    FeedGateway(boost::asio::io_context& io, ingest::CurlMulti& curl, storage::StorageWorker& storage, Router& router,
+    FeedGateway(boost::asio::io_context& io, storage::StorageWorker& storage, Router& router,
                 const FeedService& service, Metrics& metrics, const Config& config);
     ~FeedGateway() override;
 
@@ -44,7 +43,6 @@ private:
                 std::shared_ptr<std::vector<PublishOutcome>> published = nullptr);
 
     boost::asio::io_context& io_;
-    ingest::CurlMulti& curl_;
     storage::StorageWorker& storage_;
     Router& router_;
     const FeedService& service_;

@@ -48,7 +48,9 @@ private:
     Router router_;
     PubsubService pubsub_;
     UserService users_;
-    // libcurl on the io_context: feeds, mail and webhooks.
+    // libcurl on the io_context for mail to the operator's SMTP server. Feeds
+    // and webhooks each have their own (one connection pool per address
+    // policy), in the feed poller and the webhook agent.
     ingest::CurlMulti curl_;
     FeedService feed_service_;
     FeedGateway feeds_;

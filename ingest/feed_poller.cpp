@@ -16,9 +16,8 @@ struct FeedPoller::Watched {
     bool forgotten = false;
 };
 
-FeedPoller::FeedPoller(boost::asio::io_context& io, CurlMulti& curl, UrlPolicy policy, FeedPollerSettings settings,
-                       FeedStore& store)
-    : io_(io), curl_(curl), policy_(std::move(policy)), settings_(std::move(settings)), store_(store),
+FeedPoller::FeedPoller(boost::asio::io_context& io, UrlPolicy policy, FeedPollerSettings settings, FeedStore& store)
+    : io_(io), curl_(io), policy_(std::move(policy)), settings_(std::move(settings)), store_(store),
       random_(std::random_device{}()) {}
 
 FeedPoller::~FeedPoller() {

@@ -66,11 +66,12 @@ struct FeedPollerSettings {
 // GET, gzip, the URL policy's limits; a new document goes to the store,
 // errors back off exponentially. Fetched documents (up to the policy's size
 // limit) are parsed on the poller's own worker thread, never on the
-// io_context thread; the parsed items are posted back to it.
+// io_context thread; the parsed items are posted back to it. The poller has
+// its own CurlMulti: a connection opened under its policy is pooled for its
+// fetches only, never reused under another policy (webhooks have theirs).
 class FeedPoller {
 public:
-    FeedPoller(boost::asio::io_context& io, CurlMulti& curl, UrlPolicy policy, FeedPollerSettings settings,
-               FeedStore& store);
+    FeedPoller(boost::asio::io_context& io, UrlPolicy policy, FeedPollerSettings settings, FeedStore& store);
     ~FeedPoller();
     FeedPoller(const FeedPoller&) = delete;
     FeedPoller& operator=(const FeedPoller&) = delete;
@@ -97,7 +98,7 @@ private:
     void after_record(const std::shared_ptr<Watched>& feed, FeedRecorded recorded, bool fetched);
 
     boost::asio::io_context& io_;
-    CurlMulti& curl_;
+    CurlMulti curl_;
     UrlPolicy policy_;
     FeedPollerSettings settings_;
     FeedStore& store_;

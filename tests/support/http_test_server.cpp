@@ -7,6 +7,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <atomic>
 #include <cctype>
 #include <stdexcept>
 #include <thread>
@@ -49,6 +50,7 @@ public:
     }
 
     int port() const { return acceptor_.local_endpoint().port(); }
+    std::size_t connections() const { return connections_.load(); }
 
     void handle(const std::string& path, Handler handler) {
         std::lock_guard lock(mutex_);
@@ -97,6 +99,7 @@ private:
 
     boost::asio::io_context io_;
     tcp::acceptor acceptor_;
+    std::atomic<std::size_t> connections_{0};
     std::thread thread_;
     mutable std::mutex mutex_;
     mutable std::condition_variable arrived_;
@@ -159,6 +162,7 @@ private:
 void HttpTestServer::Impl::accept() {
     acceptor_.async_accept([this](beast::error_code error, tcp::socket socket) {
         if (error) return;
+        ++connections_;
         std::make_shared<Session>(std::move(socket), *this)->read();
         accept();
     });
@@ -175,6 +179,7 @@ void HttpTestServer::handle(const std::string& path, Handler handler) { impl_->h
 void HttpTestServer::serve(const std::string& path, HttpTestResponse response) {
     handle(path, [response](const HttpTestRequest&) { return response; });
 }
+std::size_t HttpTestServer::connections() const { return impl_->connections(); }
 std::size_t HttpTestServer::request_count(const std::string& path) const { return requests(path).size(); }
 std::vector<HttpTestRequest> HttpTestServer::requests(const std::string& path) const {
     return impl_->requests(path);

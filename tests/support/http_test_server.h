@@ -53,6 +53,8 @@ public:
     void serve(const std::string& path, HttpTestResponse response);
 
     std::size_t request_count(const std::string& path) const;
+    // TCP connections accepted so far (a client that reuses one adds none).
+    std::size_t connections() const;
     std::vector<HttpTestRequest> requests(const std::string& path) const;
     // Waits until `path` has had at least `count` requests; false at deadline.
     bool wait_for_requests(const std::string& path, std::size_t count, std::chrono::milliseconds deadline) const;

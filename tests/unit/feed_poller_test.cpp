@@ -47,9 +47,8 @@ struct RecordingStore : FeedStore {
 struct FeedPollerTest : ::testing::Test {
     HttpTestServer server;
     boost::asio::io_context io;
-    CurlMulti curl{io};
     RecordingStore store;
-    FeedPoller poller{io, curl,
+    FeedPoller poller{io,
                       UrlPolicy({.allow_private_addresses = true, .max_redirects = 2, .max_response_bytes = 64 * 1024,
                                  .timeout = 1s}),
                       FeedPollerSettings{.min_interval = 1s, .jitter = 0.0}, store};
@@ -149,7 +148,7 @@ TEST_F(FeedPollerTest, ALargeFeedIsParsedWhileTheIoThreadGoesOn) {
     ASSERT_GT(parse_time, 40ms) << "too fast a parse to tell the threads apart";
 
     server.serve("/big", HttpTestResponse{200, {}, document});
-    FeedPoller big(io, curl,
+    FeedPoller big(io,
                    UrlPolicy({.allow_private_addresses = true, .max_redirects = 0,
                               .max_response_bytes = 5 * 1024 * 1024, .timeout = 30s}),
                    FeedPollerSettings{.min_interval = 60s, .jitter = 0.0}, store);
@@ -192,7 +191,7 @@ TEST_F(FeedPollerTest, ALargeFeedIsParsedWhileTheIoThreadGoesOn) {
 }
 
 TEST_F(FeedPollerTest, DelaysHaveAFloorJitterAndBackoff) {
-    FeedPoller jittery(io, curl, UrlPolicy({}),
+    FeedPoller jittery(io, UrlPolicy({}),
                        FeedPollerSettings{.min_interval = 60s, .jitter = 0.1, .max_backoff = 3600s}, store);
     for (int i = 0; i < 50; ++i) {
         const auto first = jittery.next_delay(10s, 0);  // under the floor
