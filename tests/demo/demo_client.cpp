@@ -105,7 +105,10 @@ int main(int argc, char** argv) {
     };
     auto receive = [&](const char* when) {
         auto message = client.wait_for(
-            [](const ReceivedStanza& s) { return s.name() == "message" && s.has("event/items/item"); }, 15s);
+            [](const ReceivedStanza& s) {
+                return s.name() == "message" && s.has("notification[@xmlns='urn:herald:0']");
+            },
+            15s);
         if (!message) return false;
         std::cout << "demo: <- " << when << ": " << message->text("body");
         if (auto delay = message->find("delay")) std::cout << "  (delayed, stamp " << delay->attr("stamp") << ")";
