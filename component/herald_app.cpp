@@ -24,7 +24,9 @@ HeraldApp::HeraldApp(boost::asio::io_context& io, Config config)
                   {config_.max_stanza_bytes, config_.max_form_fields, config_.max_form_value_bytes}),
       link_(io, config_, dispatcher_),
       services_(io, config_, storage_, dispatcher_, link_),
-      signals_(io, SIGTERM, SIGINT) {}
+      signals_(io, SIGTERM, SIGINT) {
+    link_.on_output_refused([this] { services_.router().blame_deliveries_in_flight(); });
+}
 
 HeraldApp::~HeraldApp() {
     storage_.stop();

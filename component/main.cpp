@@ -13,6 +13,7 @@
 #include "component/ingest_mail_command.h"
 #include "ingest/mail_address_command.h"
 #include "component/logging.h"
+#include "text/safe_text.h"
 #include "component/remove_user_command.h"
 
 namespace {
@@ -56,6 +57,7 @@ const std::map<std::string, Subcommand>& subcommands() {
 }  // namespace
 
 int main(int argc, char** argv) {
+    herald::text::prepare_xml_parser();
     if (argc > 1)
         if (const auto subcommand = subcommands().find(argv[1]); subcommand != subcommands().end())
             return subcommand->second(std::vector<std::string>(argv + 2, argv + argc));

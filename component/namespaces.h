@@ -19,5 +19,7 @@ inline constexpr const char* kReceipts = "urn:xmpp:receipts";
 inline constexpr const char* kDelay = "urn:xmpp:delay";
 inline constexpr const char* kStanzaId = "urn:xmpp:sid:0";
 inline constexpr const char* kHints = "urn:xmpp:hints";
+inline constexpr const char* kReactions = "urn:xmpp:reactions:0";
+inline constexpr const char* kReply = "urn:xmpp:reply:0";
 
 }  // namespace herald::component::ns

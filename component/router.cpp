@@ -176,7 +176,10 @@ void Router::apply(const std::string& bare_jid, UserAvatar& avatar, const Presen
         std::vector<std::string> lost;
         for (const auto& [id, entry] : avatar.unconfirmed)
             if (entry.resource == update.resource) lost.push_back(id);
-        for (const auto& id : lost) avatar.unconfirmed.erase(id);
+        for (const auto& id : lost) {
+            release_suspect(bare_jid, avatar.unconfirmed.at(id).seq);
+            avatar.unconfirmed.erase(id);
+        }
         if (!lost.empty()) avatar.rescan = true;
     }
     const auto state = avatar.presence.state();
@@ -190,7 +193,7 @@ void Router::apply(const std::string& bare_jid, UserAvatar& avatar, const Presen
         avatar.rescan = true;
     }
     if (!avatar.presence.any_resource()) {
-        avatars_.erase(bare_jid);
+        drop_avatar(bare_jid);
         return;
     }
     pump(avatar);
@@ -281,8 +284,8 @@ bool Router::deliver(UserAvatar& avatar, const std::string& resource, std::span<
     for (const auto& queued : items) {
         // An item in flight when the stream died goes alone, so that a second
         // loss can be laid at its door and not at its neighbours'.
-        const bool suspect = suspects_.count({avatar.jid, queued.seq}) > 0;
-        if (suspect && !avatar.unconfirmed.empty()) {
+        const bool suspect = is_suspect(avatar.jid, queued.seq);
+        if (suspect && (!avatar.unconfirmed.empty() || suspect_in_flight_)) {
             all_sent = false;
             break;
         }
@@ -294,7 +297,9 @@ bool Router::deliver(UserAvatar& avatar, const std::string& resource, std::span<
         avatar.cursor = std::max(avatar.cursor, queued.seq);
         if (!by_receipt) avatar.unpinged.push_back(id);
         if (suspect) {
-            all_sent = &queued == &items.back();
+            // Nothing more goes to this user until it is settled.
+            suspect_in_flight_ = std::pair{avatar.jid, queued.seq};
+            all_sent = false;
             break;
         }
     }
@@ -377,6 +382,7 @@ void Router::confirm(UserAvatar& avatar, const std::vector<std::string>& message
         if (entry == avatar.unconfirmed.end()) continue;
         seqs.push_back(entry->second.seq);
         suspects_.erase({avatar.jid, entry->second.seq});
+        release_suspect(avatar.jid, entry->second.seq);
         metrics_.delivered(now - entry->second.published_ms);
         avatar.unconfirmed.erase(entry);
     }
@@ -395,7 +401,13 @@ void Router::confirm(UserAvatar& avatar, const std::vector<std::string>& message
 
 void Router::lose(UserAvatar& avatar, const std::vector<std::string>& message_ids) {
     bool any = false;
-    for (const auto& id : message_ids) any |= avatar.unconfirmed.erase(id) > 0;
+    for (const auto& id : message_ids) {
+        const auto entry = avatar.unconfirmed.find(id);
+        if (entry == avatar.unconfirmed.end()) continue;
+        release_suspect(avatar.jid, entry->second.seq);
+        avatar.unconfirmed.erase(entry);
+        any = true;
+    }
     if (!any) return;
     avatar.rescan = true;
     retry_later(avatar);
@@ -446,7 +458,8 @@ bool Router::on_user_message(const XmlElement& message) {
     const auto from = message.attr("from");
     const auto avatar = avatars_.find(bare_jid(from));
     const auto* receipt = message.child("received", ns::kReceipts);
-    if (avatar == avatars_.end()) return receipt || message.attr("type") == "error";
+    if (avatar == avatars_.end())
+        return receipt || message.attr("type") == "error" || message.child("reactions", ns::kReactions);
     if (message.attr("type") == "error") {
         lose(*avatar->second, {message.attr("id")});
         return true;
@@ -456,7 +469,15 @@ bool Router::on_user_message(const XmlElement& message) {
         confirm(*avatar->second, {receipt->attr("id")});
         return true;
     }
-    return false;
+    // A reaction (XEP-0444) or a reply (XEP-0461) to a notification proves a
+    // person saw it. A reaction is never a command; a reply's text is still
+    // read as one (and answered), so nothing a person writes goes unanswered.
+    const auto* reaction = message.child("reactions", ns::kReactions);
+    const auto* reply = message.child("reply", ns::kReply);
+    const auto* about = reaction ? reaction : reply;
+    if (!about) return false;
+    if (avatar->second->unconfirmed.count(about->attr("id"))) confirm(*avatar->second, {about->attr("id")});
+    return reaction != nullptr;
 }
 
 // A result to a ping proves every message sent before it was read. An error
@@ -506,6 +527,7 @@ void Router::schedule_expiry() {
     expiry_timer_.expires_after(std::chrono::seconds(config_.expiry_check_seconds));
     expiry_timer_.async_wait([this](boost::system::error_code error) {
         if (error) return;
+        schedule_expiry();  // first: a handler that throws below must not end the checks
         for (auto& entry : avatars_) {
             entry.second->rescan = true;
             pump(*entry.second);
@@ -515,7 +537,6 @@ void Router::schedule_expiry() {
             [](std::optional<std::int64_t> expired, std::exception_ptr) {
                 if (expired && *expired > 0) spdlog::info("{} queued notifications expired", *expired);
             });
-        schedule_expiry();
     });
 }
 
@@ -539,20 +560,36 @@ void Router::forget(const std::string& bare_jid) {
     if (avatar == avatars_.end()) return;
     if (avatar->second->announced != Availability::offline)
         spdlog::info("user {} is now offline", bare_jid);
-    avatars_.erase(avatar);
+    drop_avatar(bare_jid);
+}
+
+void Router::drop_avatar(const std::string& bare_jid) {
+    if (suspect_in_flight_ && suspect_in_flight_->first == bare_jid)
+        release_suspect(bare_jid, suspect_in_flight_->second);
+    avatars_.erase(bare_jid);
 }
 
 void Router::forget_all_presence() {
     ++generation_;
     awaiting_lookup_.clear();
-    count_losses();
+    suspect_in_flight_.reset();
     if (!avatars_.empty()) spdlog::info("presence of {} users is unknown until probed", avatars_.size());
     avatars_.clear();
 }
 
-// The stream died: every delivery in flight is a suspect; one in flight at
-// kLossesBeforeSetAside losses in a row is set aside so that delivery goes on.
-void Router::count_losses() {
+bool Router::is_suspect(const std::string& bare_jid, std::int64_t seq) const {
+    return suspects_.count({bare_jid, seq}) > 0;
+}
+
+void Router::release_suspect(const std::string& bare_jid, std::int64_t seq) {
+    if (suspect_in_flight_ != std::pair{bare_jid, seq}) return;
+    suspect_in_flight_.reset();
+    boost::asio::post(io_, [this] {
+        for (auto& entry : avatars_) pump(*entry.second);
+    });
+}
+
+void Router::blame_deliveries_in_flight() {
     std::map<std::pair<std::string, std::int64_t>, int> suspects;
     std::vector<std::pair<std::string, std::int64_t>> poison;
     for (const auto& [jid, avatar] : avatars_)

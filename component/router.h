@@ -51,6 +51,11 @@ public:
     void forget(const std::string& bare_jid);
     // The link to the server is gone: every presence we knew is stale.
     void forget_all_presence();
+    // The server closed the stream over what we wrote (not well-formed,
+    // invalid XML...): every delivery in flight is a suspect, and one in
+    // flight at kLossesBeforeSetAside such losses in a row is set aside.
+    // Called before forget_all_presence.
+    void blame_deliveries_in_flight();
 
     // A new item is queued for its subscribers.
     void on_published(const PublishOutcome& outcome);
@@ -94,7 +99,12 @@ private:
     void check_session(UserAvatar& avatar, const std::string& resource, std::vector<std::string> message_ids);
     void retry_later(UserAvatar& avatar);
     void schedule_expiry();
-    void count_losses();
+    bool is_suspect(const std::string& bare_jid, std::int64_t seq) const;
+    // The user's last resource went: no avatar until they come back.
+    void drop_avatar(const std::string& bare_jid);
+    // The suspect in flight is settled (confirmed, lost or its user gone):
+    // the next one may go.
+    void release_suspect(const std::string& bare_jid, std::int64_t seq);
     std::string next_id(const char* prefix);
 
     boost::asio::io_context& io_;
@@ -106,6 +116,9 @@ private:
     std::unordered_map<std::string, std::vector<PresenceUpdate>> awaiting_lookup_;
     // (user, queue seq) in flight when the stream died, with how many times in a row.
     std::map<std::pair<std::string, std::int64_t>, int> suspects_;
+    // At most one suspect is in flight across all users, alone, so that a
+    // loss is laid at its door only.
+    std::optional<std::pair<std::string, std::int64_t>> suspect_in_flight_;
     // Bumped by forget_all_presence so lookups begun before it are discarded.
     std::uint64_t generation_ = 0;
     std::uint64_t next_epoch_ = 0;

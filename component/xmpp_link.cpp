@@ -48,6 +48,23 @@ std::string describe(gloox::StreamError error) {
     return index < kConditions.size() ? kConditions[index] : "undefined";
 }
 
+// Stream errors by which the server refuses what Herald wrote, as opposed to
+// a shutdown, a restart or a network fault.
+bool refuses_what_we_wrote(gloox::StreamError condition) {
+    switch (condition) {
+        case gloox::StreamErrorXmlNotWellFormed:
+        case gloox::StreamErrorInvalidXml:
+        case gloox::StreamErrorBadFormat:
+        case gloox::StreamErrorRestrictedXml:
+        case gloox::StreamErrorInvalidNamespace:
+        case gloox::StreamErrorBadNamespacePrefix:
+        case gloox::StreamErrorPolicyViolation:
+            return true;
+        default:
+            return false;
+    }
+}
+
 // A data-form field of type text-private (XEP-0004), or an element marked
 // secret, holds a credential shown to its owner once, such as an HTTP token:
 // never written to the log.
@@ -94,14 +111,16 @@ public:
     void onConnect() override { link_.on_connected(); }
     void onDisconnect(gloox::ConnectionError error) override {
         std::string reason = describe(error);
+        bool refused_our_output = false;
         if (error == gloox::ConnStreamError && link_.component_) {
             const auto& text = link_.component_->streamErrorText();
             const auto condition = link_.component_->streamError();
             reason += " " + describe(condition) + (text.empty() ? "" : " (" + text + ")");
             if (condition == gloox::StreamErrorNotAuthorized || condition == gloox::StreamErrorHostUnknown)
                 reason += ": check the component jid and secret against ejabberd's ejabberd_service listener";
+            refused_our_output = refuses_what_we_wrote(condition);
         }
-        link_.on_disconnected(reason);
+        link_.on_disconnected(reason, refused_our_output);
     }
     bool onTLSConnect(const gloox::CertInfo&) override { return true; }
     // gloox's own messages, XML traffic excluded: the handshake carries a
@@ -145,7 +164,7 @@ void XmppLink::on_connected() {
     observer_.on_connected();
 }
 
-void XmppLink::on_disconnected(const std::string& reason) {
+void XmppLink::on_disconnected(const std::string& reason, bool refused_our_output) {
     const bool was_connected = connected_;
     connected_ = false;
     if (closing_) {
@@ -155,6 +174,7 @@ void XmppLink::on_disconnected(const std::string& reason) {
     if (was_connected) backoff_.lost(std::chrono::steady_clock::now());
     if (was_connected) {
         spdlog::warn("lost connection to {}:{}: {}", config_.server_host, config_.server_port, reason);
+        if (refused_our_output && output_refused_) output_refused_();
         observer_.on_disconnected();
     } else {
         spdlog::warn("cannot connect to {}:{}: {}", config_.server_host, config_.server_port, reason);

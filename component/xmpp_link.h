@@ -22,6 +22,9 @@ public:
     ~XmppLink() override;
 
     void start();
+    // Told when the server closes the stream over what Herald wrote (before
+    // the observer hears of the disconnection).
+    void on_output_refused(std::function<void()> callback) { output_refused_ = std::move(callback); }
     void send(const XmlElement& stanza) override;
     bool connected() const { return connected_; }
 
@@ -34,7 +37,7 @@ private:
     class Listener;
     void connect_now();
     void on_connected();
-    void on_disconnected(const std::string& reason);
+    void on_disconnected(const std::string& reason, bool refused_our_output);
     void schedule_reconnect();
 
     const Config& config_;
@@ -43,6 +46,7 @@ private:
     std::unique_ptr<GlooxComponent> component_;
     boost::asio::steady_timer reconnect_timer_;
     ReconnectBackoff backoff_;
+    std::function<void()> output_refused_;
     bool connected_ = false;
     bool closing_ = false;
 };

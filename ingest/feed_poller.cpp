@@ -119,7 +119,14 @@ void FeedPoller::on_fetched(const std::shared_ptr<Watched>& feed, EasyHandle han
                                 bytes = std::string(handle.body()),
                                 etag = handle.response_header("ETag"),
                                 last_modified = handle.response_header("Last-Modified")]() mutable {
-        auto parsed = parse_feed(bytes);
+        // Contained here: an exception would end the worker thread, and the daemon.
+        auto parsed = [&]() -> std::variant<ParsedFeed, FeedParseError> {
+            try {
+                return parse_feed(bytes);
+            } catch (const std::exception& error) {
+                return FeedParseError{std::string("parser failed: ") + error.what()};
+            }
+        }();
         boost::asio::post(io, [this, work = std::move(work), feed = std::move(feed), alive = std::move(alive),
                                etag = std::move(etag),
                                last_modified = std::move(last_modified), parsed = std::move(parsed)]() mutable {

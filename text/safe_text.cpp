@@ -158,6 +158,8 @@ bool is_clean_markup(std::string_view xml) { return passes(xml, false); }
 
 std::string clean_markup(std::string_view xml) { return filtered(xml, false, true); }
 
+void prepare_xml_parser() { xmlInitParser(); }
+
 bool is_xml_name(std::string_view name) {
     if (name.empty() || !is_clean(name)) return false;
     const auto letter = [](unsigned char c) { return std::isalpha(c) || c == '_' || c == ':' || c >= 0x80; };

@@ -29,6 +29,10 @@ std::string clean_markup(std::string_view xml);
 // True when clean_markup(xml) would return `xml` unchanged.
 bool is_clean_markup(std::string_view xml);
 
+// libxml2 (2.9) set up once, from main before any other thread starts:
+// its first initialisation is not safe from two threads at once.
+void prepare_xml_parser();
+
 // True when `name` can name an element or attribute: a letter, '_' or ':'
 // first, then letters, digits, '-', '.', '_', ':' (any non-ASCII character
 // of clean text counts as a letter).

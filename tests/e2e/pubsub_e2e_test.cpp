@@ -95,6 +95,25 @@ TEST_F(PubsubE2E, OfflineQueueFlushesInOrderWithDelayStamps) {
     }
 }
 
+// A reaction (XEP-0444) comes back with the message id: it is about the
+// notification, never read as a chat command; a reply's text is answered.
+TEST_F(PubsubE2E, AReactionToANotificationIsNoCommandAndAReplyIsAnswered) {
+    with_topic();
+    publish_ok(*alice_, "backups", notification("reacted to"));
+    auto message = next_notification(*bob_);
+    ASSERT_TRUE(message);
+    bob_->send("<message type='chat' to='" + component() + "'><reactions xmlns='urn:xmpp:reactions:0' id='" +
+               xml_escape(message->id()) + "'><reaction>\xF0\x9F\x91\x8D</reaction></reactions>"
+               "<store xmlns='urn:xmpp:hints'/></message>");
+    bob_->send("<message type='chat' to='" + component() + "'><body>seen</body><reply xmlns='urn:xmpp:reply:0' to='" +
+               component() + "' id='" + xml_escape(message->id()) + "'/></message>");
+    // Stanzas are handled in order: the first answer is to the reply.
+    auto answer = next_answer(*bob_);
+    ASSERT_TRUE(answer);
+    EXPECT_NE(answer->text("body").find("'seen'"), std::string::npos)
+        << "the reaction was answered as a command: " << answer->text("body");
+}
+
 // A program that wants XEP-0060 events chooses them: a headline with the
 // event and no body, confirmed by the ping.
 TEST_F(PubsubE2E, PubsubFormatDeliversTheXep0060Event) {

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <functional>
 #include <unistd.h>
+#include <set>
 #include <vector>
 
 #include "component/config.h"
@@ -95,12 +96,15 @@ protected:
     void come_online() { router_.on_presence("a@x", {"phone", ResourcePresence{Availability::available, 0}}); }
 
     // The user comes online and the router sends; returns the items sent.
-    std::vector<std::string> deliveries_until_stream_dies(std::size_t expected) {
+    // The server then closes the stream over what herald wrote (`blamed`) or
+    // for a reason of its own (a restart).
+    std::vector<std::string> deliveries_until_stream_dies(std::size_t expected, bool blamed = true) {
         const auto first = sender_.sent.size();
         come_online();
         run_until([&] { return sender_.titles_sent_since(first).size() >= expected; });
         io_.run_for(50ms);  // anything more it would send at once
         auto sent = sender_.titles_sent_since(first);
+        if (blamed) router_.blame_deliveries_in_flight();
         router_.forget_all_presence();
         return sent;
     }
@@ -140,6 +144,58 @@ TEST_F(RouterTest, AnItemInFlightAtThreeLossesInARowIsSetAsideAndDeliveryGoesOn)
     come_online();
     ASSERT_TRUE(run_until([&] { return !sender_.titles_sent_since(first).empty(); }));
     EXPECT_EQ(sender_.titles_sent_since(first), std::vector<std::string>{"innocent"});
+}
+
+TEST_F(RouterTest, StreamsLostForOtherReasonsSetNothingAside) {
+    publish("one");
+    publish("two");
+    for (int loss = 0; loss < 4; ++loss)
+        EXPECT_EQ(deliveries_until_stream_dies(2, false), (std::vector<std::string>{"one", "two"}))
+            << "not suspects: they go out together again";
+    EXPECT_EQ(in_storage<std::int64_t>([](storage::Repositories& repos) { return repos.queue.queued_count("a@x"); }), 2);
+    EXPECT_EQ(metrics_.render({}, 0).find("herald_undeliverable_total 1"), std::string::npos);
+}
+
+// One suspect in flight across all users: two users' suspects never go out
+// together, so one loss cannot be laid at both doors.
+TEST_F(RouterTest, SuspectsOfDifferentUsersGoOneAtATime) {
+    in_storage<bool>([](storage::Repositories& repos) {
+        repos.users.upsert({"b@x", {}, 0});
+        repos.nodes.subscribe("topic", "b@x", 0);
+        return true;
+    });
+    publish("shared");
+    const auto online = [&](const char* jid) {
+        router_.on_presence(jid, {"phone", ResourcePresence{Availability::available, 0}});
+    };
+    const auto sent_to = [&](std::size_t first) {
+        std::set<std::string> users;
+        for (std::size_t i = first; i < sender_.sent.size(); ++i)
+            if (sender_.sent[i].child("notification", "urn:herald:0")) users.insert(sender_.sent[i].attr("to"));
+        return users;
+    };
+    auto first = sender_.sent.size();
+    online("a@x");
+    online("b@x");
+    ASSERT_TRUE(run_until([&] { return sent_to(first).size() == 2; }));
+    router_.blame_deliveries_in_flight();
+    router_.forget_all_presence();
+
+    first = sender_.sent.size();
+    online("a@x");
+    online("b@x");
+    ASSERT_TRUE(run_until([&] { return !sent_to(first).empty(); }));
+    io_.run_for(50ms);
+    const auto alone = sent_to(first);
+    ASSERT_EQ(alone.size(), 1u) << "both suspects went out together";
+    // Its ping answered: the other user's suspect goes next.
+    for (std::size_t i = first; i < sender_.sent.size(); ++i)
+        if (sender_.sent[i].name() == "iq") {
+            XmlElement result("iq");
+            result.set_attr("type", "result").set_attr("from", sender_.sent[i].attr("to")).set_attr("id", sender_.sent[i].attr("id"));
+            router_.on_iq_response(result);
+        }
+    ASSERT_TRUE(run_until([&] { return sent_to(first).size() == 2; })) << "the second suspect never went";
 }
 
 TEST_F(RouterTest, AConfirmedItemIsNoLongerASuspect) {
