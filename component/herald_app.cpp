@@ -31,12 +31,16 @@ HeraldApp::HeraldApp(boost::asio::io_context& io, Config config)
 HeraldApp::~HeraldApp() {
     storage_.stop();
     link_.close();
-    services_.router().stop();
-    services_.escalator().stop();
-    services_.retention().stop();
+    stop_timers();
     io_.restart();
     while (io_.poll() > 0) {
     }
+}
+
+void HeraldApp::stop_timers() {
+    services_.router().stop();
+    services_.escalator().stop();
+    services_.retention().stop();
 }
 
 void HeraldApp::contain(const char* where, const std::exception& error) {
@@ -90,9 +94,7 @@ void HeraldApp::shutdown() {
     boost::asio::post(io_, [this] {
         const auto told = services_.presence().say_goodbye();
         spdlog::info("sent unavailable presence to {} online users", told);
-        services_.router().stop();
-        services_.escalator().stop();
-        services_.retention().stop();
+        stop_timers();
         link_.close();
     });
 }

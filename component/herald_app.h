@@ -30,6 +30,8 @@ public:
 
 private:
     void contain(const char* where, const std::exception& error);
+    // The services that keep timers running: stopped, the io_context can end.
+    void stop_timers();
 
     boost::asio::io_context& io_;
     Config config_;

@@ -584,8 +584,12 @@ bool Router::is_suspect(const std::string& bare_jid, std::int64_t seq) const {
 void Router::release_suspect(const std::string& bare_jid, std::int64_t seq) {
     if (suspect_in_flight_ != std::pair{bare_jid, seq}) return;
     suspect_in_flight_.reset();
+    // Only users with a suspect waiting were held back by it.
     boost::asio::post(io_, [this] {
-        for (auto& entry : avatars_) pump(*entry.second);
+        std::set<std::string> waiting;
+        for (const auto& entry : suspects_) waiting.insert(entry.first.first);
+        for (const auto& jid : waiting)
+            if (const auto avatar = avatars_.find(jid); avatar != avatars_.end()) pump(*avatar->second);
     });
 }
 
