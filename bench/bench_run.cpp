@@ -426,6 +426,7 @@ void BenchRun::memory_and_start_up() {
     const double per_user = static_cast<double>(big_rss - base_rss) / offline;
     ScenarioResult bytes{"RSS per registered offline user", per_user, std::nullopt, "bytes", "", "< 1024 B",
                          per_user < 1024};
+    bytes.difference = true;
     bytes.details = {{"rss_bytes", big_rss}, {"baseline_rss_bytes", base_rss}, {"offline_users", offline}};
     ScenarioResult start{"start-up to presence known", big_seconds, base_seconds, "s",
                          "herald with only the online users registered", ""};

@@ -8,6 +8,7 @@
 #include <sys/utsname.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <ctime>
 #include <fstream>
@@ -118,7 +119,7 @@ int main(int argc, char** argv) {
         return 1;
     }
     for (const auto& result : table.results())
-        if (!(result.herald > 0)) {
+        if (!std::isfinite(result.herald) || (!result.difference && !(result.herald > 0))) {
             std::cerr << "herald-bench: " << result.name << " has no figure\n";
             return 1;
         }
