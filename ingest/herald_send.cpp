@@ -30,19 +30,41 @@ std::string fresh_stanza_id() {
 }
 
 int report(const PublishOutcome& outcome, std::ostream& out, std::ostream& err) {
-    if (!outcome.output.empty()) out << outcome.output << "\n";
+    if (!outcome.output.empty()) out << outcome.output << "\n" << std::flush;
     if (!outcome.error.empty()) err << outcome.error << "\n";
     return exit_status(outcome.exit_code);
 }
 
-PublishOutcome publish(const HeraldSendOptions& options, const PublishRequest& request,
-                       const std::string& password, Clock::time_point deadline, std::ostream& err) {
+PublishOutcome acknowledgement_outcome(PublishSession& session, const PublishRequest& request,
+                                       const std::string& item_id, std::chrono::seconds wait) {
+    if (item_id.empty())
+        return {ExitCode::refused, "",
+                "herald-send: the service did not say the published item's id, so its acknowledgement "
+                "cannot be recognised"};
+    const AcknowledgementResult result =
+        session.wait_for_acknowledgement(request.service, request.node, item_id, wait);
+    if (const auto* acknowledgement = std::get_if<Acknowledgement>(&result))
+        return outcome_of_acknowledgement(*acknowledgement);
+    return outcome_of_failure(std::get<SessionFailure>(result));
+}
+
+// Publishes and reports; with --wait, the item id is reported at once (a
+// script sees it while herald-send waits) and the acknowledgement after.
+int publish(const HeraldSendOptions& options, const PublishRequest& request, const std::string& password,
+            Clock::time_point deadline, std::ostream& out, std::ostream& err) {
     const StropheLibrary library;
     PublishSession session(options.connection, password, options.verbose, err);
     const std::string stanza_id = fresh_stanza_id();
     const PublishResult result = session.publish(publish_iq_xml(request, stanza_id), stanza_id, deadline);
-    if (const auto* reply = std::get_if<PublishReply>(&result)) return outcome_of_reply(*reply, request);
-    return outcome_of_failure(std::get<SessionFailure>(result));
+    const auto* reply = std::get_if<PublishReply>(&result);
+    PublishOutcome outcome = reply ? outcome_of_reply(*reply, request)
+                                   : outcome_of_failure(std::get<SessionFailure>(result));
+    if (options.wait && outcome.exit_code == ExitCode::ok) {
+        report(outcome, out, err);
+        outcome = acknowledgement_outcome(session, request, outcome.output, *options.wait);
+    }
+    session.close();
+    return report(outcome, out, err);
 }
 
 // No title and no body: a usage error when no body was read at all, a
@@ -86,7 +108,7 @@ int run_herald_send(const std::vector<std::string>& arguments, const Environment
         PublishRequest request = options.request;
         request.notification.body = read_body(options.body, deadline);
         if (!request.notification.has_content()) return nothing_to_publish(options.body, err);
-        return report(publish(options, request, password, deadline, err), out, err);
+        return publish(options, request, password, deadline, out, err);
     } catch (const InputError& error) {
         err << "herald-send: " << error.what() << "\n";
         return exit_status(error.exit_code());

@@ -13,7 +13,8 @@ namespace {
 constexpr std::string_view kUsage = R"usage(usage: herald-send --jid USER@DOMAIN --to SERVICE --node NODE [options]
 
 Publishes one notification to a Herald service (an XEP-0060 publish over an
-IQ) and prints the id of the published item.
+IQ) and prints the id of the published item. With --ack --wait it then waits
+until a person acknowledges the item and prints who did.
 
 Logging in:
   --jid USER@DOMAIN       the XMPP account to log in as
@@ -28,7 +29,8 @@ Logging in:
                           off: never TLS
   --insecure              accept a TLS certificate that does not verify
                           (self-signed, wrong name): a test server only
-  --timeout SECONDS       bound on the whole run (default 30)
+  --timeout SECONDS       bound on logging in and publishing (default 30);
+                          --wait comes on top of it
   --verbose               libstrophe's connection log on stderr (no secrets)
 
 The notification:
@@ -42,17 +44,32 @@ The notification:
   --ttl SECONDS           how long it is worth delivering
   --item-id ID            the item's id (default: the service picks one)
 
+Acknowledgement (a person confirms they saw it):
+  --ack                   ask for one: the item keeps escalating until a
+                          recipient acknowledges it (replies "ack", reacts
+                          with a thumbs up, ...)
+  --renotify SECONDS      remind the recipients every SECONDS while nobody
+                          has acknowledged it (for --ack, or a topic that
+                          asks for acknowledgements by default)
+  --wait SECONDS          with --ack: after printing the item id, stay
+                          connected up to SECONDS for the acknowledgement;
+                          print "acknowledged by JID at TIME" and exit 0, or
+                          exit 75 when nobody acknowledged it in time
+                          (at most 604800, a week)
+
 A notification needs a title, a body or both. Without --body or --body-file
 the body is read from stdin unless stdin is a terminal (trailing newlines
 are dropped; an empty body is left out). In a `while read` loop, give --body
 or redirect stdin from /dev/null, or herald-send reads the loop's input.
 
 Priority and ttl go into the payload and into <publish-options> (fields
-herald#priority, herald#ttl); left out, there are no publish-options and the
-service's defaults apply (priority normal).
+herald#priority, herald#ttl); --ack and --renotify into <publish-options>
+only (herald#ack = required, herald#renotify); left out, there are no
+publish-options and the service's defaults apply (priority normal).
 
 Exit status (sysexits):
-   0  published; the item id is on stdout
+   0  published; the item id is on stdout; with --wait, acknowledged too,
+      and "acknowledged by JID at TIME" follows on its own line
    1  any other stanza error, e.g. item-not-found (no such node)
   64  bad usage
   65  the payload was refused: bad-request, not-acceptable, policy-violation;
@@ -63,13 +80,19 @@ Exit status (sysexits):
       remote-server-timeout
   75  temporary failure, try again later: any stanza error of type wait,
       whatever its condition (e.g. resource-constraint, internal-server-error
-      with type wait); or --timeout elapsed
+      with type wait); or --timeout elapsed; or --wait elapsed and nobody
+      acknowledged the item (its id is on stdout)
   77  authentication failed (wrong password, unknown account); forbidden,
       not-authorized, registration-required, any error of type auth
 
 Examples:
   # crontab (one line): tell the backups topic when the nightly backup fails
   0 3 * * *  /usr/local/bin/nightly-backup || herald-send --jid backup@example.org --password-file /etc/herald/backup.pass --to notify.example.org --node backups --priority high --ttl 86400 --title "Backup failed on db1" --body "nightly-backup exited with an error"
+
+  # page the on-call topic; wait up to 10 minutes for someone to say ack
+  herald-send --jid monitor@example.org --password-file /etc/herald/monitor.pass \
+      --to notify.example.org --node oncall --priority urgent --title "db1 down" \
+      --ack --renotify 120 --wait 600 || escalate-by-phone "db1 down"
 
   # the last 20 lines of a log as the body
   tail -n 20 /var/log/app/error.log | herald-send --jid app@example.org \
@@ -85,6 +108,7 @@ Examples:
 // Largest accepted value for --ttl: about 68 years.
 constexpr std::int64_t kMaxTtlSeconds = 2147483647;
 constexpr std::int64_t kMaxTimeoutSeconds = 86400;
+constexpr std::int64_t kMaxWaitSeconds = 7 * 86400;
 
 std::int64_t whole_number(std::string_view option, const std::string& value, std::int64_t lowest,
                           std::int64_t highest) {
@@ -121,7 +145,7 @@ struct OptionSpec {
     void (*apply)(HeraldSendOptions& options, const std::string& value);
 };
 
-constexpr std::array<OptionSpec, 17> kOptions{{
+constexpr std::array<OptionSpec, 20> kOptions{{
     {"--jid", true, [](HeraldSendOptions& o, const std::string& v) { o.connection.jid = v; }},
     {"--password-file", true, [](HeraldSendOptions& o, const std::string& v) { o.password_file = v; }},
     {"--server", true, [](HeraldSendOptions& o, const std::string& v) { o.connection.server = v; }},
@@ -151,6 +175,16 @@ constexpr std::array<OptionSpec, 17> kOptions{{
          o.request.notification.ttl_seconds = whole_number("--ttl", v, 1, kMaxTtlSeconds);
      }},
     {"--item-id", true, [](HeraldSendOptions& o, const std::string& v) { o.request.item_id = v; }},
+    {"--ack", false,
+     [](HeraldSendOptions& o, const std::string&) { o.request.acknowledgement.required = true; }},
+    {"--renotify", true,
+     [](HeraldSendOptions& o, const std::string& v) {
+         o.request.acknowledgement.renotify_seconds = whole_number("--renotify", v, 1, kMaxTtlSeconds);
+     }},
+    {"--wait", true,
+     [](HeraldSendOptions& o, const std::string& v) {
+         o.wait = std::chrono::seconds(whole_number("--wait", v, 1, kMaxWaitSeconds));
+     }},
 }};
 
 const OptionSpec* find_option(std::string_view name) {
@@ -176,6 +210,8 @@ void check_complete(const HeraldSendOptions& options, const EnvironmentLookup& e
     if (options.request.service.empty())
         throw UsageError("--to SERVICE is required (the Herald component's JID)");
     if (options.request.node.empty()) throw UsageError("--node NODE is required");
+    if (options.wait && !options.request.acknowledgement.required)
+        throw UsageError("--wait needs --ack: only an item that asks for an acknowledgement gets one");
     if (!options.password_file) {
         const auto password = environment(kPasswordVariable);
         if (!password || password->empty())

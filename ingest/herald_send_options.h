@@ -35,7 +35,10 @@ struct HeraldSendOptions {
     // Everything but the body, which comes from `body` once it is read.
     PublishRequest request;
     BodySource body;
+    // Bounds logging in and publishing; a --wait comes on top of it.
     std::chrono::seconds timeout{30};
+    // --wait: after the publish, how long to wait for an acknowledgement.
+    std::optional<std::chrono::seconds> wait;
     bool verbose = false;
 };
 

@@ -4,6 +4,8 @@
 #include <array>
 #include <string_view>
 
+#include "text/safe_text.h"
+
 namespace herald::ingest {
 
 namespace {
@@ -20,6 +22,13 @@ constexpr std::array<std::string_view, 3> kUnreachableConditions{
 template <std::size_t N>
 bool one_of(const std::array<std::string_view, N>& conditions, std::string_view condition) {
     return std::find(conditions.begin(), conditions.end(), condition) != conditions.end();
+}
+
+// The service's text, printable and on one line.
+std::string one_line(std::string_view text) {
+    std::string line = text::clean(text);
+    std::replace_if(line.begin(), line.end(), [](char c) { return c == '\n' || c == '\r' || c == '\t'; }, ' ');
+    return line;
 }
 
 }  // namespace
@@ -72,6 +81,11 @@ PublishOutcome outcome_of_failure(const SessionFailure& failure) {
             break;
     }
     return {code, "", std::string(kProgram) + failure.detail};
+}
+
+PublishOutcome outcome_of_acknowledgement(const Acknowledgement& acknowledgement) {
+    return {ExitCode::ok,
+            "acknowledged by " + one_line(acknowledgement.by) + " at " + one_line(acknowledgement.stamp), ""};
 }
 
 }  // namespace herald::ingest

@@ -32,5 +32,7 @@ std::string describe(const StanzaError& error);
 
 PublishOutcome outcome_of_reply(const PublishReply& reply, const PublishRequest& request);
 PublishOutcome outcome_of_failure(const SessionFailure& failure);
+// "acknowledged by JID at STAMP" on stdout, exit 0.
+PublishOutcome outcome_of_acknowledgement(const Acknowledgement& acknowledgement);
 
 }  // namespace herald::ingest

@@ -71,4 +71,25 @@ PublishReply PublishReply::from_stanza(xmpp_stanza_t* iq) {
     return reply;
 }
 
+std::optional<Acknowledgement> Acknowledgement::from_stanza(xmpp_stanza_t* message) {
+    if (view(xmpp_stanza_get_name(message)) != "message" || view(xmpp_stanza_get_type(message)) == "error")
+        return std::nullopt;
+    xmpp_stanza_t* acknowledged = child_named(message, "acknowledged", kHeraldNotificationNs);
+    if (!acknowledged) return std::nullopt;
+    const auto attribute = [&](const char* name) {
+        return std::string(view(xmpp_stanza_get_attribute(acknowledged, name)));
+    };
+    return Acknowledgement{std::string(view(xmpp_stanza_get_from(message))), attribute("node"),
+                           attribute("item"), attribute("by"), attribute("stamp")};
+}
+
+bool Acknowledgement::is_for(std::string_view service, std::string_view published_node,
+                             std::string_view published_item_id) const {
+    const std::string_view sender(from);
+    const bool from_service = sender == service || (sender.size() > service.size() &&
+                                                    sender.substr(0, service.size()) == service &&
+                                                    sender[service.size()] == '/');
+    return from_service && node == published_node && item_id == published_item_id;
+}
+
 }  // namespace herald::ingest

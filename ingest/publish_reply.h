@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <strophe.h>
 
@@ -28,6 +29,24 @@ struct PublishReply {
     std::optional<StanzaError> error;    // set for type='error'
 
     static PublishReply from_stanza(xmpp_stanza_t* iq);
+};
+
+// A person acknowledged a published item: the service's message carrying
+// <acknowledged xmlns='urn:herald:0' node item by stamp/>.
+struct Acknowledgement {
+    std::string from;  // the message's sender, the service for a real one
+    std::string node;
+    std::string item_id;
+    std::string by;     // the acknowledger's bare JID
+    std::string stamp;  // when, as the service wrote it (XEP-0082)
+
+    // nullopt for any other stanza.
+    static std::optional<Acknowledgement> from_stanza(xmpp_stanza_t* message);
+
+    // Sent by `service` (its bare JID or a resource of it), for `item_id`
+    // of `node`.
+    bool is_for(std::string_view service, std::string_view published_node,
+                std::string_view published_item_id) const;
 };
 
 }  // namespace herald::ingest

@@ -40,8 +40,12 @@ std::string notification_xml(const Notification& notification) {
     return xml + "</notification>";
 }
 
-std::string publish_options_xml(const Notification& notification) {
-    if (!notification.priority && !notification.ttl_seconds) return {};
+std::string publish_options_xml(const PublishRequest& request) {
+    const Notification& notification = request.notification;
+    const AcknowledgementRequest& acknowledgement = request.acknowledgement;
+    if (!notification.priority && !notification.ttl_seconds && !acknowledgement.required &&
+        !acknowledgement.renotify_seconds)
+        return {};
     std::string xml = "<publish-options><x xmlns='jabber:x:data' type='submit'>";
     xml += "<field var='FORM_TYPE' type='hidden'><value>" + text::xml_escaped(kPublishOptionsFormType) +
            "</value></field>";
@@ -49,6 +53,9 @@ std::string publish_options_xml(const Notification& notification) {
         xml += form_field("herald#priority", priority_name(*notification.priority));
     if (notification.ttl_seconds)
         xml += form_field("herald#ttl", std::to_string(*notification.ttl_seconds));
+    if (acknowledgement.required) xml += form_field("herald#ack", "required");
+    if (acknowledgement.renotify_seconds)
+        xml += form_field("herald#renotify", std::to_string(*acknowledgement.renotify_seconds));
     return xml + "</x></publish-options>";
 }
 
@@ -74,7 +81,7 @@ std::string publish_iq_xml(const PublishRequest& request, std::string_view stanz
     return "<iq type='set'" + attribute("to", request.service) + attribute("id", stanza_id) + ">" +
            "<pubsub" + attribute("xmlns", kPubsubNs) + ">" +
            "<publish" + attribute("node", request.node) + ">" + item + "</publish>" +
-           publish_options_xml(request.notification) + "</pubsub></iq>";
+           publish_options_xml(request) + "</pubsub></iq>";
 }
 
 }  // namespace herald::ingest

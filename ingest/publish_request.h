@@ -30,16 +30,25 @@ struct Notification {
     bool has_content() const { return title || body; }
 };
 
+// Asking for a person's acknowledgement: publish-options only, never the
+// payload.
+struct AcknowledgementRequest {
+    bool required = false;                         // herald#ack = required
+    std::optional<std::int64_t> renotify_seconds;  // herald#renotify
+};
+
 struct PublishRequest {
     std::string service;  // the component's JID, e.g. notify.example.org
     std::string node;
     std::optional<std::string> item_id;
     Notification notification;
+    AcknowledgementRequest acknowledgement;
 };
 
 // The XEP-0060 publish <iq type='set'/>, ready for the wire. Priority and ttl
 // go into the payload's attributes and, as the fields herald#priority and
-// herald#ttl, into <publish-options>; with neither there is no
+// herald#ttl, into <publish-options>; an acknowledgement asked for goes there
+// only (herald#ack, herald#renotify). With none of these there is no
 // <publish-options> at all. All text is escaped (see xml_escaped).
 std::string publish_iq_xml(const PublishRequest& request, std::string_view stanza_id);
 

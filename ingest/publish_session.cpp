@@ -10,6 +10,8 @@
 #include <netdb.h>
 #include <sys/socket.h>
 
+#include "text/safe_text.h"
+
 namespace herald::ingest {
 
 namespace {
@@ -21,6 +23,8 @@ constexpr std::chrono::milliseconds kLoopTick{100};
 // After the reply, how long to wait for the server to close the stream.
 constexpr std::chrono::milliseconds kCloseGrace{2000};
 constexpr std::size_t kWarningsKept = 4;
+constexpr std::size_t kAcknowledgementsKept = 16;
+constexpr const char* kPingNs = "urn:xmpp:ping";
 constexpr unsigned short kDefaultClientPort = 5222;
 
 std::string_view view(const char* text) { return text ? std::string_view(text) : std::string_view(); }
@@ -68,6 +72,8 @@ PublishSession::PublishSession(ConnectionSettings settings, const std::string& p
     connection_.reset(xmpp_conn_new(context_.get()));
     if (!connection_) throw std::runtime_error("libstrophe: xmpp_conn_new failed");
     xmpp_conn_set_flags(connection_.get(), connection_flags(settings_));
+    // TCP keepalive: a long --wait notices a dead connection.
+    xmpp_conn_set_sockopt_callback(connection_.get(), xmpp_sockopt_cb_keepalive);
     xmpp_conn_set_jid(connection_.get(), settings_.jid.c_str());
     xmpp_conn_set_pass(connection_.get(), password.c_str());
 }
@@ -82,6 +88,7 @@ PublishResult PublishSession::publish(const std::string& iq_xml, const std::stri
                                       Clock::time_point deadline) {
     iq_xml_ = iq_xml;
     iq_id_ = iq_id;
+    deadline_ = deadline;
     // No server: libstrophe resolves the JID's domain (DNS SRV, then the
     // domain itself on 5222). A port alone applies to the domain.
     const std::string domain = domain_of(settings_.jid);
@@ -97,32 +104,58 @@ PublishResult PublishSession::publish(const std::string& iq_xml, const std::stri
                               with_log_tail("cannot connect to " + peer() + ": " +
                                             why_unreachable(alternative_host ? alternative_host : domain))};
 
-    bool close_requested = false;
-    Clock::time_point give_up_closing_at{};
-    while (!ended_) {
+    if (!run_until([this] { return reply_.has_value(); }, deadline))
+        return SessionFailure{
+            SessionFailure::Kind::timed_out, logged_in_, "",
+            logged_in_ ? "timed out waiting for the reply to the publish (see --timeout)"
+                       : with_log_tail("timed out logging in to " + peer() + " (see --timeout)")};
+    if (reply_) return *reply_;
+    return ended_without("a reply");
+}
+
+AcknowledgementResult PublishSession::wait_for_acknowledgement(const std::string& service,
+                                                               const std::string& node,
+                                                               const std::string& item_id,
+                                                               std::chrono::seconds wait) {
+    deadline_ = Clock::now() + wait;
+    std::optional<Acknowledgement> found;
+    const auto acknowledged = [&] {
+        const auto match = std::find_if(acknowledgements_.begin(), acknowledgements_.end(),
+                                        [&](const Acknowledgement& a) { return a.is_for(service, node, item_id); });
+        if (match != acknowledgements_.end()) found = *match;
+        return found.has_value();
+    };
+    if (!run_until(acknowledged, deadline_))
+        return SessionFailure{SessionFailure::Kind::timed_out, true, "",
+                              "nobody acknowledged item " + item_id + " on node '" + node + "' within " +
+                                  std::to_string(wait.count()) + " seconds (see --wait)"};
+    if (found) return *found;
+    return ended_without("an acknowledgement");
+}
+
+void PublishSession::close() {
+    if (ended_ || !logged_in_) return;
+    closing_ = true;
+    xmpp_disconnect(connection_.get());
+    run_until([] { return false; }, std::min(deadline_, Clock::now() + kCloseGrace));
+}
+
+bool PublishSession::run_until(const std::function<bool()>& done, Clock::time_point until) {
+    while (!done()) {
+        if (ended_) return true;
         const auto now = Clock::now();
-        if (reply_ && !close_requested) {
-            xmpp_disconnect(connection_.get());
-            close_requested = true;
-            give_up_closing_at = std::min(deadline, now + kCloseGrace);
-        }
-        if (close_requested && now >= give_up_closing_at) break;
-        if (!close_requested && now >= deadline) {
-            failure_ = SessionFailure{
-                SessionFailure::Kind::timed_out, logged_in_, "",
-                logged_in_ ? "timed out waiting for the reply to the publish (see --timeout)"
-                           : with_log_tail("timed out logging in to " + peer() + " (see --timeout)")};
-            break;
-        }
-        const auto until = close_requested ? give_up_closing_at : deadline;
+        if (now >= until) return false;
         const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(
             std::min<Clock::duration>(kLoopTick, until - now));
         xmpp_run_once(context_.get(), static_cast<unsigned long>(std::max<long>(1, wait.count())));
     }
-    if (reply_) return *reply_;
+    return true;
+}
+
+SessionFailure PublishSession::ended_without(const std::string& what) const {
     if (failure_) return *failure_;
     return SessionFailure{SessionFailure::Kind::connection_lost, logged_in_, "",
-                          with_log_tail("the session with " + peer() + " ended without a reply")};
+                          with_log_tail("the session with " + peer() + " ended without " + what)};
 }
 
 void PublishSession::on_connection_event(xmpp_conn_t* connection, xmpp_conn_event_t event,
@@ -133,6 +166,8 @@ void PublishSession::on_connection_event(xmpp_conn_t* connection, xmpp_conn_even
     if (event == XMPP_CONN_CONNECT) {
         session.logged_in_ = true;
         xmpp_id_handler_add(connection, &PublishSession::on_reply, session.iq_id_.c_str(), self);
+        xmpp_handler_add(connection, &PublishSession::on_message, nullptr, "message", nullptr, self);
+        xmpp_handler_add(connection, &PublishSession::on_request, nullptr, "iq", nullptr, self);
         xmpp_send_raw(connection, session.iq_xml_.data(), session.iq_xml_.size());
         return;
     }
@@ -146,6 +181,32 @@ int PublishSession::on_reply(xmpp_conn_t*, xmpp_stanza_t* stanza, void* self) {
         return 1;  // not the reply; keep waiting
     session.reply_ = PublishReply::from_stanza(stanza);
     return 0;
+}
+
+int PublishSession::on_message(xmpp_conn_t*, xmpp_stanza_t* stanza, void* self) {
+    auto& session = *static_cast<PublishSession*>(self);
+    if (auto acknowledgement = Acknowledgement::from_stanza(stanza)) {
+        session.acknowledgements_.push_back(std::move(*acknowledgement));
+        if (session.acknowledgements_.size() > kAcknowledgementsKept) session.acknowledgements_.pop_front();
+    }
+    return 1;
+}
+
+// Every IQ get or set gets an answer (RFC 6120 8.2.3), so that a server
+// pinging a session that waits long does not take it for dead.
+int PublishSession::on_request(xmpp_conn_t* connection, xmpp_stanza_t* stanza, void*) {
+    const std::string_view type = view(xmpp_stanza_get_type(stanza));
+    if (type != "get" && type != "set") return 1;
+    std::string answer = "<iq";
+    if (const char* from = xmpp_stanza_get_from(stanza)) answer += " to='" + text::xml_escaped(from) + "'";
+    answer += " id='" + text::xml_escaped(view(xmpp_stanza_get_id(stanza))) + "'";
+    if (type == "get" && xmpp_stanza_get_child_by_ns(stanza, kPingNs))
+        answer += " type='result'/>";
+    else
+        answer += " type='error'><error type='cancel'><service-unavailable xmlns='" +
+                  std::string(kStanzaErrorNs) + "'/></error></iq>";
+    xmpp_send_raw(connection, answer.data(), answer.size());
+    return 1;
 }
 
 void PublishSession::on_log(void* self, xmpp_log_level_t level, const char* area,
@@ -174,8 +235,17 @@ void PublishSession::on_log(void* self, xmpp_log_level_t level, const char* area
 
 void PublishSession::session_ended(int error, const xmpp_stream_error_t* stream_error) {
     ended_ = true;
-    if (reply_) return;  // the close we asked for
+    if (closing_) return;
     using Kind = SessionFailure::Kind;
+    if (reply_) {
+        // Published: whatever ends the wait for the acknowledgement, the
+        // publish stands, and the service is out of reach (exit 69).
+        std::string detail = "lost the connection to " + peer() + " while waiting for the acknowledgement";
+        if (stream_error) detail += ": stream error " + std::string(stream_error_condition(stream_error->type));
+        else if (error != 0) detail += ": " + std::string(std::strerror(error));
+        failure_ = SessionFailure{Kind::connection_lost, true, "", detail};
+        return;
+    }
     SessionFailure failure;
     failure.logged_in = logged_in_;
     if (stream_error) {

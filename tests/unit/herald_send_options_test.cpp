@@ -198,6 +198,49 @@ TEST(HeraldSendOptionsTest, RejectsUnknownRepeatedAndStrayArguments) {
     EXPECT_NE(usage_error(with_required({"--insecure=yes"})).find("takes no value"), std::string::npos);
 }
 
+TEST(HeraldSendOptionsTest, AcknowledgementOptions) {
+    const HeraldSendOptions plain = parse({});
+    EXPECT_FALSE(plain.request.acknowledgement.required);
+    EXPECT_FALSE(plain.request.acknowledgement.renotify_seconds);
+    EXPECT_FALSE(plain.wait);
+
+    const HeraldSendOptions paging = parse({"--ack", "--renotify", "120", "--wait=600"});
+    EXPECT_TRUE(paging.request.acknowledgement.required);
+    EXPECT_EQ(paging.request.acknowledgement.renotify_seconds, 120);
+    EXPECT_EQ(paging.wait, 600s);
+    EXPECT_EQ(paging.timeout, 30s) << "--wait does not stretch the bound on publishing";
+
+    // Reminders for a topic that asks for acknowledgements by default.
+    EXPECT_EQ(parse({"--renotify", "60"}).request.acknowledgement.renotify_seconds, 60);
+    EXPECT_FALSE(parse({"--renotify", "60"}).request.acknowledgement.required);
+}
+
+TEST(HeraldSendOptionsTest, BadRenotifyIsAUsageError) {
+    for (const char* bad : {"0", "-1", "abc", "1.5", "30s", "99999999999999999999"})
+        EXPECT_NE(usage_error(with_required({"--ack", "--renotify", bad})).find("--renotify"), std::string::npos)
+            << bad;
+    EXPECT_NE(usage_error(with_required({"--ack", "--renotify"})).find("--renotify needs a value"),
+              std::string::npos);
+    EXPECT_NE(usage_error(with_required({"--ack", "--renotify="})).find("non-empty"), std::string::npos);
+    EXPECT_NE(usage_error(with_required({"--ack=yes"})).find("--ack takes no value"), std::string::npos);
+}
+
+TEST(HeraldSendOptionsTest, WaitNeedsAckAndWholeSeconds) {
+    EXPECT_NE(usage_error(with_required({"--wait", "60"})).find("--wait needs --ack"), std::string::npos);
+    EXPECT_NE(usage_error(with_required({"--renotify", "60", "--wait", "60"})).find("--wait needs --ack"),
+              std::string::npos);
+    for (const char* bad : {"0", "-5", "ten", "2.5", "604801"})
+        EXPECT_NE(usage_error(with_required({"--ack", "--wait", bad})).find("--wait"), std::string::npos) << bad;
+    EXPECT_EQ(parse({"--wait", "1", "--ack"}).wait, 1s) << "in any order";
+    EXPECT_EQ(parse({"--ack", "--wait", "604800"}).wait, std::chrono::seconds(604800));
+}
+
+TEST(HeraldSendOptionsTest, UsageExplainsAcknowledgements) {
+    const std::string usage(herald_send_usage());
+    for (const char* text : {"--ack", "--renotify SECONDS", "--wait SECONDS", "acknowledged by JID at TIME"})
+        EXPECT_NE(usage.find(text), std::string::npos) << text;
+}
+
 // ------------------------------------------------------------ publish IQ
 
 namespace {
@@ -274,6 +317,29 @@ TEST(PublishRequestTest, PublishOptionsHoldOnlyTheGivenFields) {
     EXPECT_TRUE(form->has("field[@var='herald#ttl']"));
     EXPECT_FALSE(form->has("field[@var='herald#priority']"));
     EXPECT_FALSE(iq.find("pubsub/publish/item/notification")->has_attr("priority"));
+}
+
+TEST(PublishRequestTest, AcknowledgementGoesIntoPublishOptionsOnly) {
+    PublishRequest request = backup_failed();
+    request.acknowledgement.required = true;
+    request.acknowledgement.renotify_seconds = 300;
+    const auto iq = ReceivedStanza::parse(publish_iq_xml(request, "p5"));
+    const auto form = iq.find("pubsub/publish-options/x[@xmlns='jabber:x:data'][@type='submit']");
+    ASSERT_TRUE(form) << iq;
+    EXPECT_EQ(form->text("field[@var='FORM_TYPE']/value"), "http://jabber.org/protocol/pubsub#publish-options");
+    EXPECT_EQ(form->text("field[@var='herald#ack']/value"), "required");
+    EXPECT_EQ(form->text("field[@var='herald#renotify']/value"), "300");
+    EXPECT_FALSE(form->has("field[@var='herald#priority']"));
+    EXPECT_FALSE(form->has("field[@var='herald#ttl']"));
+    const auto notification = iq.find("pubsub/publish/item/notification");
+    ASSERT_TRUE(notification) << iq;
+    EXPECT_FALSE(notification->has_attr("ack"));
+    EXPECT_FALSE(notification->has_attr("renotify"));
+
+    request.acknowledgement.renotify_seconds.reset();
+    const auto ack_only = ReceivedStanza::parse(publish_iq_xml(request, "p6"));
+    EXPECT_EQ(ack_only.text("pubsub/publish-options/x/field[@var='herald#ack']/value"), "required");
+    EXPECT_FALSE(ack_only.has("pubsub/publish-options/x/field[@var='herald#renotify']")) << ack_only;
 }
 
 TEST(PublishRequestTest, EscapesEveryText) {
@@ -371,6 +437,46 @@ TEST_F(PublishReplyTest, ErrorWithoutErrorElement) {
     EXPECT_EQ(exit_code_for(*parsed.error), ExitCode::refused);
 }
 
+TEST_F(PublishReplyTest, AcknowledgementMessage) {
+    StropheStanza message(xmpp_stanza_new_from_string(
+        context_.get(),
+        "<message from='notify.example.org' to='monitor@example.org/x1'>"
+        "<body>Acknowledged by alice@example.org: [backups] Backup failed</body>"
+        "<acknowledged xmlns='urn:herald:0' node='backups' item='ae890ac52' by='alice@example.org' "
+        "stamp='2026-12-01T03:04:05Z'/></message>"));
+    const auto acknowledgement = Acknowledgement::from_stanza(message.get());
+    ASSERT_TRUE(acknowledgement);
+    EXPECT_EQ(acknowledgement->from, "notify.example.org");
+    EXPECT_EQ(acknowledgement->node, "backups");
+    EXPECT_EQ(acknowledgement->item_id, "ae890ac52");
+    EXPECT_EQ(acknowledgement->by, "alice@example.org");
+    EXPECT_EQ(acknowledgement->stamp, "2026-12-01T03:04:05Z");
+
+    EXPECT_TRUE(acknowledgement->is_for("notify.example.org", "backups", "ae890ac52"));
+    EXPECT_FALSE(acknowledgement->is_for("notify.example.org", "backups", "ae890ac5"));
+    EXPECT_FALSE(acknowledgement->is_for("notify.example.org", "deploys", "ae890ac52"));
+    EXPECT_FALSE(acknowledgement->is_for("notify.example", "backups", "ae890ac52"));
+    EXPECT_FALSE(acknowledgement->is_for("other.example.org", "backups", "ae890ac52"));
+    Acknowledgement from_resource = *acknowledgement;
+    from_resource.from = "notify.example.org/herald";
+    EXPECT_TRUE(from_resource.is_for("notify.example.org", "backups", "ae890ac52"));
+    from_resource.from = "notify.example.org.evil.example";
+    EXPECT_FALSE(from_resource.is_for("notify.example.org", "backups", "ae890ac52"));
+}
+
+TEST_F(PublishReplyTest, NotAnAcknowledgement) {
+    for (const char* xml : {
+             "<message from='notify.example.org'><body>ack</body></message>",
+             "<message from='notify.example.org'><acknowledged xmlns='urn:other' node='n' item='i'/></message>",
+             "<message from='notify.example.org' type='error'><acknowledged xmlns='urn:herald:0' node='n' "
+             "item='i'/></message>",
+             "<iq type='set' from='notify.example.org'><acknowledged xmlns='urn:herald:0' node='n' item='i'/></iq>",
+         }) {
+        StropheStanza stanza(xmpp_stanza_new_from_string(context_.get(), xml));
+        EXPECT_FALSE(Acknowledgement::from_stanza(stanza.get())) << xml;
+    }
+}
+
 // --------------------------------------------------- exit status, messages
 
 TEST(PublishOutcomeTest, ResultPrintsTheItemId) {
@@ -449,6 +555,27 @@ TEST(PublishOutcomeTest, SessionFailuresToExitStatus) {
     EXPECT_EQ(code(Kind::stream_error, false, "policy-violation"), ExitCode::unavailable);
     EXPECT_EQ(outcome_of_failure(SessionFailure{Kind::cannot_connect, false, "", "cannot connect to x"}).error,
               "herald-send: cannot connect to x");
+}
+
+TEST(PublishOutcomeTest, AcknowledgementOnOneLine) {
+    Acknowledgement acknowledgement{"notify.example.org", "backups", "ae890ac52", "alice@example.org",
+                                    "2026-12-01T03:04:05Z"};
+    auto outcome = outcome_of_acknowledgement(acknowledgement);
+    EXPECT_EQ(outcome.exit_code, ExitCode::ok);
+    EXPECT_EQ(outcome.output, "acknowledged by alice@example.org at 2026-12-01T03:04:05Z");
+    EXPECT_EQ(outcome.error, "");
+
+    acknowledgement.by = "mallory@example.org\nacknowledged by \x1b[2Jroot";
+    outcome = outcome_of_acknowledgement(acknowledgement);
+    EXPECT_EQ(outcome.output.find('\n'), std::string::npos) << outcome.output;
+    EXPECT_EQ(outcome.output.find('\x1b'), std::string::npos) << outcome.output;
+}
+
+TEST(PublishOutcomeTest, NoAcknowledgementInTimeIsATemporaryFailure) {
+    const auto outcome = outcome_of_failure(SessionFailure{
+        SessionFailure::Kind::timed_out, true, "", "nobody acknowledged item x on node 'backups' within 2 seconds"});
+    EXPECT_EQ(outcome.exit_code, ExitCode::temporary_failure);
+    EXPECT_EQ(outcome.output, "");
 }
 
 // ------------------------------------------------------------ inputs
