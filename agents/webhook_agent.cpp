@@ -62,21 +62,25 @@ WebhookAgent::WebhookAgent(boost::asio::io_context& io, ingest::UrlPolicy policy
     : curl_(io), policy_(std::move(policy)) {}
 
 void WebhookAgent::send(const storage::EscalationBatch& batch, Done done) {
-    if (const auto refused = policy_.refuse(batch.target)) {
-        done(AgentOutcome::give_up("webhook: " + *refused));
-        return;
-    }
     const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
                          std::chrono::system_clock::now().time_since_epoch())
                          .count();
-    auto body = std::make_shared<std::string>(webhook_body(batch, now));
+    post_signed(batch.target, batch.webhook_secret.value_or(""), webhook_body(batch, now), std::move(done));
+}
+
+void WebhookAgent::post_signed(const std::string& url, const std::string& secret, std::string json, Done done) {
+    if (const auto refused = policy_.refuse(url)) {
+        done(AgentOutcome::give_up("webhook: " + *refused));
+        return;
+    }
+    auto body = std::make_shared<std::string>(std::move(json));
     ingest::EasyHandle handle;
-    policy_.apply(handle, batch.target);
+    policy_.apply(handle, url);
     curl_easy_setopt(handle.get(), CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(handle.get(), CURLOPT_POSTFIELDS, body->c_str());
     curl_easy_setopt(handle.get(), CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body->size()));
     handle.set_request_headers({"Content-Type: application/json", "User-Agent: Herald",
-                                "X-Herald-Signature: " + webhook_signature(batch.webhook_secret.value_or(""), *body)});
+                                "X-Herald-Signature: " + webhook_signature(secret, *body)});
     handle.keep_alive(body);
     curl_.start(std::move(handle), [this, done = std::move(done)](ingest::EasyHandle finished, CURLcode result) {
         done(outcome_of(finished.response_code(), policy_.describe_failure(finished, result)));

@@ -27,6 +27,8 @@ public:
     WebhookAgent(boost::asio::io_context& io, ingest::UrlPolicy policy);
 
     void send(const storage::EscalationBatch& batch, Done done) override;
+    // POSTs `body` (JSON) to `url` signed with `secret`, under the same rules.
+    void post_signed(const std::string& url, const std::string& secret, std::string body, Done done);
 
 private:
     ingest::CurlMulti curl_;

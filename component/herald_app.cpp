@@ -41,6 +41,7 @@ void HeraldApp::stop_timers() {
     services_.router().stop();
     services_.escalator().stop();
     services_.retention().stop();
+    services_.acknowledgements().stop();
 }
 
 void HeraldApp::contain(const char* where, const std::exception& error) {

@@ -5,6 +5,7 @@
 
 #include <chrono>
 
+#include "component/acknowledgements.h"
 #include "component/namespaces.h"
 #include "component/notification_payload.h"
 #include "component/router.h"
@@ -46,6 +47,9 @@ void HttpGateway::publish(ingest::HttpPublishRequest request, std::function<void
             request.node,
             notification_item(request.title, request.body, request.link, request.priority, request.ttl), nullptr,
             config_, now_ms());
+        item.ack_required = request.ack;
+        if (request.renotify) item.renotify_seconds = parse_renotify(*request.renotify, config_);
+        item.ack_callback = request.callback;
     } catch (...) {
         done(http_failure(std::current_exception()));
         return;
@@ -59,6 +63,17 @@ void HttpGateway::publish(ingest::HttpPublishRequest request, std::function<void
             metrics_.published();
             done({202, outcome->item_id, {}, {}});
             router_.on_published(*outcome);
+        });
+}
+
+void HttpGateway::item_status(std::string node, std::string token, std::string item_id,
+                              std::function<void(ingest::HttpPublishResult)> done) {
+    storage_.submit<storage::ItemStatus>(
+        [this, node = std::move(node), token = std::move(token), item_id = std::move(item_id)](
+            storage::Repositories& repos) { return service_.item_status(repos, token, node, item_id); },
+        [done = std::move(done)](std::optional<storage::ItemStatus> status, std::exception_ptr error) {
+            if (error) return done(http_failure(error));
+            done({200, status->item.item_id, {}, {}, item_status_json(*status)});
         });
 }
 

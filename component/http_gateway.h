@@ -17,6 +17,8 @@ public:
                 const Config& config);
 
     void publish(ingest::HttpPublishRequest request, std::function<void(ingest::HttpPublishResult)> done) override;
+    void item_status(std::string node, std::string token, std::string item_id,
+                     std::function<void(ingest::HttpPublishResult)> done) override;
     void metrics(std::function<void(std::string)> done) override;
 
 private:

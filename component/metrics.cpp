@@ -1,16 +1,28 @@
 #include "component/metrics.h"
 
+#include <algorithm>
 #include <sstream>
 
 namespace herald::component {
 
-void Metrics::delivered(std::int64_t latency_ms) {
-    ++delivered_;
-    const double seconds = static_cast<double>(std::max<std::int64_t>(latency_ms, 0)) / 1000.0;
-    latency_sum_ += seconds;
-    for (std::size_t i = 0; i < kLatencyBuckets.size(); ++i)
-        if (seconds <= kLatencyBuckets[i]) ++latency_counts_[i];
+void Metrics::Histogram::observe(std::int64_t milliseconds) {
+    ++count_;
+    const double seconds = static_cast<double>(std::max<std::int64_t>(milliseconds, 0)) / 1000.0;
+    sum_ += seconds;
+    for (std::size_t i = 0; i < kBuckets.size(); ++i)
+        if (seconds <= kBuckets[i]) ++counts_[i];
 }
+
+void Metrics::Histogram::render(std::ostream& out, const char* name, const char* help) const {
+    out << "# HELP " << name << " " << help << "\n# TYPE " << name << " histogram\n";
+    for (std::size_t i = 0; i < kBuckets.size(); ++i)
+        out << name << "_bucket{le=\"" << kBuckets[i] << "\"} " << counts_[i] << "\n";
+    out << name << "_bucket{le=\"+Inf\"} " << count_ << "\n"
+        << name << "_sum " << sum_ << "\n"
+        << name << "_count " << count_ << "\n";
+}
+
+void Metrics::delivered(std::int64_t latency_ms) { latency_.observe(latency_ms); }
 
 std::string Metrics::render(const storage::ServiceCounts& counts, std::size_t online_users) const {
     std::ostringstream out;
@@ -19,7 +31,8 @@ std::string Metrics::render(const storage::ServiceCounts& counts, std::size_t on
             << name << " " << value << "\n";
     };
     metric("herald_published_total", "counter", "Notifications accepted since start.", published_);
-    metric("herald_delivered_total", "counter", "Deliveries confirmed by clients since start.", delivered_);
+    metric("herald_delivered_total", "counter", "Deliveries confirmed by clients since start.",
+           latency_.count());
     metric("herald_undeliverable_total", "counter",
            "Deliveries set aside since start: in flight each time the stream to the server died.", set_aside_);
     metric("herald_handler_failures_total", "counter", "Exceptions contained in a handler since start.",
@@ -34,14 +47,10 @@ std::string Metrics::render(const storage::ServiceCounts& counts, std::size_t on
     metric("herald_online_users", "gauge", "Users with an available resource.", online_users);
     metric("herald_registered_users", "gauge", "Registered users.", counts.users);
     metric("herald_topics", "gauge", "Public topics.", counts.nodes);
-    out << "# HELP herald_delivery_latency_seconds From publish to confirmed delivery.\n"
-        << "# TYPE herald_delivery_latency_seconds histogram\n";
-    for (std::size_t i = 0; i < kLatencyBuckets.size(); ++i)
-        out << "herald_delivery_latency_seconds_bucket{le=\"" << kLatencyBuckets[i] << "\"} " << latency_counts_[i]
-            << "\n";
-    out << "herald_delivery_latency_seconds_bucket{le=\"+Inf\"} " << delivered_ << "\n"
-        << "herald_delivery_latency_seconds_sum " << latency_sum_ << "\n"
-        << "herald_delivery_latency_seconds_count " << delivered_ << "\n";
+    metric("herald_acknowledgements_total", "counter", "Items a person acknowledged since start.",
+           time_to_ack_.count());
+    latency_.render(out, "herald_delivery_latency_seconds", "From publish to confirmed delivery.");
+    time_to_ack_.render(out, "herald_time_to_acknowledge_seconds", "From publish to the first acknowledgement.");
     out << "# HELP herald_escalations_total Escalation attempts by channel and outcome since start.\n"
         << "# TYPE herald_escalations_total counter\n";
     for (const auto& [key, count] : escalations_)

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <ostream>
 #include <string>
 #include <utility>
 
@@ -29,19 +30,34 @@ public:
         if (failed) ++feed_errors_;
     }
 
+    // A person acknowledged an item `after_ms` after it was published.
+    void acknowledged(std::int64_t after_ms) { time_to_ack_.observe(after_ms); }
+
     std::string render(const storage::ServiceCounts& counts, std::size_t online_users) const;
 
 private:
-    static constexpr std::array<double, 12> kLatencyBuckets = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
-                                                               0.5,   1,    5,     30,   300,  3600};
+    // Seconds, cumulative buckets as Prometheus counts them.
+    class Histogram {
+    public:
+        void observe(std::int64_t milliseconds);
+        void render(std::ostream& out, const char* name, const char* help) const;
+        std::uint64_t count() const { return count_; }
+
+    private:
+        static constexpr std::array<double, 12> kBuckets = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+                                                            0.5,   1,    5,     30,   300,  3600};
+        std::array<std::uint64_t, kBuckets.size()> counts_{};
+        double sum_ = 0;
+        std::uint64_t count_ = 0;
+    };
+
     std::uint64_t published_ = 0;
-    std::uint64_t delivered_ = 0;
     std::uint64_t set_aside_ = 0;
     std::uint64_t handler_failures_ = 0;
     std::uint64_t feed_polls_ = 0;
     std::uint64_t feed_errors_ = 0;
-    std::array<std::uint64_t, kLatencyBuckets.size()> latency_counts_{};
-    double latency_sum_ = 0;
+    Histogram latency_;
+    Histogram time_to_ack_;
     std::map<std::pair<std::string, std::string>, std::uint64_t> escalations_;
 };
 

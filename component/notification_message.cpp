@@ -1,5 +1,7 @@
 #include "component/notification_message.h"
 
+#include <charconv>
+
 #include "component/clock.h"
 #include "component/namespaces.h"
 #include "component/notification_payload.h"
@@ -10,8 +12,29 @@ namespace herald::component {
 namespace {
 
 constexpr int kHighPriority = 2;
+constexpr std::string_view kDeliveryIdPrefix = "herald-n";
+constexpr std::size_t kIdShownInFull = 12;
+constexpr std::size_t kIdPrefixShown = 8;
 
 }  // namespace
+
+std::string delivery_message_id(std::int64_t seq, std::uint64_t attempt) {
+    return std::string(kDeliveryIdPrefix) + std::to_string(seq) + "-" + std::to_string(attempt);
+}
+
+std::optional<std::int64_t> seq_of_message_id(std::string_view id) {
+    if (!id.starts_with(kDeliveryIdPrefix)) return std::nullopt;
+    id.remove_prefix(kDeliveryIdPrefix.size());
+    std::int64_t seq = 0;
+    const auto [end, error] = std::from_chars(id.data(), id.data() + id.size(), seq);
+    if (error != std::errc() || end == id.data() || end == id.data() + id.size() || *end != '-') return std::nullopt;
+    return seq;
+}
+
+std::string ack_hint(const storage::Item& item) {
+    const auto id = item.item_id.size() <= kIdShownInFull ? item.item_id : item.item_id.substr(0, kIdPrefixShown);
+    return "Reply \"ack\" to acknowledge (or \"ack " + id + "\").";
+}
 
 void drop_malformed_payload(storage::Item& item) {
     if (!text::well_formed_fragment(item.payload)) item.payload.clear();
@@ -35,6 +58,7 @@ std::string notification_body(const storage::Item& item, bool waited) {
     if (item.priority >= kHighPriority) text += "(" + priority_name(item.priority) + ") ";
     text += notification_summary(item);
     if (waited) text += "\n(published " + utc_minute(item.published_ms) + " UTC)";
+    if (item.awaits_ack()) text += "\n" + ack_hint(item);
     return text;
 }
 
@@ -55,6 +79,7 @@ XmlElement notification_message(const storage::Item& item, const DeliveryEnvelop
                         .set_attr("item", item.item_id)
                         .set_attr("priority", priority_name(item.priority)),
                     item);
+        if (item.awaits_ack()) message.add_child("ack-request", ns::kHerald).set_attr("item", item.item_id);
         message.add_child("origin-id", ns::kStanzaId).set_attr("id", envelope.id);
         message.add_child("request", ns::kReceipts);
         message.add_child("store", ns::kHints);

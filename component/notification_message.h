@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "component/xml_element.h"
 #include "storage/pubsub_records.h"
@@ -32,6 +33,14 @@ struct DeliveryEnvelope {
 // item's fields.
 XmlElement notification_message(const storage::Item& item, const DeliveryEnvelope& envelope);
 
+// A delivery's message id names the item (its queue sequence number), so a
+// reaction or a reply to the message leads back to it, days later too.
+std::string delivery_message_id(std::int64_t seq, std::uint64_t attempt);
+std::optional<std::int64_t> seq_of_message_id(std::string_view id);
+
+// 'Reply "ack" to acknowledge (or "ack ID").'
+std::string ack_hint(const storage::Item& item);
+
 // Called where the item is read from storage, off the io thread: a stored
 // payload that is not well-formed XML (a row of an older version, or
 // damaged) is emptied, so that what is sent rebuilds it from the fields.
@@ -42,7 +51,8 @@ void drop_malformed_payload(storage::Item& item);
 XmlElement& add_item_payload(XmlElement& parent, const storage::Item& item);
 
 // The body: "[node] (urgent) Title: body link", with "(published ...)" on a
-// line of its own when the item waited.
+// line of its own when the item waited, and how to acknowledge on the last
+// line when the item awaits it.
 std::string notification_body(const storage::Item& item, bool waited);
 
 }  // namespace herald::component

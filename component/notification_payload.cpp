@@ -17,15 +17,27 @@ std::string child_text(const XmlElement& element, const char* name) {
 }
 
 // Bounded, so that a publish time plus the ttl never overflows.
-std::int64_t parse_ttl(const std::string& text, std::int64_t max_seconds) {
+std::int64_t parse_seconds(const char* what, const std::string& text, std::int64_t min_seconds,
+                           std::int64_t max_seconds) {
     try {
         std::size_t used = 0;
-        const auto ttl = std::stoll(text, &used);
-        if (used == text.size() && ttl > 0 && ttl <= max_seconds) return ttl;
+        const auto seconds = std::stoll(text, &used);
+        if (used == text.size() && seconds >= min_seconds && seconds <= max_seconds) return seconds;
     } catch (const std::exception&) {
     }
     throw PubsubError("modify", "bad-request", "invalid-payload",
-                      "ttl must be a whole number of seconds from 1 to " + std::to_string(max_seconds));
+                      std::string(what) + " must be a whole number of seconds from " + std::to_string(min_seconds) +
+                          " to " + std::to_string(max_seconds));
+}
+
+std::int64_t parse_ttl(const std::string& text, std::int64_t max_seconds) {
+    return parse_seconds("ttl", text, 1, max_seconds);
+}
+
+bool parse_ack(const std::string& text) {
+    if (text == "required" || text == "true" || text == "1") return true;
+    if (text == "none" || text == "false" || text == "0") return false;
+    throw PubsubError("modify", "bad-request", "invalid-payload", "herald#ack is required or none");
 }
 
 void read_atom(const XmlElement& entry, storage::Item& item) {
@@ -101,6 +113,8 @@ storage::Item read_published_item(const std::string& node, const XmlElement& ite
         for (const auto& [var, value] : form_values(*form)) {
             if (var == "herald#priority") priority = value;
             else if (var == "herald#ttl") ttl = parse_ttl(value, config.max_ttl_seconds);
+            else if (var == "herald#ack") item.ack_required = parse_ack(value);
+            else if (var == "herald#renotify") item.renotify_seconds = parse_renotify(value, config);
         }
     }
     const auto level = parse_priority(priority);
@@ -113,6 +127,10 @@ storage::Item read_published_item(const std::string& node, const XmlElement& ite
     if (item.payload.size() > config.max_payload_bytes)
         throw PubsubError("modify", "not-acceptable", "payload-too-big");
     return item;
+}
+
+std::int64_t parse_renotify(const std::string& text, const Config& config) {
+    return parse_seconds("renotify", text, kMinRenotifySeconds, config.max_ttl_seconds);
 }
 
 std::string notification_summary(const storage::Item& item) {

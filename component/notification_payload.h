@@ -11,7 +11,7 @@
 namespace herald::component {
 
 // Reads a published <item>: an Atom <entry> or Herald's <notification>,
-// with publish-options (herald#priority, herald#ttl) taking precedence over
+// with publish-options (herald#priority, herald#ttl, herald#ack, herald#renotify) taking precedence over
 // the payload's own attributes. Fills everything but the publisher. Throws
 // PubsubError: bad-request/invalid-payload, not-acceptable/payload-too-big.
 storage::Item read_published_item(const std::string& node, const XmlElement& item,
@@ -23,6 +23,11 @@ storage::Item read_published_item(const std::string& node, const XmlElement& ite
 XmlElement notification_item(const std::string& title, const std::string& body, const std::string& link,
                              const std::optional<std::string>& priority = std::nullopt,
                              std::optional<std::int64_t> ttl = std::nullopt);
+
+// Reminders of an unacknowledged item come at most this often.
+inline constexpr std::int64_t kMinRenotifySeconds = 10;
+// herald#renotify: whole seconds between reminders; throws PubsubError.
+std::int64_t parse_renotify(const std::string& text, const Config& config);
 
 // 16 random hex digits.
 std::string random_item_id();

@@ -169,6 +169,7 @@ void PubsubResponder::publish(const Actor& actor, const XmlElement& pubsub, cons
         if (!item_element || publish.children().size() != 1)
             throw PubsubError("modify", "bad-request", "invalid-payload");
         item = read_published_item(node, *item_element, pubsub.child("publish-options"), config_, now_ms());
+        item.ack_reply_to = reply.requester();
     } catch (...) {
         reply_with(reply, std::current_exception());
         return;

@@ -125,7 +125,8 @@ PublishOutcome PubsubService::publish(storage::Repositories& repos, const Actor&
     return store_and_fan_out(repos, item);
 }
 
-PublishOutcome PubsubService::store_and_fan_out(storage::Repositories& repos, const storage::Item& item) const {
+PublishOutcome PubsubService::store_and_fan_out(storage::Repositories& repos, storage::Item item) const {
+    if (!item.ack_required) item.ack_required = repos.acks.topic_requires_ack(item.node);
     auto fan_out = repos.queue.publish(item);
     PublishOutcome outcome{item.item_id, std::move(fan_out.users), std::nullopt};
     if (repos.queue.trim(outcome.subscribers, config_.max_queue_per_user, item.published_ms) == 0)
@@ -165,11 +166,26 @@ PublishOutcome PubsubService::publish_with_token(storage::Repositories& repos, c
     // One refusal for an unknown topic, an unknown token and a token for
     // another topic: a caller without the right token learns nothing about
     // which topics (or inboxes, hence users) exist.
-    const auto found = repos.tokens.find(token_digest(token));
-    if (!found || found->node != item.node || !repos.nodes.find(item.node))
-        throw PubsubError("cancel", "item-not-found", "", "no such topic, or the token is not valid for it");
-    item.publisher = found->created_by;
+    const auto digest = token_digest(token);
+    item.publisher = require_token(repos, digest, item.node).created_by;
+    if (item.ack_callback) item.callback_key = digest;
     return store_and_fan_out(repos, item);
+}
+
+storage::ItemStatus PubsubService::item_status(storage::Repositories& repos, const std::string& token,
+                                               const std::string& node, const std::string& item_id) const {
+    require_token(repos, token_digest(token), node);
+    auto status = repos.acks.status(node, item_id);
+    if (!status) throw PubsubError("cancel", "item-not-found", "", "no such item");
+    return std::move(*status);
+}
+
+storage::NodeToken PubsubService::require_token(storage::Repositories& repos, const std::string& digest,
+                                                const std::string& node) const {
+    auto found = repos.tokens.find(digest);
+    if (!found || found->node != node || !repos.nodes.find(node))
+        throw PubsubError("cancel", "item-not-found", "", "no such topic, or the token is not valid for it");
+    return std::move(*found);
 }
 
 void PubsubService::subscribe(storage::Repositories& repos, const Actor& actor, const std::string& node,

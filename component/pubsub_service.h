@@ -102,6 +102,9 @@ public:
     // refused alike: item-not-found.
     PublishOutcome publish_with_token(storage::Repositories& repos, const std::string& token,
                                       storage::Item item) const;
+    // An item as its HTTP publisher reads it, with the same refusals.
+    storage::ItemStatus item_status(storage::Repositories& repos, const std::string& token, const std::string& node,
+                                    const std::string& item_id) const;
 
     // A registered user's personal node, subscribed by its owner.
     void create_inbox(storage::Repositories& repos, const std::string& jid) const;
@@ -111,8 +114,12 @@ private:
     std::int64_t limit_for(const Actor& actor, std::int64_t limit) const;
     void require_registered(storage::Repositories& repos, const Actor& actor) const;
     storage::Node require_node(storage::Repositories& repos, const std::string& node) const;
+    // One refusal for an unknown topic, an unknown token and a token for another topic.
+    storage::NodeToken require_token(storage::Repositories& repos, const std::string& digest,
+                                     const std::string& node) const;
     void require_owner(storage::Repositories& repos, const Actor& actor, const storage::Node& node) const;
-    PublishOutcome store_and_fan_out(storage::Repositories& repos, const storage::Item& item) const;
+    // A publish that says nothing about acknowledgement takes the topic's default.
+    PublishOutcome store_and_fan_out(storage::Repositories& repos, storage::Item item) const;
 
     const Config& config_;
 };

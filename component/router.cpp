@@ -290,7 +290,7 @@ bool Router::deliver(UserAvatar& avatar, const std::string& resource, std::span<
             break;
         }
         const auto& item = queued.item;
-        const auto id = next_id("n");
+        const auto id = delivery_message_id(queued.seq, ++next_id_);
         const bool waited = item.published_ms < avatar.online_since_ms || now - item.published_ms > kDelayStampAfterMs;
         sender_.send(notification_message(item, {config_.component_jid, to, id, format, waited}));
         avatar.unconfirmed[id] = {resource, queued.seq, item.published_ms, sent, by_receipt};
@@ -538,6 +538,14 @@ void Router::schedule_expiry() {
                 if (expired && *expired > 0) spdlog::info("{} queued notifications expired", *expired);
             });
     });
+}
+
+void Router::requeued(const std::vector<std::string>& users) {
+    for (const auto& user : users)
+        if (const auto avatar = avatars_.find(user); avatar != avatars_.end()) {
+            avatar->second->rescan = true;
+            pump(*avatar->second);
+        }
 }
 
 void Router::on_preferences(const std::string& bare_jid, const storage::Preferences& preferences) {

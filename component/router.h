@@ -64,6 +64,8 @@ public:
     bool on_user_message(const XmlElement& message);
     // A reply to an IQ we sent (our pings).
     void on_iq_response(const XmlElement& iq);
+    // Items were queued again for these users (reminders): their queues are read anew.
+    void requeued(const std::vector<std::string>& users);
     // The user changed preferences (or paused, or resumed).
     void on_preferences(const std::string& bare_jid, const storage::Preferences& preferences);
 

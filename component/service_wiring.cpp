@@ -25,6 +25,7 @@ ServiceWiring::ServiceWiring(boost::asio::io_context& io, const Config& config, 
       mail_agent_(curl_, config.smtp, config.component_jid),
       webhook_agent_(io, ingest::UrlPolicy({config.escalation.allow_private_addresses, 0, 64 * 1024,
                                              std::chrono::seconds(config.escalation.webhook_timeout_seconds)})),
+      acks_(io, storage, sender, router_, webhook_agent_, metrics_, config),
       escalator_(io, storage, metrics_, config.escalation, {{"mail", &mail_agent_}, {"webhook", &webhook_agent_}}),
       retention_(io, storage, config.retention) {
     disco_.add_feature(ns::kPing);
@@ -32,11 +33,14 @@ ServiceWiring::ServiceWiring(boost::asio::io_context& io, const Config& config, 
                          [](const XmlElement&, const XmlElement&, IqReply reply) { reply.result(); });
     dispatcher.handle_iq_response([this](const XmlElement& iq) { router_.on_iq_response(iq); });
     dispatcher.handle_message([this](const XmlElement& message) {
-        if (!router_.on_user_message(message)) chat_.on_message(message);
+        const bool about_delivery = router_.on_user_message(message);
+        if (acks_.on_message(message) || about_delivery) return;
+        chat_.on_message(message);
     });
     router_.observe_states([this](const std::string& user, Availability state) { escalator_.on_state(user, state); });
     dispatcher.on_link_events([this] { escalator_.on_connected(); }, [] {});
     retention_.start();
+    acks_.start();
 }
 
 }  // namespace herald::component

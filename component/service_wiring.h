@@ -2,6 +2,7 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include "component/acknowledgements.h"
 #include "component/adhoc_responder.h"
 #include "component/chat_commands.h"
 #include "component/config.h"
@@ -41,6 +42,7 @@ public:
     FeedGateway& feeds() { return feeds_; }
     Escalator& escalator() { return escalator_; }
     Retention& retention() { return retention_; }
+    Acknowledgements& acknowledgements() { return acks_; }
     Metrics& metrics() { return metrics_; }
 
 private:
@@ -63,6 +65,7 @@ private:
     HttpGateway http_gateway_;
     agents::MailAgent mail_agent_;
     agents::WebhookAgent webhook_agent_;
+    Acknowledgements acks_;
     Escalator escalator_;
     Retention retention_;
 };

@@ -17,6 +17,8 @@ using boost::asio::ip::tcp;
 namespace {
 
 constexpr std::string_view kPublishPrefix = "/v1/nodes/";
+constexpr std::string_view kItemsInfix = "/items/";
+constexpr std::size_t kMaxCallbackBytes = 2048;
 // Output guard: a string that is not UTF-8 is written with U+FFFD, never thrown.
 constexpr auto kReplaceInvalid = nlohmann::json::error_handler_t::replace;
 
@@ -57,6 +59,16 @@ std::optional<std::string> node_from_target(const std::string& target) {
     return node;
 }
 
+std::optional<std::pair<std::string, std::string>> item_from_target(const std::string& target) {
+    const auto path = target.substr(0, target.find('?'));
+    const auto items = path.rfind(kItemsInfix);
+    if (items == std::string::npos || path.rfind(kPublishPrefix, 0) != 0) return std::nullopt;
+    const auto node = node_from_target(path.substr(0, items));
+    const auto item = node_from_target(std::string(kPublishPrefix) + path.substr(items + kItemsInfix.size()));
+    if (!node || !item || item->find('/') != std::string::npos) return std::nullopt;
+    return std::pair{*node, *item};
+}
+
 std::optional<HttpPublishResult> read_publish_body(const std::string& content_type, const std::string& body,
                                                    HttpPublishRequest& request) {
     const auto media_type = content_type.substr(0, content_type.find(';'));
@@ -79,6 +91,23 @@ std::optional<HttpPublishResult> read_publish_body(const std::string& content_ty
             if (!ttl->is_number_integer() || ttl->get<std::int64_t>() <= 0)
                 return failure(400, "invalid-field", "ttl must be a positive whole number of seconds");
             request.ttl = ttl->get<std::int64_t>();
+        }
+        if (const auto ack = json.find("ack"); ack != json.end()) {
+            if (!ack->is_boolean()) return failure(400, "invalid-field", "ack must be true or false");
+            request.ack = ack->get<bool>();
+        }
+        if (const auto renotify = json.find("renotify"); renotify != json.end()) {
+            if (!renotify->is_number_integer())
+                return failure(400, "invalid-field", "renotify must be a whole number of seconds");
+            request.renotify = std::to_string(renotify->get<std::int64_t>());
+        }
+        if (const auto callback = json.find("callback"); callback != json.end()) {
+            if (!callback->is_string()) return failure(400, "invalid-field", "callback must be a URL string");
+            const auto url = callback->get<std::string>();
+            if (url.size() > kMaxCallbackBytes || !text::is_clean(url) ||
+                !(url.starts_with("http://") || url.starts_with("https://")))
+                return failure(400, "invalid-field", "callback must be an http or https URL");
+            request.callback = url;
         }
     } else if (media_type.empty() || media_type == "text/plain" ||
                // what `curl -d` says of any body; taken as the text it is
@@ -145,6 +174,10 @@ private:
             });
             return;
         }
+        if (const auto item = item_from_target(target)) {
+            if (request_.method() != http::verb::get) return respond(failure(405, "method-not-allowed", "use GET"));
+            return item_status(item->first, item->second);
+        }
         if (target.rfind(kPublishPrefix, 0) == 0) {
             if (request_.method() != http::verb::post) return respond(failure(405, "method-not-allowed", "use POST"));
             return publish();
@@ -152,15 +185,31 @@ private:
         respond(failure(404, "not-found", "no such endpoint"));
     }
 
+    std::optional<std::string> bearer_token() const {
+        const std::string authorization(request_[http::field::authorization]);
+        if (authorization.rfind("Bearer ", 0) != 0 || authorization.size() <= 7) return std::nullopt;
+        return authorization.substr(7);
+    }
+
+    void item_status(std::string node, std::string item_id) {
+        auto token = bearer_token();
+        if (!token) return respond(failure(401, "unauthorized", "send Authorization: Bearer <token for this node>"));
+        if (!limiter_.allow(*token))
+            return respond(failure(429, "rate-limited", "too many requests with this token; slow down"));
+        gateway_.item_status(std::move(node), std::move(*token), std::move(item_id),
+                             [self = shared_from_this()](HttpPublishResult result) {
+                                 if (*self->alive_) self->respond(result);
+                             });
+    }
+
     void publish() {
         HttpPublishRequest publish;
         const auto node = node_from_target(std::string(request_.target()));
         if (!node) return respond(failure(400, "invalid-node", "the node name in the path is malformed"));
         publish.node = *node;
-        const std::string authorization(request_[http::field::authorization]);
-        if (authorization.rfind("Bearer ", 0) != 0 || authorization.size() <= 7)
-            return respond(failure(401, "unauthorized", "send Authorization: Bearer <token for this node>"));
-        publish.token = authorization.substr(7);
+        auto token = bearer_token();
+        if (!token) return respond(failure(401, "unauthorized", "send Authorization: Bearer <token for this node>"));
+        publish.token = std::move(*token);
         if (auto refused = read_publish_body(std::string(request_[http::field::content_type]), request_.body(), publish))
             return respond(*refused);
         if (!limiter_.allow(publish.token))
@@ -171,6 +220,7 @@ private:
     }
 
     void respond(const HttpPublishResult& result, bool keep_alive = true) {
+        if (result.status == 200) return send(200, "application/json", result.json + "\n", keep_alive);
         if (result.status == 202) {
             send(202, "application/json", nlohmann::json{{"id", result.item_id}}.dump(-1, ' ', false, kReplaceInvalid) + "\n", keep_alive);
             return;

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace herald::ingest {
@@ -24,13 +25,17 @@ struct HttpPublishRequest {
     std::string link;
     std::optional<std::string> priority;
     std::optional<std::int64_t> ttl;
+    std::optional<bool> ack;                   // a person must acknowledge it
+    std::optional<std::string> renotify;       // seconds between reminders, checked by the service
+    std::optional<std::string> callback;       // URL told of the acknowledgement
 };
 
 struct HttpPublishResult {
-    int status = 500;       // 202 accepted; 400 401 403 404 413 429 503 ...
+    int status = 500;       // 200 (with json) 202 accepted; 400 401 403 404 413 429 503 ...
     std::string item_id;    // with 202
     std::string error;      // a short code, e.g. "forbidden"
     std::string message;    // for people
+    std::string json = {};  // with 200: the response body
 };
 
 // What the API needs from the service: the same publish path as the IQ.
@@ -39,6 +44,9 @@ public:
     virtual ~PublishGateway() = default;
     // `done` gets 202 only once the item is durable.
     virtual void publish(HttpPublishRequest request, std::function<void(HttpPublishResult)> done) = 0;
+    // GET /v1/nodes/NODE/items/ID with the node's token: the item's state as JSON.
+    virtual void item_status(std::string node, std::string token, std::string item_id,
+                             std::function<void(HttpPublishResult)> done) = 0;
     // The Prometheus text exposition.
     virtual void metrics(std::function<void(std::string)> done) = 0;
 };
@@ -51,16 +59,18 @@ struct HttpApiSettings {
     double publishes_per_second = 20;  // per token, with a burst of twice that
 };
 
-// Reads a request body: JSON {"title","body","link","priority","ttl"} or
+// Reads a request body: JSON {"title","body","link","priority","ttl","ack","renotify","callback"} or
 // plain text (the body). Returns an error result when it cannot.
 std::optional<HttpPublishResult> read_publish_body(const std::string& content_type, const std::string& body,
                                                    HttpPublishRequest& request);
 // "/v1/nodes/inbox%2Fbob%40x" -> "inbox/bob@x"; nullopt when malformed.
 std::optional<std::string> node_from_target(const std::string& target);
+// "/v1/nodes/backups/items/42" -> {"backups", "42"}; nullopt when it is not such a path.
+std::optional<std::pair<std::string, std::string>> item_from_target(const std::string& target);
 std::string error_json(const HttpPublishResult& result);
 
 // The HTTP publish API (Boost.Beast) on the io_context: POST /v1/nodes/NODE,
-// GET /healthz, GET /metrics.
+// GET /v1/nodes/NODE/items/ID, GET /healthz, GET /metrics.
 class HttpPublishApi {
 public:
     HttpPublishApi(boost::asio::io_context& io, HttpApiSettings settings, PublishGateway& gateway);

@@ -203,6 +203,29 @@ constexpr std::array kMigrations = {
     CREATE INDEX escalations_by_item ON escalations (item);
     CREATE INDEX escalations_settled ON escalations (updated_ms) WHERE state != 'pending';
     )sql",
+    // Acknowledgements: what the publisher asked, who acknowledged and when,
+    // and one row per recipient of an item that needs one (kept once
+    // acknowledged, for history).
+    R"sql(
+    ALTER TABLE items ADD COLUMN ack_required INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE items ADD COLUMN renotify_seconds INTEGER;
+    ALTER TABLE items ADD COLUMN ack_callback TEXT;
+    ALTER TABLE items ADD COLUMN callback_key TEXT;
+    ALTER TABLE items ADD COLUMN ack_reply_to TEXT;
+    ALTER TABLE items ADD COLUMN acknowledged_by TEXT;
+    ALTER TABLE items ADD COLUMN acknowledged_ms INTEGER;
+    ALTER TABLE nodes ADD COLUMN ack_default INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE ack_recipients (
+        user          TEXT NOT NULL,
+        item          INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+        priority      INTEGER NOT NULL,
+        delivered_ms  INTEGER,
+        remind_at_ms  INTEGER,
+        PRIMARY KEY (user, item)
+    ) WITHOUT ROWID;
+    CREATE INDEX ack_recipients_by_item ON ack_recipients (item);
+    CREATE INDEX ack_recipients_reminders ON ack_recipients (remind_at_ms) WHERE remind_at_ms IS NOT NULL;
+    )sql",
 };
 
 // Restores the connection's foreign-key enforcement when the migration ends.

@@ -28,6 +28,18 @@ struct Item {
     int priority = 1;  // 0 low, 1 normal, 2 high, 3 urgent
     std::int64_t published_ms = 0;
     std::optional<std::int64_t> expires_ms;
+
+    // Acknowledgement, as the publisher asked (nullopt before storing: the
+    // topic's default) and as it happened.
+    std::optional<bool> ack_required;
+    std::optional<std::int64_t> renotify_seconds;  // between reminders while unacknowledged
+    std::optional<std::string> ack_callback;       // URL told of the acknowledgement (HTTP publishers)
+    std::optional<std::string> callback_key;       // signs the callback: the token's digest
+    std::optional<std::string> ack_reply_to;       // full JID told of it (XMPP publishers)
+    std::optional<std::string> acknowledged_by;    // bare JID
+    std::optional<std::int64_t> acknowledged_ms;
+
+    bool awaits_ack() const { return ack_required.value_or(false) && !acknowledged_by; }
 };
 
 // What a user chose; absent fields fall back to the service's defaults.

@@ -13,7 +13,14 @@ SqliteDeliveryQueue::SqliteDeliveryQueue(Database& db)
     : db_(db.handle()),
       insert_item_(db.prepare(
           "INSERT INTO items (item_id, node, publisher, payload, title, body, link, priority, "
-          "published_ms, expires_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")),
+          "published_ms, expires_ms, ack_required, renotify_seconds, ack_callback, callback_key, ack_reply_to) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)")),
+      await_ack_(db.prepare("INSERT OR IGNORE INTO ack_recipients (user, item, priority) "
+                            "SELECT user, item, priority FROM queue WHERE item = ?1")),
+      ack_delivered_(db.prepare(
+          "UPDATE ack_recipients SET delivered_ms = coalesce(delivered_ms, ?3), remind_at_ms = "
+          "(SELECT CASE WHEN i.acknowledged_by IS NULL AND i.renotify_seconds IS NOT NULL "
+          "THEN ?3 + i.renotify_seconds * 1000 END FROM items i WHERE i.id = ?2) WHERE user = ?1 AND item = ?2")),
       fan_out_(db.prepare("INSERT INTO queue (user, item, priority, expires_ms) "
                           "SELECT jid, ?1, ?2, ?3 FROM subscriptions WHERE node = ?4")),
       subscribers_(db.prepare("SELECT jid FROM subscriptions WHERE node = ?1")),
@@ -50,7 +57,11 @@ SqliteDeliveryQueue::SqliteDeliveryQueue(Database& db)
                               "UNION ALL SELECT item, CASE state WHEN 'sent' THEN 'escalated by ' || channel "
                               "WHEN 'sending' THEN 'escalation by ' || channel || ' started, outcome unknown' "
                               "ELSE 'escalation by ' || channel || ' failed' END, updated_ms FROM escalations "
-                              "WHERE user = ?1 AND state IN ('sent', 'sending', 'failed')) h JOIN items i ON i.id = h.item "
+                              "WHERE user = ?1 AND state IN ('sent', 'sending', 'failed') "
+                              "UNION ALL SELECT a.item, CASE WHEN k.acknowledged_by = ?1 THEN 'acknowledged by you' "
+                              "ELSE 'acknowledged by ' || k.acknowledged_by END, k.acknowledged_ms "
+                              "FROM ack_recipients a JOIN items k ON k.id = a.item "
+                              "WHERE a.user = ?1 AND k.acknowledged_by IS NOT NULL) h JOIN items i ON i.id = h.item "
                               "ORDER BY h.at_ms DESC, h.item DESC LIMIT ?2")
                               .c_str())),
       counts_(db.prepare("SELECT name, value FROM counters")),
@@ -78,6 +89,9 @@ std::int64_t SqliteDeliveryQueue::store(const Item& item) {
         .bind(8, static_cast<std::int64_t>(item.priority)).bind(9, item.published_ms);
     if (item.expires_ms) insert_item_.bind(10, *item.expires_ms);
     else insert_item_.bind_null(10);
+    insert_item_.bind(11, static_cast<std::int64_t>(item.ack_required.value_or(false)));
+    insert_item_.bind_optional(12, item.renotify_seconds).bind_optional(13, item.ack_callback)
+        .bind_optional(14, item.callback_key).bind_optional(15, item.ack_reply_to);
     insert_item_.run();
     return sqlite3_last_insert_rowid(db_);
 }
@@ -96,11 +110,19 @@ FanOut SqliteDeliveryQueue::enqueue(Statement& fan_out, std::int64_t seq, const 
 }
 
 FanOut SqliteDeliveryQueue::publish(const Item& item) {
-    return enqueue(fan_out_, store(item), item, subscribers_);
+    return await_ack(item, enqueue(fan_out_, store(item), item, subscribers_));
 }
 
 FanOut SqliteDeliveryQueue::publish_to_everyone(const Item& item) {
-    return enqueue(fan_out_everyone_, store(item), item, everyone_);
+    return await_ack(item, enqueue(fan_out_everyone_, store(item), item, everyone_));
+}
+
+FanOut SqliteDeliveryQueue::await_ack(const Item& item, FanOut fan_out) {
+    if (item.ack_required.value_or(false)) {
+        await_ack_.bind(1, fan_out.seq);
+        await_ack_.run();
+    }
+    return fan_out;
 }
 
 std::int64_t SqliteDeliveryQueue::trim(const std::vector<std::string>& users, std::int64_t max_per_user,
@@ -138,20 +160,23 @@ std::vector<QueuedItem> SqliteDeliveryQueue::next(std::string_view user, std::in
 }
 
 void SqliteDeliveryQueue::confirm(std::string_view user, std::int64_t seq, std::int64_t now_ms) {
-    settle(user, seq, "delivered", now_ms);
+    if (!settle(user, seq, "delivered", now_ms)) return;
+    ack_delivered_.bind(1, user).bind(2, seq).bind(3, now_ms);
+    ack_delivered_.run();
 }
 
 void SqliteDeliveryQueue::set_aside(std::string_view user, std::int64_t seq, std::int64_t now_ms) {
     settle(user, seq, "not deliverable", now_ms);
 }
 
-void SqliteDeliveryQueue::settle(std::string_view user, std::int64_t seq, std::string_view outcome,
+bool SqliteDeliveryQueue::settle(std::string_view user, std::int64_t seq, std::string_view outcome,
                                  std::int64_t now_ms) {
     confirm_delete_.bind(1, user).bind(2, seq);
     confirm_delete_.run();
-    if (sqlite3_changes(db_) == 0) return;  // settled before: a duplicate receipt
+    if (sqlite3_changes(db_) == 0) return false;  // settled before: a duplicate receipt
     confirm_history_.bind(1, user).bind(2, seq).bind(3, outcome).bind(4, now_ms);
     confirm_history_.run();
+    return true;
 }
 
 std::int64_t SqliteDeliveryQueue::expire(std::int64_t now_ms) {

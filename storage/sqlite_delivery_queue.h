@@ -30,13 +30,15 @@ public:
     std::int64_t last_seq() override;
 
 private:
-    // Out of the user's queue, into history with `outcome`, once.
-    void settle(std::string_view user, std::int64_t seq, std::string_view outcome, std::int64_t now_ms);
+    // Out of the user's queue, into history with `outcome`, once: false when it was not queued.
+    bool settle(std::string_view user, std::int64_t seq, std::string_view outcome, std::int64_t now_ms);
     std::int64_t store(const Item& item);
     FanOut enqueue(Statement& fan_out, std::int64_t seq, const Item& item, Statement& recipients);
+    // Every recipient of an item that needs acknowledging waits for it.
+    FanOut await_ack(const Item& item, FanOut fan_out);
 
     sqlite3* db_;
-    Statement insert_item_, fan_out_, subscribers_;
+    Statement insert_item_, await_ack_, ack_delivered_, fan_out_, subscribers_;
     Statement count_, drop_oldest_, add_dropped_;
     Statement next_, confirm_delete_, confirm_history_;
     Statement expire_history_, expire_delete_;

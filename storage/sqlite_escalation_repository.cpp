@@ -14,7 +14,9 @@ SqliteEscalationRepository::SqliteEscalationRepository(Database& db)
       mark_unknown_away_(db.prepare("UPDATE users SET away_since_ms = ?1 WHERE away_since_ms IS NULL")),
       escalating_users_(db.prepare(
           "SELECT u.jid, p.quiet_start, p.quiet_end, p.quiet_zone FROM users u JOIN preferences p ON p.jid = u.jid "
-          "WHERE u.away_since_ms IS NOT NULL AND p.escalation_channel != 'none' AND p.paused = 0 AND u.jid > ?1 "
+          "WHERE (u.away_since_ms IS NOT NULL OR EXISTS (SELECT 1 FROM ack_recipients a JOIN items i "
+          "ON i.id = a.item WHERE a.user = u.jid AND i.acknowledged_by IS NULL)) "
+          "AND p.escalation_channel != 'none' AND p.paused = 0 AND u.jid > ?1 "
           "ORDER BY u.jid LIMIT ?2")),
       due_(db.prepare(
           "SELECT q.user, q.item, q.priority, p.escalation_channel "
@@ -25,14 +27,26 @@ SqliteEscalationRepository::SqliteEscalationRepository(Database& db)
           "AND max(i.published_ms, u.away_since_ms) + p.escalation_minutes * ?2 <= ?1 "
           "AND (q.expires_ms IS NULL OR q.expires_ms > ?1) "
           "AND NOT EXISTS (SELECT 1 FROM escalations e WHERE e.user = q.user AND e.item = q.item) "
-          "ORDER BY q.item LIMIT ?3")),
+          "AND NOT EXISTS (SELECT 1 FROM ack_recipients a WHERE a.user = q.user AND a.item = q.item) "
+          // Items needing an acknowledgement escalate while unacknowledged,
+          // received or not, away or not; at least one delay unit after publishing.
+          "UNION ALL SELECT a.user, a.item, a.priority, p.escalation_channel "
+          "FROM ack_recipients a JOIN preferences p ON p.jid = a.user JOIN items i ON i.id = a.item "
+          "WHERE a.user = ?4 AND p.escalation_channel != 'none' AND p.paused = 0 "
+          "AND a.priority >= max(p.escalation_min_priority, ?5) AND i.acknowledged_by IS NULL "
+          "AND i.published_ms + max(p.escalation_minutes, 1) * ?2 <= ?1 "
+          "AND (i.expires_ms IS NULL OR i.expires_ms > ?1) "
+          "AND NOT EXISTS (SELECT 1 FROM escalations e WHERE e.user = a.user AND e.item = a.item) "
+          "ORDER BY 2 LIMIT ?3")),
       claim_(db.prepare(
           "INSERT OR IGNORE INTO escalations (user, item, channel, state, attempts, next_attempt_ms, updated_ms) "
           "VALUES (?1, ?2, ?3, 'pending', 0, ?4, ?4)")),
       cancel_stale_(db.prepare(
-          "DELETE FROM escalations WHERE state = 'pending' AND ("
+          "DELETE FROM escalations WHERE state = 'pending' AND (("
+          "NOT EXISTS (SELECT 1 FROM ack_recipients a JOIN items i ON i.id = a.item WHERE a.user = escalations.user "
+          "AND a.item = escalations.item AND i.acknowledged_by IS NULL) AND ("
           "NOT EXISTS (SELECT 1 FROM queue q WHERE q.user = escalations.user AND q.item = escalations.item) "
-          "OR EXISTS (SELECT 1 FROM users u WHERE u.jid = escalations.user AND u.away_since_ms IS NULL) "
+          "OR EXISTS (SELECT 1 FROM users u WHERE u.jid = escalations.user AND u.away_since_ms IS NULL))) "
           "OR NOT EXISTS (SELECT 1 FROM preferences p WHERE p.jid = escalations.user "
           "AND p.escalation_channel != 'none' AND p.paused = 0))")),
       // At most ?3 rows per user, so one user's backlog cannot fill the limit.

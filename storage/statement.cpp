@@ -54,6 +54,10 @@ Statement& Statement::bind_optional(int index, const std::optional<std::string>&
     return text ? bind(index, std::string_view(*text)) : bind_null(index);
 }
 
+Statement& Statement::bind_optional(int index, const std::optional<std::int64_t>& value) {
+    return value ? bind(index, *value) : bind_null(index);
+}
+
 bool Statement::step() {
     const int rc = sqlite3_step(stmt_);
     if (rc == SQLITE_ROW) return true;

@@ -26,6 +26,7 @@ public:
     Statement& bind(int index, std::int64_t value);
     Statement& bind_null(int index);
     Statement& bind_optional(int index, const std::optional<std::string>& text);
+    Statement& bind_optional(int index, const std::optional<std::int64_t>& value);
 
     // Advances to the next row; false when done.
     bool step();

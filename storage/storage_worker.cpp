@@ -1,6 +1,7 @@
 #include "storage/storage_worker.h"
 
 #include "storage/database.h"
+#include "storage/sqlite_ack_repository.h"
 #include "storage/sqlite_delivery_queue.h"
 #include "storage/sqlite_escalation_repository.h"
 #include "storage/sqlite_feed_repository.h"
@@ -13,8 +14,8 @@ namespace herald::storage {
 class StorageWorker::Session {
 public:
     explicit Session(const std::string& path)
-        : db(path), users(db), nodes(db), queue(db), tokens(db), escalations(db), feeds(db),
-          repositories{users, nodes, queue, tokens, escalations, feeds},
+        : db(path), users(db), nodes(db), queue(db), tokens(db), escalations(db), feeds(db), acks(db),
+          repositories{users, nodes, queue, tokens, escalations, feeds, acks},
           savepoint(db.prepare("SAVEPOINT job")),
           release(db.prepare("RELEASE job")),
           rollback_to(db.prepare("ROLLBACK TO job")) {}
@@ -26,6 +27,7 @@ public:
     SqliteTokenRepository tokens;
     SqliteEscalationRepository escalations;
     SqliteFeedRepository feeds;
+    SqliteAckRepository acks;
     Repositories repositories;
     Statement savepoint;
     Statement release;

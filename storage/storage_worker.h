@@ -11,6 +11,7 @@
 #include <string>
 #include <thread>
 
+#include "storage/ack_repository.h"
 #include "storage/delivery_queue.h"
 #include "storage/escalation_repository.h"
 #include "storage/feed_repository.h"
@@ -28,6 +29,7 @@ struct Repositories {
     TokenRepository& tokens;
     EscalationRepository& escalations;
     FeedRepository& feeds;
+    AckRepository& acks;
 };
 
 // The one thread that writes the database. Jobs queued while a commit runs

@@ -9,6 +9,7 @@
 #include "component/secret_token.h"
 #include "component/user_service.h"
 #include "storage/database.h"
+#include "storage/sqlite_ack_repository.h"
 #include "storage/sqlite_delivery_queue.h"
 #include "storage/sqlite_escalation_repository.h"
 #include "storage/sqlite_feed_repository.h"
@@ -30,7 +31,8 @@ protected:
     storage::SqliteTokenRepository tokens{db};
     storage::SqliteEscalationRepository escalations{db};
     storage::SqliteFeedRepository feeds{db};
-    storage::Repositories repos{users, nodes, queue, tokens, escalations, feeds};
+    storage::SqliteAckRepository acks{db};
+    storage::Repositories repos{users, nodes, queue, tokens, escalations, feeds, acks};
     component::Config config;
     component::PubsubService service{config};
     const component::Actor user{"bob@example.org", false};

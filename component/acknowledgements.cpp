@@ -1,0 +1,264 @@
+#include "component/acknowledgements.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <nlohmann/json.hpp>
+
+#include "component/chat_command_parser.h"
+#include "component/clock.h"
+#include "component/jid.h"
+#include "component/namespaces.h"
+#include "component/notification_message.h"
+#include "component/notification_payload.h"
+#include "component/router.h"
+#include "component/user_service.h"
+#include "text/safe_text.h"
+
+namespace herald::component {
+namespace {
+
+constexpr std::size_t kMinIdPrefix = 4;
+constexpr int kQuoteCandidates = 50;
+constexpr int kRemindersPerRound = 500;
+constexpr std::string_view kThumbsUp = "\xF0\x9F\x91\x8D";    // U+1F44D
+constexpr std::string_view kCheckMark = "\xE2\x9C\x85";       // U+2705
+constexpr std::string_view kVariationSelector = "\xEF\xB8\x8F";  // U+FE0F
+constexpr std::string_view kSkinTonePrefix = "\xF0\x9F\x8F";     // U+1F3FB..U+1F3FF
+
+std::string trimmed(std::string_view text) {
+    const auto first = text.find_first_not_of(" \t\r\n");
+    if (first == std::string_view::npos) return {};
+    return std::string(text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1));
+}
+
+// "OK!", "Ack.", "👍🏽" -> "ok", "ack", "👍".
+std::string normalized_word(std::string word) {
+    for (auto& c : word) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    while (!word.empty() && (word.back() == '!' || word.back() == '.')) word.pop_back();
+    for (std::size_t at; (at = word.find(kVariationSelector)) != std::string::npos;)
+        word.erase(at, kVariationSelector.size());
+    if (word.size() == kThumbsUp.size() + 4 && word.starts_with(kThumbsUp) &&
+        std::string_view(word).substr(kThumbsUp.size()).starts_with(kSkinTonePrefix))
+        word.resize(kThumbsUp.size());
+    return word;
+}
+
+bool is_ack_word(const std::string& word) {
+    static constexpr std::array<std::string_view, 6> kWords = {"ack", "ok", "acknowledge", "acknowledged",
+                                                               kThumbsUp, kCheckMark};
+    return std::find(kWords.begin(), kWords.end(), normalized_word(word)) != kWords.end();
+}
+
+struct SplitBody {
+    std::string first_quote;  // the first quoted line, without "> "
+    std::string text;         // what is not quoted
+};
+
+SplitBody split_quote(const std::string& body) {
+    SplitBody split;
+    std::size_t start = 0;
+    while (start <= body.size()) {
+        auto end = body.find('\n', start);
+        if (end == std::string::npos) end = body.size();
+        const auto line = trimmed(std::string_view(body).substr(start, end - start));
+        if (line.starts_with('>')) {
+            if (split.first_quote.empty()) split.first_quote = trimmed(std::string_view(line).substr(1));
+        } else if (!line.empty()) {
+            split.text += (split.text.empty() ? "" : " ") + line;
+        }
+        start = end + 1;
+    }
+    return split;
+}
+
+std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+
+}  // namespace
+
+std::optional<AckRequest> read_ack_request(const XmlElement& message) {
+    const auto& type = message.attr("type");
+    if (!type.empty() && type != "chat" && type != "normal") return std::nullopt;
+    if (const auto* reactions = message.child("reactions", ns::kReactions)) {
+        for (const auto& reaction : reactions->children())
+            if (reaction.name() == "reaction" && is_ack_word(trimmed(reaction.text())))
+                return AckRequest{AckRequest::Target::message, reactions->attr("id"), true};
+        return std::nullopt;
+    }
+    const auto* body = message.child("body");
+    if (!body) return std::nullopt;
+    const auto split = split_quote(body->text());
+    const auto words = split_words(split.text);
+    if (words.empty() || words.size() > 2 || !is_ack_word(words[0])) return std::nullopt;
+    if (words.size() == 2) {
+        const auto word = normalized_word(words[0]);
+        if (word != "ack" && word != "acknowledge") return std::nullopt;
+        return AckRequest{AckRequest::Target::id_prefix, words[1]};
+    }
+    if (const auto* reply = message.child("reply", ns::kReply))
+        return AckRequest{AckRequest::Target::message, reply->attr("id")};
+    if (!split.first_quote.empty()) return AckRequest{AckRequest::Target::quote, split.first_quote};
+    return AckRequest{};
+}
+
+std::string item_status_json(const storage::ItemStatus& status) {
+    const auto& item = status.item;
+    nlohmann::json json{{"id", text::clean(item.item_id)},
+                        {"node", text::clean(item.node)},
+                        {"title", text::clean(item.title)},
+                        {"published_ms", item.published_ms},
+                        {"delivered", status.delivered},
+                        {"queued", status.queued},
+                        {"ack_required", item.ack_required.value_or(false)},
+                        {"acknowledged_by", nullptr},
+                        {"acknowledged_ms", nullptr}};
+    if (item.acknowledged_by) json["acknowledged_by"] = text::clean(*item.acknowledged_by);
+    if (item.acknowledged_ms) json["acknowledged_ms"] = *item.acknowledged_ms;
+    return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+Acknowledgements::Acknowledgements(boost::asio::io_context& io, storage::StorageWorker& storage, StanzaSender& sender,
+                                   Router& router, agents::WebhookAgent& callbacks, Metrics& metrics,
+                                   const Config& config)
+    : io_(io), storage_(storage), sender_(sender), router_(router), callbacks_(callbacks), metrics_(metrics),
+      config_(config), reminder_timer_(io) {}
+
+bool Acknowledgements::on_message(const XmlElement& message) {
+    const auto& from = message.attr("from");
+    if (!is_user_jid(from)) return false;
+    const auto request = read_ack_request(message);
+    if (!request) return false;
+    acknowledge(from, *request, [this, from](std::string text) {
+        if (!text.empty()) sender_.send(chat_message(config_.component_jid, from, text));
+    });
+    return true;
+}
+
+void Acknowledgements::acknowledge(const std::string& from, const AckRequest& request,
+                                   std::function<void(std::string)> done) {
+    using Kind = AckResult::Kind;
+    if (request.target == AckRequest::Target::id_prefix && request.argument.size() < kMinIdPrefix)
+        return done("Give at least " + std::to_string(kMinIdPrefix) + " characters of the id, e.g. ack " +
+                    request.argument + "...");
+    const auto user = bare_jid(from);
+    storage_.submit<AckResult>(
+        [user, request](storage::Repositories& repos) {
+            AckResult result;
+            std::optional<storage::QueuedItem> target;
+            if (request.target == AckRequest::Target::message) {
+                if (const auto seq = seq_of_message_id(request.argument)) target = repos.acks.received(user, *seq);
+                if (target && !target->item.ack_required.value_or(false)) {
+                    result.kind = Kind::not_needed;
+                    return result;
+                }
+            } else if (request.target == AckRequest::Target::id_prefix) {
+                result.matches = repos.acks.waiting_with_prefix(user, request.argument, 2);
+                if (result.matches.size() != 1) {
+                    result.kind = result.matches.empty() ? Kind::no_match : Kind::ambiguous;
+                    return result;
+                }
+                target = result.matches.front();
+            } else if (request.target == AckRequest::Target::quote) {
+                for (auto& waiting : repos.acks.waiting(user, kQuoteCandidates))
+                    if (first_line(notification_body(waiting.item, false)).starts_with(request.argument)) {
+                        target = std::move(waiting);
+                        break;
+                    }
+            }
+            if (!target) {
+                auto latest = repos.acks.waiting(user, 1);
+                if (latest.empty()) return result;  // nothing waiting
+                target = std::move(latest.front());
+            }
+            result.ack = repos.acks.acknowledge(target->seq, user, now_ms());
+            result.kind = result.ack.first ? Kind::acknowledged : Kind::already;
+            if (result.ack.first) result.status = repos.acks.status(result.ack.item.node, result.ack.item.item_id);
+            return result;
+        },
+        [this, user, request, done = std::move(done)](std::optional<AckResult> result, std::exception_ptr error) {
+            if (error) {
+                spdlog::error("acknowledgement by {} could not be stored", user);
+                return done("Herald could not record that just now; please try again.");
+            }
+            const auto& item = result->ack.item;
+            switch (result->kind) {
+            case Kind::acknowledged:
+                settled(user, *result);
+                return done("Acknowledged: " + notification_text(item));
+            case Kind::already:
+                return done((*item.acknowledged_by == user ? std::string("You acknowledged it")
+                                                           : "Already acknowledged by " + *item.acknowledged_by) +
+                            " at " + utc_minute(item.acknowledged_ms.value_or(0)) + " UTC: " + notification_text(item));
+            case Kind::nothing_waiting:
+                return done(request.reaction ? "" : "Nothing waits for your acknowledgement.");
+            case Kind::not_needed:
+                return done(request.reaction ? "" : "That notification needs no acknowledgement.");
+            case Kind::no_match:
+                return done("None of your notifications waiting for acknowledgement has an id starting with '" +
+                            request.argument + "'.");
+            case Kind::ambiguous: {
+                std::string text = "'" + request.argument + "' matches several; give more of the id:";
+                for (const auto& match : result->matches) text += "\n" + match.item.item_id + " " + notification_text(match.item);
+                return done(text);
+            }
+            }
+            done({});
+        });
+}
+
+void Acknowledgements::settled(const std::string& by, const AckResult& result) {
+    const auto& item = result.ack.item;
+    metrics_.acknowledged(item.acknowledged_ms.value_or(now_ms()) - item.published_ms);
+    spdlog::info("{} acknowledged item {} of '{}'", by, item.item_id, item.node);
+    for (const auto& user : result.ack.to_tell) tell(user, item, "chat");
+    if (item.ack_reply_to) tell(*item.ack_reply_to, item, "normal");
+    if (item.ack_callback && result.status)
+        callbacks_.post_signed(*item.ack_callback, item.callback_key.value_or(""), item_status_json(*result.status),
+                               [url = *item.ack_callback](agents::AgentOutcome outcome) {
+                                   if (!outcome.sent) spdlog::warn("acknowledgement callback failed: {}", outcome.error);
+                               });
+}
+
+// "Acknowledged by alice@example.org: [topic] Title", with <acknowledged/>.
+void Acknowledgements::tell(const std::string& to, const storage::Item& item, const char* type) {
+    auto message = chat_message(config_.component_jid, to,
+                                "Acknowledged by " + item.acknowledged_by.value_or("") + ": " + notification_text(item));
+    message.set_attr("type", type);
+    message.add_child("acknowledged", ns::kHerald)
+        .set_attr("node", item.node)
+        .set_attr("item", item.item_id)
+        .set_attr("by", item.acknowledged_by.value_or(""))
+        .set_attr("stamp", utc_stamp(item.acknowledged_ms.value_or(0)));
+    message.add_child("store", ns::kHints);
+    sender_.send(message);
+}
+
+void Acknowledgements::start() {
+    stopped_ = false;
+    schedule_reminders();
+}
+
+void Acknowledgements::stop() {
+    stopped_ = true;
+    reminder_timer_.cancel();
+}
+
+void Acknowledgements::schedule_reminders() {
+    if (stopped_) return;
+    reminder_timer_.expires_after(std::chrono::seconds(config_.expiry_check_seconds));
+    reminder_timer_.async_wait([this](boost::system::error_code error) {
+        if (error) return;
+        schedule_reminders();
+        storage_.submit<std::vector<std::string>>(
+            [](storage::Repositories& repos) { return repos.acks.queue_reminders(now_ms(), kRemindersPerRound); },
+            [this](std::optional<std::vector<std::string>> users, std::exception_ptr error) {
+                if (error) return spdlog::error("cannot queue acknowledgement reminders");
+                if (!users->empty()) spdlog::info("reminders queued for {} users", users->size());
+                router_.requeued(*users);
+            });
+    });
+}
+
+}  // namespace herald::component

@@ -1,0 +1,83 @@
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "agents/webhook_agent.h"
+#include "component/config.h"
+#include "component/metrics.h"
+#include "component/stanza_sender.h"
+#include "component/xml_element.h"
+#include "storage/storage_worker.h"
+
+namespace herald::component {
+
+class Router;
+
+// Which item a person acknowledges.
+struct AckRequest {
+    enum class Target { latest, id_prefix, message, quote };
+    Target target = Target::latest;
+    std::string argument;  // the id prefix, the message id, or the quoted first line
+    bool reaction = false;  // a reaction acknowledges silently what needs no acknowledgement
+};
+
+// A message that acknowledges: a chat message "ack", "ok", 👍 or ✅ (the
+// latest item waiting), "ack ID-PREFIX", a quote of the notification
+// followed by one of those, a XEP-0461 reply starting with one, or a
+// XEP-0444 reaction 👍 or ✅. nullopt for anything else.
+std::optional<AckRequest> read_ack_request(const XmlElement& message);
+
+// What acknowledging did, for the acknowledger, the other recipients and the publisher.
+struct AckResult {
+    enum class Kind { acknowledged, already, nothing_waiting, no_match, ambiguous, not_needed };
+    Kind kind = Kind::nothing_waiting;
+    storage::Acknowledgement ack;
+    std::optional<storage::ItemStatus> status;  // acknowledged: what the publisher is told
+    std::vector<storage::QueuedItem> matches;   // ambiguous
+};
+
+// The item's state as an HTTP publisher reads it (GET .../items/ID, and the callback).
+std::string item_status_json(const storage::ItemStatus& status);
+
+// Acknowledgements: stores the first one durably before anyone is told, then
+// answers the acknowledger, tells the recipients who had the item, the XMPP
+// publisher (a message with <acknowledged/>) and the HTTP publisher's
+// callback (a POST signed with the digest of its token). Re-sends
+// unacknowledged items as reminders every herald#renotify seconds.
+class Acknowledgements {
+public:
+    Acknowledgements(boost::asio::io_context& io, storage::StorageWorker& storage, StanzaSender& sender,
+                     Router& router, agents::WebhookAgent& callbacks, Metrics& metrics, const Config& config);
+
+    // True when the message was an acknowledgement (it is then answered).
+    bool on_message(const XmlElement& message);
+    // Acknowledges for the bare JID of `from`; `done` gets the text for them.
+    void acknowledge(const std::string& from, const AckRequest& request, std::function<void(std::string)> done);
+
+    void start();
+    void stop();
+
+private:
+    void settled(const std::string& by, const AckResult& result);
+    void tell(const std::string& to, const storage::Item& item, const char* type);
+    void schedule_reminders();
+
+    boost::asio::io_context& io_;
+    storage::StorageWorker& storage_;
+    StanzaSender& sender_;
+    Router& router_;
+    agents::WebhookAgent& callbacks_;
+    Metrics& metrics_;
+    const Config& config_;
+    boost::asio::steady_timer reminder_timer_;
+    bool stopped_ = false;
+};
+
+}  // namespace herald::component
