@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <charconv>
 #include <nlohmann/json.hpp>
 
 #include "component/chat_command_parser.h"
@@ -103,6 +104,74 @@ std::optional<AckRequest> read_ack_request(const XmlElement& message) {
     return AckRequest{};
 }
 
+AckResult acknowledge_in_storage(storage::Repositories& repos, const std::string& user, const AckRequest& request) {
+    using Kind = AckResult::Kind;
+    using Target = AckRequest::Target;
+    AckResult result;
+    std::optional<storage::QueuedItem> target;
+    if (request.target == Target::message || request.target == Target::item) {
+        std::optional<std::int64_t> seq;
+        if (request.target == Target::message) seq = seq_of_message_id(request.argument);
+        else if (std::int64_t parsed = 0; std::from_chars(request.argument.data(),
+                                                          request.argument.data() + request.argument.size(), parsed)
+                                              .ec == std::errc())
+            seq = parsed;
+        if (seq) target = repos.acks.received(user, *seq);
+        if (target && !target->item.ack_required.value_or(false)) {
+            result.kind = Kind::not_needed;
+            return result;
+        }
+    } else if (request.target == Target::id_prefix) {
+        result.matches = repos.acks.waiting_with_prefix(user, request.argument, 2);
+        if (result.matches.size() != 1) {
+            result.kind = result.matches.empty() ? Kind::no_match : Kind::ambiguous;
+            return result;
+        }
+        target = result.matches.front();
+    } else if (request.target == Target::quote) {
+        for (auto& waiting : repos.acks.waiting(user, kQuoteCandidates))
+            if (first_line(notification_body(waiting.item, false)).starts_with(request.argument)) {
+                target = std::move(waiting);
+                break;
+            }
+    }
+    if (!target) {
+        auto latest = repos.acks.waiting(user, 1);
+        if (latest.empty()) return result;  // nothing waiting
+        target = std::move(latest.front());
+    }
+    result.ack = repos.acks.acknowledge(target->seq, user, now_ms());
+    result.kind = result.ack.first ? Kind::acknowledged : Kind::already;
+    if (result.ack.first) result.status = repos.acks.status(result.ack.item.node, result.ack.item.item_id);
+    return result;
+}
+
+std::string ack_answer(const AckResult& result, const AckRequest& request, const std::string& user) {
+    using Kind = AckResult::Kind;
+    const auto& item = result.ack.item;
+    switch (result.kind) {
+    case Kind::acknowledged:
+        return "Acknowledged: " + notification_text(item);
+    case Kind::already:
+        return (item.acknowledged_by == user ? std::string("You acknowledged it")
+                                             : "Already acknowledged by " + item.acknowledged_by.value_or("")) +
+               " at " + utc_minute(item.acknowledged_ms.value_or(0)) + " UTC: " + notification_text(item);
+    case Kind::nothing_waiting:
+        return request.reaction ? "" : "Nothing waits for your acknowledgement.";
+    case Kind::not_needed:
+        return request.reaction ? "" : "That notification needs no acknowledgement.";
+    case Kind::no_match:
+        return "None of your notifications waiting for acknowledgement has an id starting with '" +
+               request.argument + "'.";
+    case Kind::ambiguous: {
+        std::string text = "'" + request.argument + "' matches several; give more of the id:";
+        for (const auto& match : result.matches) text += "\n" + match.item.item_id + " " + notification_text(match.item);
+        return text;
+    }
+    }
+    return {};
+}
+
 std::string item_status_json(const storage::ItemStatus& status) {
     const auto& item = status.item;
     nlohmann::json json{{"id", text::clean(item.item_id)},
@@ -138,73 +207,19 @@ bool Acknowledgements::on_message(const XmlElement& message) {
 
 void Acknowledgements::acknowledge(const std::string& from, const AckRequest& request,
                                    std::function<void(std::string)> done) {
-    using Kind = AckResult::Kind;
     if (request.target == AckRequest::Target::id_prefix && request.argument.size() < kMinIdPrefix)
         return done("Give at least " + std::to_string(kMinIdPrefix) + " characters of the id, e.g. ack " +
                     request.argument + "...");
     const auto user = bare_jid(from);
     storage_.submit<AckResult>(
-        [user, request](storage::Repositories& repos) {
-            AckResult result;
-            std::optional<storage::QueuedItem> target;
-            if (request.target == AckRequest::Target::message) {
-                if (const auto seq = seq_of_message_id(request.argument)) target = repos.acks.received(user, *seq);
-                if (target && !target->item.ack_required.value_or(false)) {
-                    result.kind = Kind::not_needed;
-                    return result;
-                }
-            } else if (request.target == AckRequest::Target::id_prefix) {
-                result.matches = repos.acks.waiting_with_prefix(user, request.argument, 2);
-                if (result.matches.size() != 1) {
-                    result.kind = result.matches.empty() ? Kind::no_match : Kind::ambiguous;
-                    return result;
-                }
-                target = result.matches.front();
-            } else if (request.target == AckRequest::Target::quote) {
-                for (auto& waiting : repos.acks.waiting(user, kQuoteCandidates))
-                    if (first_line(notification_body(waiting.item, false)).starts_with(request.argument)) {
-                        target = std::move(waiting);
-                        break;
-                    }
-            }
-            if (!target) {
-                auto latest = repos.acks.waiting(user, 1);
-                if (latest.empty()) return result;  // nothing waiting
-                target = std::move(latest.front());
-            }
-            result.ack = repos.acks.acknowledge(target->seq, user, now_ms());
-            result.kind = result.ack.first ? Kind::acknowledged : Kind::already;
-            if (result.ack.first) result.status = repos.acks.status(result.ack.item.node, result.ack.item.item_id);
-            return result;
-        },
+        [user, request](storage::Repositories& repos) { return acknowledge_in_storage(repos, user, request); },
         [this, user, request, done = std::move(done)](std::optional<AckResult> result, std::exception_ptr error) {
             if (error) {
                 spdlog::error("acknowledgement by {} could not be stored", user);
                 return done("Herald could not record that just now; please try again.");
             }
-            const auto& item = result->ack.item;
-            switch (result->kind) {
-            case Kind::acknowledged:
-                settled(user, *result);
-                return done("Acknowledged: " + notification_text(item));
-            case Kind::already:
-                return done((*item.acknowledged_by == user ? std::string("You acknowledged it")
-                                                           : "Already acknowledged by " + *item.acknowledged_by) +
-                            " at " + utc_minute(item.acknowledged_ms.value_or(0)) + " UTC: " + notification_text(item));
-            case Kind::nothing_waiting:
-                return done(request.reaction ? "" : "Nothing waits for your acknowledgement.");
-            case Kind::not_needed:
-                return done(request.reaction ? "" : "That notification needs no acknowledgement.");
-            case Kind::no_match:
-                return done("None of your notifications waiting for acknowledgement has an id starting with '" +
-                            request.argument + "'.");
-            case Kind::ambiguous: {
-                std::string text = "'" + request.argument + "' matches several; give more of the id:";
-                for (const auto& match : result->matches) text += "\n" + match.item.item_id + " " + notification_text(match.item);
-                return done(text);
-            }
-            }
-            done({});
+            if (result->kind == AckResult::Kind::acknowledged) settled(user, *result);
+            done(ack_answer(*result, request, user));
         });
 }
 

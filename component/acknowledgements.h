@@ -22,9 +22,9 @@ class Router;
 
 // Which item a person acknowledges.
 struct AckRequest {
-    enum class Target { latest, id_prefix, message, quote };
+    enum class Target { latest, id_prefix, message, quote, item };
     Target target = Target::latest;
-    std::string argument;  // the id prefix, the message id, or the quoted first line
+    std::string argument;  // the id prefix, the message id, the quoted first line, or the item's seq
     bool reaction = false;  // a reaction acknowledges silently what needs no acknowledgement
 };
 
@@ -42,6 +42,12 @@ struct AckResult {
     std::optional<storage::ItemStatus> status;  // acknowledged: what the publisher is told
     std::vector<storage::QueuedItem> matches;   // ambiguous
 };
+
+// Inside a storage job: finds the item `request` names among the user's and
+// acknowledges it for them.
+AckResult acknowledge_in_storage(storage::Repositories& repos, const std::string& user, const AckRequest& request);
+// What the acknowledger is told ("" when a reaction needs no answer).
+std::string ack_answer(const AckResult& result, const AckRequest& request, const std::string& user);
 
 // The item's state as an HTTP publisher reads it (GET .../items/ID, and the callback).
 std::string item_status_json(const storage::ItemStatus& status);
@@ -61,11 +67,14 @@ public:
     // Acknowledges for the bare JID of `from`; `done` gets the text for them.
     void acknowledge(const std::string& from, const AckRequest& request, std::function<void(std::string)> done);
 
+    // On the io thread once an acknowledgement is committed: tells the
+    // recipients who had it, the publisher and its callback.
+    void settled(const std::string& by, const AckResult& result);
+
     void start();
     void stop();
 
 private:
-    void settled(const std::string& by, const AckResult& result);
     void tell(const std::string& to, const storage::Item& item, const char* type);
     void schedule_reminders();
 

@@ -8,6 +8,7 @@
 #include <ctime>
 #include <tuple>
 
+#include "component/acknowledgements.h"
 #include "component/feed_gateway.h"
 #include "component/chat_command_parser.h"
 #include "component/jid.h"
@@ -246,6 +247,57 @@ CommandStage set_publisher(const CommandContext& c, storage::Repositories& repos
     c.service.set_affiliations(repos, actor, topic, {{jid, action == "allow" ? "publisher" : "none"}});
     return CommandStage::done(jid + (action == "allow" ? " may now publish to " : " may no longer publish to ") +
                               topic + ".");
+}
+
+constexpr int kAcknowledgeChoices = 30;
+
+CommandStage acknowledge_form(const CommandContext&, storage::Repositories& repos, const Actor& actor) {
+    const auto waiting = repos.acks.waiting(actor.jid, kAcknowledgeChoices);
+    if (waiting.empty()) return CommandStage::done("Nothing waits for your acknowledgement.");
+    std::vector<FormOption> items;
+    for (const auto& queued : waiting)
+        items.push_back({std::to_string(queued.seq), notification_text(queued.item) + " (" + queued.item.item_id + ")"});
+    DataForm form;
+    form.set_title("Acknowledge");
+    form.set_instructions("Say you have seen a notification: it stops escalating for everyone, and its publisher and "
+                          "the other recipients are told. The newest comes first.");
+    form.add_list("item", "Notification", items, items.front().value).required = true;
+    return CommandStage::ask(std::move(form));
+}
+
+CommandStage acknowledge(const CommandContext& c, storage::Repositories& repos, const Actor& actor,
+                         const DataForm& form) {
+    const AckRequest request{AckRequest::Target::item, chosen(form, "item", "choose a notification")};
+    auto result = acknowledge_in_storage(repos, actor.jid, request);
+    auto stage = CommandStage::done(ack_answer(result, request, actor.jid));
+    if (result.kind == AckResult::Kind::acknowledged)
+        stage.after_commit = [c, actor, result = std::move(result)](CommandStage&) { c.acks.settled(actor.jid, result); };
+    return stage;
+}
+
+CommandStage topic_settings_form(const CommandContext&, storage::Repositories& repos, const Actor& actor) {
+    const auto topics = actor.admin ? repos.nodes.public_nodes() : repos.nodes.owned_by(actor.jid);
+    if (topics.empty()) return CommandStage::done("You own no topic.");
+    DataForm form;
+    form.set_title("Topic settings");
+    form.set_instructions("Whether a topic's notifications ask for a person's acknowledgement when their publisher "
+                          "does not say.");
+    form.add_list("topic", "Topic", options_of(topics), topics.front()).required = true;
+    form.add_list("ack", "Acknowledgement",
+                  {{"optional", "Only when the publisher asks"}, {"required", "Always, unless the publisher says none"}},
+                  "optional");
+    return CommandStage::ask(std::move(form));
+}
+
+CommandStage save_topic_settings(const CommandContext& c, storage::Repositories& repos, const Actor& actor,
+                                 const DataForm& form) {
+    const auto topic = chosen(form, "topic", "choose a topic");
+    const auto ack = optional_text(form, "ack").value_or("optional");
+    if (ack != "optional" && ack != "required") refuse("choose optional or required");
+    c.service.set_ack_default(repos, actor, topic, ack == "required");
+    return CommandStage::done(topic + (ack == "required" ? ": notifications ask for an acknowledgement."
+                                                         : ": notifications ask for an acknowledgement only when "
+                                                           "their publisher says so."));
 }
 
 // Feeds: one shared topic per feed URL.
@@ -623,8 +675,10 @@ std::map<std::string, AdhocCommand> herald_commands(const CommandContext& contex
         {"create-topic", command("Create a topic", false, create_topic_form, create_topic)},
         {"delete-topic", command("Delete a topic", false, delete_topic_form, delete_topic)},
         {"publishers", command("Allow or remove a publisher", false, publishers_form, set_publisher)},
+        {"topic-settings", command("Topic settings", false, topic_settings_form, save_topic_settings)},
         {"preferences", command("Preferences", false, preferences_form_stage, save_preferences)},
         {"history", command("History", false, history_form, history)},
+        {"acknowledge", command("Acknowledge a notification", false, acknowledge_form, acknowledge)},
         {"pause", command("Pause notifications", false, pause)},
         {"resume", command("Resume notifications", false, resume)},
         {"stats", command("Statistics", true, stats)},

@@ -15,6 +15,7 @@
 
 namespace herald::component {
 
+class Acknowledgements;
 class FeedGateway;
 class Router;
 
@@ -62,6 +63,7 @@ struct CommandContext {
     const Config& config;
     std::chrono::steady_clock::time_point started;
     FeedGateway& feeds;
+    Acknowledgements& acks;
 };
 
 // Herald's commands, by node.

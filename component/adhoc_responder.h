@@ -13,6 +13,7 @@
 
 namespace herald::component {
 
+class Acknowledgements;
 class Router;
 
 // XEP-0050 ad-hoc commands with XEP-0004 forms, for people in ordinary
@@ -29,7 +30,7 @@ public:
     AdhocResponder(StanzaDispatcher& dispatcher, DiscoResponder& disco, StanzaSender& sender,
                    storage::StorageWorker& storage, Router& router, const PubsubService& service,
                    Metrics& metrics, const Config& config, std::chrono::steady_clock::time_point started,
-                   FeedGateway& feeds);
+                   FeedGateway& feeds, Acknowledgements& acks);
 
     void commands_for(const std::string& asker,
                       std::function<void(std::vector<CommandListing>)> answer) override;

@@ -25,7 +25,8 @@ constexpr int kDefaultHistoryCount = 10;
 constexpr std::size_t kMaxOtherTopicsListed = 30;
 constexpr std::size_t kMaxWordQuoted = 40;
 
-constexpr const char* kCommandNames = "help, sub, unsub, list, history, pause, resume, prefs, feed, unregister";
+constexpr const char* kCommandNames =
+    "help, sub, unsub, list, history, ack, pause, resume, prefs, feed, topic, unregister";
 
 constexpr const char* kHelp =
     "Herald commands:\n"
@@ -36,6 +37,10 @@ constexpr const char* kHelp =
     "feed add URL [SECONDS] - follow an RSS or Atom feed (checked every SECONDS); its new items come to you\n"
     "feed remove URL - stop following it\n"
     "history [N] - your last N notifications, newest first, 10 unless you say\n"
+    "ack (or ok, or a thumbs-up) - acknowledge the latest notification that asks for it; ack ID - the one whose id "
+    "starts with ID; replying or reacting with a thumbs-up to the notification works too\n"
+    "topic TOPIC ack required|optional - whether your topic's notifications ask for an acknowledgement unless "
+    "their publisher says\n"
     "pause - hold notifications in your queue\n"
     "resume - deliver again, what waited first\n"
     "prefs - show your preferences\n"
@@ -189,6 +194,7 @@ ChatCommands::ChatCommands(StanzaSender& sender, storage::StorageWorker& storage
           {"feed", &ChatCommands::feed},
           {"feeds", &ChatCommands::feed},
           {"unregister", &ChatCommands::unregister},
+          {"topic", &ChatCommands::topic},
       } {}
 
 void ChatCommands::on_message(const XmlElement& message) {
@@ -344,6 +350,25 @@ void ChatCommands::unregister(const Request& request) {
         [this, jid = request.actor.jid](RemovedUser& removed) {
             after_user_removed(sender_, router_, config_.component_jid, jid, removed);
             return std::string(kUnregistered);
+        });
+}
+
+// topic TOPIC ack required|optional | topic TOPIC (its settings)
+void ChatCommands::topic(const Request& request) {
+    const auto words = split_words(request.argument);
+    const bool show = words.size() == 1;
+    if (!show && (words.size() != 3 || words[1] != "ack" || (words[2] != "required" && words[2] != "optional")))
+        return reply(request.reply_to, "usage: topic TOPIC ack required|optional");
+    run<bool>(
+        request,
+        [this, actor = request.actor, words, show](storage::Repositories& repos) {
+            if (!show) service_.set_ack_default(repos, actor, words[0], words[2] == "required");
+            return service_.ack_default(repos, actor, words[0]);
+        },
+        [topic = words.empty() ? std::string() : words[0]](bool& required) {
+            return "topic " + topic + ": " +
+                   (required ? "notifications ask for an acknowledgement unless their publisher says none"
+                             : "notifications ask for an acknowledgement only when their publisher says so");
         });
 }
 

@@ -44,6 +44,7 @@ private:
     void add_feed(const Request& request, const std::string& argument);
     void remove_feed(const Request& request, const std::string& argument);
     void unregister(const Request& request);
+    void topic(const Request& request);
 
     void set_paused(const Request& request, bool paused);
     void show_preferences(const Request& request);

@@ -172,6 +172,17 @@ PublishOutcome PubsubService::publish_with_token(storage::Repositories& repos, c
     return store_and_fan_out(repos, item);
 }
 
+void PubsubService::set_ack_default(storage::Repositories& repos, const Actor& actor, const std::string& node,
+                                    bool required) const {
+    require_owner(repos, actor, require_node(repos, node));
+    repos.acks.set_topic_requires_ack(node, required);
+}
+
+bool PubsubService::ack_default(storage::Repositories& repos, const Actor& actor, const std::string& node) const {
+    require_owner(repos, actor, require_node(repos, node));
+    return repos.acks.topic_requires_ack(node);
+}
+
 storage::ItemStatus PubsubService::item_status(storage::Repositories& repos, const std::string& token,
                                                const std::string& node, const std::string& item_id) const {
     require_token(repos, token_digest(token), node);

@@ -106,6 +106,12 @@ public:
     storage::ItemStatus item_status(storage::Repositories& repos, const std::string& token, const std::string& node,
                                     const std::string& item_id) const;
 
+    // The owner (or an admin) chooses whether the topic's items need an
+    // acknowledgement when their publisher does not say.
+    void set_ack_default(storage::Repositories& repos, const Actor& actor, const std::string& node,
+                         bool required) const;
+    bool ack_default(storage::Repositories& repos, const Actor& actor, const std::string& node) const;
+
     // A registered user's personal node, subscribed by its owner.
     void create_inbox(storage::Repositories& repos, const std::string& jid) const;
 

@@ -56,6 +56,8 @@ private:
     ingest::CurlMulti curl_;
     FeedService feed_service_;
     FeedGateway feeds_;
+    agents::WebhookAgent webhook_agent_;
+    Acknowledgements acks_;
     DiscoResponder disco_;
     RegistrationResponder registration_;
     PresenceResponder presence_;
@@ -64,8 +66,6 @@ private:
     ChatCommands chat_;
     HttpGateway http_gateway_;
     agents::MailAgent mail_agent_;
-    agents::WebhookAgent webhook_agent_;
-    Acknowledgements acks_;
     Escalator escalator_;
     Retention retention_;
 };
