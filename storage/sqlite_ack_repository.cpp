@@ -15,9 +15,13 @@ SqliteAckRepository::SqliteAckRepository(Database& db)
                               "AND substr(i.item_id, 1, length(?2)) = ?2 "
                               "ORDER BY a.delivered_ms IS NULL, a.item DESC LIMIT ?3")
                               .c_str())),
-      received_(db.prepare(with_item_columns("SELECT a.item, ",
-                                             " FROM ack_recipients a JOIN items i ON i.id = a.item "
-                                             "WHERE a.user = ?1 AND a.item = ?2")
+      // Any item sent to the user, so that a reply or reaction to one that
+      // needs no acknowledgement is told so rather than taken for another.
+      received_(db.prepare(with_item_columns("SELECT i.id, ",
+                                             " FROM items i WHERE i.id = ?2 AND ("
+                                             "EXISTS (SELECT 1 FROM ack_recipients a WHERE a.user = ?1 AND a.item = i.id) "
+                                             "OR EXISTS (SELECT 1 FROM history h WHERE h.user = ?1 AND h.item = i.id) "
+                                             "OR EXISTS (SELECT 1 FROM queue q WHERE q.user = ?1 AND q.item = i.id))")
                                .c_str())),
       mark_acknowledged_(db.prepare("UPDATE items SET acknowledged_by = ?2, acknowledged_ms = ?3 "
                                     "WHERE id = ?1 AND ack_required = 1 AND acknowledged_by IS NULL")),
