@@ -135,6 +135,8 @@ AckResult acknowledge_in_storage(storage::Repositories& repos, const std::string
                 break;
             }
     }
+    // A reaction to a message that is none of the user's notifications acknowledges nothing.
+    if (!target && request.reaction) return result;
     if (!target) {
         auto latest = repos.acks.waiting(user, 1);
         if (latest.empty()) return result;  // nothing waiting

@@ -5,6 +5,9 @@
 #include "ingest/http_publish_api.h"
 #include "storage/sqlite_ack_repository.h"
 #include "storage/sqlite_escalation_repository.h"
+#include "storage/sqlite_feed_repository.h"
+#include "storage/sqlite_token_repository.h"
+#include "storage/storage_worker.h"
 #include "tests/unit/queue_fixture.h"
 
 using namespace herald;
@@ -28,6 +31,11 @@ std::optional<AckRequest> read(const std::string& body) { return component::read
 struct AckFixture : storage::fixtures::QueueFixture {
     storage::SqliteAckRepository acks{db};
     storage::SqliteEscalationRepository escalations{db};
+    storage::SqliteTokenRepository tokens{db};
+    storage::SqliteFeedRepository feeds{db};
+    storage::Repositories repositories{users, nodes, queue, tokens, escalations, feeds, acks};
+
+    storage::Repositories& repos() { return repositories; }
 
     std::int64_t publish(const std::string& id, bool ack, std::optional<std::int64_t> renotify = std::nullopt,
                          std::int64_t at_ms = 0) {
@@ -216,4 +224,16 @@ TEST(AckRequestInMessage, SaysHowToAcknowledgeOnlyWhileItWaits) {
     message = component::notification_message(item, envelope);
     EXPECT_FALSE(message.child("ack-request", "urn:herald:0"));
     EXPECT_EQ(message.child("body")->text().find("ack"), std::string::npos);
+}
+
+TEST_F(AckFixture, AReactionToAnotherMessageAcknowledgesNothing) {
+    const auto page = publish("page", true);
+    AckRequest reaction{Target::message, "some-other-message", true};
+    auto result = component::acknowledge_in_storage(repos(), "a@x", reaction);
+    EXPECT_EQ(result.kind, component::AckResult::Kind::nothing_waiting);
+    EXPECT_EQ(component::ack_answer(result, reaction, "a@x"), "") << "a reaction gets no answer";
+    AckRequest reply{Target::message, "some-other-message"};
+    result = component::acknowledge_in_storage(repos(), "a@x", reply);
+    EXPECT_EQ(result.kind, component::AckResult::Kind::acknowledged) << "a reply saying ack takes the latest";
+    EXPECT_EQ(result.ack.seq, page);
 }
