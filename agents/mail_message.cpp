@@ -85,7 +85,11 @@ std::string plain_body(const storage::EscalationBatch& batch) {
              << "\n";
         if (!item.body.empty()) body << text::clean(item.body) << "\n";
         if (!item.link.empty()) body << one_line(item.link) << "\n";
-        body << "Published " << utc_text(item.published_ms, "%Y-%m-%d %H:%M UTC") << "\n\n";
+        body << "Published " << utc_text(item.published_ms, "%Y-%m-%d %H:%M UTC") << "\n";
+        if (item.awaits_ack())
+            body << "Nobody has acknowledged it yet: send \"ack " << one_line(item.item_id)
+                 << "\" to the service in your XMPP client.\n";
+        body << "\n";
     }
     body << "-- \nSent by Herald because you stayed away. Your XMPP client will still\n"
             "receive these when you are back. Change this with the 'preferences'\n"

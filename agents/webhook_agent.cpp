@@ -53,7 +53,8 @@ std::string webhook_body(const storage::EscalationBatch& batch, std::int64_t now
                                  {"body", text::clean(item.body)},
                                  {"link", text::clean(item.link)},
                                  {"priority", priority_text(item.priority)},
-                                 {"published_ms", item.published_ms}});
+                                 {"published_ms", item.published_ms},
+                                 {"awaits_acknowledgement", item.awaits_ack()}});
     return nlohmann::json{{"user", batch.user}, {"sent_ms", now_ms}, {"notifications", notifications}}
         .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }

@@ -44,6 +44,17 @@ TEST(MailMessage, OneNotificationIsReadableWithHeadersAndCrlf) {
         EXPECT_EQ(mail[at - 1], '\r') << "bare LF at " << at;
 }
 
+TEST(MailMessage, AnItemWaitingForAcknowledgementSaysHow) {
+    auto page = item("abc123", "db1 down");
+    page.ack_required = true;
+    auto mail = agents::compose_mail(batch_of({page}), {"h@x", "b@y", "m@x", 0});
+    EXPECT_NE(mail.find("send \"ack abc123\" to the service"), std::string::npos) << mail;
+    EXPECT_NE(agents::webhook_body(batch_of({page}), 5).find("\"awaits_acknowledgement\":true"), std::string::npos);
+    page.acknowledged_by = "alice@x";
+    mail = agents::compose_mail(batch_of({page}), {"h@x", "b@y", "m@x", 0});
+    EXPECT_EQ(mail.find("acknowledged"), std::string::npos) << mail;
+}
+
 TEST(MailMessage, SeveralNotificationsMakeOneDigest) {
     const auto batch = batch_of({item("i1", "First"), item("i2", "Second"), item("i3", "Third")});
     EXPECT_EQ(agents::mail_subject(batch), "3 notifications while you were away");
