@@ -1,8 +1,8 @@
 // Profanity (Debian's package, 0.13.1) in tmux, used as a person would:
 // log in, add the service, approve it, subscribe by typing in the chat with
 // it, and read on the screen the notifications herald-send publishes (live
-// and flushed after being offline, with their times) and the Preferences
-// form's validation error.
+// and flushed after being offline, with their times), the Preferences
+// form's validation error, and acknowledging a page by typing "ack".
 
 #include "tests/clients/client_fixture.h"
 
@@ -140,6 +140,42 @@ TEST_F(ProfanityTest, PreferencesFormShowsWhatToFixForABadValue) {
     EXPECT_TRUE(screen.last_screen().find("Form title: Preferences") != std::string::npos)
         << "the error shows, but not in the Preferences form:\n" << screen.last_screen();
     std::cout << "Profanity shows: " << error[0] << "\n";
+}
+
+// A page that needs acknowledging (PROTOCOL.md, "Acknowledgements"): the
+// line saying how shows on Profanity's screen; typing "ack" in the chat
+// with the service is answered there, and the publisher is told who.
+TEST_F(ProfanityTest, TypingAckAcknowledgesAPageAndThePublisherIsTold) {
+    log_in();
+    add_herald();
+    subscribe_in_chat("backups");
+
+    const std::string ack_required =
+        "<publish-options><x xmlns='jabber:x:data' type='submit'>"
+        "<field var='FORM_TYPE' type='hidden'><value>http://jabber.org/protocol/pubsub#publish-options</value></field>"
+        "<field var='herald#ack'><value>required</value></field></x></publish-options>";
+    auto published = ops_->request(
+        publish_iq(component(), "backups", notification("Disk full on db1", "/var at 97%"), ack_required), kWait);
+    ASSERT_TRUE(published && published->type() == "result") << (published ? published->xml() : "no reply");
+    const auto item = published->find("pubsub/publish/item")->attr("id");
+
+    auto& screen = *profanity_;
+    expect_screen(screen,
+                  quote(component()) + R"(: \[backups\] Disk full on db1: /var at 97%\s+Reply "ack" to acknowledge)"
+                                       R"( \(or "ack [^"]+"\)\.)",
+                  "the notification with how to acknowledge it");
+    screen.enter("/msg " + component());
+    screen.enter("ack");
+    expect_screen(screen, quote(component()) + R"(: Acknowledged: \[backups\] Disk full on db1)",
+                  "herald's answer to 'ack'");
+
+    const auto told = ops_->wait_for(
+        [&](const ReceivedStanza& s) {
+            return s.name() == "message" && s.has("acknowledged[@xmlns='urn:herald:0'][@item='" + item + "']");
+        },
+        kWait);
+    ASSERT_TRUE(told) << "the publisher was not told";
+    EXPECT_EQ(told->find("acknowledged")->attr("by"), "alice@localhost") << told->xml();
 }
 
 }  // namespace
