@@ -158,8 +158,8 @@ TEST_F(ChatCommandsE2E, PreferencesShowValidateAndApply) {
 TEST_F(ChatCommandsE2E, UnknownOrEmptyTextGetsTheShortHelp) {
     auto bob = online_user("bob");
     EXPECT_EQ(command(*bob, "dance please"),
-              "Unknown command 'dance'. Commands: help, sub, unsub, list, history, pause, resume, prefs, feed, "
-              "unregister (send help for details)");
+              "Unknown command 'dance'. Commands: help, sub, unsub, list, history, ack, pause, resume, prefs, feed, "
+              "topic, unregister (send help for details)");
     EXPECT_TRUE(contains(command(*bob, "   "), "Commands: help, sub, unsub"));
     EXPECT_TRUE(contains(command(*bob, std::string(5000, 'x')), "message too long"));
 }
