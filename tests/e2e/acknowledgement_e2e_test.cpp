@@ -391,6 +391,14 @@ TEST_F(AcknowledgementE2E, WhatCannotBeAcknowledgedGetsAClearAnswer) {
     EXPECT_EQ(command(*bob_, "ack deploy-2"), "Acknowledged: [backups] Deploy two");
 
     EXPECT_EQ(command(*carol_, "ack"), "Acknowledged: [other] Carol's own") << "bob's attempt did not take it";
+
+    // Anything else in a reply is answered, and acknowledges nothing.
+    const auto pending = page("Still pending", {bob_.get()});
+    ASSERT_EQ(pending.size(), 1u);
+    const auto other = answer(*bob_, reply_to(component(), pending[0], "looking into it"));
+    EXPECT_FALSE(other.empty());
+    EXPECT_FALSE(other.starts_with("Acknowledged")) << other;
+    EXPECT_EQ(command(*bob_, "ack"), "Acknowledged: [backups] Still pending");
 }
 
 TEST_F(AcknowledgementE2E, RemindersComeUntilAcknowledged) {
@@ -439,7 +447,7 @@ TEST_F(AcknowledgementAcrossRestartE2E, AcknowledgedBeforeARestartIsNotEscalated
     const auto due = std::chrono::steady_clock::now() + 1s;
     const auto item = item_of(acknowledged[0]);
     EXPECT_EQ(command(*bob_, "ack " + item.substr(0, 8)), "Acknowledged: [backups] Acknowledged before the restart");
-    ASSERT_TRUE(herald_->stop());
+    ASSERT_TRUE(herald_->stop()) << "herald did not exit on SIGTERM; its log ends:\n" << herald_->log().tail();
     EXPECT_TRUE(smtp_->messages().empty()) << "nothing was checked while herald ran";
 
     // Both are due (one delay unit) by the check at start-up.
