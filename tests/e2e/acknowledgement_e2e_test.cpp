@@ -158,6 +158,20 @@ protected:
                           item_id);
     }
 
+    // The ad-hoc command `node` (XEP-0050) run by `client`: executed, and
+    // when it shows a form, that form submitted with `field` set to `value`.
+    std::optional<ReceivedStanza> adhoc(XmppTestClient& client, const std::string& node, const std::string& field = {},
+                                        const std::function<std::string(const ReceivedStanza&)>& value = {}) {
+        const std::string commands = "http://jabber.org/protocol/commands";
+        auto stage = iq(client, "set", "<command xmlns='" + commands + "' node='" + node + "' action='execute'/>");
+        if (!stage || !stage->has("command/x[@type='form']") || field.empty()) return stage;
+        return iq(client, "set",
+                  "<command xmlns='" + commands + "' node='" + node + "' action='complete' sessionid='" +
+                      xml_escape(stage->find("command")->attr("sessionid")) +
+                      "'><x xmlns='jabber:x:data' type='submit'><field var='" + field + "'><value>" +
+                      xml_escape(value(*stage)) + "</value></field></x></command>");
+    }
+
     std::unique_ptr<SmtpSink> smtp_;
     std::unique_ptr<XmppTestClient> carol_;
 };
@@ -429,6 +443,75 @@ TEST_F(AcknowledgementE2E, RemindersComeUntilAcknowledged) {
                          bob_->bare_jid()),
               0)
         << "a reminder is still due";
+}
+
+// Clients without a chat-friendly way (or people who prefer forms): the
+// ad-hoc command lists what waits, newest first, and acknowledges the one chosen.
+TEST_F(AcknowledgementE2E, AdhocCommandAcknowledgesTheChosenItem) {
+    with_topic();
+    const auto nothing = adhoc(*bob_, "acknowledge");
+    ASSERT_TRUE(nothing);
+    EXPECT_EQ(nothing->text("command/note"), "Nothing waits for your acknowledgement.") << nothing->xml();
+
+    const auto older = page("Older page", {bob_.get()});
+    ASSERT_EQ(older.size(), 1u);
+    ASSERT_EQ(page("Newer page", {bob_.get()}).size(), 1u);
+    const auto done = adhoc(*bob_, "acknowledge", "item", [](const ReceivedStanza& form) {
+        const auto options = form.find_all("command/x/field[@var='item']/option");
+        EXPECT_EQ(options.size(), 2u) << form.xml();
+        EXPECT_TRUE(!options.empty() && contains(options.front().attr("label"), "Newer page")) << "newest first";
+        for (const auto& option : options)
+            if (contains(option.attr("label"), "Older page")) return option.text("value");
+        return std::string("not offered");
+    });
+    ASSERT_TRUE(done);
+    EXPECT_EQ(done->find("command")->attr("status"), "completed") << done->xml();
+    EXPECT_EQ(done->text("command/note"), "Acknowledged: [backups] Older page") << done->xml();
+    expect_told(*alice_, item_of(older[0]), bob_->bare_jid(), "[backups] Older page", "normal");
+    EXPECT_EQ(command(*bob_, "ack"), "Acknowledged: [backups] Newer page") << "the other one still waited";
+}
+
+// The owner's default for a topic: its notifications ask for an
+// acknowledgement unless their publisher says none (IQ or HTTP).
+TEST_F(AcknowledgementE2E, TopicDefaultAsksForAcknowledgementUnlessThePublisherSaysNone) {
+    with_topic();
+    EXPECT_TRUE(contains(command(*bob_, "topic backups ack required"), "not allowed")) << "bob does not own it";
+    EXPECT_EQ(command(*alice_, "topic backups ack required"),
+              "topic backups: notifications ask for an acknowledgement unless their publisher says none");
+    const auto token = make_token(*alice_, "backups", "cron");
+    const auto base = "http://127.0.0.1:" + std::to_string(http_api_port());
+
+    const auto asks = [this](const std::string& title) {
+        const auto delivered = next_notification(*bob_);
+        EXPECT_TRUE(delivered) << "no '" << title << "'";
+        if (!delivered) return false;
+        EXPECT_EQ(delivered->text("notification/notification/title"), title) << delivered->xml();
+        send_receipt(*bob_, *delivered);
+        return delivered->has("ack-request") && contains(delivered->text("body"), "Reply \"ack\"");
+    };
+    const auto post = [&](const std::string& json) {
+        const auto result = run_command({"curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "-H",
+                                         "Authorization: Bearer " + token, "-H", "Content-Type: application/json",
+                                         "--data", json, base + "/v1/nodes/backups"},
+                                        30s);
+        EXPECT_EQ(result.output, "202") << json;
+    };
+    publish_ok(*alice_, "backups", notification("Plain IQ"));
+    EXPECT_TRUE(asks("Plain IQ"));
+    post(R"({"title":"Plain HTTP"})");
+    EXPECT_TRUE(asks("Plain HTTP"));
+    publish_ok(*alice_, "backups", notification("IQ saying none"),
+               "<publish-options><x xmlns='jabber:x:data' type='submit'>"
+               "<field var='FORM_TYPE' type='hidden'><value>http://jabber.org/protocol/pubsub#publish-options</value></field>"
+               "<field var='herald#ack'><value>none</value></field></x></publish-options>");
+    EXPECT_FALSE(asks("IQ saying none"));
+    post(R"({"title":"HTTP saying none","ack":false})");
+    EXPECT_FALSE(asks("HTTP saying none"));
+
+    EXPECT_EQ(command(*alice_, "topic backups ack optional"),
+              "topic backups: notifications ask for an acknowledgement only when their publisher says so");
+    publish_ok(*alice_, "backups", notification("Plain again"));
+    EXPECT_FALSE(asks("Plain again"));
 }
 
 // Checks only at start-up (and then hourly): the acknowledgement must come
