@@ -273,7 +273,8 @@ TEST_F(AcknowledgementE2E, UnacknowledgedEscalatesDespiteTheReceiptAndAcknowledg
 
     const auto acknowledged = page("Acknowledged in time", {bob_.get(), carol_.get()});
     ASSERT_EQ(acknowledged.size(), 2u);
-    ASSERT_EQ(page("Nobody answered", {bob_.get(), carol_.get()}).size(), 2u);
+    const auto unanswered = page("Nobody answered", {bob_.get(), carol_.get()});
+    ASSERT_EQ(unanswered.size(), 2u);
     const auto item = item_of(acknowledged[0]);
     EXPECT_EQ(command(*bob_, "ack " + item.substr(0, 8)), "Acknowledged: [backups] Acknowledged in time");
     expect_told(*carol_, item, bob_->bare_jid(), "[backups] Acknowledged in time", "chat");
@@ -284,6 +285,7 @@ TEST_F(AcknowledgementE2E, UnacknowledgedEscalatesDespiteTheReceiptAndAcknowledg
     std::set<std::string> to;
     for (const auto& mail : smtp_->messages()) {
         EXPECT_TRUE(contains(mail, "Nobody answered")) << mail;
+        EXPECT_TRUE(contains(mail, "send \"ack " + item_of(unanswered[0]) + "\"")) << "how to acknowledge: " << mail;
         EXPECT_FALSE(contains(mail, "Acknowledged in time")) << mail;
         for (const auto* user : {"bob", "carol"})
             if (contains(mail, std::string("To: <") + user + "@localhost>")) to.insert(user);
