@@ -135,8 +135,12 @@ AckResult acknowledge_in_storage(storage::Repositories& repos, const std::string
                 break;
             }
     }
-    // A reaction to a message that is none of the user's notifications acknowledges nothing.
-    if (!target && request.reaction) return result;
+    // A reaction to a message that is none of the user's notifications, or a
+    // form naming an item that is none of theirs, acknowledges nothing.
+    if (!target && (request.reaction || request.target == Target::item)) {
+        if (request.target == Target::item) result.kind = Kind::not_theirs;
+        return result;
+    }
     if (!target) {
         auto latest = repos.acks.waiting(user, 1);
         if (latest.empty()) return result;  // nothing waiting
@@ -162,6 +166,8 @@ std::string ack_answer(const AckResult& result, const AckRequest& request, const
         return request.reaction ? "" : "Nothing waits for your acknowledgement.";
     case Kind::not_needed:
         return request.reaction ? "" : "That notification needs no acknowledgement.";
+    case Kind::not_theirs:
+        return "That is none of your notifications.";
     case Kind::no_match:
         return "None of your notifications waiting for acknowledgement has an id starting with '" +
                request.argument + "'.";

@@ -36,7 +36,7 @@ std::optional<AckRequest> read_ack_request(const XmlElement& message);
 
 // What acknowledging did, for the acknowledger, the other recipients and the publisher.
 struct AckResult {
-    enum class Kind { acknowledged, already, nothing_waiting, no_match, ambiguous, not_needed };
+    enum class Kind { acknowledged, already, nothing_waiting, no_match, ambiguous, not_needed, not_theirs };
     Kind kind = Kind::nothing_waiting;
     storage::Acknowledgement ack;
     std::optional<storage::ItemStatus> status;  // acknowledged: what the publisher is told

@@ -21,6 +21,9 @@ SqliteDeliveryQueue::SqliteDeliveryQueue(Database& db)
           "UPDATE ack_recipients SET delivered_ms = coalesce(delivered_ms, ?3), remind_at_ms = "
           "(SELECT CASE WHEN i.acknowledged_by IS NULL AND i.renotify_seconds IS NOT NULL "
           "THEN ?3 + i.renotify_seconds * 1000 END FROM items i WHERE i.id = ?2) WHERE user = ?1 AND item = ?2")),
+      delivered_after_ack_(db.prepare(
+          "UPDATE ack_recipients SET delivered_ms = ?3 WHERE user = ?1 AND item = ?2 AND delivered_ms IS NULL "
+          "AND EXISTS (SELECT 1 FROM items i WHERE i.id = ?2 AND i.acknowledged_by IS NOT NULL)")),
       fan_out_(db.prepare("INSERT INTO queue (user, item, priority, expires_ms) "
                           "SELECT jid, ?1, ?2, ?3 FROM subscriptions WHERE node = ?4")),
       subscribers_(db.prepare("SELECT jid FROM subscriptions WHERE node = ?1")),
@@ -160,9 +163,18 @@ std::vector<QueuedItem> SqliteDeliveryQueue::next(std::string_view user, std::in
 }
 
 void SqliteDeliveryQueue::confirm(std::string_view user, std::int64_t seq, std::int64_t now_ms) {
-    if (!settle(user, seq, "delivered", now_ms)) return;
-    ack_delivered_.bind(1, user).bind(2, seq).bind(3, now_ms);
-    ack_delivered_.run();
+    if (settle(user, seq, "delivered", now_ms)) {
+        ack_delivered_.bind(1, user).bind(2, seq).bind(3, now_ms);
+        ack_delivered_.run();
+        return;
+    }
+    // Someone acknowledged the item while it was on its way to this user
+    // (which took it out of their queue): it was delivered all the same.
+    delivered_after_ack_.bind(1, user).bind(2, seq).bind(3, now_ms);
+    delivered_after_ack_.run();
+    if (sqlite3_changes(db_) == 0) return;
+    confirm_history_.bind(1, user).bind(2, seq).bind(3, "delivered").bind(4, now_ms);
+    confirm_history_.run();
 }
 
 void SqliteDeliveryQueue::set_aside(std::string_view user, std::int64_t seq, std::int64_t now_ms) {

@@ -38,7 +38,7 @@ private:
     FanOut await_ack(const Item& item, FanOut fan_out);
 
     sqlite3* db_;
-    Statement insert_item_, await_ack_, ack_delivered_, fan_out_, subscribers_;
+    Statement insert_item_, await_ack_, ack_delivered_, delivered_after_ack_, fan_out_, subscribers_;
     Statement count_, drop_oldest_, add_dropped_;
     Statement next_, confirm_delete_, confirm_history_;
     Statement expire_history_, expire_delete_;

@@ -237,3 +237,30 @@ TEST_F(AckFixture, AReactionToAnotherMessageAcknowledgesNothing) {
     EXPECT_EQ(result.kind, component::AckResult::Kind::acknowledged) << "a reply saying ack takes the latest";
     EXPECT_EQ(result.ack.seq, page);
 }
+
+TEST_F(AckFixture, AReceiptAfterSomeoneElseAcknowledgedStillCountsTheDelivery) {
+    const auto page = publish("page", true);
+    acks.acknowledge(page, "a@x", 10);
+    queue.confirm("b@x", page, 20);  // b@x's client had it on its way
+    const auto status = acks.status("topic", "page");
+    ASSERT_TRUE(status);
+    EXPECT_EQ(status->delivered, 1);
+    queue.confirm("b@x", page, 30);
+    EXPECT_EQ(acks.status("topic", "page")->delivered, 1) << "a duplicate receipt counts once";
+}
+
+TEST_F(AckFixture, AFormNamingAnotherUsersItemAcknowledgesNothing) {
+    const auto page = publish("page", true);
+    nodes.unsubscribe("topic", "b@x");
+    auto other = storage::fixtures::make_item("other", 1);
+    other.ack_required = true;
+    nodes.create({"private", "p@x", "publishers", false, 0});
+    other.node = "private";
+    nodes.subscribe("private", "b@x", 0);
+    const auto theirs = queue.publish(other).seq;
+    const AckRequest forged{Target::item, std::to_string(theirs)};
+    const auto result = component::acknowledge_in_storage(repos(), "a@x", forged);
+    EXPECT_EQ(result.kind, component::AckResult::Kind::not_theirs);
+    EXPECT_EQ(waiting_ids("a@x"), std::vector<std::string>{"page"}) << "a@x's own item still waits";
+    (void)page;
+}
