@@ -24,6 +24,8 @@ public:
     void set_aside() { ++set_aside_; }
     // An exception escaped a handler and was contained.
     void handler_failed() { ++handler_failures_; }
+    // The stream to ejabberd: handshake accepted (true) or lost (false).
+    void link_changed(bool connected) { connected_ = connected; }
     void feed_polled(bool failed) {
         ++feed_polls_;
         if (failed) ++feed_errors_;
@@ -40,6 +42,7 @@ private:
     std::uint64_t handler_failures_ = 0;
     std::uint64_t feed_polls_ = 0;
     std::uint64_t feed_errors_ = 0;
+    bool connected_ = false;
     std::array<std::uint64_t, kLatencyBuckets.size()> latency_counts_{};
     double latency_sum_ = 0;
     std::map<std::pair<std::string, std::string>, std::uint64_t> escalations_;
