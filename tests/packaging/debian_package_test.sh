@@ -142,6 +142,14 @@ for line in User=herald Restart=on-failure ProtectSystem=strict NoNewPrivileges=
             "ExecStart=/usr/sbin/herald --config /etc/herald/herald.yaml"; do
     grep -qx "$line" "$unit" && ok "unit: $line" || fail "unit: no $line"
 done
+[[ ! -e /etc/systemd/system/multi-user.target.wants/herald.service ]] &&
+    ok "the unit is not enabled before the operator configures herald" || fail "the unit was enabled on installation"
+# systemd's own check: syntax, ExecStart= executable, Documentation= man page.
+if verify=$(systemd-analyze verify "$unit" 2>&1) && [[ -z $verify ]]; then
+    ok "systemd-analyze verify accepts the unit"
+else
+    fail "systemd-analyze verify: $verify"
+fi
 if bash "$source_dir/tests/packaging/systemd_unit_check.sh" "$unit" "$config" >"$work/unit-check.log"; then
     ok "the installed unit lets herald write where the shipped config writes"
 else
