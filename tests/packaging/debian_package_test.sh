@@ -60,6 +60,12 @@ if getent passwd herald >/dev/null; then
     deluser --system --quiet herald >/dev/null
 fi
 getent group herald >/dev/null && delgroup --system --quiet herald >/dev/null
+for path in /etc/herald /var/lib/herald /var/log/herald; do
+    if [[ -e $path ]]; then
+        echo "note: removing $path, which an earlier run left"
+        rm -rf "$path"
+    fi
+done
 
 # ---------------------------------------------------------------- build
 started=$SECONDS
@@ -106,7 +112,8 @@ for file in /usr/sbin/herald /usr/bin/herald-send; do
 done
 for file in /lib/systemd/system/herald.service /usr/share/man/man8/herald.8.gz \
             /usr/share/man/man1/herald-send.1.gz /usr/share/doc/herald/examples/herald-listener.yml \
-            /usr/share/doc/herald/monitoring/herald_rules.yml /usr/share/doc/herald/copyright; do
+            /usr/share/doc/herald/monitoring/herald_rules.yml /usr/share/doc/herald/copyright \
+            /usr/share/doc/herald/README.Debian; do
     [[ -f $file ]] && ok "$file installed" || fail "$file missing"
 done
 dpkg-query -W -f='${Conffiles}\n' herald | grep -q '^ /etc/herald/herald.yaml ' &&
