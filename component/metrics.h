@@ -40,9 +40,9 @@ private:
     std::uint64_t delivered_ = 0;
     std::uint64_t set_aside_ = 0;
     std::uint64_t handler_failures_ = 0;
+    bool connected_ = false;
     std::uint64_t feed_polls_ = 0;
     std::uint64_t feed_errors_ = 0;
-    bool connected_ = false;
     std::array<std::uint64_t, kLatencyBuckets.size()> latency_counts_{};
     double latency_sum_ = 0;
     std::map<std::pair<std::string, std::string>, std::uint64_t> escalations_;
