@@ -38,12 +38,14 @@ std::string Metrics::render(const storage::ServiceCounts& counts, std::size_t on
     metric("herald_handler_failures_total", "counter", "Exceptions contained in a handler since start.",
            handler_failures_);
     metric("herald_queued", "gauge", "Deliveries waiting in users' queues.", counts.queued);
-    metric("herald_dropped", "counter", "Deliveries dropped because a queue was full, in all (kept in storage).",
+    metric("herald_dropped_total", "counter", "Deliveries dropped because a queue was full, in all (kept in storage).",
            counts.dropped);
-    metric("herald_expired", "counter", "Deliveries whose ttl ran out, in all (kept in storage).", counts.expired);
+    metric("herald_expired_total", "counter", "Deliveries whose ttl ran out, in all (kept in storage).", counts.expired);
     metric("herald_feed_polls_total", "counter", "Feed polls finished (fetched, unchanged or failed) since start.",
            feed_polls_);
     metric("herald_feed_errors_total", "counter", "Feed polls that failed since start.", feed_errors_);
+    metric("herald_component_connected", "gauge", "1 while the XEP-0114 stream to ejabberd is up (handshake accepted).",
+           connected_ ? 1 : 0);
     metric("herald_online_users", "gauge", "Users with an available resource.", online_users);
     metric("herald_registered_users", "gauge", "Registered users.", counts.users);
     metric("herald_topics", "gauge", "Public topics.", counts.nodes);

@@ -25,6 +25,8 @@ public:
     void set_aside() { ++set_aside_; }
     // An exception escaped a handler and was contained.
     void handler_failed() { ++handler_failures_; }
+    // The stream to ejabberd: handshake accepted (true) or lost (false).
+    void link_changed(bool connected) { connected_ = connected; }
     void feed_polled(bool failed) {
         ++feed_polls_;
         if (failed) ++feed_errors_;
@@ -54,6 +56,7 @@ private:
     std::uint64_t published_ = 0;
     std::uint64_t set_aside_ = 0;
     std::uint64_t handler_failures_ = 0;
+    bool connected_ = false;
     std::uint64_t feed_polls_ = 0;
     std::uint64_t feed_errors_ = 0;
     Histogram latency_;

@@ -38,7 +38,12 @@ ServiceWiring::ServiceWiring(boost::asio::io_context& io, const Config& config, 
         chat_.on_message(message);
     });
     router_.observe_states([this](const std::string& user, Availability state) { escalator_.on_state(user, state); });
-    dispatcher.on_link_events([this] { escalator_.on_connected(); }, [] {});
+    dispatcher.on_link_events(
+        [this] {
+            metrics_.link_changed(true);
+            escalator_.on_connected();
+        },
+        [this] { metrics_.link_changed(false); });
     retention_.start();
     acks_.start();
 }
