@@ -59,7 +59,8 @@ void HttpGateway::publish(ingest::HttpPublishRequest request, std::function<void
             metrics_.published();
             done({202, outcome->item_id, {}, {}});
             router_.on_published(*outcome);
-        });
+        },
+        storage::StorageWorker::Admission::if_room);
 }
 
 void HttpGateway::metrics(std::function<void(std::string)> done) {
