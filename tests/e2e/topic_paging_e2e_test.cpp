@@ -199,4 +199,31 @@ TEST_F(TopicPagingE2E, ChatListShowsTheFirstTopicsAndSearches) {
     EXPECT_EQ(some.find("more"), std::string::npos) << some;
 }
 
+// A user may follow every topic; `list` names the first fifty of them and
+// finds the others by a word.
+TEST_F(TopicPagingE2E, ChatListNamesTheFirstSubscriptionsAndSearchesTheRest) {
+    auto bob = online_user("bob");
+    for (int i = 0; i < kTopics; ++i)
+        bob->send("<iq type='set' id='follow-" + std::to_string(i) + "' to='" + component() +
+                  "'><pubsub xmlns='http://jabber.org/protocol/pubsub'><subscribe node='" + topic_name(i) +
+                  "' jid='" + bob->bare_jid() + "'/></pubsub></iq>");
+    for (int i = 0; i < kTopics; ++i) {
+        auto answer = bob->wait_for(
+            [](const ReceivedStanza& s) { return s.name() == "iq" && s.id().rfind("follow-", 0) == 0; }, kWait);
+        ASSERT_TRUE(answer) << "subscribed " << i << " of " << kTopics;
+        ASSERT_EQ(answer->type(), "result") << answer->xml();
+    }
+    const auto all = command(*bob, "list");
+    const auto named = std::count(all.begin(), all.end(), '\n');
+    EXPECT_LE(named, 52) << all;
+    EXPECT_NE(all.find("\nand 251 more; send list WORD"), std::string::npos) << "300 topics and the inbox\n" << all;
+    EXPECT_LT(all.size(), 4096u);
+
+    const auto some = command(*bob, "list deploy-01");
+    EXPECT_EQ(some.rfind("your subscriptions containing 'deploy-01':", 0), 0u) << some;
+    for (const auto* topic : {"deploy-010", "deploy-013", "deploy-016", "deploy-019"})
+        EXPECT_NE(some.find("\n" + std::string(topic)), std::string::npos) << some;
+    EXPECT_EQ(some.find("more"), std::string::npos) << some;
+}
+
 }  // namespace
