@@ -48,6 +48,7 @@ constexpr const char* kHelp =
     "prefs quiet off ends them\n"
     "prefs escalation none|mail ADDRESS|webhook URL [MINUTES] [PRIORITY] - where notifications at or above "
     "PRIORITY (normal unless you say) go when you stay away MINUTES\n"
+    "prefs webhook-secret new - a new webhook signing secret, shown once; the old one stops working\n"
     "unregister - leave Herald: deletes your subscriptions, queue, history and inbox (asks to confirm)";
 
 constexpr const char* kPaused = "paused: notifications wait in your queue until you send resume";
@@ -323,6 +324,10 @@ void ChatCommands::change_preferences(const Request& request) {
     storage_.submit<Saved>(
         [this, actor = request.actor, change = request.argument](storage::Repositories& repos) {
             auto preferences = service_.preferences(repos, actor);
+            if (const auto sentence = parse_chat_command(change); sentence.word == "webhook-secret") {
+                if (sentence.argument != "new") throw PubsubError("modify", "bad-request", "", "usage: prefs webhook-secret new");
+                return Saved{preferences, service_.new_webhook_secret(repos, actor)};
+            }
             if (const auto problem = change_preference(preferences, change))
                 throw PubsubError("modify", "bad-request", "", *problem);
             auto new_secret = service_.set_preferences(repos, actor, preferences);
