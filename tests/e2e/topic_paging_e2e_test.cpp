@@ -199,6 +199,34 @@ TEST_F(TopicPagingE2E, ChatListShowsTheFirstTopicsAndSearches) {
     EXPECT_EQ(some.find("more"), std::string::npos) << some;
 }
 
+// XEP-0059 §2.4 and §2.2: a page from an index, and the page before a name.
+TEST_F(TopicPagingE2E, PagesStartAtAnIndexOrEndBeforeAName) {
+    std::set<std::string> names;
+    for (int i = 0; i < kTopics; ++i) names.insert(topic_name(i));
+    const std::vector<std::string> all(names.begin(), names.end());
+    const auto set = [](const std::string& inner) { return "<set xmlns='" + kRsm + "'><max>10</max>" + inner + "</set>"; };
+
+    auto at = items(set("<index>150</index>"));
+    ASSERT_TRUE(at);
+    EXPECT_EQ(nodes(*at), std::vector<std::string>(all.begin() + 150, all.begin() + 160));
+    EXPECT_EQ(at->find("query/set/first")->attr("index"), "150");
+    EXPECT_EQ(at->text("query/set/count"), std::to_string(kTopics));
+
+    auto back = items(set("<before>" + all[150] + "</before>"));
+    ASSERT_TRUE(back);
+    EXPECT_EQ(nodes(*back), std::vector<std::string>(all.begin() + 140, all.begin() + 150));
+    EXPECT_EQ(back->find("query/set/first")->attr("index"), "140");
+
+    auto past = items(set("<index>" + std::to_string(kTopics + 100) + "</index>"));
+    ASSERT_TRUE(past);
+    EXPECT_TRUE(nodes(*past).empty());
+    EXPECT_EQ(past->text("query/set/count"), std::to_string(kTopics));
+
+    auto bad = iq(*admin_, "get", "<query xmlns='http://jabber.org/protocol/disco#items'>" + set("<index>-1</index>") + "</query>");
+    ASSERT_TRUE(bad);
+    EXPECT_EQ(error_condition(*bad), "bad-request") << bad->xml();
+}
+
 // A user may follow every topic; `list` names the first fifty of them and
 // finds the others by a word.
 TEST_F(TopicPagingE2E, ChatListNamesTheFirstSubscriptionsAndSearchesTheRest) {
