@@ -386,6 +386,9 @@ DataForm preferences_form(const storage::Preferences& p, const Config& config) {
                    {"urgent", "Urgent only"}},
                   priority_name(p.escalation_min_priority));
     form.add_boolean("paused", "Paused (notifications wait in the queue)", p.paused);
+    if (p.escalation_channel == "webhook")
+        form.add_boolean("new_webhook_secret", "Make a new webhook signing secret (shown once; the old one stops working)",
+                         false);
     return form;
 }
 
@@ -421,7 +424,9 @@ CommandStage preferences_form_stage(const CommandContext& c, storage::Repositori
 CommandStage save_preferences(const CommandContext& c, storage::Repositories& repos, const Actor& actor,
                               const DataForm& form) {
     const auto preferences = read_preferences(form);
-    const auto new_secret = c.service.set_preferences(repos, actor, preferences);
+    auto new_secret = c.service.set_preferences(repos, actor, preferences);
+    if (!new_secret && form.boolean("new_webhook_secret").value_or(false))
+        new_secret = c.service.new_webhook_secret(repos, actor);
     auto stage = CommandStage::done("Your preferences are saved.");
     if (new_secret) {
         // Shown this once, as a field of an answer the log never writes.

@@ -69,6 +69,7 @@ public:
                     return;
                 }
                 self->flush();
+                if (self->owner) self->owner->on_write_done();
             });
     }
 
@@ -149,6 +150,14 @@ gloox::ConnectionBase* AsioConnection::newInstance() const {
 
 void AsioConnection::stop_reading() {
     if (channel_) channel_->reading_stopped = true;
+}
+
+std::size_t AsioConnection::queued_bytes() const {
+    return channel_ ? channel_->outbox.size() + channel_->writing.size() : 0;
+}
+
+void AsioConnection::on_write_done() {
+    if (written_) written_();
 }
 
 void AsioConnection::on_connected() {

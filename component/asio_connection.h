@@ -3,6 +3,7 @@
 #include <gloox/connectionbase.h>
 
 #include <boost/asio/io_context.hpp>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -30,6 +31,10 @@ public:
 
     // Stops handing received data to gloox; used while shutting down.
     void stop_reading();
+    // Bytes sent and not yet taken by the socket.
+    std::size_t queued_bytes() const;
+    // Told after each completed write.
+    void on_written(std::function<void()> callback) { written_ = std::move(callback); }
 
 private:
     class Channel;
@@ -38,11 +43,13 @@ private:
     void on_connected();
     void on_failed(gloox::ConnectionError reason);
     void on_data(const char* data, std::size_t size);
+    void on_write_done();
 
     boost::asio::io_context& io_;
     std::shared_ptr<Channel> channel_;
     long int total_in_ = 0;
     long int total_out_ = 0;
+    std::function<void()> written_;
 };
 
 }  // namespace herald::component

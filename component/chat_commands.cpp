@@ -23,6 +23,8 @@ namespace {
 constexpr std::size_t kMaxBodyBytes = 4 * 1024;
 constexpr int kDefaultHistoryCount = 10;
 constexpr std::size_t kMaxOtherTopicsListed = 30;
+// A user may follow any number of topics; one chat answer names this many.
+constexpr std::size_t kMaxSubscriptionsListed = 50;
 constexpr std::size_t kMaxWordQuoted = 40;
 
 constexpr const char* kCommandNames =
@@ -33,7 +35,7 @@ constexpr const char* kHelp =
     "help - this list\n"
     "sub TOPIC - subscribe to a topic (or: subscribe TOPIC)\n"
     "unsub TOPIC - unsubscribe (or: unsubscribe TOPIC)\n"
-    "list [WORD] - your subscriptions, your feeds and the first other public topics (containing WORD)\n"
+    "list [WORD] - the first of your subscriptions, your feeds and the first other public topics (those containing WORD)\n"
     "feed add URL [SECONDS] - follow an RSS or Atom feed (checked every SECONDS); its new items come to you\n"
     "feed remove URL - stop following it\n"
     "history [N] - your last N notifications, newest first, 10 unless you say\n"
@@ -51,6 +53,7 @@ constexpr const char* kHelp =
     "prefs quiet off ends them\n"
     "prefs escalation none|mail ADDRESS|webhook URL [MINUTES] [PRIORITY] - where notifications at or above "
     "PRIORITY (normal unless you say) go when you stay away MINUTES\n"
+    "prefs webhook-secret new - a new webhook signing secret, shown once; the old one stops working\n"
     "unregister - leave Herald: deletes your subscriptions, queue, history and inbox (asks to confirm)";
 
 constexpr const char* kPaused = "paused: notifications wait in your queue until you send resume";
@@ -75,7 +78,8 @@ std::string history_text(const std::vector<storage::HistoryEntry>& entries) {
 constexpr std::string_view kFeedPrefix = "feed/";
 
 struct TopicList {
-    std::vector<std::string> subscribed;
+    std::vector<std::string> subscribed;  // the first few (containing `search` when given)
+    std::size_t more_subscribed = 0;
     std::vector<storage::Feed> feeds;  // subscribed too
     std::vector<std::string> others;   // public topics not subscribed to, the first few
     std::int64_t more_others = 0;      // at most this many more of them
@@ -111,9 +115,14 @@ void find_others(storage::Repositories& repos, const std::vector<std::string>& s
 }
 
 std::string topics_text(const TopicList& topics) {
-    std::string text = topics.subscribed.empty() ? "you are not subscribed to any topic"
-                                                 : "your subscriptions:";
+    const auto containing = topics.search.empty() ? std::string() : " containing '" + topics.search + "'";
+    std::string text = !topics.subscribed.empty() ? "your subscriptions" + containing + ":"
+                       : topics.search.empty()    ? "you are not subscribed to any topic"
+                                                  : "you follow no topic" + containing;
     for (const auto& topic : topics.subscribed) text += "\n" + topic;
+    if (topics.more_subscribed > 0)
+        text += "\nand " + std::to_string(topics.more_subscribed) + " more" + containing +
+                (topics.search.empty() ? "; send list WORD to see those containing WORD" : "");
     if (!topics.feeds.empty()) text += "\nyour feeds:";
     for (const auto& feed : topics.feeds)
         text += "\n" + (feed.title.empty() ? feed.url : feed.title + " - " + feed.url) + " (" + feed.node + ")";
@@ -257,10 +266,14 @@ void ChatCommands::list(const Request& request) {
     run<TopicList>(
         request,
         [this, actor = request.actor, search = request.argument](storage::Repositories& repos) {
-            TopicList topics{{}, feeds_.service().feeds_of(repos, actor), {}, 0, search};
+            TopicList topics{{}, 0, feeds_.service().feeds_of(repos, actor), {}, 0, search};
             const auto subscribed = service_.subscriptions(repos, actor);
-            for (const auto& topic : subscribed)
-                if (topic.rfind(kFeedPrefix, 0) != 0) topics.subscribed.push_back(topic);
+            for (const auto& topic : subscribed) {
+                if (topic.rfind(kFeedPrefix, 0) == 0) continue;
+                if (!search.empty() && topic.find(search) == std::string::npos) continue;
+                if (topics.subscribed.size() < kMaxSubscriptionsListed) topics.subscribed.push_back(topic);
+                else ++topics.more_subscribed;
+            }
             find_others(repos, subscribed, topics);
             return topics;
         },
@@ -317,6 +330,10 @@ void ChatCommands::change_preferences(const Request& request) {
     storage_.submit<Saved>(
         [this, actor = request.actor, change = request.argument](storage::Repositories& repos) {
             auto preferences = service_.preferences(repos, actor);
+            if (const auto sentence = parse_chat_command(change); sentence.word == "webhook-secret") {
+                if (sentence.argument != "new") throw PubsubError("modify", "bad-request", "", "usage: prefs webhook-secret new");
+                return Saved{preferences, service_.new_webhook_secret(repos, actor)};
+            }
             if (const auto problem = change_preference(preferences, change))
                 throw PubsubError("modify", "bad-request", "", *problem);
             auto new_secret = service_.set_preferences(repos, actor, preferences);

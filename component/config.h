@@ -90,6 +90,12 @@ struct Config {
     // not-acceptable past them.
     std::size_t max_form_fields = 64;
     std::size_t max_form_value_bytes = 8192;
+    // Bytes handed to the link to ejabberd and not yet taken by TCP: past it
+    // no delivery is read from storage until half of it is written.
+    std::size_t outbox_bytes = 4 * 1024 * 1024;
+    // Storage jobs waiting: past it publishes are refused (HTTP 503, IQ
+    // resource-constraint wait) instead of queued.
+    std::size_t storage_queue_jobs = 10000;
 
     bool http_enabled = false;
     std::string http_address = "127.0.0.1";

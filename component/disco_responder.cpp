@@ -16,26 +16,37 @@ namespace {
 constexpr const char* kRsm = "http://jabber.org/protocol/rsm";
 
 // What one page of the public topics asks for (XEP-0059): at most `max`,
-// after or before a name; `before` alone with no name is the last page.
+// after or before a name, or from an index; `before` alone with no name is
+// the last page.
 struct PageRequest {
     std::int64_t max = 0;
     std::string after;
     std::optional<std::string> before;
+    std::optional<std::int64_t> index;
 };
 
+std::optional<std::int64_t> whole_number(const std::string& text) {
+    std::int64_t number = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
+    if (text.empty() || error != std::errc() || end != text.data() + text.size() || number < 0) return std::nullopt;
+    return number;
+}
+
 std::optional<PageRequest> page_request(const XmlElement& payload, std::size_t page_size) {
-    PageRequest request{static_cast<std::int64_t>(page_size), {}, std::nullopt};
+    PageRequest request{static_cast<std::int64_t>(page_size), {}, std::nullopt, std::nullopt};
     const auto* set = payload.child("set", kRsm);
     if (!set) return request;
     if (const auto* max = set->child("max")) {
-        std::int64_t asked = 0;
-        const auto& text = max->text();
-        const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), asked);
-        if (error != std::errc() || end != text.data() + text.size() || asked < 0) return std::nullopt;
-        request.max = std::min(asked, request.max);
+        const auto asked = whole_number(max->text());
+        if (!asked) return std::nullopt;
+        request.max = std::min(*asked, request.max);
     }
     if (const auto* after = set->child("after")) request.after = after->text();
     if (const auto* before = set->child("before")) request.before = before->text();
+    if (const auto* index = set->child("index")) {
+        request.index = whole_number(index->text());
+        if (!request.index) return std::nullopt;
+    }
     return request;
 }
 
@@ -119,7 +130,8 @@ void DiscoResponder::items(const XmlElement& iq, const XmlElement& payload, IqRe
     storage_.submit<Named>(
         [request = *request, component, budget = limits_.max_reply_bytes](storage::Repositories& repos) {
             const auto page = request.before ? repos.nodes.public_nodes_before("", *request.before, request.max)
-                                             : repos.nodes.public_nodes_after("", request.after, request.max);
+                              : request.index ? repos.nodes.public_nodes_at("", *request.index, request.max)
+                                              : repos.nodes.public_nodes_after("", request.after, request.max);
             std::vector<std::pair<std::string, std::string>> items;
             for (const auto& node : page.names) {
                 // A feed's topic reads as the feed's title.

@@ -74,7 +74,8 @@ void FeedGateway::record(std::string node, bool failed,
                 }
             }
             done(*recorded);
-        });
+        },
+        storage::StorageWorker::Admission::if_room);
 }
 
 void FeedGateway::record_fetch(ingest::FeedFetch fetch, std::function<void(ingest::FeedRecorded)> done) {

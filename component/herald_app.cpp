@@ -19,13 +19,15 @@ HeraldApp::HeraldApp(boost::asio::io_context& io, Config config)
                            contain("a storage completion", error);
                        }
                    });
-               }),
+               },
+               config_.storage_queue_jobs),
       dispatcher_(link_, config_.component_jid, config_.requests_per_second,
                   {config_.max_stanza_bytes, config_.max_form_fields, config_.max_form_value_bytes}),
       link_(io, config_, dispatcher_),
       services_(io, config_, storage_, dispatcher_, link_),
       signals_(io, SIGTERM, SIGINT) {
     link_.on_output_refused([this] { services_.router().blame_deliveries_in_flight(); });
+    link_.on_outbox_drained([this] { services_.router().on_outbox_drained(); });
 }
 
 HeraldApp::~HeraldApp() {

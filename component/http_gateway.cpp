@@ -63,7 +63,8 @@ void HttpGateway::publish(ingest::HttpPublishRequest request, std::function<void
             metrics_.published();
             done({202, outcome->item_id, {}, {}});
             router_.on_published(*outcome);
-        });
+        },
+        storage::StorageWorker::Admission::if_room);
 }
 
 void HttpGateway::item_status(std::string node, std::string token, std::string item_id,

@@ -1,8 +1,12 @@
 #include "component/ingest_mail_command.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <iterator>
 
 #include "component/config.h"
 #include "ingest/mail_ingest.h"
@@ -37,6 +41,28 @@ std::optional<ingest::MailIngestSettings> settings_from(const std::string& path,
                                       std::min(config.http_max_body_bytes, config.max_payload_bytes)};
 }
 
+// The tokens of --token-file; nullopt (reported) when the file is unusable.
+// Like an ssh key, it may not be readable by everyone.
+std::optional<ingest::TopicTokens> tokens_from(const std::string& path) {
+    struct stat status {};
+    std::ifstream in(path, std::ios::binary);
+    if (!in || ::stat(path.c_str(), &status) != 0) {
+        std::cerr << kPrefix << "cannot read the token file " << path << "\n";
+        return std::nullopt;
+    }
+    if (status.st_mode & S_IRWXO) {
+        std::cerr << kPrefix << "the token file " << path << " is open to every user; chmod o-rwx it\n";
+        return std::nullopt;
+    }
+    const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    auto parsed = ingest::parse_topic_tokens(text);
+    if (const auto* line = std::get_if<std::size_t>(&parsed)) {
+        std::cerr << kPrefix << path << " line " << *line << ": expected TOPIC TOKEN\n";
+        return std::nullopt;
+    }
+    return std::get<ingest::TopicTokens>(std::move(parsed));
+}
+
 std::optional<std::string> environment_variable(const char* name) {
     const char* value = std::getenv(name);
     if (!value) return std::nullopt;
@@ -56,8 +82,12 @@ int run_ingest_mail(const std::vector<std::string>& arguments) {
         std::cout << ingest::ingest_mail_usage();
         return 0;
     }
-    const auto settings = settings_from(options.config_path, options.timeout);
+    auto settings = settings_from(options.config_path, options.timeout);
     if (!settings) return ingest::exit_status(ExitCode::config);
+    if (options.token_file) {
+        settings->topic_tokens = tokens_from(*options.token_file);
+        if (!settings->topic_tokens) return ingest::exit_status(ExitCode::config);
+    }
     const ingest::MailIngest ingest(*settings, environment_variable);
     const auto outcome = ingest.run(std::cin, options.recipient, options.max_message_bytes);
     return report(outcome.code, outcome.message);

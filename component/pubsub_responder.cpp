@@ -126,13 +126,16 @@ void PubsubResponder::dispatch(const std::map<std::string, Action>& actions, con
 
 template <class Result>
 void PubsubResponder::run(IqReply reply, std::function<Result(storage::Repositories&)> work,
-                          std::function<void(Result&, IqReply&)> done) {
+                          std::function<void(Result&, IqReply&)> done,
+                          storage::StorageWorker::Admission admission) {
     auto shared = std::make_shared<IqReply>(std::move(reply));
-    storage_.submit<Result>(std::move(work),
-                            [shared, done = std::move(done)](std::optional<Result> result, std::exception_ptr error) {
-                                if (error) return reply_with(*shared, error);
-                                done(*result, *shared);
-                            });
+    storage_.submit<Result>(
+        std::move(work),
+        [shared, done = std::move(done)](std::optional<Result> result, std::exception_ptr error) {
+            if (error) return reply_with(*shared, error);
+            done(*result, *shared);
+        },
+        admission);
 }
 
 void PubsubResponder::create(const Actor& actor, const XmlElement& pubsub, const XmlElement& create,
@@ -189,7 +192,8 @@ void PubsubResponder::publish(const Actor& actor, const XmlElement& pubsub, cons
                           outcome.subscribers.size());
             metrics_.published();
             router_.on_published(outcome);
-        });
+        },
+        storage::StorageWorker::Admission::if_room);
 }
 
 void PubsubResponder::subscribe(const Actor& actor, const XmlElement& subscribe, IqReply reply) {

@@ -34,7 +34,8 @@ private:
 
     template <class Result>
     void run(IqReply reply, std::function<Result(storage::Repositories&)> work,
-             std::function<void(Result&, IqReply&)> done);
+             std::function<void(Result&, IqReply&)> done,
+             storage::StorageWorker::Admission admission = storage::StorageWorker::Admission::always);
 
     void create(const Actor& actor, const XmlElement& pubsub, const XmlElement& create, IqReply reply);
     void publish(const Actor& actor, const XmlElement& pubsub, const XmlElement& publish, IqReply reply);

@@ -311,6 +311,15 @@ std::optional<std::string> PubsubService::set_preferences(storage::Repositories&
     return std::nullopt;
 }
 
+std::string PubsubService::new_webhook_secret(storage::Repositories& repos, const Actor& actor) const {
+    if (preferences(repos, actor).escalation_channel != "webhook")
+        throw PubsubError("modify", "bad-request", "",
+                          "you do not escalate by webhook, so there is no signing secret to replace");
+    auto made = new_secret_token();
+    repos.escalations.replace_webhook_secret(actor.jid, made);
+    return made;
+}
+
 storage::Preferences PubsubService::set_paused(storage::Repositories& repos, const Actor& actor,
                                                bool paused) const {
     auto current = preferences(repos, actor);

@@ -84,6 +84,9 @@ public:
     // the user this once, never logged, never again.
     std::optional<std::string> set_preferences(storage::Repositories& repos, const Actor& actor,
                                                const storage::Preferences& preferences) const;
+    // A new webhook signing secret, to be shown this once; the old one stops
+    // signing. Refused unless the user escalates by webhook.
+    std::string new_webhook_secret(storage::Repositories& repos, const Actor& actor) const;
     storage::Preferences set_paused(storage::Repositories& repos, const Actor& actor, bool paused) const;
     // Admins only.
     storage::ServiceCounts stats(storage::Repositories& repos, const Actor& actor) const;

@@ -215,6 +215,10 @@ std::optional<int> Router::accepted_priority(const UserAvatar& avatar) const {
 
 void Router::pump(UserAvatar& avatar) {
     if (avatar.fetching || avatar.retry_pending) return;
+    if (sender_.backed_up()) {
+        awaiting_outbox_.insert(avatar.jid);
+        return;
+    }
     const auto min_priority = accepted_priority(avatar);
     if (!min_priority) return;
     if (avatar.rescan) {
@@ -441,11 +445,17 @@ void Router::on_published(const PublishOutcome& outcome) {
     }
 }
 
+void Router::on_outbox_drained() {
+    for (const auto& jid : std::exchange(awaiting_outbox_, {}))
+        if (const auto avatar = avatars_.find(jid); avatar != avatars_.end()) pump(*avatar->second);
+}
+
 bool Router::hand_over(UserAvatar& avatar, const storage::QueuedItem& queued) {
     const auto min_priority = accepted_priority(avatar);
     const auto* resource = avatar.presence.best_resource();
     const auto& expires = queued.item.expires_ms;
     if (!avatar.caught_up || avatar.fetching || avatar.retry_pending || avatar.rescan || !min_priority ||
+        sender_.backed_up() ||
         !resource || queued.item.priority < *min_priority || queued.seq <= avatar.cursor ||
         (expires && *expires <= now_ms()) ||
         static_cast<int>(avatar.unconfirmed.size()) >= config_.delivery_window)
@@ -560,6 +570,7 @@ void Router::stop() {
     expiry_timer_.cancel();
     avatars_.clear();
     awaiting_lookup_.clear();
+    awaiting_outbox_.clear();
 }
 
 void Router::forget(const std::string& bare_jid) {
@@ -580,6 +591,7 @@ void Router::drop_avatar(const std::string& bare_jid) {
 void Router::forget_all_presence() {
     ++generation_;
     awaiting_lookup_.clear();
+    awaiting_outbox_.clear();
     suspect_in_flight_.reset();
     if (!avatars_.empty()) spdlog::info("presence of {} users is unknown until probed", avatars_.size());
     avatars_.clear();

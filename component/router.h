@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <unordered_map>
@@ -56,6 +57,9 @@ public:
     // flight at kLossesBeforeSetAside such losses in a row is set aside.
     // Called before forget_all_presence.
     void blame_deliveries_in_flight();
+
+    // The outbox no longer backed up: the users held back by it read their queues.
+    void on_outbox_drained();
 
     // A new item is queued for its subscribers.
     void on_published(const PublishOutcome& outcome);
@@ -116,6 +120,8 @@ private:
     Metrics& metrics_;
     std::unordered_map<std::string, std::unique_ptr<UserAvatar>> avatars_;
     std::unordered_map<std::string, std::vector<PresenceUpdate>> awaiting_lookup_;
+    // Users whose queue was not read because the outbox was backed up.
+    std::set<std::string> awaiting_outbox_;
     // (user, queue seq) in flight when the stream died, with how many times in a row.
     std::map<std::pair<std::string, std::int64_t>, int> suspects_;
     // At most one suspect is in flight across all users, alone, so that a

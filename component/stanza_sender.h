@@ -9,6 +9,9 @@ class StanzaSender {
 public:
     virtual ~StanzaSender() = default;
     virtual void send(const XmlElement& stanza) = 0;
+    // More is waiting to be written than the outbox should hold: readers of
+    // the queues wait (nothing is dropped) until told it drained.
+    virtual bool backed_up() const { return false; }
 };
 
 // What the link reports upwards.

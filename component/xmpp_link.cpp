@@ -140,6 +140,7 @@ XmppLink::XmppLink(boost::asio::io_context& io, const Config& config, LinkObserv
       component_(std::make_unique<GlooxComponent>(io, config, observer)), reconnect_timer_(io),
       backoff_(std::chrono::duration<double>(config.reconnect_initial_seconds),
                std::chrono::duration<double>(config.reconnect_max_seconds)) {
+    component_->connection().on_written([this] { on_written(); });
     component_->registerConnectionListener(listener_.get());
     component_->logInstance().registerLogHandler(gloox::LogLevelDebug, gloox::LogAreaAll,
                                                  listener_.get());
@@ -167,6 +168,7 @@ void XmppLink::on_connected() {
 void XmppLink::on_disconnected(const std::string& reason, bool refused_our_output) {
     const bool was_connected = connected_;
     connected_ = false;
+    backed_up_ = false;  // what was waiting is gone with the stream
     if (closing_) {
         spdlog::info("stream closed");
         return;
@@ -205,6 +207,18 @@ void XmppLink::send(const XmlElement& stanza) {
             spdlog::trace("out: {}", xml);
     }
     component_->send_xml(xml);
+    if (!backed_up_ && component_->connection().queued_bytes() > config_.outbox_bytes) {
+        backed_up_ = true;
+        spdlog::warn("more than {} bytes wait to be written to {}: deliveries pause until half of it is written",
+                     config_.outbox_bytes, config_.server_host);
+    }
+}
+
+void XmppLink::on_written() {
+    if (!backed_up_ || component_->connection().queued_bytes() > config_.outbox_bytes / 2) return;
+    backed_up_ = false;
+    spdlog::info("the outbox drained: deliveries resume");
+    if (outbox_drained_) outbox_drained_();
 }
 
 void XmppLink::stop_input() { component_->connection().stop_reading(); }

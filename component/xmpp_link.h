@@ -26,6 +26,10 @@ public:
     // the observer hears of the disconnection).
     void on_output_refused(std::function<void()> callback) { output_refused_ = std::move(callback); }
     void send(const XmlElement& stanza) override;
+    // Past limits.outbox_bytes waiting to be written; false again at half.
+    bool backed_up() const override { return backed_up_; }
+    // Told when a backed-up outbox has drained to half its limit.
+    void on_outbox_drained(std::function<void()> callback) { outbox_drained_ = std::move(callback); }
     bool connected() const { return connected_; }
 
     // Stops reading input, leaving the stream open for final stanzas.
@@ -39,6 +43,7 @@ private:
     void on_connected();
     void on_disconnected(const std::string& reason, bool refused_our_output);
     void schedule_reconnect();
+    void on_written();
 
     const Config& config_;
     LinkObserver& observer_;
@@ -47,7 +52,9 @@ private:
     boost::asio::steady_timer reconnect_timer_;
     ReconnectBackoff backoff_;
     std::function<void()> output_refused_;
+    std::function<void()> outbox_drained_;
     bool connected_ = false;
+    bool backed_up_ = false;
     bool closing_ = false;
 };
 

@@ -132,9 +132,9 @@ std::string error_json(const HttpPublishResult& result) {
 // or timeout. Lives as long as its pending operations.
 class HttpPublishApi::Session : public std::enable_shared_from_this<Session> {
 public:
-    Session(tcp::socket socket, const HttpApiSettings& settings, PublishGateway& gateway, RateLimiter& limiter,
+    Session(tcp::socket socket, const HttpApiSettings& settings, PublishGateway& gateway, PublishRateLimits& limits,
             std::shared_ptr<bool> alive)
-        : stream_(std::move(socket)), settings_(settings), gateway_(gateway), limiter_(limiter),
+        : stream_(std::move(socket)), settings_(settings), gateway_(gateway), limits_(limits),
           alive_(std::move(alive)) {}
 
     void read() {
@@ -212,10 +212,15 @@ private:
         publish.token = std::move(*token);
         if (auto refused = read_publish_body(std::string(request_[http::field::content_type]), request_.body(), publish))
             return respond(*refused);
-        if (!limiter_.allow(publish.token))
+        beast::error_code no_peer;
+        const auto remote = stream_.socket().remote_endpoint(no_peer).address().to_string();
+        if (!limits_.allow(publish.token, remote))
             return respond(failure(429, "rate-limited", "too many publishes with this token; slow down"));
-        gateway_.publish(std::move(publish), [self = shared_from_this()](HttpPublishResult result) {
-            if (*self->alive_) self->respond(result);
+        auto token = publish.token;
+        gateway_.publish(std::move(publish), [self = shared_from_this(), token](HttpPublishResult result) {
+            if (!*self->alive_) return;
+            if (result.status == 202) self->limits_.accepted(token);
+            self->respond(result);
         });
     }
 
@@ -259,13 +264,13 @@ private:
     Request request_;
     const HttpApiSettings& settings_;
     PublishGateway& gateway_;
-    RateLimiter& limiter_;
+    PublishRateLimits& limits_;
     std::shared_ptr<bool> alive_;
 };
 
 HttpPublishApi::HttpPublishApi(boost::asio::io_context& io, HttpApiSettings settings, PublishGateway& gateway)
     : io_(io), settings_(std::move(settings)), gateway_(gateway), acceptor_(io),
-      limiter_(std::make_unique<RateLimiter>(settings_.publishes_per_second)),
+      limits_(std::make_unique<PublishRateLimits>(settings_.publishes_per_second)),
       alive_(std::make_shared<bool>(true)) {}
 
 HttpPublishApi::~HttpPublishApi() { stop(); }
@@ -295,7 +300,7 @@ void HttpPublishApi::accept() {
     acceptor_.async_accept([this, alive = alive_](beast::error_code error, tcp::socket socket) {
         if (!*alive) return;
         if (!error) {
-            auto session = std::make_shared<Session>(std::move(socket), settings_, gateway_, *limiter_, alive_);
+            auto session = std::make_shared<Session>(std::move(socket), settings_, gateway_, *limits_, alive_);
             std::erase_if(sessions_, [](const auto& weak) { return weak.expired(); });
             sessions_.push_back(session);
             session->read();

@@ -14,7 +14,7 @@
 
 namespace herald::ingest {
 
-class RateLimiter;
+class PublishRateLimits;
 
 // A notification arriving over HTTP, before any check but its syntax.
 struct HttpPublishRequest {
@@ -56,7 +56,9 @@ struct HttpApiSettings {
     int port = 8480;  // 0: any free port
     std::size_t max_body_bytes = 64 * 1024;
     std::chrono::seconds request_timeout{30};
-    double publishes_per_second = 20;  // per token, with a burst of twice that
+    // Per validated token, and per remote address for attempts with a token
+    // not yet accepted; bursts of twice that.
+    double publishes_per_second = 20;
 };
 
 // Reads a request body: JSON {"title","body","link","priority","ttl","ack","renotify","callback"} or
@@ -89,7 +91,7 @@ private:
     HttpApiSettings settings_;
     PublishGateway& gateway_;
     boost::asio::ip::tcp::acceptor acceptor_;
-    std::unique_ptr<RateLimiter> limiter_;
+    std::unique_ptr<PublishRateLimits> limits_;
     std::shared_ptr<bool> alive_;
     // Open connections, to close them on stop; they own themselves.
     std::vector<std::weak_ptr<Session>> sessions_;

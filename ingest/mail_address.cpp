@@ -29,6 +29,23 @@ std::string_view local_part(std::string_view address) {
 
 bool token_character(char c) { return hex_value(c) >= 0; }
 
+// A token as given, or nullopt; hex digits in lower case.
+std::optional<std::string> normal_token(std::string_view text) {
+    if (text.empty() || !std::all_of(text.begin(), text.end(), token_character)) return std::nullopt;
+    std::string token(text);
+    std::transform(token.begin(), token.end(), token.begin(),
+                   [](char c) { return static_cast<char>(c >= 'A' && c <= 'F' ? c - 'A' + 'a' : c); });
+    return token;
+}
+
+bool blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+
+std::string_view trimmed(std::string_view text) {
+    while (!text.empty() && blank(text.front())) text.remove_prefix(1);
+    while (!text.empty() && blank(text.back())) text.remove_suffix(1);
+    return text;
+}
+
 }  // namespace
 
 std::string encode_node(std::string_view node) {
@@ -76,18 +93,43 @@ RecipientResult parse_recipient(std::string_view address) {
     }
     auto node = decode_node(local.substr(0, separator));
     if (!node) return RecipientProblem::bad_node;
-    std::string token(local.substr(separator + 1));
-    if (!std::all_of(token.begin(), token.end(), token_character)) return RecipientProblem::bad_token;
-    std::transform(token.begin(), token.end(), token.begin(),
-                   [](char c) { return static_cast<char>(c >= 'A' && c <= 'F' ? c - 'A' + 'a' : c); });
-    return MailRecipient{std::move(*node), std::move(token)};
+    auto token = normal_token(local.substr(separator + 1));
+    if (!token) return RecipientProblem::bad_token;
+    return MailRecipient{std::move(*node), std::move(*token)};
+}
+
+std::optional<std::string> tokenless_recipient_node(std::string_view address) {
+    auto local = local_part(address);
+    if (!local.empty() && local.back() == kTokenSeparator) local.remove_suffix(1);
+    if (local.find(kTokenSeparator) != std::string_view::npos) return std::nullopt;
+    return decode_node(local);
+}
+
+std::variant<TopicTokens, std::size_t> parse_topic_tokens(std::string_view text) {
+    TopicTokens tokens;
+    std::size_t number = 0;
+    while (!text.empty()) {
+        const auto end = text.find('\n');
+        const auto line = trimmed(text.substr(0, end));
+        text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
+        ++number;
+        if (line.empty() || line.front() == '#') continue;
+        auto split = line.size();
+        while (split > 0 && !blank(line[split - 1])) --split;
+        const auto topic = trimmed(line.substr(0, split));
+        auto token = normal_token(line.substr(split));
+        if (topic.empty() || !token) return number;
+        tokens[std::string(topic)] = std::move(*token);
+    }
+    return tokens;
 }
 
 std::string describe(RecipientProblem problem) {
     switch (problem) {
         case RecipientProblem::no_address: return "no recipient address";
         case RecipientProblem::bad_node: return "the recipient's topic part is malformed";
-        case RecipientProblem::no_token: return "the recipient address carries no token (TOPIC+TOKEN@domain)";
+        case RecipientProblem::no_token:
+            return "the recipient address carries no token (TOPIC+TOKEN@domain), and no token file has one for its topic";
         case RecipientProblem::bad_token: return "the token in the recipient address is malformed";
     }
     return "bad recipient";

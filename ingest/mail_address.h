@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -38,6 +39,17 @@ std::string describe(RecipientProblem problem);
 std::string encode_node(std::string_view node);
 std::optional<std::string> decode_node(std::string_view encoded);
 std::string mail_address(std::string_view node, std::string_view token, std::string_view domain);
+
+// The topic of an address without a token ("node@domain" or "node+@domain"),
+// whose token comes from a token file; nullopt when it is not one.
+std::optional<std::string> tokenless_recipient_node(std::string_view address);
+
+// A token file (`herald ingest-mail --token-file`): one "TOPIC TOKEN" a line,
+// the topic as named (not encoded), the token last; blank lines and lines
+// starting with '#' are skipped. Tokens by topic, or the number of the first
+// line that is not one.
+using TopicTokens = std::map<std::string, std::string>;
+std::variant<TopicTokens, std::size_t> parse_topic_tokens(std::string_view text);
 
 // The address with the token replaced by "…": what may appear in messages.
 std::string redacted_recipient(std::string_view address);

@@ -9,7 +9,7 @@
 namespace herald::ingest {
 namespace {
 
-const char* kUsage = R"(usage: herald ingest-mail --config FILE [--recipient ADDRESS] [options] < MESSAGE
+const char* kUsage = R"(usage: herald ingest-mail --config FILE [--recipient ADDRESS] [--token-file FILE] [options] < MESSAGE
 
 Publishes one mail (RFC 5322, on stdin) to the topic its recipient address
 names, through the daemon's HTTP publish API (the http: section of FILE,
@@ -19,6 +19,9 @@ which must be enabled). Meant to be run by an MTA as a pipe; see docs/mail.md.
   --recipient ADDRESS    TOPIC+TOKEN@domain (Postfix: ${original_recipient},
                          Exim: $local_part@$domain); without it: $RECIPIENT,
                          then the Delivered-To, then the X-Original-To header
+  --token-file FILE      "TOPIC TOKEN" lines (mode 0600 or 0640): an address
+                         without a token, TOPIC@domain, publishes with the
+                         file's token for TOPIC, so no MTA log holds it
   --max-size BYTES       largest message read (default 10485760)
   --timeout SECONDS      bound on the publish (default 30)
   --help                 this text
@@ -26,7 +29,7 @@ which must be enabled). Meant to be run by an MTA as a pipe; see docs/mail.md.
 Exit status (sysexits): 0 published (durable); 64 bad usage or no recipient;
 65 not a mail, or nothing to publish; 67 no such topic, or a token that is
 not valid for it (herald answers both alike, so that nobody learns which
-topics exist), or no token in the address; 75 the daemon is unreachable, busy
+topics exist), or no token in the address nor the token file; 75 the daemon is unreachable, busy
 or slow: the MTA retries; 77 a malformed token; 78 configuration unusable.
 )";
 
@@ -53,6 +56,10 @@ const std::map<std::string, OptionSetter>& valued_options() {
          }},
         {"--recipient", [](IngestMailOptions& o, const std::string& v) -> std::optional<std::string> {
              o.recipient = v;
+             return std::nullopt;
+         }},
+        {"--token-file", [](IngestMailOptions& o, const std::string& v) -> std::optional<std::string> {
+             o.token_file = v;
              return std::nullopt;
          }},
         {"--max-size", [](IngestMailOptions& o, const std::string& v) -> std::optional<std::string> {
@@ -184,6 +191,17 @@ std::optional<std::string> MailIngest::recipient_address(const std::optional<std
     return std::nullopt;
 }
 
+RecipientResult MailIngest::recipient_of(const std::string& address) const {
+    auto recipient = parse_recipient(address);
+    const auto* problem = std::get_if<RecipientProblem>(&recipient);
+    if (!settings_.topic_tokens || !problem || *problem != RecipientProblem::no_token) return recipient;
+    const auto node = tokenless_recipient_node(address);
+    if (!node) return recipient;
+    const auto token = settings_.topic_tokens->find(*node);
+    if (token == settings_.topic_tokens->end()) return recipient;
+    return MailRecipient{*node, token->second};
+}
+
 MailOutcome MailIngest::run(std::istream& input, const std::optional<std::string>& recipient_option,
                             std::size_t max_message_bytes) const {
     const auto text = read_limited(input, max_message_bytes);
@@ -195,7 +213,7 @@ MailOutcome MailIngest::run(std::istream& input, const std::optional<std::string
         return fail(ExitCode::data_error, std::get<MailParseError>(parsed).message);
     if (!address)
         return fail(ExitCode::usage, "no recipient: give --recipient, or let the MTA add Delivered-To or X-Original-To");
-    const auto recipient = parse_recipient(*address);
+    const auto recipient = recipient_of(*address);
     if (const auto* problem = std::get_if<RecipientProblem>(&recipient)) {
         const auto code = *problem == RecipientProblem::bad_token ? ExitCode::no_permission
                           : *problem == RecipientProblem::no_address ? ExitCode::usage

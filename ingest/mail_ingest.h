@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ingest/exit_code.h"
+#include "ingest/mail_address.h"
 #include "ingest/mail_parser.h"
 #include "ingest/mail_publisher.h"
 
@@ -19,6 +20,7 @@ namespace herald::ingest {
 struct IngestMailOptions {
     std::string config_path;
     std::optional<std::string> recipient;         // else $RECIPIENT, Delivered-To, X-Original-To
+    std::optional<std::string> token_file;        // tokens by topic, for addresses without one
     std::size_t max_message_bytes = 10 * 1024 * 1024;
     std::chrono::seconds timeout{30};
     bool help = false;
@@ -37,6 +39,8 @@ struct MailIngestSettings {
     // The largest notification the daemon takes (its HTTP body and payload
     // limits); longer bodies are cut to fit.
     std::size_t max_notification_bytes = 64 * 1024;
+    // From --token-file: the token of an address that has none ("TOPIC@domain").
+    std::optional<TopicTokens> topic_tokens;
 };
 
 // The result of one run: the exit status and, unless ok, one line for the
@@ -69,6 +73,9 @@ public:
 private:
     std::optional<std::string> recipient_address(const std::optional<std::string>& option,
                                                  const MailParseResult& parsed) const;
+    // The address's topic and token, the token from the token file when the
+    // address has none.
+    RecipientResult recipient_of(const std::string& address) const;
 
     MailIngestSettings settings_;
     EnvironmentReader environment_;

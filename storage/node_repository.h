@@ -36,6 +36,8 @@ public:
     virtual NodePage public_nodes_after(std::string_view contains, std::string_view after, std::int64_t limit) = 0;
     // The same, the `limit` just before `before` (the last page when empty).
     virtual NodePage public_nodes_before(std::string_view contains, std::string_view before, std::int64_t limit) = 0;
+    // The same, from the one at `index` (0 is the first).
+    virtual NodePage public_nodes_at(std::string_view contains, std::int64_t index, std::int64_t limit) = 0;
     // The topics (not personal nodes) the user is owner of, by name.
     virtual std::vector<std::string> owned_by(std::string_view jid) = 0;
 

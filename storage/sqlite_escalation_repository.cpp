@@ -183,6 +183,13 @@ std::string SqliteEscalationRepository::webhook_secret(std::string_view user, co
     return secret;
 }
 
+// Rare, so prepared when used.
+void SqliteEscalationRepository::replace_webhook_secret(std::string_view user, const std::string& secret) {
+    Statement replace(db_, "UPDATE users SET webhook_secret = ?2 WHERE jid = ?1");
+    replace.bind(1, user).bind(2, secret);
+    replace.run();
+}
+
 // Issue 15 part A (removing a user): rare, so prepared when used.
 void SqliteEscalationRepository::remove_user(std::string_view user) {
     Statement remove(db_, "DELETE FROM escalations WHERE user = ?1");

@@ -97,6 +97,14 @@ NodePage SqliteNodeRepository::public_nodes_before(std::string_view contains, st
     return counted(contains, std::move(names));
 }
 
+// Rare (an XEP-0059 <index>), so prepared when used.
+NodePage SqliteNodeRepository::public_nodes_at(std::string_view contains, std::int64_t index, std::int64_t limit) {
+    Statement query(db_, "SELECT name FROM nodes WHERE personal = 0 AND instr(lower(name), lower(?1)) > 0 "
+                         "ORDER BY name LIMIT ?3 OFFSET ?2");
+    query.bind(1, contains).bind(2, index).bind(3, limit);
+    return counted(contains, strings(query));
+}
+
 NodePage SqliteNodeRepository::counted(std::string_view contains, std::vector<std::string> names) {
     NodePage page{std::move(names), 0, 0};
     count_public_.bind(1, contains);

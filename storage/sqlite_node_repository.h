@@ -16,6 +16,7 @@ public:
     std::vector<std::string> public_nodes() override;
     NodePage public_nodes_after(std::string_view contains, std::string_view after, std::int64_t limit) override;
     NodePage public_nodes_before(std::string_view contains, std::string_view before, std::int64_t limit) override;
+    NodePage public_nodes_at(std::string_view contains, std::int64_t index, std::int64_t limit) override;
     std::vector<std::string> owned_by(std::string_view jid) override;
     std::string affiliation(std::string_view node, std::string_view jid) override;
     void set_affiliation(std::string_view node, std::string_view jid,

@@ -2,6 +2,7 @@
 
 #include "storage/database.h"
 #include "storage/sqlite_ack_repository.h"
+#include "storage/storage_error.h"
 #include "storage/sqlite_delivery_queue.h"
 #include "storage/sqlite_escalation_repository.h"
 #include "storage/sqlite_feed_repository.h"
@@ -34,7 +35,8 @@ public:
     Statement rollback_to;
 };
 
-StorageWorker::StorageWorker(std::string path, Post post) : post_(std::move(post)) {
+StorageWorker::StorageWorker(std::string path, Post post, std::size_t max_queued_jobs)
+    : post_(std::move(post)), max_queued_jobs_(max_queued_jobs) {
     std::promise<void> opened;
     auto ready = opened.get_future();
     thread_ = std::thread([this, path = std::move(path), &opened] { run(path, opened); });
@@ -48,12 +50,20 @@ StorageWorker::StorageWorker(std::string path, Post post) : post_(std::move(post
 
 StorageWorker::~StorageWorker() { stop(); }
 
-void StorageWorker::submit(Work work, Completion done) {
+void StorageWorker::submit(Work work, Completion done, Admission admission) {
     {
         std::lock_guard lock(mutex_);
         if (stopping_) {
             post_([done = std::move(done)] {
                 done(std::make_exception_ptr(std::runtime_error("storage is shutting down")));
+            });
+            return;
+        }
+        if (admission == Admission::if_room && queue_.size() >= max_queued_jobs_) {
+            post_([done = std::move(done), queued = queue_.size()] {
+                done(std::make_exception_ptr(StorageError(
+                    "the storage queue is full (" + std::to_string(queued) + " jobs waiting; limits.storage_queue_jobs)",
+                    true, StorageError::Kind::busy)));
             });
             return;
         }

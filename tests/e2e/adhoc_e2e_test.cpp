@@ -310,8 +310,18 @@ TEST_F(TracedAdhocE2E, TheWebhookSecretIsShownOnceInAFieldAndNeverLogged) {
     ASSERT_TRUE(again);
     EXPECT_EQ(again->xml().find(secret), std::string::npos) << "shown once: " << again->xml();
     EXPECT_EQ(execute(*bob_, "preferences")->xml().find(secret), std::string::npos);
+
+    // A leaked secret is replaced the same way: shown once, never logged.
+    auto renewed = submit(*bob_, *execute(*bob_, "preferences"), {{"new_webhook_secret", {"true"}}});
+    ASSERT_TRUE(renewed);
+    ASSERT_EQ(status(*renewed), "completed") << renewed->xml();
+    const auto replacement = value(*renewed, "webhook_secret");
+    ASSERT_EQ(replacement.size(), 64u) << renewed->xml();
+    EXPECT_NE(replacement, secret);
+    EXPECT_EQ(count_rows(herald_->database_path(), "SELECT count(*) FROM users WHERE webhook_secret = ?1", replacement), 1);
     herald_->stop();
-    EXPECT_EQ(herald_->log().contents().find(secret), std::string::npos) << "the secret is in herald's log";
+    for (const auto& told : {secret, replacement})
+        EXPECT_EQ(herald_->log().contents().find(told), std::string::npos) << "a secret is in herald's log";
     EXPECT_NE(herald_->log().contents().find("out: "), std::string::npos) << "trace logging is on";
 }
 

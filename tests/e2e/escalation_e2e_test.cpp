@@ -52,6 +52,13 @@ protected:
         return client;
     }
 
+    // The 64 hex digits after the answer's "shown this once" line; "" when none.
+    static std::string secret_told(const std::string& answer) {
+        const std::string told = "your webhook signing secret, shown this once (keep it): ";
+        const auto at = answer.find(told);
+        return at == std::string::npos ? std::string() : answer.substr(at + told.size(), 64);
+    }
+
     std::unique_ptr<SmtpSink> smtp_;
     HttpTestServer webhook_;
 };
@@ -122,10 +129,7 @@ TEST_F(EscalationE2E, WebhookIsSignedCarriesOnlyWhatIsAboveTheThresholdAndIsRetr
     });
     with_topic();
     const auto saved = command(*bob_, "prefs escalation webhook " + webhook_.url("/hook") + " 1 high");
-    const std::string told = "your webhook signing secret, shown this once (keep it): ";
-    const auto at = saved.find(told);
-    ASSERT_NE(at, std::string::npos) << saved;
-    const auto secret = saved.substr(at + told.size(), 64);
+    const auto secret = secret_told(saved);
     ASSERT_EQ(secret.size(), 64u) << saved;
     EXPECT_FALSE(contains(command(*bob_, "prefs"), secret)) << "shown once, never again";
 
@@ -143,6 +147,26 @@ TEST_F(EscalationE2E, WebhookIsSignedCarriesOnlyWhatIsAboveTheThresholdAndIsRetr
         EXPECT_FALSE(contains(request.body, "Routine")) << "normal is below bob's threshold";
     }
     EXPECT_FALSE(webhook_.wait_for_requests("/hook", 3, kSeveralChecks)) << "accepted, so not sent again";
+}
+
+// A secret that leaked is replaced: the new one is shown once and signs from
+// then on; the old one signs nothing more.
+TEST_F(EscalationE2E, ANewWebhookSecretReplacesTheOldOne) {
+    with_topic();
+    EXPECT_TRUE(contains(command(*bob_, "prefs webhook-secret new"), "you do not escalate by webhook"));
+    const auto first = secret_told(command(*bob_, "prefs escalation webhook " + webhook_.url("/hook") + " 1 high"));
+    ASSERT_EQ(first.size(), 64u);
+    const auto second = secret_told(command(*bob_, "prefs webhook-secret new"));
+    ASSERT_EQ(second.size(), 64u);
+    EXPECT_NE(second, first);
+    EXPECT_FALSE(contains(command(*bob_, "prefs"), second)) << "shown once, never again";
+
+    bob_goes_offline();
+    publish_ok(*alice_, "backups", notification("Disk full", "", " priority='high'"));
+    ASSERT_TRUE(webhook_.wait_for_requests("/hook", 1, kWait));
+    const auto request = webhook_.requests("/hook").front();
+    EXPECT_EQ(request.header("x-herald-signature"), herald::agents::webhook_signature(second, request.body));
+    EXPECT_NE(request.header("x-herald-signature"), herald::agents::webhook_signature(first, request.body));
 }
 
 TEST_F(EscalationE2E, QuietHoursHoldBackAllButUrgent) {

@@ -271,3 +271,40 @@ TEST_F(TracedHttpApiE2E, TokensAndTheSecretNeverReachTheLog) {
 }
 
 }  // namespace
+
+// One publish per 100 s (a burst of one): a limited bucket stays limited for
+// the whole test, however slow the machine.
+class SlowHttpApiE2E : public HttpApiE2E {
+protected:
+    std::string extra_config() const override { return "http:\n  enabled: true\n  port: 0\n  publishes_per_second: 0.01\n"; }
+};
+
+// Made-up tokens once filled the table of buckets, which was then cleared:
+// ten thousand of them gave every real publisher a fresh burst.
+TEST_F(SlowHttpApiE2E, TenThousandBogusTokensDoNotResetARealTokensLimit) {
+    auto alice = online_user("alice");
+    create_node(*alice, "limited");
+    const auto token = make_token(*alice, "limited", "cron");
+    const std::string publish_url = base_ + "/v1/nodes/limited";
+    ASSERT_EQ(curl({"-H", "Authorization: Bearer " + token, "--data", "first", publish_url}).status, 202);
+    ASSERT_EQ(curl({"-H", "Authorization: Bearer " + token, "--data", "second", publish_url}).status, 429);
+
+    // One curl process, one connection, ten thousand requests.
+    const auto requests = herald_->config_path().parent_path() / "bogus-requests.curl";
+    {
+        std::ofstream out(requests);
+        for (int i = 0; i < 10000; ++i)
+            out << "url = \"" << publish_url << "\"\nheader = \"Authorization: Bearer bogus-" << i
+                << "\"\ndata = \"x\"\nsilent\nshow-error\noutput = \"/dev/null\"\nwrite-out = \"status:%{http_code}\\n\"\n"
+                << (i + 1 < 10000 ? "next\n" : "");
+    }
+    const auto flood = run_command({"curl", "-sS", "-K", requests.string()}, 300s);
+    ASSERT_EQ(flood.exit_code, 0) << flood.output.substr(0, 2000);
+    std::size_t answered = 0;
+    for (auto at = flood.output.find("status:"); at != std::string::npos; at = flood.output.find("status:", at + 1))
+        ++answered;
+    ASSERT_EQ(answered, 10000u);
+
+    EXPECT_EQ(curl({"-H", "Authorization: Bearer " + token, "--data", "third", publish_url}).status, 429)
+        << "the real token is still limited";
+}

@@ -5,8 +5,11 @@
 #include <gtest/gtest.h>
 
 #include "tests/e2e/herald_e2e_fixture.h"
+#include "tests/e2e/write_lock.h"
+#include "tests/support/process.h"
 
 using namespace herald::testing;
+using namespace std::chrono_literals;
 
 namespace {
 
@@ -151,3 +154,55 @@ TEST_F(UserCapsE2E, PastAUsersCapCreatingIsRefusedWithTheCapNamed) {
 }
 
 }  // namespace
+
+// A storage queue of two jobs, and another holder of the database's write
+// lock (a backup, say) that stalls herald's writer.
+class StorageQueueE2E : public LimitsE2E {
+protected:
+    std::string extra_config() const override {
+        return "limits:\n  storage_queue_jobs: 2\nhttp:\n  enabled: true\n  port: 0\n";
+    }
+
+    // curl -i: the status line and headers, then the body.
+    CommandResult post(const std::string& token, const std::string& body) {
+        return run_command({"curl", "-sS", "-i", "-H", "Authorization: Bearer " + token, "--data", body,
+                            "http://127.0.0.1:" + std::to_string(http_api_port()) + "/v1/nodes/backups"},
+                           60s);
+    }
+};
+
+// Past the bound a publish is refused at once (wait: try again), not queued
+// behind a stalled writer; once the writer moves, publishing works again.
+TEST_F(StorageQueueE2E, PublishesPastTheStorageQueueBoundAreRefusedAndServiceResumes) {
+    with_topic();
+    const auto token = make_token(*alice_, "backups", "cron");
+    ASSERT_NE(post(token, "before").output.find("HTTP/1.1 202"), std::string::npos);
+    storage_barrier(*alice_);
+    {
+        WriteLock backup(herald_->database_path());
+        const auto publish_with_id = [&](const std::string& id) {
+            auto iq = publish_iq(component(), "backups", notification(id));
+            alice_->send("<iq id='" + id + "'" + iq.substr(3));
+        };
+        for (const auto* id : {"q1", "q2", "q3", "q4", "q5"}) publish_with_id(id);
+        auto last = alice_->wait_for([](const ReceivedStanza& s) { return s.name() == "iq" && s.id() == "q5"; }, kWait);
+        ASSERT_TRUE(last);
+        const auto first_answered = [&] {
+            for (const auto& stanza : alice_->received())
+                if (stanza.name() == "iq" && stanza.id() == "q1") return true;
+            return false;
+        };
+        EXPECT_FALSE(first_answered()) << "the fifth publish waited behind the first instead of being refused";
+        expect_error(last, "wait", "resource-constraint");
+
+        const auto refused = post(token, "while full");
+        EXPECT_NE(refused.output.find("HTTP/1.1 503"), std::string::npos) << refused.output;
+        EXPECT_NE(refused.output.find("Retry-After: 1"), std::string::npos) << refused.output;
+        EXPECT_TRUE(herald_->wait_log("the storage queue is full"));
+    }
+    for (const auto* id : {"q1", "q2", "q3", "q4"})
+        ASSERT_TRUE(alice_->wait_for([&](const ReceivedStanza& s) { return s.name() == "iq" && s.id() == id; }, kWait))
+            << "every publish is answered: " << id;
+    EXPECT_FALSE(publish_ok(*alice_, "backups", notification("after")).empty()) << "service resumes";
+    EXPECT_NE(post(token, "after").output.find("HTTP/1.1 202"), std::string::npos);
+}

@@ -47,10 +47,11 @@ protected:
     // herald ingest-mail with `message` on stdin (through /bin/sh, since
     // run_command gives /dev/null), as a Postfix pipe runs it.
     CommandResult ingest(const std::filesystem::path& message, const std::optional<std::string>& recipient,
-                         const std::string& token = {}) {
+                         const std::string& token = {}, const std::vector<std::string>& options = {}) {
         std::vector<std::string> argv{"/bin/sh", "-c", "exec \"$0\" \"$@\" < \"$MAIL_INPUT\"", HERALD_BINARY,
                                       "ingest-mail", "--config", config_.string(), "--timeout", "10"};
         if (recipient) argv.insert(argv.end(), {"--recipient", *recipient});
+        argv.insert(argv.end(), options.begin(), options.end());
         const auto result = run_command(argv, 30s, {{"MAIL_INPUT", message.string()}});
         EXPECT_FALSE(result.timed_out);
         if (!token.empty()) {
@@ -99,6 +100,35 @@ TEST_F(MailIngestE2E, PipedMailReachesTheSubscriber) {
     ASSERT_TRUE(latin1);
     EXPECT_EQ(latin1->text("notification/notification/title"), "Alerte température");
     EXPECT_NE(latin1->text("notification/notification/body").find("42 °C"), std::string::npos) << latin1->xml();
+}
+
+// With a token file the address names the topic only: the MTA logs an
+// address that holds no secret.
+TEST_F(MailIngestE2E, ATokenFileKeepsTheTokenOutOfTheAddress) {
+    auto alice = online_user("alice");
+    create_node(*alice, "ops/backups");
+    auto bob = online_user("bob");
+    subscribe(*bob, "ops/backups");
+    const auto token = make_token(*alice, "ops/backups", "mail");
+    const auto tokens = ejabberd_.dir() / "mail-tokens";
+    std::ofstream(tokens) << "# topic token\nops/backups " << token << "\n";
+    std::filesystem::permissions(tokens, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    const std::vector<std::string> with_file{"--token-file", tokens.string()};
+    const auto message = write_message("alt.eml", fixture("multipart_alternative.eml"));
+
+    const auto result = ingest(message, std::string("ops=2Fbackups@") + kMailDomain, token, with_file);
+    ASSERT_EQ(result.exit_code, 0) << result.output;
+    auto delivered = next_notification(*bob);
+    ASSERT_TRUE(delivered);
+    EXPECT_EQ(delivered->text("notification/notification/title"), "Backup failed on db1");
+
+    EXPECT_EQ(ingest(message, std::string("elsewhere@") + kMailDomain, token, with_file).exit_code, 67)
+        << "a topic the file has no token for";
+    EXPECT_EQ(ingest(message, std::string("ops=2Fbackups@") + kMailDomain, token).exit_code, 67) << "no file";
+    std::filesystem::permissions(tokens, std::filesystem::perms::others_read, std::filesystem::perm_options::add);
+    EXPECT_EQ(ingest(message, std::string("ops=2Fbackups@") + kMailDomain, token, with_file).exit_code, 78)
+        << "a token file every user can read";
+    EXPECT_EQ(items_on("ops/backups"), 1);
 }
 
 // A wrong token bounces as an unknown topic does (67): herald's answer does

@@ -199,4 +199,59 @@ TEST_F(TopicPagingE2E, ChatListShowsTheFirstTopicsAndSearches) {
     EXPECT_EQ(some.find("more"), std::string::npos) << some;
 }
 
+// XEP-0059 §2.4 and §2.2: a page from an index, and the page before a name.
+TEST_F(TopicPagingE2E, PagesStartAtAnIndexOrEndBeforeAName) {
+    std::set<std::string> names;
+    for (int i = 0; i < kTopics; ++i) names.insert(topic_name(i));
+    const std::vector<std::string> all(names.begin(), names.end());
+    const auto set = [](const std::string& inner) { return "<set xmlns='" + kRsm + "'><max>10</max>" + inner + "</set>"; };
+
+    auto at = items(set("<index>150</index>"));
+    ASSERT_TRUE(at);
+    EXPECT_EQ(nodes(*at), std::vector<std::string>(all.begin() + 150, all.begin() + 160));
+    EXPECT_EQ(at->find("query/set/first")->attr("index"), "150");
+    EXPECT_EQ(at->text("query/set/count"), std::to_string(kTopics));
+
+    auto back = items(set("<before>" + all[150] + "</before>"));
+    ASSERT_TRUE(back);
+    EXPECT_EQ(nodes(*back), std::vector<std::string>(all.begin() + 140, all.begin() + 150));
+    EXPECT_EQ(back->find("query/set/first")->attr("index"), "140");
+
+    auto past = items(set("<index>" + std::to_string(kTopics + 100) + "</index>"));
+    ASSERT_TRUE(past);
+    EXPECT_TRUE(nodes(*past).empty());
+    EXPECT_EQ(past->text("query/set/count"), std::to_string(kTopics));
+
+    auto bad = iq(*admin_, "get", "<query xmlns='http://jabber.org/protocol/disco#items'>" + set("<index>-1</index>") + "</query>");
+    ASSERT_TRUE(bad);
+    EXPECT_EQ(error_condition(*bad), "bad-request") << bad->xml();
+}
+
+// A user may follow every topic; `list` names the first fifty of them and
+// finds the others by a word.
+TEST_F(TopicPagingE2E, ChatListNamesTheFirstSubscriptionsAndSearchesTheRest) {
+    auto bob = online_user("bob");
+    for (int i = 0; i < kTopics; ++i)
+        bob->send("<iq type='set' id='follow-" + std::to_string(i) + "' to='" + component() +
+                  "'><pubsub xmlns='http://jabber.org/protocol/pubsub'><subscribe node='" + topic_name(i) +
+                  "' jid='" + bob->bare_jid() + "'/></pubsub></iq>");
+    for (int i = 0; i < kTopics; ++i) {
+        auto answer = bob->wait_for(
+            [](const ReceivedStanza& s) { return s.name() == "iq" && s.id().rfind("follow-", 0) == 0; }, kWait);
+        ASSERT_TRUE(answer) << "subscribed " << i << " of " << kTopics;
+        ASSERT_EQ(answer->type(), "result") << answer->xml();
+    }
+    const auto all = command(*bob, "list");
+    const auto named = std::count(all.begin(), all.end(), '\n');
+    EXPECT_LE(named, 52) << all;
+    EXPECT_NE(all.find("\nand 251 more; send list WORD"), std::string::npos) << "300 topics and the inbox\n" << all;
+    EXPECT_LT(all.size(), 4096u);
+
+    const auto some = command(*bob, "list deploy-01");
+    EXPECT_EQ(some.rfind("your subscriptions containing 'deploy-01':", 0), 0u) << some;
+    for (const auto* topic : {"deploy-010", "deploy-013", "deploy-016", "deploy-019"})
+        EXPECT_NE(some.find("\n" + std::string(topic)), std::string::npos) << some;
+    EXPECT_EQ(some.find("more"), std::string::npos) << some;
+}
+
 }  // namespace

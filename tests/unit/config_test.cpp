@@ -201,8 +201,12 @@ limits:
   max_stanza_bytes: 4096
   max_form_fields: 10
   max_form_value_bytes: 100
+  outbox_bytes: 65536
+  storage_queue_jobs: 3
 )");
     ASSERT_TRUE(result.config) << result.errors.front().message;
+    EXPECT_EQ(result.config->outbox_bytes, 65536u);
+    EXPECT_EQ(result.config->storage_queue_jobs, 3u);
     EXPECT_EQ(result.config->requests_per_second, 5);
     EXPECT_EQ(result.config->max_stanza_bytes, 4096u);
     EXPECT_EQ(result.config->max_form_fields, 10u);

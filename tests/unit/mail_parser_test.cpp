@@ -228,6 +228,20 @@ TEST(MailAddress, Problems) {
     EXPECT_EQ(std::get<RecipientProblem>(parse_recipient("a+not-hex@x")), RecipientProblem::bad_token);
 }
 
+TEST(MailAddress, TokenFileHasATokenPerTopic) {
+    const auto parsed = parse_topic_tokens("# topic token\n\nops/db1 " + kToken + "\r\nDeploys  \t ABC0\n");
+    ASSERT_TRUE(std::holds_alternative<TopicTokens>(parsed));
+    const auto& tokens = std::get<TopicTokens>(parsed);
+    EXPECT_EQ(tokens.size(), 2u);
+    EXPECT_EQ(tokens.at("ops/db1"), kToken);
+    EXPECT_EQ(tokens.at("Deploys"), "abc0");
+    EXPECT_EQ(std::get<std::size_t>(parse_topic_tokens("a " + kToken + "\n" + kToken + "\n")), 2u) << "no topic";
+    EXPECT_EQ(std::get<std::size_t>(parse_topic_tokens("# x\nops not-hex\n")), 2u);
+    EXPECT_EQ(tokenless_recipient_node("<ops=2Fdb1@notify>"), "ops/db1");
+    EXPECT_EQ(tokenless_recipient_node("ops+@notify"), "ops");
+    EXPECT_EQ(tokenless_recipient_node("ops+" + kToken + "@notify"), std::nullopt);
+}
+
 TEST(MailAddress, RedactionHidesTheToken) {
     EXPECT_EQ(redacted_recipient("backups+" + kToken + "@notify"), "backups+…@notify");
     EXPECT_EQ(redacted_recipient("backups@notify"), "backups@notify");
@@ -309,8 +323,9 @@ struct RecordingPoster {
 };
 
 MailOutcome run_ingest(RecordingPoster& poster, const std::string& message, std::optional<std::string> option,
-                       std::optional<std::string> environment = std::nullopt, std::size_t max_bytes = 1 << 20) {
-    const MailIngest ingest({{"http://127.0.0.1:1", std::chrono::seconds(1)}, 64 * 1024},
+                       std::optional<std::string> environment = std::nullopt, std::size_t max_bytes = 1 << 20,
+                       std::optional<TopicTokens> tokens = std::nullopt) {
+    const MailIngest ingest({{"http://127.0.0.1:1", std::chrono::seconds(1)}, 64 * 1024, std::move(tokens)},
                             [environment](const char*) { return environment; },
                             [&poster](const ApiEndpoint& e, const MailRecipient& r, const MailNotification& m) {
                                 return poster(e, r, m);
@@ -330,6 +345,19 @@ TEST(MailIngestRun, RecipientFromOptionThenEnvironmentThenHeader) {
     EXPECT_EQ(run_ingest(poster, mail, std::nullopt).code, ExitCode::ok);
     EXPECT_EQ(poster.recipient->node, "backups");
     EXPECT_EQ(poster.recipient->token, kToken);
+}
+
+TEST(MailIngestRun, AnAddressWithoutATokenTakesTheTokenFileOne) {
+    RecordingPoster poster;
+    const auto mail = fixture("multipart_alternative.eml");
+    const TopicTokens tokens{{"ops/db1", kToken}};
+    EXPECT_EQ(run_ingest(poster, mail, "ops=2Fdb1@x", std::nullopt, 1 << 20, tokens).code, ExitCode::ok);
+    EXPECT_EQ(poster.recipient->node, "ops/db1");
+    EXPECT_EQ(poster.recipient->token, kToken);
+    EXPECT_EQ(run_ingest(poster, mail, "ops=2Fdb1+aa@x", std::nullopt, 1 << 20, tokens).code, ExitCode::ok);
+    EXPECT_EQ(poster.recipient->token, "aa") << "a token in the address is the one used";
+    EXPECT_EQ(run_ingest(poster, mail, "other@x", std::nullopt, 1 << 20, tokens).code, ExitCode::no_user);
+    EXPECT_EQ(run_ingest(poster, mail, "ops=2Fdb1@x").code, ExitCode::no_user) << "no token file";
 }
 
 TEST(MailIngestRun, FailuresNeverShowTheToken) {

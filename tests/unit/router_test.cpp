@@ -15,6 +15,7 @@
 
 #include "component/config.h"
 #include "component/metrics.h"
+#include "component/pubsub_service.h"
 #include "component/router.h"
 #include "storage/storage_worker.h"
 #include "tests/unit/queue_fixture.h"
@@ -27,7 +28,9 @@ namespace {
 
 struct RecordingSender : StanzaSender {
     std::vector<XmlElement> sent;
+    bool full = false;
     void send(const XmlElement& stanza) override { sent.push_back(stanza); }
+    bool backed_up() const override { return full; }
 
     std::vector<std::string> titles_sent_since(std::size_t first) const {
         std::vector<std::string> titles;
@@ -226,3 +229,29 @@ TEST_F(RouterTest, AConfirmedItemIsNoLongerASuspect) {
 }
 
 }  // namespace
+
+// A link that cannot write (a half-open TCP connection) must not make the
+// router pull the whole queue into memory: nothing more is read until the
+// outbox drains, and nothing is lost meanwhile.
+TEST_F(RouterTest, ABackedUpOutboxStopsReadingTheQueueUntilItDrains) {
+    publish("before");
+    sender_.full = true;
+    const auto first = sender_.sent.size();
+    come_online();
+    io_.run_for(100ms);  // what the router would read and send at once
+    EXPECT_TRUE(sender_.titles_sent_since(first).empty());
+
+    const auto item = storage::fixtures::make_item("while-full", 1);
+    const auto fan_out = in_storage<storage::FanOut>([item](storage::Repositories& repos) { return repos.queue.publish(item); });
+    router_.on_published({item.item_id, fan_out.users, storage::QueuedItem{fan_out.seq, item}});
+    io_.run_for(50ms);
+    EXPECT_TRUE(sender_.titles_sent_since(first).empty());
+    EXPECT_EQ(in_storage<std::int64_t>([](storage::Repositories& repos) { return repos.queue.queued_count("a@x"); }), 2)
+        << "still queued";
+
+    sender_.full = false;
+    router_.on_outbox_drained();
+    ASSERT_TRUE(run_until([&] { return sender_.titles_sent_since(first).size() == 2; }))
+        << "deliveries resume once the outbox drained";
+    EXPECT_EQ(sender_.titles_sent_since(first), (std::vector<std::string>{"before", "while-full"}));
+}

@@ -134,6 +134,41 @@ TEST(StorageWorker, CompletesAfterCommitAndIsolatesFailingJobs) {
     EXPECT_TRUE(refused);
 }
 
+// Publishes are refused while the queue is full, never queued without bound;
+// the worker's own jobs (confirmations...) are always taken.
+TEST(StorageWorker, RefusesPublishesPastTheQueueBoundAndTakesThemAgainOnceItDrains) {
+    CompletionQueue completions;
+    StorageWorker worker(":memory:", [&](std::function<void()> f) { completions.post(std::move(f)); }, 3);
+    std::promise<void> release;
+    auto held = release.get_future().share();
+    std::promise<void> started;
+    worker.submit([&started, held](Repositories&) { started.set_value(); held.wait(); }, [](std::exception_ptr) {});
+    ASSERT_EQ(started.get_future().wait_for(std::chrono::seconds(10)), std::future_status::ready);
+    std::vector<std::string> events;
+    const auto record = [&](std::string name) {
+        return [&events, name](std::exception_ptr e) { events.push_back(name + (e ? " refused" : " ok")); };
+    };
+    for (int i = 0; i < 3; ++i)
+        worker.submit([](Repositories&) {}, record("job"), StorageWorker::Admission::if_room);
+    std::exception_ptr refusal;
+    worker.submit([](Repositories&) {}, [&](std::exception_ptr e) { refusal = e; }, StorageWorker::Admission::if_room);
+    completions.run_one();
+    ASSERT_TRUE(refusal) << "the fourth publish found the queue full";
+    try {
+        std::rethrow_exception(refusal);
+    } catch (const StorageError& error) {
+        EXPECT_TRUE(error.transient());
+        EXPECT_EQ(error.kind(), StorageError::Kind::busy);
+    }
+    worker.submit([](Repositories&) {}, record("internal"));
+    release.set_value();
+    for (int i = 0; i < 5; ++i) completions.run_one();
+    EXPECT_EQ(events, (std::vector<std::string>{"job ok", "job ok", "job ok", "internal ok"}));
+    worker.submit([](Repositories&) {}, record("later"), StorageWorker::Admission::if_room);
+    completions.run_one();
+    EXPECT_EQ(events.back(), "later ok");
+}
+
 TEST(StorageWorker, StopFinishesQueuedJobs) {
     const auto path = std::filesystem::temp_directory_path() / "herald-worker.db";
     std::filesystem::remove(path);
