@@ -191,15 +191,26 @@ private:
         return authorization.substr(7);
     }
 
+    std::string remote_address() const {
+        beast::error_code no_peer;
+        return stream_.socket().remote_endpoint(no_peer).address().to_string();
+    }
+
+    // The service's answer; a token it accepted becomes a publisher's, with a bucket of its own.
+    std::function<void(HttpPublishResult)> answer(std::string token) {
+        return [self = shared_from_this(), token = std::move(token)](HttpPublishResult result) {
+            if (!*self->alive_) return;
+            if (result.status == 200 || result.status == 202) self->limits_.accepted(token);
+            self->respond(result);
+        };
+    }
+
     void item_status(std::string node, std::string item_id) {
         auto token = bearer_token();
         if (!token) return respond(failure(401, "unauthorized", "send Authorization: Bearer <token for this node>"));
-        if (!limiter_.allow(*token))
+        if (!limits_.allow(*token, remote_address()))
             return respond(failure(429, "rate-limited", "too many requests with this token; slow down"));
-        gateway_.item_status(std::move(node), std::move(*token), std::move(item_id),
-                             [self = shared_from_this()](HttpPublishResult result) {
-                                 if (*self->alive_) self->respond(result);
-                             });
+        gateway_.item_status(std::move(node), *token, std::move(item_id), answer(*token));
     }
 
     void publish() {
@@ -209,19 +220,12 @@ private:
         publish.node = *node;
         auto token = bearer_token();
         if (!token) return respond(failure(401, "unauthorized", "send Authorization: Bearer <token for this node>"));
-        publish.token = std::move(*token);
+        publish.token = *token;
         if (auto refused = read_publish_body(std::string(request_[http::field::content_type]), request_.body(), publish))
             return respond(*refused);
-        beast::error_code no_peer;
-        const auto remote = stream_.socket().remote_endpoint(no_peer).address().to_string();
-        if (!limits_.allow(publish.token, remote))
+        if (!limits_.allow(publish.token, remote_address()))
             return respond(failure(429, "rate-limited", "too many publishes with this token; slow down"));
-        auto token = publish.token;
-        gateway_.publish(std::move(publish), [self = shared_from_this(), token](HttpPublishResult result) {
-            if (!*self->alive_) return;
-            if (result.status == 202) self->limits_.accepted(token);
-            self->respond(result);
-        });
+        gateway_.publish(std::move(publish), answer(std::move(*token)));
     }
 
     void respond(const HttpPublishResult& result, bool keep_alive = true) {
