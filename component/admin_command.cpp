@@ -24,7 +24,8 @@
 namespace herald::component {
 namespace {
 
-using nlohmann::json;
+// Keys in the order written: the record's identity first.
+using json = nlohmann::ordered_json;
 using ingest::ExitCode;
 
 constexpr const char* kPrefix = "herald admin: ";
@@ -62,18 +63,15 @@ json optional_value(const std::optional<std::string>& value) { return value ? js
 json optional_time(const std::optional<std::int64_t>& ms) { return ms ? json(utc_stamp(*ms)) : json(nullptr); }
 
 json entry_json(const storage::QueueEntry& entry, bool set_aside) {
-    json row = {{"seq", entry.seq},
-                {"topic", entry.node},
-                {"item", entry.item_id},
-                {"title", entry.title},
-                {"priority", entry.priority},
-                {"published", utc_stamp(entry.published_ms)},
-                {"expires", optional_time(entry.expires_ms)}};
-    if (set_aside) {
-        row["id"] = delivery_id(entry);
-        row["user"] = entry.user;
-        row["set_aside"] = utc_stamp(entry.at_ms);
-    }
+    json row = set_aside ? json{{"id", delivery_id(entry)}, {"user", entry.user}} : json::object();
+    row.update(json{{"seq", entry.seq},
+                    {"topic", entry.node},
+                    {"item", entry.item_id},
+                    {"title", entry.title},
+                    {"priority", entry.priority},
+                    {"published", utc_stamp(entry.published_ms)},
+                    {"expires", optional_time(entry.expires_ms)}});
+    if (set_aside) row["set_aside"] = utc_stamp(entry.at_ms);
     return row;
 }
 
@@ -111,10 +109,6 @@ void print_table(std::ostream& out, const json& rows, const std::string& indent)
     if (rows.empty()) return void(out << indent << "(none)\n");
     std::vector<std::string> columns;
     for (const auto& [key, value] : rows.front().items()) columns.push_back(key);
-    // A record's identity first: the ID, the JID or the topic.
-    for (const char* first : {"topic", "jid", "user", "id"})
-        if (const auto found = std::find(columns.begin(), columns.end(), first); found != columns.end())
-            std::rotate(columns.begin(), found, found + 1);
     std::vector<std::size_t> widths;
     for (const auto& column : columns) {
         std::size_t width = column.size();
