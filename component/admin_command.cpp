@@ -153,14 +153,15 @@ public:
 
     const std::string& argument(std::size_t index) const { return arguments_.at(index); }
 
-    // The configured database, opened once; it must exist (an admin command
-    // never creates one).
+    // An admin command never creates a database.
+    const std::string& existing_database_path() const {
+        if (!std::filesystem::exists(config_.database_path))
+            throw Failure{ExitCode::no_input, config_.database_path + ": no such database"};
+        return config_.database_path;
+    }
+    // The configured database, opened once.
     storage::Database& database() {
-        if (!database_) {
-            if (!std::filesystem::exists(config_.database_path))
-                throw Failure{ExitCode::no_input, config_.database_path + ": no such database"};
-            database_.emplace(config_.database_path);
-        }
+        if (!database_) database_.emplace(existing_database_path());
         return *database_;
     }
     storage::AdminQueries& queries() {
@@ -216,13 +217,12 @@ int show_user(AdminSession& session) {
 
 int remove_user_command(AdminSession& session) {
     const auto jid = bare_jid(session.argument(0));
-    if (!std::filesystem::exists(session.config().database_path))
-        throw Failure{ExitCode::no_input, session.config().database_path + ": no such database"};
+    const auto& path = session.existing_database_path();
     std::optional<RemovedUser> removed;
     std::exception_ptr failure;
     {
         // Completions run on the storage thread itself: nothing else is running.
-        storage::StorageWorker storage(session.config().database_path, [](std::function<void()> done) { done(); });
+        storage::StorageWorker storage(path, [](std::function<void()> done) { done(); });
         storage.submit([&](storage::Repositories& repos) { removed = remove_user(repos, jid); },
                        [&](std::exception_ptr error) { failure = error; });
         storage.stop();
@@ -293,7 +293,7 @@ int stats(AdminSession& session) {
 }
 
 int backup(AdminSession& session) {
-    const auto pages = storage::backup_database(session.config().database_path, session.argument(0));
+    const auto pages = storage::backup_database(session.existing_database_path(), session.argument(0));
     return session.answer({{"backup", session.argument(0)}, {"pages", pages}});
 }
 
