@@ -75,17 +75,20 @@ bool postfix_usable(std::string& why) {
 // by the destructor.
 class PrivatePostfix {
 public:
-    // `herald_config`: what the pipe passes to herald ingest-mail.
-    PrivatePostfix(const std::filesystem::path& dir, const std::filesystem::path& herald_config)
+    // The pipe runs `herald` with `herald_config`, as the pipe user.
+    PrivatePostfix(const std::filesystem::path& dir, const std::filesystem::path& herald,
+                   const std::filesystem::path& herald_config)
         : dir_(dir), etc_(dir / "etc"), smtp_port_(free_port()), log_(dir / "maillog") {
         std::filesystem::create_directories(etc_);
         std::filesystem::create_directories(dir / "queue");
         std::filesystem::create_directories(dir / "data");
-        if (const auto* owner = ::getpwnam("postfix")) EXPECT_EQ(::chown((dir / "data").c_str(), owner->pw_uid, owner->pw_gid), 0);
+        if (const auto* owner = ::getpwnam("postfix")) {
+            EXPECT_EQ(::chown((dir / "data").c_str(), owner->pw_uid, owner->pw_gid), 0);
+        }
         const auto docs = read_file(std::string(HERALD_SOURCE_DIR) + "/docs/mail.md");
         auto as_documented = [&](const std::string& block) {
             EXPECT_FALSE(block.empty()) << "docs/mail.md lost a Postfix example";
-            return replace_all(replace_all(replace_all(block, "/usr/local/bin/herald", HERALD_BINARY),
+            return replace_all(replace_all(replace_all(block, "/usr/local/bin/herald", herald.string()),
                                            "/etc/herald/herald.yaml", herald_config.string()),
                                "/etc/postfix/", etc_.string() + "/");
         };
@@ -179,7 +182,10 @@ protected:
         ASSERT_EQ(run_command({"chgrp", kPipeUser, config.string()}, 30s).exit_code, 0);
         std::filesystem::permissions(config, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write |
                                                  std::filesystem::perms::group_read);
-        postfix_ = std::make_unique<PrivatePostfix>(dir_ / "postfix", config);
+        // Installed where the pipe user can run it, whatever the build tree's modes.
+        const auto herald = dir_ / "herald";
+        std::filesystem::copy_file(HERALD_BINARY, herald);
+        postfix_ = std::make_unique<PrivatePostfix>(dir_ / "postfix", herald, config);
         ASSERT_TRUE(postfix_->started()) << postfix_->log().tail();
     }
 
