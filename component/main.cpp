@@ -8,13 +8,13 @@
 #include <string>
 #include <vector>
 
+#include "component/admin_command.h"
 #include "component/config.h"
 #include "component/herald_app.h"
 #include "component/ingest_mail_command.h"
 #include "ingest/mail_address_command.h"
 #include "component/logging.h"
 #include "text/safe_text.h"
-#include "component/remove_user_command.h"
 
 namespace {
 
@@ -24,7 +24,7 @@ constexpr int kExitConfig = 78;  // sysexits EX_CONFIG
 const char* kUsage = R"(usage: herald --config FILE [--check-config]
        herald ingest-mail --config FILE [--recipient ADDRESS] < MESSAGE
        herald mail-address --topic NODE --domain DOMAIN < TOKEN
-       herald remove-user --config FILE JID
+       herald admin --config FILE COMMAND [ARGUMENTS] [--json]
 
   --config FILE     YAML configuration (see herald.example.yaml)
   --check-config    check FILE, report every error with its line, and exit
@@ -33,8 +33,9 @@ const char* kUsage = R"(usage: herald --config FILE [--check-config]
 
 Exit codes: 0 ok, 64 bad usage, 78 configuration errors, 1 runtime failure.
 `herald ingest-mail --help` describes the mail pipe (docs/mail.md).
-`herald remove-user` deletes a user and all that is theirs, as their own
-unregistering would, without telling anyone (exit 67: not registered).
+`herald admin --help` lists the operator's commands (users, topics, queues,
+set-aside deliveries, statistics, online backup); `herald remove-user` is
+`herald admin remove-user`.
 )";
 
 using Subcommand = std::function<int(const std::vector<std::string>&)>;
@@ -42,9 +43,14 @@ using Subcommand = std::function<int(const std::vector<std::string>&)>;
 const std::map<std::string, Subcommand>& subcommands() {
     static const std::map<std::string, Subcommand> table = {
         {"ingest-mail", herald::component::run_ingest_mail},
-        {"remove-user",
+        {"admin",
          [](const std::vector<std::string>& arguments) {
-             return herald::component::run_remove_user(arguments, std::cout, std::cerr);
+             return herald::component::run_admin(arguments, std::cout, std::cerr);
+         }},
+        {"remove-user",
+         [](std::vector<std::string> arguments) {
+             arguments.insert(arguments.begin(), "remove-user");
+             return herald::component::run_admin(arguments, std::cout, std::cerr);
          }},
         {"mail-address",
          [](const std::vector<std::string>& arguments) {

@@ -42,7 +42,7 @@ struct RemovedUser {
 };
 
 // Unregistering, the one rule behind XEP-0077 <remove/>, the ad-hoc command,
-// the chat command and `herald remove-user`, in two halves so any caller's
+// the chat command and `herald admin remove-user`, in two halves so any caller's
 // storage job can run it. In the storage job: removes the user and all that is
 // theirs (subscriptions and feed follows, queue, history, escalations,
 // personal node, the topics they own with their items, every HTTP token they
