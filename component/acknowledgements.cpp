@@ -77,6 +77,12 @@ SplitBody split_quote(const std::string& body) {
 
 std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
 
+// What the person wrote, said back within reason.
+std::string quoted(const std::string& text) {
+    constexpr std::size_t kMaxQuoted = 40;
+    return text.size() > kMaxQuoted ? std::string(text::truncated(text, kMaxQuoted)) + "..." : text;
+}
+
 }  // namespace
 
 std::optional<AckRequest> read_ack_request(const XmlElement& message) {
@@ -170,9 +176,9 @@ std::string ack_answer(const AckResult& result, const AckRequest& request, const
         return "That is none of your notifications.";
     case Kind::no_match:
         return "None of your notifications waiting for acknowledgement has an id starting with '" +
-               request.argument + "'.";
+               quoted(request.argument) + "'.";
     case Kind::ambiguous: {
-        std::string text = "'" + request.argument + "' matches several; give more of the id:";
+        std::string text = "'" + quoted(request.argument) + "' matches several; give more of the id:";
         for (const auto& match : result.matches) text += "\n" + match.item.item_id + " " + notification_text(match.item);
         return text;
     }
