@@ -27,7 +27,11 @@ constexpr int kRemindersPerRound = 500;
 constexpr std::string_view kThumbsUp = "\xF0\x9F\x91\x8D";    // U+1F44D
 constexpr std::string_view kCheckMark = "\xE2\x9C\x85";       // U+2705
 constexpr std::string_view kVariationSelector = "\xEF\xB8\x8F";  // U+FE0F
-constexpr std::string_view kSkinTonePrefix = "\xF0\x9F\x8F";     // U+1F3FB..U+1F3FF
+constexpr std::string_view kSkinTonePrefix = "\xF0\x9F\x8F";     // U+1F3FB..U+1F3FF: F0 9F 8F BB..BF
+constexpr unsigned char kFirstSkinTone = 0xBB;
+constexpr unsigned char kLastSkinTone = 0xBF;
+// Longer text is no acknowledgement (and too long for a command).
+constexpr std::size_t kMaxBodyBytes = 4 * 1024;
 
 std::string trimmed(std::string_view text) {
     const auto first = text.find_first_not_of(" \t\r\n");
@@ -42,7 +46,8 @@ std::string normalized_word(std::string word) {
     for (std::size_t at; (at = word.find(kVariationSelector)) != std::string::npos;)
         word.erase(at, kVariationSelector.size());
     if (word.size() == kThumbsUp.size() + 4 && word.starts_with(kThumbsUp) &&
-        std::string_view(word).substr(kThumbsUp.size()).starts_with(kSkinTonePrefix))
+        std::string_view(word).substr(kThumbsUp.size()).starts_with(kSkinTonePrefix) &&
+        static_cast<unsigned char>(word.back()) >= kFirstSkinTone && static_cast<unsigned char>(word.back()) <= kLastSkinTone)
         word.resize(kThumbsUp.size());
     return word;
 }
@@ -95,7 +100,7 @@ std::optional<AckRequest> read_ack_request(const XmlElement& message) {
         return std::nullopt;
     }
     const auto* body = message.child("body");
-    if (!body) return std::nullopt;
+    if (!body || body->text().size() > kMaxBodyBytes) return std::nullopt;
     const auto split = split_quote(body->text());
     const auto words = split_words(split.text);
     if (words.empty() || words.size() > 2 || !is_ack_word(words[0])) return std::nullopt;
@@ -110,50 +115,62 @@ std::optional<AckRequest> read_ack_request(const XmlElement& message) {
     return AckRequest{};
 }
 
-AckResult acknowledge_in_storage(storage::Repositories& repos, const std::string& user, const AckRequest& request) {
+namespace {
+
+// The item `request` names among the user's; when none, why in `result.kind`.
+std::optional<storage::QueuedItem> named_item(storage::Repositories& repos, const std::string& user,
+                                              const AckRequest& request, AckResult& result) {
     using Kind = AckResult::Kind;
     using Target = AckRequest::Target;
-    AckResult result;
-    std::optional<storage::QueuedItem> target;
-    if (request.target == Target::message || request.target == Target::item) {
-        std::optional<std::int64_t> seq;
-        if (request.target == Target::message) seq = seq_of_message_id(request.argument);
-        else if (std::int64_t parsed = 0; std::from_chars(request.argument.data(),
-                                                          request.argument.data() + request.argument.size(), parsed)
-                                              .ec == std::errc())
-            seq = parsed;
-        if (seq) target = repos.acks.received(user, *seq);
-        if (target && !target->item.ack_required.value_or(false)) {
-            result.kind = Kind::not_needed;
-            return result;
-        }
-    } else if (request.target == Target::id_prefix) {
-        result.matches = repos.acks.waiting_with_prefix(user, request.argument, 2);
-        if (result.matches.size() != 1) {
-            result.kind = result.matches.empty() ? Kind::no_match : Kind::ambiguous;
-            return result;
-        }
-        target = result.matches.front();
-    } else if (request.target == Target::quote) {
-        for (auto& waiting : repos.acks.waiting(user, kQuoteCandidates))
-            if (first_line(notification_body(waiting.item, false)).starts_with(request.argument)) {
-                target = std::move(waiting);
-                break;
-            }
+    switch (request.target) {
+    case Target::latest: {
+        if (auto seen = repos.acks.last_seen(user)) return seen;
+        auto waiting = repos.acks.waiting(user, 1);
+        if (!waiting.empty()) return std::move(waiting.front());
+        result.kind = Kind::nothing_waiting;
+        return std::nullopt;
     }
-    // A reaction to a message that is none of the user's notifications, or a
-    // form naming an item that is none of theirs, acknowledges nothing.
-    if (!target && (request.reaction || request.target == Target::item)) {
-        if (request.target == Target::item) result.kind = Kind::not_theirs;
+    case Target::id_prefix:
+        result.matches = repos.acks.waiting_with_prefix(user, request.argument, 2);
+        if (result.matches.size() == 1) return result.matches.front();
+        result.kind = result.matches.empty() ? Kind::no_match : Kind::ambiguous;
+        return std::nullopt;
+    case Target::quote:
+        for (auto& waiting : repos.acks.waiting(user, kQuoteCandidates))
+            if (first_line(notification_body(waiting.item, false)).starts_with(request.argument)) return waiting;
+        result.kind = Kind::unresolved;
+        return std::nullopt;
+    case Target::message:
+        if (const auto seq = seq_of_message_id(request.argument))
+            if (auto received = repos.acks.received(user, *seq)) return received;
+        // A reaction to anything else gets no answer; a reply is asked which.
+        result.kind = request.reaction ? Kind::nothing_waiting : Kind::unresolved;
+        return std::nullopt;
+    case Target::item: {
+        const auto& text = request.argument;
+        std::int64_t seq = 0;
+        const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), seq);
+        if (error == std::errc() && end == text.data() + text.size())
+            if (auto received = repos.acks.received(user, seq)) return received;
+        result.kind = Kind::not_theirs;
+        return std::nullopt;
+    }
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+AckResult acknowledge_in_storage(storage::Repositories& repos, const std::string& user, const AckRequest& request) {
+    AckResult result;
+    const auto target = named_item(repos, user, request, result);
+    if (!target) return result;
+    if (!target->item.ack_required.value_or(false)) {
+        result.kind = AckResult::Kind::not_needed;
         return result;
     }
-    if (!target) {
-        auto latest = repos.acks.waiting(user, 1);
-        if (latest.empty()) return result;  // nothing waiting
-        target = std::move(latest.front());
-    }
     result.ack = repos.acks.acknowledge(target->seq, user, now_ms());
-    result.kind = result.ack.first ? Kind::acknowledged : Kind::already;
+    result.kind = result.ack.first ? AckResult::Kind::acknowledged : AckResult::Kind::already;
     if (result.ack.first) result.status = repos.acks.status(result.ack.item.node, result.ack.item.item_id);
     return result;
 }
@@ -174,6 +191,8 @@ std::string ack_answer(const AckResult& result, const AckRequest& request, const
         return request.reaction ? "" : "That notification needs no acknowledgement.";
     case Kind::not_theirs:
         return "That is none of your notifications.";
+    case Kind::unresolved:
+        return "Which notification? Send ack and the start of its id, which its last line shows.";
     case Kind::no_match:
         return "None of your notifications waiting for acknowledgement has an id starting with '" +
                quoted(request.argument) + "'.";
@@ -242,10 +261,12 @@ void Acknowledgements::settled(const std::string& by, const AckResult& result) {
     metrics_.acknowledged(item.acknowledged_ms.value_or(now_ms()) - item.published_ms);
     spdlog::info("{} acknowledged item {} of '{}'", by, item.item_id, item.node);
     for (const auto& user : result.ack.to_tell) tell(user, item, "chat");
+    for (const auto& user : result.ack.on_the_way)
+        if (router_.in_flight(user, result.ack.seq)) tell(user, item, "chat");
     if (item.ack_reply_to) tell(*item.ack_reply_to, item, "normal");
     if (item.ack_callback && result.status)
         callbacks_.post_signed(*item.ack_callback, item.callback_key.value_or(""), item_status_json(*result.status),
-                               [url = *item.ack_callback](agents::AgentOutcome outcome) {
+                               [](agents::AgentOutcome outcome) {
                                    if (!outcome.sent) spdlog::warn("acknowledgement callback failed: {}", outcome.error);
                                });
 }
@@ -280,9 +301,12 @@ void Acknowledgements::schedule_reminders() {
     reminder_timer_.async_wait([this](boost::system::error_code error) {
         if (error) return;
         schedule_reminders();
+        if (reminding_) return;  // the last round is still with storage
+        reminding_ = true;
         storage_.submit<std::vector<std::string>>(
             [](storage::Repositories& repos) { return repos.acks.queue_reminders(now_ms(), kRemindersPerRound); },
             [this](std::optional<std::vector<std::string>> users, std::exception_ptr error) {
+                reminding_ = false;
                 if (error) return spdlog::error("cannot queue acknowledgement reminders");
                 if (!users->empty()) spdlog::info("reminders queued for {} users", users->size());
                 router_.requeued(*users);

@@ -25,18 +25,18 @@ struct AckRequest {
     enum class Target { latest, id_prefix, message, quote, item };
     Target target = Target::latest;
     std::string argument;  // the id prefix, the message id, the quoted first line, or the item's seq
-    bool reaction = false;  // a reaction acknowledges silently what needs no acknowledgement
+    bool reaction = false;  // a reaction is answered only when it acknowledged something
 };
 
 // A message that acknowledges: a chat message "ack", "ok", 👍 or ✅ (the
-// latest item waiting), "ack ID-PREFIX", a quote of the notification
+// item needing acknowledgement received last), "ack ID-PREFIX", a quote of the notification
 // followed by one of those, a XEP-0461 reply starting with one, or a
 // XEP-0444 reaction 👍 or ✅. nullopt for anything else.
 std::optional<AckRequest> read_ack_request(const XmlElement& message);
 
 // What acknowledging did, for the acknowledger, the other recipients and the publisher.
 struct AckResult {
-    enum class Kind { acknowledged, already, nothing_waiting, no_match, ambiguous, not_needed, not_theirs };
+    enum class Kind { acknowledged, already, nothing_waiting, no_match, ambiguous, not_needed, not_theirs, unresolved };
     Kind kind = Kind::nothing_waiting;
     storage::Acknowledgement ack;
     std::optional<storage::ItemStatus> status;  // acknowledged: what the publisher is told
@@ -87,6 +87,7 @@ private:
     const Config& config_;
     boost::asio::steady_timer reminder_timer_;
     bool stopped_ = false;
+    bool reminding_ = false;
 };
 
 }  // namespace herald::component

@@ -260,8 +260,13 @@ CommandStage acknowledge_form(const CommandContext&, storage::Repositories& repo
     DataForm form;
     form.set_title("Acknowledge");
     form.set_instructions("Say you have seen a notification: it stops escalating for everyone, and its publisher and "
-                          "the other recipients are told. The newest comes first.");
-    form.add_list("item", "Notification", items, items.front().value).required = true;
+                          "the other recipients are told. The one you received last comes first.");
+    if (items.size() == 1) {
+        form.add_fixed("Notification", items.front().label);
+        form.add_field("item", "hidden", "Notification", {items.front().value});
+    } else {
+        form.add_list("item", "Notification", items, items.front().value).required = true;
+    }
     return CommandStage::ask(std::move(form));
 }
 

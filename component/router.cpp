@@ -550,6 +550,13 @@ void Router::schedule_expiry() {
     });
 }
 
+bool Router::in_flight(const std::string& bare_jid, std::int64_t seq) const {
+    const auto avatar = avatars_.find(bare_jid);
+    if (avatar == avatars_.end()) return false;
+    const auto& unconfirmed = avatar->second->unconfirmed;
+    return std::any_of(unconfirmed.begin(), unconfirmed.end(), [seq](const auto& entry) { return entry.second.seq == seq; });
+}
+
 void Router::requeued(const std::vector<std::string>& users) {
     for (const auto& user : users)
         if (const auto avatar = avatars_.find(user); avatar != avatars_.end()) {

@@ -79,6 +79,8 @@ public:
     }
 
     std::optional<Availability> state_of(const std::string& bare_jid) const;
+    // A message with the item went to the user and is not confirmed yet.
+    bool in_flight(const std::string& bare_jid, std::int64_t seq) const;
     std::vector<std::string> online_users() const;
     std::size_t avatar_count() const { return avatars_.size(); }
     // Shutting down: no more timers, no more avatars.

@@ -17,6 +17,9 @@ struct Acknowledgement {
     bool first = false;  // false: someone had acknowledged it before
     // Recipients who had received it, the acknowledger left out: to be told.
     std::vector<std::string> to_tell;
+    // Recipients it was still queued for (now withdrawn): those with a copy
+    // on its way are to be told too.
+    std::vector<std::string> on_the_way;
 };
 
 // An item as its publisher may ask about it.
@@ -33,12 +36,14 @@ class AckRepository {
 public:
     virtual ~AckRepository() = default;
 
-    // The user's items waiting for an acknowledgement, those received first,
-    // newest first; at most `limit`.
+    // The user's items waiting for an acknowledgement, the last received
+    // first, then those not received yet, newest first; at most `limit`.
     virtual std::vector<QueuedItem> waiting(std::string_view user, int limit) = 0;
     // The same, whose item id starts with `prefix`.
     virtual std::vector<QueuedItem> waiting_with_prefix(std::string_view user, std::string_view prefix,
                                                         int limit) = 0;
+    // The item needing acknowledgement the user received last, acknowledged or not.
+    virtual std::optional<QueuedItem> last_seen(std::string_view user) = 0;
     // An item the user is a recipient of, acknowledged or not.
     virtual std::optional<QueuedItem> received(std::string_view user, std::int64_t seq) = 0;
     // The first acknowledgement wins: the item leaves every queue, its pending

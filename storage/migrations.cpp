@@ -216,14 +216,18 @@ constexpr std::array kMigrations = {
     ALTER TABLE items ADD COLUMN acknowledged_ms INTEGER;
     ALTER TABLE nodes ADD COLUMN ack_default INTEGER NOT NULL DEFAULT 0;
     CREATE TABLE ack_recipients (
-        user          TEXT NOT NULL,
-        item          INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
-        priority      INTEGER NOT NULL,
-        delivered_ms  INTEGER,
-        remind_at_ms  INTEGER,
+        user               TEXT NOT NULL,
+        item               INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+        priority           INTEGER NOT NULL,
+        delivered_ms       INTEGER,
+        last_delivered_ms  INTEGER,
+        remind_at_ms       INTEGER,
+        settled            INTEGER NOT NULL DEFAULT 0,
         PRIMARY KEY (user, item)
     ) WITHOUT ROWID;
     CREATE INDEX ack_recipients_by_item ON ack_recipients (item);
+    CREATE INDEX ack_recipients_open ON ack_recipients (user, item) WHERE settled = 0;
+    CREATE INDEX ack_recipients_last_seen ON ack_recipients (user, last_delivered_ms);
     CREATE INDEX ack_recipients_reminders ON ack_recipients (remind_at_ms) WHERE remind_at_ms IS NOT NULL;
     )sql",
 };

@@ -57,7 +57,7 @@ public:
     virtual std::vector<std::string> subscribers(std::string_view node) = 0;
 
     // Everything a user leaves behind when unregistering: subscriptions,
-    // affiliations, queue, history and their personal node.
+    // affiliations, queue, history, acknowledgements awaited and their personal node.
     virtual void remove_user(std::string_view jid) = 0;
 
     // create, unless its owner already owns `max_topics` topics (personal

@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <set>
+
 #include "storage/item_columns.h"
 
 namespace herald::storage {
@@ -11,10 +13,15 @@ SqliteAckRepository::SqliteAckRepository(Database& db)
       waiting_(db.prepare(with_item_columns(
                               "SELECT a.item, ",
                               " FROM ack_recipients a JOIN items i ON i.id = a.item "
-                              "WHERE a.user = ?1 AND i.acknowledged_by IS NULL "
+                              "WHERE a.user = ?1 AND a.settled = 0 "
                               "AND substr(i.item_id, 1, length(?2)) = ?2 "
-                              "ORDER BY a.delivered_ms IS NULL, a.item DESC LIMIT ?3")
+                              "ORDER BY a.last_delivered_ms IS NULL, a.last_delivered_ms DESC, a.item DESC LIMIT ?3")
                               .c_str())),
+      last_seen_(db.prepare(with_item_columns("SELECT a.item, ",
+                                              " FROM ack_recipients a JOIN items i ON i.id = a.item "
+                                              "WHERE a.user = ?1 AND a.last_delivered_ms IS NOT NULL "
+                                              "ORDER BY a.last_delivered_ms DESC, a.item DESC LIMIT 1")
+                                .c_str())),
       // Any item sent to the user, so that a reply or reaction to one that
       // needs no acknowledgement is told so rather than taken for another.
       received_(db.prepare(with_item_columns("SELECT i.id, ",
@@ -28,19 +35,26 @@ SqliteAckRepository::SqliteAckRepository(Database& db)
       item_(db.prepare(with_item_columns("SELECT ", " FROM items i WHERE i.id = ?1").c_str())),
       to_tell_(db.prepare("SELECT user FROM ack_recipients WHERE item = ?1 AND delivered_ms IS NOT NULL "
                           "AND user != ?2 ORDER BY user")),
+      on_the_way_(db.prepare("SELECT user FROM queue WHERE item = ?1 AND user != ?2 ORDER BY user")),
       withdraw_(db.prepare("DELETE FROM queue WHERE item = ?1")),
       cancel_escalations_(db.prepare("DELETE FROM escalations WHERE item = ?1 AND state = 'pending'")),
-      end_reminders_(db.prepare("UPDATE ack_recipients SET remind_at_ms = NULL WHERE item = ?1")),
+      end_reminders_(db.prepare("UPDATE ack_recipients SET remind_at_ms = NULL, settled = 1 WHERE item = ?1")),
       due_reminders_(db.prepare(
-          "SELECT a.user, a.item, a.priority, i.expires_ms, i.acknowledged_by IS NULL "
+          "SELECT a.user, a.item, a.priority, i.expires_ms, a.settled = 0 "
           "AND (i.expires_ms IS NULL OR i.expires_ms > ?1) FROM ack_recipients a JOIN items i ON i.id = a.item "
           "WHERE a.remind_at_ms IS NOT NULL AND a.remind_at_ms <= ?1 ORDER BY a.remind_at_ms LIMIT ?2")),
       requeue_(db.prepare("INSERT OR IGNORE INTO queue (user, item, priority, expires_ms) VALUES (?1, ?2, ?3, ?4)")),
       reminded_(db.prepare("UPDATE ack_recipients SET remind_at_ms = NULL WHERE user = ?1 AND item = ?2")),
       find_item_(db.prepare(with_item_columns("SELECT i.id, ", " FROM items i WHERE i.node = ?1 AND i.item_id = ?2")
                                 .c_str())),
-      delivered_count_(db.prepare("SELECT count(*) FROM history WHERE item = ?1 AND outcome = 'delivered'")),
-      queued_count_(db.prepare("SELECT count(*) FROM queue WHERE item = ?1")),
+      // History rows can be replaced (expired, pruned); for an item that needs
+      // acknowledging its recipients' rows say who received it.
+      delivered_count_(db.prepare(
+          "SELECT CASE WHEN i.ack_required THEN (SELECT count(*) FROM ack_recipients a "
+          "WHERE a.item = i.id AND a.delivered_ms IS NOT NULL) ELSE (SELECT count(*) FROM history h "
+          "WHERE h.item = i.id AND h.outcome = 'delivered') END FROM items i WHERE i.id = ?1")),
+      queued_count_(db.prepare("SELECT count(*) FROM queue q WHERE q.item = ?1 AND NOT EXISTS (SELECT 1 FROM "
+                               "ack_recipients a WHERE a.user = q.user AND a.item = q.item AND a.delivered_ms IS NOT NULL)")),
       topic_default_(db.prepare("SELECT ack_default FROM nodes WHERE name = ?1")),
       set_topic_default_(db.prepare("UPDATE nodes SET ack_default = ?2 WHERE name = ?1")) {}
 
@@ -61,6 +75,13 @@ std::vector<QueuedItem> SqliteAckRepository::waiting_with_prefix(std::string_vie
     return read_items(waiting_);
 }
 
+std::optional<QueuedItem> SqliteAckRepository::last_seen(std::string_view user) {
+    last_seen_.bind(1, user);
+    auto items = read_items(last_seen_);
+    if (items.empty()) return std::nullopt;
+    return std::move(items.front());
+}
+
 std::optional<QueuedItem> SqliteAckRepository::received(std::string_view user, std::int64_t seq) {
     received_.bind(1, user).bind(2, seq);
     auto items = read_items(received_);
@@ -78,9 +99,11 @@ Acknowledgement SqliteAckRepository::acknowledge(std::int64_t seq, std::string_v
     if (item_.step()) result.item = read_item(item_, 0);
     item_.reset();
     if (!result.first) return result;
-    to_tell_.bind(1, seq).bind(2, by);
-    while (to_tell_.step()) result.to_tell.push_back(to_tell_.column_text(0));
-    to_tell_.reset();
+    for (auto [query, into] : {std::pair{&to_tell_, &result.to_tell}, {&on_the_way_, &result.on_the_way}}) {
+        query->bind(1, seq).bind(2, by);
+        while (query->step()) into->push_back(query->column_text(0));
+        query->reset();
+    }
     for (auto* settle : {&withdraw_, &cancel_escalations_, &end_reminders_}) {
         settle->bind(1, seq);
         settle->run();
@@ -104,7 +127,7 @@ std::vector<std::string> SqliteAckRepository::queue_reminders(std::int64_t now_m
         due.push_back(std::move(next));
     }
     due_reminders_.reset();
-    std::vector<std::string> users;
+    std::set<std::string> users;
     for (const auto& reminder : due) {
         // The next reminder is set when this one is confirmed.
         reminded_.bind(1, reminder.user).bind(2, reminder.seq);
@@ -113,10 +136,9 @@ std::vector<std::string> SqliteAckRepository::queue_reminders(std::int64_t now_m
         requeue_.bind(1, reminder.user).bind(2, reminder.seq).bind(3, reminder.priority)
             .bind_optional(4, reminder.expires_ms);
         requeue_.run();
-        if (sqlite3_changes(db_) > 0 && (users.empty() || users.back() != reminder.user))
-            users.push_back(reminder.user);
+        if (sqlite3_changes(db_) > 0) users.insert(reminder.user);
     }
-    return users;
+    return {users.begin(), users.end()};
 }
 
 std::optional<ItemStatus> SqliteAckRepository::status(std::string_view node, std::string_view item_id) {

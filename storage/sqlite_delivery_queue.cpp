@@ -18,12 +18,12 @@ SqliteDeliveryQueue::SqliteDeliveryQueue(Database& db)
       await_ack_(db.prepare("INSERT OR IGNORE INTO ack_recipients (user, item, priority) "
                             "SELECT user, item, priority FROM queue WHERE item = ?1")),
       ack_delivered_(db.prepare(
-          "UPDATE ack_recipients SET delivered_ms = coalesce(delivered_ms, ?3), remind_at_ms = "
+          "UPDATE ack_recipients SET delivered_ms = coalesce(delivered_ms, ?3), last_delivered_ms = ?3, remind_at_ms = "
           "(SELECT CASE WHEN i.acknowledged_by IS NULL AND i.renotify_seconds IS NOT NULL "
           "THEN ?3 + i.renotify_seconds * 1000 END FROM items i WHERE i.id = ?2) WHERE user = ?1 AND item = ?2")),
       delivered_after_ack_(db.prepare(
-          "UPDATE ack_recipients SET delivered_ms = ?3 WHERE user = ?1 AND item = ?2 AND delivered_ms IS NULL "
-          "AND EXISTS (SELECT 1 FROM items i WHERE i.id = ?2 AND i.acknowledged_by IS NOT NULL)")),
+          "UPDATE ack_recipients SET delivered_ms = ?3, last_delivered_ms = ?3 WHERE user = ?1 AND item = ?2 "
+          "AND delivered_ms IS NULL AND settled = 1")),
       fan_out_(db.prepare("INSERT INTO queue (user, item, priority, expires_ms) "
                           "SELECT jid, ?1, ?2, ?3 FROM subscriptions WHERE node = ?4")),
       subscribers_(db.prepare("SELECT jid FROM subscriptions WHERE node = ?1")),

@@ -14,8 +14,8 @@ SqliteEscalationRepository::SqliteEscalationRepository(Database& db)
       mark_unknown_away_(db.prepare("UPDATE users SET away_since_ms = ?1 WHERE away_since_ms IS NULL")),
       escalating_users_(db.prepare(
           "SELECT u.jid, p.quiet_start, p.quiet_end, p.quiet_zone FROM users u JOIN preferences p ON p.jid = u.jid "
-          "WHERE (u.away_since_ms IS NOT NULL OR EXISTS (SELECT 1 FROM ack_recipients a JOIN items i "
-          "ON i.id = a.item WHERE a.user = u.jid AND i.acknowledged_by IS NULL)) "
+          "WHERE (u.away_since_ms IS NOT NULL OR EXISTS (SELECT 1 FROM ack_recipients a "
+          "WHERE a.user = u.jid AND a.settled = 0)) "
           "AND p.escalation_channel != 'none' AND p.paused = 0 AND u.jid > ?1 "
           "ORDER BY u.jid LIMIT ?2")),
       due_(db.prepare(
@@ -33,7 +33,7 @@ SqliteEscalationRepository::SqliteEscalationRepository(Database& db)
           "UNION ALL SELECT a.user, a.item, a.priority, p.escalation_channel "
           "FROM ack_recipients a JOIN preferences p ON p.jid = a.user JOIN items i ON i.id = a.item "
           "WHERE a.user = ?4 AND p.escalation_channel != 'none' AND p.paused = 0 "
-          "AND a.priority >= max(p.escalation_min_priority, ?5) AND i.acknowledged_by IS NULL "
+          "AND a.priority >= max(p.escalation_min_priority, ?5) AND a.settled = 0 "
           "AND i.published_ms + max(p.escalation_minutes, 1) * ?2 <= ?1 "
           "AND (i.expires_ms IS NULL OR i.expires_ms > ?1) "
           "AND NOT EXISTS (SELECT 1 FROM escalations e WHERE e.user = a.user AND e.item = a.item) "
@@ -43,8 +43,8 @@ SqliteEscalationRepository::SqliteEscalationRepository(Database& db)
           "VALUES (?1, ?2, ?3, 'pending', 0, ?4, ?4)")),
       cancel_stale_(db.prepare(
           "DELETE FROM escalations WHERE state = 'pending' AND (("
-          "NOT EXISTS (SELECT 1 FROM ack_recipients a JOIN items i ON i.id = a.item WHERE a.user = escalations.user "
-          "AND a.item = escalations.item AND i.acknowledged_by IS NULL) AND ("
+          "NOT EXISTS (SELECT 1 FROM ack_recipients a WHERE a.user = escalations.user "
+          "AND a.item = escalations.item AND a.settled = 0) AND ("
           "NOT EXISTS (SELECT 1 FROM queue q WHERE q.user = escalations.user AND q.item = escalations.item) "
           "OR EXISTS (SELECT 1 FROM users u WHERE u.jid = escalations.user AND u.away_since_ms IS NULL))) "
           "OR NOT EXISTS (SELECT 1 FROM preferences p WHERE p.jid = escalations.user "

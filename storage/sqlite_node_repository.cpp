@@ -31,6 +31,7 @@ SqliteNodeRepository::SqliteNodeRepository(Database& db)
       delete_user_affiliations_(db.prepare("DELETE FROM affiliations WHERE jid = ?1")),
       delete_user_queue_(db.prepare("DELETE FROM queue WHERE user = ?1")),
       delete_user_history_(db.prepare("DELETE FROM history WHERE user = ?1")),
+      delete_user_acks_(db.prepare("DELETE FROM ack_recipients WHERE user = ?1")),
       insert_node_within_(db.prepare(
           "INSERT OR IGNORE INTO nodes (name, owner, publish_model, personal, created_at) "
           "SELECT ?1, ?2, ?3, ?4, ?5 WHERE (SELECT count(*) FROM nodes WHERE owner = ?2 AND personal = 0) < ?6")),
@@ -182,7 +183,7 @@ void SqliteNodeRepository::remove_user(std::string_view jid) {
     personal_nodes_of_.bind(1, jid);
     for (const auto& node : strings(personal_nodes_of_)) remove(node);
     for (auto* statement : {&delete_user_subscriptions_, &delete_user_affiliations_,
-                            &delete_user_queue_, &delete_user_history_}) {
+                            &delete_user_queue_, &delete_user_history_, &delete_user_acks_}) {
         statement->bind(1, jid);
         statement->run();
     }

@@ -43,7 +43,7 @@ private:
     Statement insert_subscription_, delete_subscription_, find_subscription_;
     Statement subscriptions_of_, subscribers_;
     Statement personal_nodes_of_, delete_user_subscriptions_, delete_user_affiliations_;
-    Statement delete_user_queue_, delete_user_history_;
+    Statement delete_user_queue_, delete_user_history_, delete_user_acks_;
     Statement insert_node_within_, insert_feed_subscription_within_;
     Statement public_after_, public_before_, count_public_, count_public_before_;
 };

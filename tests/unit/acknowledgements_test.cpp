@@ -172,7 +172,7 @@ TEST_F(AckFixture, ReceivedItemsComeFirstAndPrefixesMatchOnlyTheUsers) {
     publish("abcd-newer", true);
     queue.confirm("a@x", older, 10);
     EXPECT_EQ(waiting_ids("a@x"), (std::vector<std::string>{"abcd-older", "abcd-newer"}))
-        << "what a@x has seen comes before what still waits in the queue";
+        << "what a@x has received comes before what still waits in the queue";
     EXPECT_EQ(acks.waiting_with_prefix("a@x", "abcd", 5).size(), 2u);
     EXPECT_EQ(acks.waiting_with_prefix("a@x", "abcd-n", 5).size(), 1u);
     EXPECT_TRUE(acks.waiting_with_prefix("a@x", "%", 5).empty()) << "a prefix is no pattern";
@@ -234,8 +234,34 @@ TEST_F(AckFixture, AReactionToAnotherMessageAcknowledgesNothing) {
     EXPECT_EQ(component::ack_answer(result, reaction, "a@x"), "") << "a reaction gets no answer";
     AckRequest reply{Target::message, "some-other-message"};
     result = component::acknowledge_in_storage(repos(), "a@x", reply);
-    EXPECT_EQ(result.kind, component::AckResult::Kind::acknowledged) << "a reply saying ack takes the latest";
-    EXPECT_EQ(result.ack.seq, page);
+    EXPECT_EQ(result.kind, component::AckResult::Kind::unresolved) << "a reply to something else is asked which";
+    EXPECT_TRUE(component::ack_answer(result, reply, "a@x").starts_with("Which notification?"));
+    EXPECT_EQ(waiting_ids("a@x"), std::vector<std::string>{"page"});
+    (void)page;
+}
+
+TEST_F(AckFixture, AckAloneTakesTheOneReceivedLastEvenWhenSomeoneAcknowledgedItFirst) {
+    const auto first = publish("first", true);
+    const auto second = publish("second", true);
+    queue.confirm("a@x", second, 10);
+    queue.confirm("a@x", first, 20);  // a reminder of the older one, received last
+    queue.confirm("b@x", first, 20);
+    const AckRequest ack{};
+    auto result = component::acknowledge_in_storage(repos(), "a@x", ack);
+    EXPECT_EQ(result.kind, component::AckResult::Kind::acknowledged);
+    EXPECT_EQ(result.ack.seq, first) << "the one a@x saw last";
+
+    result = component::acknowledge_in_storage(repos(), "b@x", ack);
+    EXPECT_EQ(result.kind, component::AckResult::Kind::already)
+        << "b@x saw 'first' last: told a@x was first, not taken for 'second'";
+    EXPECT_EQ(waiting_ids("b@x"), std::vector<std::string>{"second"});
+}
+
+TEST_F(AckFixture, RemovingAUserRemovesWhatTheyWereToAcknowledge) {
+    publish("page", true);
+    nodes.remove_user("a@x");
+    EXPECT_TRUE(waiting_ids("a@x").empty());
+    EXPECT_TRUE(acks.queue_reminders(1'000'000, 10).empty());
 }
 
 TEST_F(AckFixture, AReceiptAfterSomeoneElseAcknowledgedStillCountsTheDelivery) {
