@@ -25,6 +25,9 @@ constexpr const char* kPassword = "bench-secret";
 constexpr const char* kPubsubNs = "http://jabber.org/protocol/pubsub";
 constexpr int kFanOutWindow = 16;  // publishes in flight while measuring delivery
 constexpr auto kLongWait = 600s;
+// Polls of /metrics inside a CPU window that time nothing: every poll is
+// work herald does for the driver (its storage counts the queue).
+constexpr auto kQuietPoll = 100ms;
 
 double seconds_between(std::int64_t from_ns, std::int64_t to_ns) {
     return static_cast<double>(to_ns - from_ns) / 1e9;
@@ -229,6 +232,15 @@ void BenchRun::set_up() {
                 "subscribe");
     request_ok(publisher_, pubsub_iq(component_, "<create node='acks'/>"), "create");
     request_ok(publisher_, pubsub_iq("pubsub." + ejabberd_.domain(), "<create node='acks'/>"), "mod_pubsub create");
+    metrics_poll_us_ = metrics_poll_cost_us();
+}
+
+std::optional<double> BenchRun::metrics_poll_cost_us() {
+    constexpr int polls = 20;
+    HeraldMetrics metrics(herald_->http_port());
+    const auto window = cpu_window();
+    for (int i = 0; i < polls; ++i) metrics.fetch();
+    return micros_per(window.finish().herald, polls);
 }
 
 // ---- online fan-out ----------------------------------------------------------
@@ -265,7 +277,7 @@ double BenchRun::herald_fan_out(int subscribers, int publishes) {
     const double rate =
         static_cast<double>(subscribers) * publishes / seconds_between(started, responder_.tally().last_received_ns());
     HeraldMetrics metrics(herald_->http_port());
-    if (!metrics.wait_for("herald_queued", [](double v) { return v == 0; }, kLongWait))
+    if (!metrics.wait_for("herald_queued", [](double v) { return v == 0; }, kLongWait, kQuietPoll))
         throw std::runtime_error("herald fan-out: deliveries were not all confirmed");
     return rate;
 }
@@ -399,7 +411,7 @@ void BenchRun::offline_flush() {
     nlohmann::json publish_details;
     pipeline_rate(component_, "flush", static_cast<int>(items), publish_details);
     const double queued = static_cast<double>(users * items);
-    if (!metrics.wait_for("herald_queued", [&](double v) { return v == queued; }, 60s))
+    if (!metrics.wait_for("herald_queued", [&](double v) { return v == queued; }, 60s, kQuietPoll))
         throw std::runtime_error("herald did not queue every offline delivery");
     auto closed_before = users_.closed_by_server();
     responder_.tally().reset(users * items, false);
@@ -543,6 +555,7 @@ void BenchRun::record_cost(const std::string& scenario, const PhaseCpu& herald_p
         {"ejabberd_cpu", cpu_json(herald_phase.ejabberd)},
         {"driver_cpu", cpu_json(herald_phase.driver)},
         {"driver_us_per_message", optional_json(micros_per(herald_phase.driver, herald_messages))},
+        {"herald_us_per_metrics_poll", optional_json(metrics_poll_us_)},
         {"cpu_source", herald_phase.herald && herald_phase.herald->from_cpu_clock
                            ? "clock_getcpuclockid (ns); user/system split from /proc/PID/stat (ticks)"
                            : "/proc/PID/stat utime+stime (clock ticks)"},
@@ -595,10 +608,15 @@ void BenchRun::instructions() {
     if (!metrics.wait_for("herald_online_users", [&](double v) { return v == everyone; }, kLongWait, slow_poll) ||
         !metrics.wait_for("herald_queued", [](double v) { return v == 0; }, kLongWait, slow_poll))
         throw std::runtime_error("herald under callgrind did not see every user online with nothing queued");
+    // Start-up goes on after presence is known (probes, announcements): the
+    // windows begin once it is over and herald is idle.
+    if (!herald_->wait_log("announced herald and probed presence of", kLongWait))
+        throw std::runtime_error("herald under callgrind did not finish probing its users");
     CallgrindCounter counter(herald_->pid(), dir);
     // One window: counters zeroed, `count` publishes one after the other,
     // each delivered to every subscriber, every delivery confirmed, dump.
     const auto window = [&](int count) {
+        settle();
         counter.zero();
         for (int p = 0; p < count; ++p) publish_one_and_wait(subscribers);
         if (!metrics.wait_for("herald_queued", [](double v) { return v == 0; }, kLongWait, slow_poll))

@@ -78,6 +78,8 @@ private:
     CpuWindow cpu_window() const;
     PhaseCpu finish(const CpuWindow& window) const;
     void settle() const;
+    // Herald's CPU for one GET /metrics (the driver polls it inside windows).
+    std::optional<double> metrics_poll_cost_us();
     // One "CPU per ..." row: herald's and ejabberd's CPU in herald's phase of
     // a scenario, per message delivered (or per acknowledged publish).
     void record_cost(const std::string& scenario, const PhaseCpu& herald_phase, double herald_messages,
@@ -105,6 +107,7 @@ private:
     std::size_t publisher_ = 0, bot_ = 0;
     double herald_max_delivery_rate_ = 0;
     std::optional<pid_t> ejabberd_pid_;  // its beam.smp
+    std::optional<double> metrics_poll_us_;
     ResultTable table_;
 };
 
