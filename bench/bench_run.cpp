@@ -457,6 +457,9 @@ void BenchRun::offline_flush() {
 
 BenchRun::StartUp BenchRun::start_up() {
     herald_->stop();
+    // Until ejabberd has dropped the old component connection it may route
+    // the answers to the new herald's presence probes to the old one.
+    settle();
     const auto started = now_ns();
     herald_->start();
     HeraldMetrics metrics(herald_->http_port());
@@ -601,6 +604,7 @@ void BenchRun::instructions() {
     const auto dir = ejabberd_.dir() / "callgrind";
     std::filesystem::create_directories(dir);
     herald_->stop();
+    settle();  // as in start_up()
     herald_->start(CallgrindCounter::wrapper(dir));
     HeraldMetrics metrics(herald_->http_port());
     const auto slow_poll = 200ms;  // each poll of /metrics is work herald does inside the window
