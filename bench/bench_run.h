@@ -6,6 +6,7 @@
 #include <chrono>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "bench/bench_responder.h"
 #include "bench/client_fleet.h"
 #include "bench/herald_process.h"
+#include "bench/process_cpu.h"
 #include "bench/result_table.h"
 #include "bench/trivial_component.h"
 #include "tests/support/private_ejabberd.h"
@@ -31,6 +33,8 @@ struct BenchSizes {
     int registered = 100000;                   // for memory and start-up
     int topic_subscribers = 10000;             // of one topic, among them
     int loop_threads = 2;
+    bool instructions = false;                 // also count herald's instructions under callgrind
+    int instruction_publishes = 10;            // K, each to the first fan-out topic's subscribers
     std::set<std::string> only;                // scenarios to run (all when empty)
 
     static BenchSizes full() { return {}; }
@@ -53,6 +57,7 @@ private:
     void publish_acks();
     void offline_flush();
     void memory_and_start_up();
+    void instructions();
 
     double raw_fan_out(int subscribers, int publishes);
     double herald_fan_out(int subscribers, int publishes);
@@ -61,7 +66,26 @@ private:
     void users_online(std::size_t count);
     void users_offline();
     double flush_seconds(const std::function<bool()>& confirmed);
-    double start_up_seconds();
+    struct StartUp {
+        double seconds = 0;
+        std::optional<double> herald_cpu_seconds;  // herald's CPU from its start to presence known
+    };
+    StartUp start_up();
+
+    // A phase's CPU window opens and closes once herald and ejabberd are idle
+    // (work of the previous phase, such as receipts still in flight, is not
+    // charged to the next one).
+    CpuWindow cpu_window() const;
+    PhaseCpu finish(const CpuWindow& window) const;
+    void settle() const;
+    // Herald's CPU for one GET /metrics (the driver polls it inside windows).
+    std::optional<double> metrics_poll_cost_us();
+    // One "CPU per ..." row: herald's and ejabberd's CPU in herald's phase of
+    // a scenario, per message delivered (or per acknowledged publish).
+    void record_cost(const std::string& scenario, const PhaseCpu& herald_phase, double herald_messages,
+                     const PhaseCpu& baseline_phase, double baseline_messages, const std::string& baseline_is,
+                     bool deliveries);
+    void publish_one_and_wait(int subscribers);
 
     void request_ok(std::size_t session, const std::string& iq, const std::string& what,
                     std::chrono::milliseconds deadline = std::chrono::seconds(60));
@@ -82,6 +106,8 @@ private:
     std::unique_ptr<TrivialComponent> raw_;
     std::size_t publisher_ = 0, bot_ = 0;
     double herald_max_delivery_rate_ = 0;
+    std::optional<pid_t> ejabberd_pid_;  // its beam.smp
+    std::optional<double> metrics_poll_us_;
     ResultTable table_;
 };
 

@@ -32,11 +32,11 @@ double HeraldMetrics::value(const std::string& name) const {
 }
 
 bool HeraldMetrics::wait_for(const std::string& name, const std::function<bool(double)>& done,
-                             std::chrono::milliseconds deadline) const {
+                             std::chrono::milliseconds deadline, std::chrono::milliseconds interval) const {
     const auto until = std::chrono::steady_clock::now() + deadline;
     while (std::chrono::steady_clock::now() < until) {
         if (done(value(name))) return true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        std::this_thread::sleep_for(interval);
     }
     return false;
 }

@@ -17,9 +17,10 @@ public:
     // name -> value of every unlabelled sample; empty when herald does not answer.
     std::map<std::string, double> fetch() const;
     double value(const std::string& name) const;
-    // Polls (every 10 ms) until done(value of name) or the deadline.
+    // Polls (every 10 ms unless told) until done(value of name) or the deadline.
     bool wait_for(const std::string& name, const std::function<bool(double)>& done,
-                  std::chrono::milliseconds deadline) const;
+                  std::chrono::milliseconds deadline,
+                  std::chrono::milliseconds interval = std::chrono::milliseconds(10)) const;
 
 private:
     std::string url_;

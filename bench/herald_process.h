@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "tests/support/log_file.h"
 #include "tests/support/private_ejabberd.h"
@@ -20,11 +21,14 @@ public:
                   std::filesystem::path dir);
     ~HeraldProcess();
 
-    // Starts herald and waits until ejabberd accepted its handshake.
-    void start();
+    // Starts herald and waits until ejabberd accepted its handshake; with a
+    // wrapper (valgrind ...), that command runs herald.
+    void start(const std::vector<std::string>& wrapper = {});
     // SIGTERM and wait (killed after 30 s).
     void stop();
     bool running() const { return process_ != nullptr; }
+    // 0 when not running.
+    pid_t pid() const { return process_ ? process_->pid() : 0; }
 
     int http_port() const { return http_port_; }
     const std::filesystem::path& database_path() const { return database_path_; }

@@ -2,7 +2,10 @@
 // herald, each with its baseline in the same run, prints a table and writes
 // the results as JSON.
 //
-//   herald-bench [--smoke] [--herald PATH] [--json PATH] [--only SCENARIO]...
+//   herald-bench [--smoke] [--instructions] [--herald PATH] [--json PATH] [--only SCENARIO]...
+//
+// --instructions adds the instruction count of herald under callgrind
+// (valgrind): deterministic, slow, not part of the smoke run.
 
 #include <sys/resource.h>
 #include <sys/utsname.h>
@@ -24,6 +27,7 @@ namespace {
 
 struct Options {
     bool smoke = false;
+    bool instructions = false;
     std::filesystem::path herald = HERALD_BINARY;
     std::filesystem::path json = "bench/results/latest.json";
     std::set<std::string> only;
@@ -34,14 +38,17 @@ Options parse(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         if (arg == "--smoke") options.smoke = true;
+        else if (arg == "--instructions") options.instructions = true;
         else if (arg == "--herald" && i + 1 < argc) options.herald = argv[++i];
         else if (arg == "--json" && i + 1 < argc) options.json = argv[++i];
         else if (arg == "--only" && i + 1 < argc) options.only.insert(argv[++i]);
         else {
-            std::cerr << "usage: herald-bench [--smoke] [--herald PATH] [--json PATH] [--only fan-out|latency|acks|flush|memory]...\n";
+            std::cerr << "usage: herald-bench [--smoke] [--instructions] [--herald PATH] [--json PATH] "
+                         "[--only fan-out|latency|acks|flush|memory|instructions]...\n";
             std::exit(64);
         }
     }
+    if (options.only.count("instructions") > 0) options.instructions = true;
     return options;
 }
 
@@ -72,6 +79,7 @@ nlohmann::json describe_run(const Options& options, double seconds) {
     ::getloadavg(load, 3);
     return {{"finished_at", stamp},
             {"smoke", options.smoke},
+            {"instructions", options.instructions},
             {"seconds", seconds},
             {"kernel", std::string(host.sysname) + " " + host.release},
             {"cpu", first_line("/proc/cpuinfo", "model name")},
@@ -95,6 +103,7 @@ int main(int argc, char** argv) {
         {
             auto sizes = options.smoke ? herald::bench::BenchSizes::smoke() : herald::bench::BenchSizes::full();
             sizes.only = options.only;
+            sizes.instructions = options.instructions;
             herald::bench::BenchRun run(options.herald, sizes, raw_port);
             try {
                 run.run_all();

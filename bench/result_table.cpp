@@ -36,7 +36,7 @@ void ResultTable::print(std::ostream& out) const {
         out << std::left << std::setw(34) << r.name << std::right << std::setw(12) << figure(r.herald)
             << std::setw(12) << (r.baseline ? figure(*r.baseline) : "-") << std::setw(8)
             << (ratio ? figure(*ratio) : "-") << "  " << std::left << std::setw(14) << r.units << r.target
-            << (r.target.empty() ? "" : r.met ? " (met)" : " (NOT met)") << "\n";
+            << (r.target.empty() ? "" : !r.judged ? " (not measured)" : r.met ? " (met)" : " (NOT met)") << "\n";
     }
 }
 
@@ -51,7 +51,7 @@ void ResultTable::write_json(const std::filesystem::path& path, const nlohmann::
                              {"units", r.units},
                              {"baseline_is", r.baseline_name},
                              {"target", r.target},
-                             {"target_met", r.met},
+                             {"target_met", r.judged ? nlohmann::json(r.met) : nlohmann::json()},
                              {"details", r.details}});
     }
     if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());

@@ -21,6 +21,7 @@ struct ScenarioResult {
     std::string baseline_name;  // what the baseline is
     std::string target;         // the target, in words
     bool met = true;            // the target is met in this run
+    bool judged = true;         // false: a figure the target needs was not measured
     bool difference = false;    // a difference of two measures: zero or below is a figure too
     nlohmann::json details = nlohmann::json::object();
 
