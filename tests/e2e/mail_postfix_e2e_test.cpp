@@ -88,7 +88,7 @@ public:
         const auto docs = read_file(std::string(HERALD_SOURCE_DIR) + "/docs/mail.md");
         auto as_documented = [&](const std::string& block) {
             EXPECT_FALSE(block.empty()) << "docs/mail.md lost a Postfix example";
-            return replace_all(replace_all(replace_all(block, "/usr/local/bin/herald", herald.string()),
+            return replace_all(replace_all(replace_all(block, "/usr/sbin/herald", herald.string()),
                                            "/etc/herald/herald.yaml", herald_config.string()),
                                "/etc/postfix/", etc_.string() + "/");
         };
