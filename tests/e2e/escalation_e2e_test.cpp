@@ -32,11 +32,7 @@ protected:
     virtual int check_seconds() const { return 1; }
 
     std::string extra_config() const override {
-        return "smtp:\n  host: 127.0.0.1\n  port: " + std::to_string(smtp_->port()) +
-               "\n  security: none\n  from: herald@localhost\n"
-               "escalation:\n  check_seconds: " + std::to_string(check_seconds()) +
-               "\n  delay_unit_seconds: 1\n  startup_grace_seconds: 0\n  retry_seconds: 1\n"
-               "  allow_private_addresses: true\n";
+        return mail_escalation_config(smtp_->port(), check_seconds());
     }
 
     // bob leaves: his last resource goes and herald sees him offline.

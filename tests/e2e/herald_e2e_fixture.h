@@ -261,6 +261,16 @@ protected:
     std::unique_ptr<XmppTestClient> alice_, bob_;
 };
 
+// Escalation by mail to a test's SMTP sink, checked every `check_seconds`,
+// with one-second delay units and no grace after connecting.
+inline std::string mail_escalation_config(int smtp_port, int check_seconds) {
+    return "smtp:\n  host: 127.0.0.1\n  port: " + std::to_string(smtp_port) +
+           "\n  security: none\n  from: herald@localhost\n"
+           "escalation:\n  check_seconds: " + std::to_string(check_seconds) +
+           "\n  delay_unit_seconds: 1\n  startup_grace_seconds: 0\n  retry_seconds: 1\n"
+           "  allow_private_addresses: true\n";
+}
+
 inline std::string error_condition(const ReceivedStanza& reply) {
     for (const auto& child : reply.find_all("error/*"))
         if (child.ns() == "urn:ietf:params:xml:ns:xmpp-stanzas") return child.name();

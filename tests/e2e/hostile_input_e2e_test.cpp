@@ -620,10 +620,7 @@ protected:
         HostileInputE2E::SetUp();
     }
     std::string more_config() const override {
-        return "smtp:\n  host: 127.0.0.1\n  port: " + std::to_string(smtp_->port()) +
-               "\n  security: none\n  from: herald@localhost\n"
-               "escalation:\n  check_seconds: 1\n  delay_unit_seconds: 1\n  startup_grace_seconds: 0\n"
-               "  retry_seconds: 1\n  allow_private_addresses: true\n";
+        return mail_escalation_config(smtp_->port(), 1);
     }
 
     void goes_offline(std::unique_ptr<XmppTestClient>& client) {
