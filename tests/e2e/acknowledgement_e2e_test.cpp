@@ -62,17 +62,10 @@ std::string reaction_to(const std::string& component, const ReceivedStanza& mess
            "<store xmlns='urn:xmpp:hints'/></message>";
 }
 
-class AcknowledgementE2E : public HeraldE2E {
+class AcknowledgementE2E : public MailEscalationE2E {
 protected:
-    void SetUp() override {
-        smtp_ = std::make_unique<SmtpSink>(ejabberd_.dir() / "smtp");
-        HeraldE2E::SetUp();
-    }
-
-    virtual int check_seconds() const { return 1; }
-
     std::string extra_config() const override {
-        return mail_escalation_config(smtp_->port(), check_seconds()) +
+        return MailEscalationE2E::extra_config() +
                "delivery:\n  expiry_check_seconds: 1\n"
                "http:\n  enabled: true\n  port: 0\n";
     }
@@ -168,7 +161,6 @@ protected:
                       xml_escape(value(*stage)) + "</value></field></x></command>");
     }
 
-    std::unique_ptr<SmtpSink> smtp_;
     std::unique_ptr<XmppTestClient> carol_;
 };
 

@@ -22,19 +22,8 @@ bool contains(const std::string& text, const std::string& part) { return text.fi
 // happened by then is not going to.
 constexpr auto kSeveralChecks = 3500ms;
 
-class EscalationE2E : public HeraldE2E {
+class EscalationE2E : public MailEscalationE2E {
 protected:
-    void SetUp() override {
-        smtp_ = std::make_unique<SmtpSink>(ejabberd_.dir() / "smtp");
-        HeraldE2E::SetUp();
-    }
-
-    virtual int check_seconds() const { return 1; }
-
-    std::string extra_config() const override {
-        return mail_escalation_config(smtp_->port(), check_seconds());
-    }
-
     // bob leaves: his last resource goes and herald sees him offline.
     void bob_goes_offline() {
         bob_->disconnect();
@@ -55,7 +44,6 @@ protected:
         return at == std::string::npos ? std::string() : answer.substr(at + told.size(), 64);
     }
 
-    std::unique_ptr<SmtpSink> smtp_;
     HttpTestServer webhook_;
 };
 

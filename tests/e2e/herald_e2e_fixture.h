@@ -14,6 +14,7 @@
 #include "tests/e2e/herald_under_test.h"
 #include "tests/support/private_ejabberd.h"
 #include "tests/support/received_stanza.h"
+#include "tests/support/smtp_sink.h"
 #include "tests/support/xmpp_test_client.h"
 
 namespace herald::testing {
@@ -270,6 +271,21 @@ inline std::string mail_escalation_config(int smtp_port, int check_seconds) {
            "\n  delay_unit_seconds: 1\n  startup_grace_seconds: 0\n  retry_seconds: 1\n"
            "  allow_private_addresses: true\n";
 }
+
+// Herald escalating by mail to a real SMTP sink the test starts.
+class MailEscalationE2E : public HeraldE2E {
+protected:
+    void SetUp() override {
+        smtp_ = std::make_unique<SmtpSink>(ejabberd_.dir() / "smtp");
+        HeraldE2E::SetUp();
+    }
+
+    virtual int check_seconds() const { return 1; }
+
+    std::string extra_config() const override { return mail_escalation_config(smtp_->port(), check_seconds()); }
+
+    std::unique_ptr<SmtpSink> smtp_;
+};
 
 inline std::string error_condition(const ReceivedStanza& reply) {
     for (const auto& child : reply.find_all("error/*"))
