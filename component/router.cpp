@@ -260,7 +260,9 @@ void Router::pump(UserAvatar& avatar) {
             const bool more = static_cast<int>(fetched->items.size()) == batch;
             const bool all_sent = deliver(*avatar, *resource, fetched->items, fetched->dropped);
             avatar->caught_up = !more && all_sent;
-            if (more && all_sent) pump(*avatar);
+            // A presence or preference change during the read asked for a
+            // rescan that the read in flight turned away.
+            if ((more && all_sent) || avatar->rescan) pump(*avatar);
         });
 }
 
