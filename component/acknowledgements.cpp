@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <charconv>
 #include <nlohmann/json.hpp>
 
@@ -30,18 +29,9 @@ constexpr std::string_view kVariationSelector = "\xEF\xB8\x8F";  // U+FE0F
 constexpr std::string_view kSkinTonePrefix = "\xF0\x9F\x8F";     // U+1F3FB..U+1F3FF: F0 9F 8F BB..BF
 constexpr unsigned char kFirstSkinTone = 0xBB;
 constexpr unsigned char kLastSkinTone = 0xBF;
-// Longer text is no acknowledgement (and too long for a command).
-constexpr std::size_t kMaxBodyBytes = 4 * 1024;
-
-std::string trimmed(std::string_view text) {
-    const auto first = text.find_first_not_of(" \t\r\n");
-    if (first == std::string_view::npos) return {};
-    return std::string(text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1));
-}
-
 // "OK!", "Ack.", "👍🏽" -> "ok", "ack", "👍".
-std::string normalized_word(std::string word) {
-    for (auto& c : word) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+std::string normalized_word(std::string_view text) {
+    auto word = lower(text);
     while (!word.empty() && (word.back() == '!' || word.back() == '.')) word.pop_back();
     for (std::size_t at; (at = word.find(kVariationSelector)) != std::string::npos;)
         word.erase(at, kVariationSelector.size());
@@ -52,7 +42,7 @@ std::string normalized_word(std::string word) {
     return word;
 }
 
-bool is_ack_word(const std::string& word) {
+bool is_ack_word(std::string_view word) {
     static constexpr std::array<std::string_view, 6> kWords = {"ack", "ok", "acknowledge", "acknowledged",
                                                                kThumbsUp, kCheckMark};
     return std::find(kWords.begin(), kWords.end(), normalized_word(word)) != kWords.end();
@@ -69,11 +59,11 @@ SplitBody split_quote(const std::string& body) {
     while (start <= body.size()) {
         auto end = body.find('\n', start);
         if (end == std::string::npos) end = body.size();
-        const auto line = trimmed(std::string_view(body).substr(start, end - start));
+        const auto line = trim(std::string_view(body).substr(start, end - start));
         if (line.starts_with('>')) {
-            if (split.first_quote.empty()) split.first_quote = trimmed(std::string_view(line).substr(1));
+            if (split.first_quote.empty()) split.first_quote = trim(line.substr(1));
         } else if (!line.empty()) {
-            split.text += (split.text.empty() ? "" : " ") + line;
+            split.text += (split.text.empty() ? "" : " ") + std::string(line);
         }
         start = end + 1;
     }
@@ -82,12 +72,6 @@ SplitBody split_quote(const std::string& body) {
 
 std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
 
-// What the person wrote, said back within reason.
-std::string quoted(const std::string& text) {
-    constexpr std::size_t kMaxQuoted = 40;
-    return text.size() > kMaxQuoted ? std::string(text::truncated(text, kMaxQuoted)) + "..." : text;
-}
-
 }  // namespace
 
 std::optional<AckRequest> read_ack_request(const XmlElement& message) {
@@ -95,12 +79,12 @@ std::optional<AckRequest> read_ack_request(const XmlElement& message) {
     if (!type.empty() && type != "chat" && type != "normal") return std::nullopt;
     if (const auto* reactions = message.child("reactions", ns::kReactions)) {
         for (const auto& reaction : reactions->children())
-            if (reaction.name() == "reaction" && is_ack_word(trimmed(reaction.text())))
+            if (reaction.name() == "reaction" && is_ack_word(trim(reaction.text())))
                 return AckRequest{AckRequest::Target::message, reactions->attr("id"), true};
         return std::nullopt;
     }
     const auto* body = message.child("body");
-    if (!body || body->text().size() > kMaxBodyBytes) return std::nullopt;
+    if (!body || body->text().size() > kMaxCommandBytes) return std::nullopt;
     const auto split = split_quote(body->text());
     const auto words = split_words(split.text);
     if (words.empty() || words.size() > 2 || !is_ack_word(words[0])) return std::nullopt;
@@ -195,11 +179,11 @@ std::string ack_answer(const AckResult& result, const AckRequest& request, const
         return "Which notification? Send ack and the start of its id, which its last line shows.";
     case Kind::no_match:
         return "None of your notifications waiting for acknowledgement has an id starting with '" +
-               quoted(request.argument) + "'.";
+               text::shortened(request.argument, kMaxQuotedBytes) + "'.";
     case Kind::ambiguous: {
-        std::string text = "'" + quoted(request.argument) + "' matches several; give more of the id:";
-        for (const auto& match : result.matches) text += "\n" + match.item.item_id + " " + notification_text(match.item);
-        return text;
+        std::string answer = "'" + text::shortened(request.argument, kMaxQuotedBytes) + "' matches several; give more of the id:";
+        for (const auto& match : result.matches) answer += "\n" + match.item.item_id + " " + notification_text(match.item);
+        return answer;
     }
     }
     return {};

@@ -22,11 +22,7 @@ namespace {
 
 [[noreturn]] void refuse(const std::string& text) { throw PubsubError("modify", "bad-request", "", text); }
 
-std::string trimmed(const std::string& text) {
-    const auto first = text.find_first_not_of(" \t\r\n");
-    if (first == std::string::npos) return {};
-    return text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
-}
+std::string trimmed(const std::string& text) { return std::string(trim(text)); }
 
 std::optional<std::string> optional_text(const DataForm& form, std::string_view var) {
     auto text = trimmed(form.value(var));

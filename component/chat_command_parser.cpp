@@ -13,19 +13,6 @@ namespace {
 
 constexpr std::string_view kSpace = " \t\r\n";
 
-std::string_view trim(std::string_view text) {
-    const auto first = text.find_first_not_of(kSpace);
-    if (first == std::string_view::npos) return {};
-    return text.substr(first, text.find_last_not_of(kSpace) - first + 1);
-}
-
-std::string lower(std::string_view text) {
-    std::string result(text);
-    std::transform(result.begin(), result.end(), result.begin(),
-                   [](unsigned char c) { return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c); });
-    return result;
-}
-
 template <class Number>
 std::optional<Number> whole_number(std::string_view text) {
     Number value{};
@@ -114,6 +101,19 @@ Problem set_escalation(storage::Preferences& preferences, const Values& values) 
 }
 
 }  // namespace
+
+std::string_view trim(std::string_view text) {
+    const auto first = text.find_first_not_of(kSpace);
+    if (first == std::string_view::npos) return {};
+    return text.substr(first, text.find_last_not_of(kSpace) - first + 1);
+}
+
+std::string lower(std::string_view text) {
+    std::string result(text);
+    std::transform(result.begin(), result.end(), result.begin(),
+                   [](unsigned char c) { return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c); });
+    return result;
+}
 
 ChatCommand parse_chat_command(std::string_view body) {
     const auto text = trim(body);

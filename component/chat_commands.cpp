@@ -20,12 +20,10 @@
 namespace herald::component {
 namespace {
 
-constexpr std::size_t kMaxBodyBytes = 4 * 1024;
 constexpr int kDefaultHistoryCount = 10;
 constexpr std::size_t kMaxOtherTopicsListed = 30;
 // A user may follow any number of topics; one chat answer names this many.
 constexpr std::size_t kMaxSubscriptionsListed = 50;
-constexpr std::size_t kMaxWordQuoted = 40;
 
 constexpr const char* kCommandNames =
     "help, sub, unsub, list, history, ack, pause, resume, prefs, feed, topic, unregister";
@@ -62,8 +60,7 @@ constexpr const char* kResumed = "resumed: notifications come again, those that 
 std::string unknown_command(const std::string& word) {
     const std::string commands = std::string("Commands: ") + kCommandNames + " (send help for details)";
     if (word.empty()) return commands;
-    const auto quoted =
-        word.size() > kMaxWordQuoted ? std::string(text::truncated(word, kMaxWordQuoted)) + "..." : word;
+    const auto quoted = text::shortened(word, kMaxQuotedBytes);
     return "Unknown command '" + quoted + "'. " + commands;
 }
 
@@ -211,7 +208,7 @@ void ChatCommands::on_message(const XmlElement& message) {
     const auto* body = message.child("body");
     const auto& from = message.attr("from");
     if (!body || (!type.empty() && type != "chat" && type != "normal") || !is_user_jid(from)) return;
-    if (body->text().size() > kMaxBodyBytes) return reply(from, "message too long: commands fit on one line");
+    if (body->text().size() > kMaxCommandBytes) return reply(from, "message too long: commands fit on one line");
     const auto command = parse_chat_command(body->text());
     const auto handler = handlers_.find(command.word);
     if (handler == handlers_.end()) return reply(from, unknown_command(command.word));

@@ -131,6 +131,11 @@ std::string_view truncated(std::string_view text, std::size_t max_bytes) {
     return text.substr(0, end);
 }
 
+std::string shortened(std::string_view text, std::size_t max_bytes) {
+    if (text.size() <= max_bytes) return std::string(text);
+    return std::string(truncated(text, max_bytes)) + "...";
+}
+
 std::string xml_escaped(std::string_view text) {
     std::string out;
     out.reserve(text.size() + text.size() / 8);

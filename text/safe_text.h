@@ -19,6 +19,10 @@ bool is_clean(std::string_view text);
 // character boundary (for clean text: never half a character).
 std::string_view truncated(std::string_view text, std::size_t max_bytes);
 
+// `text` said back to a person: whole up to `max_bytes`, else truncated
+// there and followed by "...".
+std::string shortened(std::string_view text, std::size_t max_bytes);
+
 // clean(text) escaped as XML character data or attribute value (& < > ' ").
 std::string xml_escaped(std::string_view text);
 
