@@ -5,7 +5,7 @@
 
 #include "agents/escalation_agent.h"
 #include "component/config.h"
-#include "ingest/curl_multi.h"
+#include "net/curl_multi.h"
 
 namespace herald::agents {
 

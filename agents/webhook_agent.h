@@ -4,8 +4,8 @@
 #include <string>
 
 #include "agents/escalation_agent.h"
-#include "ingest/curl_multi.h"
-#include "ingest/url_policy.h"
+#include "net/curl_multi.h"
+#include "net/url_policy.h"
 
 namespace herald::agents {
 

@@ -3,9 +3,9 @@
 #include <chrono>
 
 #include "component/pubsub_service.h"
-#include "storage/database.h"
-#include "storage/sqlite_node_repository.h"
-#include "storage/sqlite_user_repository.h"
+#include "storage/sqlite/database.h"
+#include "storage/sqlite/sqlite_node_repository.h"
+#include "storage/sqlite/sqlite_user_repository.h"
 
 namespace herald::bench {
 

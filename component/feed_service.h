@@ -8,7 +8,7 @@
 #include "component/config.h"
 #include "component/pubsub_service.h"
 #include "ingest/feed_poller.h"
-#include "ingest/url_policy.h"
+#include "net/url_policy.h"
 #include "storage/storage_worker.h"
 
 namespace herald::component {

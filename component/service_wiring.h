@@ -22,7 +22,7 @@
 #include "component/router.h"
 #include "component/stanza_dispatcher.h"
 #include "component/user_service.h"
-#include "ingest/curl_multi.h"
+#include "net/curl_multi.h"
 #include "storage/storage_worker.h"
 
 namespace herald::component {

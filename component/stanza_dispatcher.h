@@ -9,7 +9,7 @@
 #include "component/iq_reply.h"
 #include "component/stanza_limits.h"
 #include "component/stanza_sender.h"
-#include "ingest/rate_limiter.h"
+#include "net/rate_limiter.h"
 
 namespace herald::component {
 

@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "ingest/curl_multi.h"
+#include "net/curl_multi.h"
 #include "ingest/feed_parser.h"
-#include "ingest/url_policy.h"
+#include "net/url_policy.h"
 
 namespace herald::ingest {
 

@@ -1,6 +1,6 @@
 #include "ingest/http_publish_api.h"
 
-#include "ingest/rate_limiter.h"
+#include "net/rate_limiter.h"
 #include "text/safe_text.h"
 
 #include <boost/asio/strand.hpp>

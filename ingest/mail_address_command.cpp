@@ -3,7 +3,7 @@
 #include <istream>
 #include <ostream>
 
-#include "ingest/exit_code.h"
+#include "tools/exit_code.h"
 #include "ingest/mail_address.h"
 
 namespace herald::ingest {

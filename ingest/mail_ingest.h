@@ -9,7 +9,7 @@
 #include <variant>
 #include <vector>
 
-#include "ingest/exit_code.h"
+#include "tools/exit_code.h"
 #include "ingest/mail_address.h"
 #include "ingest/mail_parser.h"
 #include "ingest/mail_publisher.h"

@@ -1,14 +1,14 @@
 #include "storage/storage_worker.h"
 
-#include "storage/database.h"
-#include "storage/sqlite_ack_repository.h"
+#include "storage/sqlite/database.h"
+#include "storage/sqlite/sqlite_ack_repository.h"
 #include "storage/storage_error.h"
-#include "storage/sqlite_delivery_queue.h"
-#include "storage/sqlite_escalation_repository.h"
-#include "storage/sqlite_feed_repository.h"
-#include "storage/sqlite_node_repository.h"
-#include "storage/sqlite_token_repository.h"
-#include "storage/sqlite_user_repository.h"
+#include "storage/sqlite/sqlite_delivery_queue.h"
+#include "storage/sqlite/sqlite_escalation_repository.h"
+#include "storage/sqlite/sqlite_feed_repository.h"
+#include "storage/sqlite/sqlite_node_repository.h"
+#include "storage/sqlite/sqlite_token_repository.h"
+#include "storage/sqlite/sqlite_user_repository.h"
 
 namespace herald::storage {
 

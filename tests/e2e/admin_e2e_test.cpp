@@ -11,8 +11,8 @@
 
 #include "tests/e2e/herald_e2e_fixture.h"
 #include "tests/support/process.h"
-#include "storage/database.h"
-#include "storage/sqlite_delivery_queue.h"
+#include "storage/sqlite/database.h"
+#include "storage/sqlite/sqlite_delivery_queue.h"
 
 using namespace herald::testing;
 using namespace std::chrono_literals;

@@ -6,7 +6,7 @@
 
 #include <strophe.h>
 
-#include "ingest/strophe_handles.h"
+#include "tools/herald-send/strophe_handles.h"
 
 namespace herald::testing {
 

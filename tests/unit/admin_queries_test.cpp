@@ -10,9 +10,9 @@
 #include <fstream>
 #include <thread>
 
-#include "storage/admin_queries.h"
-#include "storage/migrations.h"
-#include "storage/sqlite_backup.h"
+#include "storage/sqlite/admin_queries.h"
+#include "storage/sqlite/migrations.h"
+#include "storage/sqlite/sqlite_backup.h"
 #include "storage/storage_error.h"
 #include "tests/unit/queue_fixture.h"
 

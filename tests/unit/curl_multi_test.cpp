@@ -1,4 +1,4 @@
-#include "ingest/curl_multi.h"
+#include "net/curl_multi.h"
 
 #include <gtest/gtest.h>
 

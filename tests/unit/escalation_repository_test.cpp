@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "storage/sqlite_escalation_repository.h"
+#include "storage/sqlite/sqlite_escalation_repository.h"
 #include "tests/unit/queue_fixture.h"
 
 using namespace herald::storage;

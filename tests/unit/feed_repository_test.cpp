@@ -1,8 +1,8 @@
 #include <gtest/gtest.h>
 
-#include "storage/database.h"
-#include "storage/sqlite_feed_repository.h"
-#include "storage/sqlite_node_repository.h"
+#include "storage/sqlite/database.h"
+#include "storage/sqlite/sqlite_feed_repository.h"
+#include "storage/sqlite/sqlite_node_repository.h"
 
 namespace herald::storage {
 namespace {

@@ -13,12 +13,12 @@
 
 #include <unistd.h>
 
-#include "ingest/herald_send_inputs.h"
-#include "ingest/herald_send_options.h"
-#include "ingest/publish_outcome.h"
-#include "ingest/publish_reply.h"
-#include "ingest/publish_request.h"
-#include "ingest/strophe_handles.h"
+#include "tools/herald-send/herald_send_inputs.h"
+#include "tools/herald-send/herald_send_options.h"
+#include "tools/herald-send/publish_outcome.h"
+#include "tools/herald-send/publish_reply.h"
+#include "tools/herald-send/publish_request.h"
+#include "tools/herald-send/strophe_handles.h"
 #include "text/safe_text.h"
 #include "tests/support/received_stanza.h"
 

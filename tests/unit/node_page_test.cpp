@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "storage/database.h"
-#include "storage/migrations.h"
-#include "storage/sqlite_node_repository.h"
+#include "storage/sqlite/database.h"
+#include "storage/sqlite/migrations.h"
+#include "storage/sqlite/sqlite_node_repository.h"
 
 using namespace herald::storage;
 

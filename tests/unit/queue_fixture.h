@@ -9,10 +9,10 @@
 #include <optional>
 #include <string>
 
-#include "storage/database.h"
-#include "storage/sqlite_delivery_queue.h"
-#include "storage/sqlite_node_repository.h"
-#include "storage/sqlite_user_repository.h"
+#include "storage/sqlite/database.h"
+#include "storage/sqlite/sqlite_delivery_queue.h"
+#include "storage/sqlite/sqlite_node_repository.h"
+#include "storage/sqlite/sqlite_user_repository.h"
 
 namespace herald::storage::fixtures {
 

@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "ingest/rate_limiter.h"
+#include "net/rate_limiter.h"
 
 using herald::ingest::PublishRateLimits;
 using herald::ingest::RateLimiter;

@@ -12,7 +12,7 @@
 
 #include "component/clock.h"
 #include "component/retention.h"
-#include "storage/sqlite_escalation_repository.h"
+#include "storage/sqlite/sqlite_escalation_repository.h"
 #include "storage/storage_worker.h"
 #include "tests/unit/queue_fixture.h"
 

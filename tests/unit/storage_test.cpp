@@ -7,9 +7,9 @@
 #include <mutex>
 #include <queue>
 
-#include "storage/database.h"
-#include "storage/migrations.h"
-#include "storage/sqlite_user_repository.h"
+#include "storage/sqlite/database.h"
+#include "storage/sqlite/migrations.h"
+#include "storage/sqlite/sqlite_user_repository.h"
 #include "storage/storage_error.h"
 #include "storage/storage_worker.h"
 #include "tests/unit/queue_fixture.h"

@@ -1,4 +1,4 @@
-#include "ingest/url_policy.h"
+#include "net/url_policy.h"
 
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
@@ -7,7 +7,7 @@
 #include <cstring>
 
 #include "http_test_server.h"
-#include "ingest/curl_multi.h"
+#include "net/curl_multi.h"
 
 namespace herald::ingest {
 namespace {

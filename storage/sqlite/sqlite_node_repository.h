@@ -1,0 +1,51 @@
+#pragma once
+
+#include "storage/sqlite/database.h"
+#include "storage/node_repository.h"
+#include "storage/sqlite/statement.h"
+
+namespace herald::storage {
+
+class SqliteNodeRepository final : public NodeRepository {
+public:
+    explicit SqliteNodeRepository(Database& db);
+
+    bool create(const Node& node) override;
+    std::optional<Node> find(std::string_view name) override;
+    void remove(std::string_view name) override;
+    std::vector<std::string> public_nodes() override;
+    NodePage public_nodes_after(std::string_view contains, std::string_view after, std::int64_t limit) override;
+    NodePage public_nodes_before(std::string_view contains, std::string_view before, std::int64_t limit) override;
+    NodePage public_nodes_at(std::string_view contains, std::int64_t index, std::int64_t limit) override;
+    std::vector<std::string> owned_by(std::string_view jid) override;
+    std::string affiliation(std::string_view node, std::string_view jid) override;
+    void set_affiliation(std::string_view node, std::string_view jid,
+                         std::string_view affiliation) override;
+    std::vector<std::pair<std::string, std::string>> affiliations(std::string_view node) override;
+    bool subscribe(std::string_view node, std::string_view jid, std::int64_t now) override;
+    bool unsubscribe(std::string_view node, std::string_view jid) override;
+    bool is_subscribed(std::string_view node, std::string_view jid) override;
+    std::vector<std::string> subscriptions_of(std::string_view jid) override;
+    std::vector<std::string> subscribers(std::string_view node) override;
+    void remove_user(std::string_view jid) override;
+    LimitedInsert create_within(const Node& node, std::int64_t max_topics) override;
+    LimitedInsert follow_feed_within(std::string_view node, std::string_view jid, std::int64_t now,
+                                     std::int64_t max_feeds) override;
+
+private:
+    std::vector<std::string> strings(Statement& query);
+    // Fills in count and first_index of a page whose names are known.
+    NodePage counted(std::string_view contains, std::vector<std::string> names);
+
+    sqlite3* db_;
+    Statement insert_node_, find_node_, delete_node_, delete_items_, public_nodes_, owned_by_;
+    Statement get_affiliation_, put_affiliation_, delete_affiliation_, list_affiliations_;
+    Statement insert_subscription_, delete_subscription_, find_subscription_;
+    Statement subscriptions_of_, subscribers_;
+    Statement personal_nodes_of_, delete_user_subscriptions_, delete_user_affiliations_;
+    Statement delete_user_queue_, delete_user_history_, delete_user_acks_;
+    Statement insert_node_within_, insert_feed_subscription_within_;
+    Statement public_after_, public_before_, count_public_, count_public_before_;
+};
+
+}  // namespace herald::storage
