@@ -13,7 +13,7 @@
 #include "bench/herald_metrics.h"
 #include "bench/publish_pipeline.h"
 #include "bench/registration_prefill.h"
-#include "component/pubsub_service.h"
+#include "routing/pubsub_service.h"
 
 namespace herald::bench {
 

@@ -2,7 +2,7 @@
 
 #include <chrono>
 
-#include "component/pubsub_service.h"
+#include "routing/pubsub_service.h"
 #include "storage/sqlite/database.h"
 #include "storage/sqlite/sqlite_node_repository.h"
 #include "storage/sqlite/sqlite_user_repository.h"
@@ -21,7 +21,7 @@ void prefill_registrations(const std::filesystem::path& database, const PrefillP
     for (int i = 1; i <= plan.count; ++i) {
         const std::string jid = plan.user_prefix + std::to_string(i) + "@" + plan.domain;
         users.upsert({jid, std::nullopt, now});
-        const std::string inbox = component::PubsubService::inbox_of(jid);
+        const std::string inbox = routing::PubsubService::inbox_of(jid);
         nodes.create({inbox, jid, "publishers", true, now});
         nodes.subscribe(inbox, jid, now);
         if (i <= plan.subscribed) nodes.subscribe(plan.topic, jid, now);

@@ -1,4 +1,4 @@
-#include "component/clock.h"
+#include "text/clock.h"
 #include "component/adhoc_commands.h"
 
 #include <spdlog/spdlog.h>
@@ -8,16 +8,34 @@
 #include <ctime>
 #include <tuple>
 
-#include "component/acknowledgements.h"
+#include "routing/acknowledgements.h"
 #include "component/feed_gateway.h"
 #include "component/chat_command_parser.h"
-#include "component/jid.h"
+#include "text/jid.h"
 #include "component/node_events.h"
 #include "component/notification_payload.h"
-#include "component/router.h"
-#include "component/user_service.h"
+#include "routing/router.h"
+#include "routing/user_service.h"
 
 namespace herald::component {
+
+using herald::text::now_ms;
+using herald::text::utc_minute;
+using herald::text::bare_jid;
+using herald::text::is_user_jid;
+
+using herald::routing::AckRequest;
+using herald::routing::AckResult;
+using herald::routing::Actor;
+using herald::routing::PubsubError;
+using herald::routing::PubsubService;
+using herald::routing::ack_answer;
+using herald::routing::acknowledge_in_storage;
+using herald::routing::parse_priority;
+using herald::routing::priority_name;
+using herald::routing::remove_user;
+using herald::routing::after_user_removed;
+
 namespace {
 
 [[noreturn]] void refuse(const std::string& text) { throw PubsubError("modify", "bad-request", "", text); }

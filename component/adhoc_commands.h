@@ -9,15 +9,17 @@
 
 #include "component/config.h"
 #include "component/data_form.h"
-#include "component/metrics.h"
-#include "component/pubsub_service.h"
+#include "routing/metrics.h"
+#include "routing/pubsub_service.h"
 #include "component/stanza_sender.h"
 
-namespace herald::component {
-
+namespace herald::routing {
 class Acknowledgements;
-class FeedGateway;
 class Router;
+}  // namespace herald::routing
+
+namespace herald::component {
+class FeedGateway;
 
 enum class CommandStatus { executing, completed, canceled };
 
@@ -44,26 +46,26 @@ struct CommandStage {
 };
 
 // One XEP-0050 command. `begin` and `submit` run inside a storage job, on
-// the storage thread: they may touch the repositories and the PubsubService
+// the storage thread: they may touch the repositories and the routing::PubsubService
 // rules, nothing else; they refuse by throwing PubsubError.
 struct AdhocCommand {
     std::string name;         // what clients list
     bool admin_only = false;  // otherwise for registered users
-    std::function<CommandStage(storage::Repositories&, const Actor&)> begin;
+    std::function<CommandStage(storage::Repositories&, const routing::Actor&)> begin;
     // The form the person submitted; empty for single-stage commands.
-    std::function<CommandStage(storage::Repositories&, const Actor&, const DataForm&)> submit;
+    std::function<CommandStage(storage::Repositories&, const routing::Actor&, const DataForm&)> submit;
 };
 
-// What the commands act with once committed (Router and sender: io thread only).
+// What the commands act with once committed (routing::Router and sender: io thread only).
 struct CommandContext {
-    const PubsubService& service;
-    Router& router;
+    const routing::PubsubService& service;
+    routing::Router& router;
     StanzaSender& sender;
-    Metrics& metrics;
+    routing::Metrics& metrics;
     const Config& config;
     std::chrono::steady_clock::time_point started;
     FeedGateway& feeds;
-    Acknowledgements& acks;
+    routing::Acknowledgements& acks;
 };
 
 // Herald's commands, by node.

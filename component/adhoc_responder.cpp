@@ -6,12 +6,24 @@
 #include <cctype>
 #include <set>
 
-#include "component/jid.h"
+#include "text/jid.h"
 #include "component/namespaces.h"
 #include "component/notification_payload.h"
 #include "storage/storage_error.h"
 
 namespace herald::component {
+
+using herald::text::bare_jid;
+using herald::text::is_user_jid;
+
+using herald::routing::Acknowledgements;
+using herald::routing::Actor;
+using herald::routing::Metrics;
+using herald::routing::PubsubError;
+using herald::routing::PubsubService;
+using herald::routing::Router;
+using herald::routing::explain;
+
 namespace {
 
 const std::set<std::string, std::less<>> kActions = {"execute", "next", "complete", "prev", "cancel"};

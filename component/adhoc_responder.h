@@ -8,17 +8,19 @@
 #include "component/adhoc_commands.h"
 #include "component/config.h"
 #include "component/disco_responder.h"
-#include "component/pubsub_service.h"
+#include "routing/pubsub_service.h"
 #include "component/stanza_dispatcher.h"
+
+namespace herald::routing {
+class Acknowledgements;
+class Router;
+}  // namespace herald::routing
 
 namespace herald::component {
 
-class Acknowledgements;
-class Router;
-
 // XEP-0050 ad-hoc commands with XEP-0004 forms, for people in ordinary
 // clients. The commands themselves (adhoc_commands.cpp) call the same
-// PubsubService rules as the pubsub IQs; this class speaks the protocol:
+// routing::PubsubService rules as the pubsub IQs; this class speaks the protocol:
 // sessions, stages, errors, and which commands disco lists for whom.
 //
 // Who may run what: admins (config `admins`) run stats and broadcast, with
@@ -28,9 +30,9 @@ class Router;
 class AdhocResponder final : public CommandCatalogue {
 public:
     AdhocResponder(StanzaDispatcher& dispatcher, DiscoResponder& disco, StanzaSender& sender,
-                   storage::StorageWorker& storage, Router& router, const PubsubService& service,
-                   Metrics& metrics, const Config& config, std::chrono::steady_clock::time_point started,
-                   FeedGateway& feeds, Acknowledgements& acks);
+                   storage::StorageWorker& storage, routing::Router& router, const routing::PubsubService& service,
+                   routing::Metrics& metrics, const Config& config, std::chrono::steady_clock::time_point started,
+                   FeedGateway& feeds, routing::Acknowledgements& acks);
 
     void commands_for(const std::string& asker,
                       std::function<void(std::vector<CommandListing>)> answer) override;
@@ -52,7 +54,7 @@ private:
 
     struct Request {
         std::string requester;  // full JID
-        Actor actor;
+        routing::Actor actor;
         std::string node;
         std::string session_id;
         const AdhocCommand* command = nullptr;
@@ -77,7 +79,7 @@ private:
     Work guarded(const Request& request, Work work) const;
     XmlElement answer_for(const Request& request, const CommandStage& stage) const;
 
-    Actor actor_of(const std::string& jid) const;
+    routing::Actor actor_of(const std::string& jid) const;
     std::string new_session_id();
     void keep_session(const Request& request);
     void forget_expired_sessions();

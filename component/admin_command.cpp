@@ -9,10 +9,10 @@
 #include <optional>
 #include <ostream>
 
-#include "component/clock.h"
+#include "text/clock.h"
 #include "component/config.h"
-#include "component/jid.h"
-#include "component/user_service.h"
+#include "text/jid.h"
+#include "routing/user_service.h"
 #include "tools/exit_code.h"
 #include "storage/sqlite/admin_queries.h"
 #include "storage/sqlite/database.h"
@@ -22,6 +22,14 @@
 #include "storage/storage_worker.h"
 
 namespace herald::component {
+
+using herald::text::now_ms;
+using herald::text::utc_stamp;
+using herald::text::bare_jid;
+
+using herald::routing::RemovedUser;
+using herald::routing::remove_user;
+
 namespace {
 
 // Keys in the order written: the record's identity first.

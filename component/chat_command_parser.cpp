@@ -5,10 +5,14 @@
 #include <cstdint>
 #include <map>
 
-#include "component/pubsub_service.h"
-#include "component/quiet_hours.h"
+#include "routing/pubsub_service.h"
+#include "routing/quiet_hours.h"
 
 namespace herald::component {
+
+using herald::routing::known_time_zone;
+using herald::routing::parse_priority;
+
 namespace {
 
 constexpr std::string_view kSpace = " \t\r\n";

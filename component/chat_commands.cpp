@@ -1,4 +1,4 @@
-#include "component/clock.h"
+#include "text/clock.h"
 #include "component/chat_commands.h"
 
 #include <spdlog/spdlog.h>
@@ -10,14 +10,31 @@
 #include "component/adhoc_commands.h"
 #include "component/chat_command_parser.h"
 #include "component/feed_gateway.h"
-#include "component/jid.h"
+#include "text/jid.h"
 #include "component/namespaces.h"
 #include "component/notification_payload.h"
-#include "component/router.h"
-#include "component/user_service.h"
+#include "routing/router.h"
+#include "routing/user_service.h"
 #include "text/safe_text.h"
 
 namespace herald::component {
+
+using herald::text::bare_jid;
+using herald::text::is_user_jid;
+
+using herald::routing::Actor;
+using herald::routing::FeedAdded;
+using herald::routing::FeedRemoved;
+using herald::routing::PubsubError;
+using herald::routing::PubsubService;
+using herald::routing::RemovedUser;
+using herald::routing::Router;
+using herald::routing::after_user_removed;
+using herald::routing::chat_message;
+using herald::routing::explain;
+using herald::routing::priority_name;
+using herald::routing::remove_user;
+
 namespace {
 
 constexpr int kDefaultHistoryCount = 10;

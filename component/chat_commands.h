@@ -5,28 +5,30 @@
 #include <string>
 
 #include "component/config.h"
-#include "component/pubsub_service.h"
+#include "routing/pubsub_service.h"
 #include "component/stanza_sender.h"
 
-namespace herald::component {
-
-class FeedGateway;
+namespace herald::routing {
 class Router;
+}  // namespace herald::routing
+
+namespace herald::component {
+class FeedGateway;
 
 // Commands typed in a chat with the component (help, sub, unsub, list,
 // history, pause, resume, prefs, feed, unregister), answered in chat. Every command calls the
-// same PubsubService rules as the pubsub IQs and the ad-hoc commands.
+// same routing::PubsubService rules as the pubsub IQs and the ad-hoc commands.
 class ChatCommands {
 public:
-    ChatCommands(StanzaSender& sender, storage::StorageWorker& storage, Router& router,
-                 const PubsubService& service, const Config& config, FeedGateway& feeds);
+    ChatCommands(StanzaSender& sender, storage::StorageWorker& storage, routing::Router& router,
+                 const routing::PubsubService& service, const Config& config, FeedGateway& feeds);
 
     // A message from a user that is not about a delivery.
     void on_message(const XmlElement& message);
 
 private:
     struct Request {
-        Actor actor;
+        routing::Actor actor;
         std::string reply_to;  // the sender's full JID
         std::string argument;  // the line after the command word
     };
@@ -50,18 +52,18 @@ private:
     void show_preferences(const Request& request);
     void change_preferences(const Request& request);
 
-    // Runs a PubsubService rule in a storage job and answers with what `done`
+    // Runs a routing::PubsubService rule in a storage job and answers with what `done`
     // makes of its result, or with the refusal explained.
     template <class Result>
     void run(const Request& request, std::function<Result(storage::Repositories&)> work,
              std::function<std::string(Result&)> done);
     void reply(const std::string& to, const std::string& text);
-    Actor actor_of(const std::string& from) const;
+    routing::Actor actor_of(const std::string& from) const;
 
     StanzaSender& sender_;
     storage::StorageWorker& storage_;
-    Router& router_;
-    const PubsubService& service_;
+    routing::Router& router_;
+    const routing::PubsubService& service_;
     const Config& config_;
     FeedGateway& feeds_;
     std::map<std::string, Handler> handlers_;

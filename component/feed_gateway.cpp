@@ -2,10 +2,19 @@
 
 #include <spdlog/spdlog.h>
 
-#include "component/clock.h"
-#include "component/router.h"
+#include "text/clock.h"
+#include "routing/router.h"
 
 namespace herald::component {
+
+using herald::text::now_ms;
+
+using herald::routing::FeedAdded;
+using herald::routing::FeedRemoved;
+using herald::routing::FeedService;
+using herald::routing::Metrics;
+using herald::routing::PublishOutcome;
+using herald::routing::Router;
 
 FeedGateway::FeedGateway(boost::asio::io_context& io, storage::StorageWorker& storage, Router& router,
                          const FeedService& service, Metrics& metrics, const Config& config)

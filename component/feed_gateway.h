@@ -4,33 +4,35 @@
 #include <memory>
 
 #include "component/config.h"
-#include "component/feed_service.h"
-#include "component/metrics.h"
+#include "routing/feed_service.h"
+#include "routing/metrics.h"
 #include "ingest/feed_poller.h"
 #include "storage/storage_worker.h"
 
+namespace herald::routing {
+class Router;
+}  // namespace herald::routing
+
 namespace herald::component {
 
-class Router;
-
 // The feed poller's way into the service (io_context thread): loads the
-// feeds, records each poll in a storage job through FeedService, then
+// feeds, records each poll in a storage job through routing::FeedService, then
 // counts it and hands new items to the router. Commands tell it about
 // feeds added and dropped.
 class FeedGateway final : public ingest::FeedStore {
 public:
-    FeedGateway(boost::asio::io_context& io, storage::StorageWorker& storage, Router& router,
-                const FeedService& service, Metrics& metrics, const Config& config);
+    FeedGateway(boost::asio::io_context& io, storage::StorageWorker& storage, routing::Router& router,
+                const routing::FeedService& service, routing::Metrics& metrics, const Config& config);
     ~FeedGateway() override;
 
     // Starts polling (when feeds are enabled).
     void start();
     void stop();
 
-    const FeedService& service() const { return service_; }
+    const routing::FeedService& service() const { return service_; }
     // After a command's commit.
-    void added(const FeedAdded& added);
-    void removed(const FeedRemoved& removed);
+    void added(const routing::FeedAdded& added);
+    void removed(const routing::FeedRemoved& removed);
 
     void load(std::function<void(std::vector<ingest::FeedSchedule>)> done) override;
     void record_fetch(ingest::FeedFetch fetch, std::function<void(ingest::FeedRecorded)> done) override;
@@ -40,13 +42,13 @@ public:
 private:
     void record(std::string node, bool failed, std::function<ingest::FeedRecorded(storage::Repositories&)> work,
                 std::function<void(ingest::FeedRecorded)> done,
-                std::shared_ptr<std::vector<PublishOutcome>> published = nullptr);
+                std::shared_ptr<std::vector<routing::PublishOutcome>> published = nullptr);
 
     boost::asio::io_context& io_;
     storage::StorageWorker& storage_;
-    Router& router_;
-    const FeedService& service_;
-    Metrics& metrics_;
+    routing::Router& router_;
+    const routing::FeedService& service_;
+    routing::Metrics& metrics_;
     const Config& config_;
     std::unique_ptr<ingest::FeedPoller> poller_;
 };

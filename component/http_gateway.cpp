@@ -1,17 +1,28 @@
-#include "component/clock.h"
+#include "text/clock.h"
 #include "component/http_gateway.h"
 
 #include <spdlog/spdlog.h>
 
 #include <chrono>
 
-#include "component/acknowledgements.h"
+#include "routing/acknowledgements.h"
 #include "component/namespaces.h"
 #include "component/notification_payload.h"
-#include "component/router.h"
+#include "routing/router.h"
 #include "storage/storage_error.h"
 
 namespace herald::component {
+
+using herald::text::now_ms;
+
+using herald::routing::Metrics;
+using herald::routing::PublishOutcome;
+using herald::routing::PubsubError;
+using herald::routing::PubsubService;
+using herald::routing::Router;
+using herald::routing::explain;
+using herald::routing::item_status_json;
+
 namespace {
 
 ingest::HttpPublishResult http_failure(std::exception_ptr error) {

@@ -1,19 +1,21 @@
 #pragma once
 
 #include "component/config.h"
-#include "component/metrics.h"
-#include "component/pubsub_service.h"
+#include "routing/metrics.h"
+#include "routing/pubsub_service.h"
 #include "ingest/http_publish_api.h"
 
-namespace herald::component {
-
+namespace herald::routing {
 class Router;
+}  // namespace herald::routing
+
+namespace herald::component {
 
 // The HTTP API's way into the service: the same item reading, rules, storage
 // and delivery as an IQ publish, with the node's bearer token as credential.
 class HttpGateway final : public ingest::PublishGateway {
 public:
-    HttpGateway(storage::StorageWorker& storage, Router& router, const PubsubService& service, Metrics& metrics,
+    HttpGateway(storage::StorageWorker& storage, routing::Router& router, const routing::PubsubService& service, routing::Metrics& metrics,
                 const Config& config);
 
     void publish(ingest::HttpPublishRequest request, std::function<void(ingest::HttpPublishResult)> done) override;
@@ -23,9 +25,9 @@ public:
 
 private:
     storage::StorageWorker& storage_;
-    Router& router_;
-    const PubsubService& service_;
-    Metrics& metrics_;
+    routing::Router& router_;
+    const routing::PubsubService& service_;
+    routing::Metrics& metrics_;
     const Config& config_;
 };
 

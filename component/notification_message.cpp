@@ -2,13 +2,19 @@
 
 #include <charconv>
 
-#include "component/clock.h"
+#include "text/clock.h"
 #include "component/namespaces.h"
 #include "component/notification_payload.h"
-#include "component/pubsub_service.h"
+#include "routing/pubsub_service.h"
 #include "text/safe_text.h"
 
 namespace herald::component {
+
+using herald::text::utc_stamp;
+using herald::text::utc_minute;
+
+using herald::routing::priority_name;
+
 namespace {
 
 constexpr int kHighPriority = 2;

@@ -3,10 +3,14 @@
 #include <random>
 
 #include "component/namespaces.h"
-#include "component/pubsub_service.h"
+#include "routing/pubsub_service.h"
 #include "text/safe_text.h"
 
 namespace herald::component {
+
+using herald::routing::PubsubError;
+using herald::routing::parse_priority;
+
 namespace {
 
 PubsubError invalid_payload() { return PubsubError("modify", "bad-request", "invalid-payload"); }

@@ -5,12 +5,24 @@
 #include <algorithm>
 #include <vector>
 
-#include "component/jid.h"
-#include "component/router.h"
-#include "component/user_service.h"
+#include "text/jid.h"
+#include "routing/router.h"
+#include "routing/user_service.h"
 #include "storage/storage_worker.h"
 
 namespace herald::component {
+
+using herald::text::bare_jid;
+using herald::text::resource_of;
+using herald::text::is_user_jid;
+
+using herald::routing::ResourcePresence;
+using herald::routing::Router;
+using herald::routing::UserService;
+using herald::routing::availability_from_show;
+using herald::routing::chat_message;
+using herald::routing::presence_stanza;
+
 namespace {
 
 constexpr int kAnnouncePageSize = 500;

@@ -7,17 +7,20 @@
 #include "component/config.h"
 #include "component/stanza_dispatcher.h"
 
+namespace herald::routing {
+class Router;
+class UserService;
+}  // namespace herald::routing
+
 namespace herald::storage {
 class StorageWorker;
 }
 
 namespace herald::component {
 
-class Router;
-class UserService;
 
 // RFC 6121 presence between users and the component: tracks users' resources
-// through the Router, handles subscriptions (registering on subscribe when
+// through the routing::Router, handles subscriptions (registering on subscribe when
 // configured), answers probes, and on every (re)connection announces herald
 // and probes every registered user, a page of users at a time.
 //
@@ -28,8 +31,8 @@ class UserService;
 // why notifications wait and how to fix it.
 class PresenceResponder {
 public:
-    PresenceResponder(StanzaDispatcher& dispatcher, StanzaSender& sender, Router& router,
-                      UserService& users, storage::StorageWorker& storage, const Config& config);
+    PresenceResponder(StanzaDispatcher& dispatcher, StanzaSender& sender, routing::Router& router,
+                      routing::UserService& users, storage::StorageWorker& storage, const Config& config);
 
     // Unavailable presence to every user we know to be online; returns how many.
     std::size_t say_goodbye();
@@ -47,8 +50,8 @@ private:
     void announce_page(const std::string& after, std::size_t announced, std::uint64_t round);
 
     StanzaSender& sender_;
-    Router& router_;
-    UserService& users_;
+    routing::Router& router_;
+    routing::UserService& users_;
     storage::StorageWorker& storage_;
     const Config& config_;
     // Each connection starts a new round; pages of an older round stop.

@@ -1,4 +1,4 @@
-#include "component/clock.h"
+#include "text/clock.h"
 #include "component/pubsub_responder.h"
 
 #include <spdlog/spdlog.h>
@@ -7,15 +7,28 @@
 #include <chrono>
 
 #include "component/disco_responder.h"
-#include "component/jid.h"
+#include "text/jid.h"
 #include "component/namespaces.h"
 #include "component/node_events.h"
 #include "component/notification_message.h"
 #include "component/notification_payload.h"
-#include "component/router.h"
+#include "routing/router.h"
 #include "storage/storage_error.h"
 
 namespace herald::component {
+
+using herald::text::now_ms;
+using herald::text::bare_jid;
+using herald::text::resource_of;
+using herald::text::is_user_jid;
+
+using herald::routing::Actor;
+using herald::routing::Metrics;
+using herald::routing::PublishOutcome;
+using herald::routing::PubsubError;
+using herald::routing::PubsubService;
+using herald::routing::Router;
+
 namespace {
 
 XmlElement pubsub_error_condition(const std::string& condition) {

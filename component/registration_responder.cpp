@@ -5,10 +5,17 @@
 #include <memory>
 
 #include "component/disco_responder.h"
-#include "component/jid.h"
+#include "text/jid.h"
 #include "component/namespaces.h"
 
 namespace herald::component {
+
+using herald::text::bare_jid;
+using herald::text::is_user_jid;
+
+using herald::routing::UserService;
+using herald::routing::kRegistrationRefused;
+
 namespace {
 
 // Storage failures are worth retrying; the requester is told to wait.

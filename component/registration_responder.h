@@ -1,7 +1,7 @@
 #pragma once
 
 #include "component/stanza_dispatcher.h"
-#include "component/user_service.h"
+#include "routing/user_service.h"
 
 namespace herald::component {
 
@@ -10,13 +10,13 @@ class DiscoResponder;
 // XEP-0077 in-band registration with the component: get, set, remove.
 class RegistrationResponder {
 public:
-    RegistrationResponder(StanzaDispatcher& dispatcher, DiscoResponder& disco, UserService& users);
+    RegistrationResponder(StanzaDispatcher& dispatcher, DiscoResponder& disco, routing::UserService& users);
 
 private:
     void get(const XmlElement& iq, IqReply reply);
     void set(const XmlElement& iq, const XmlElement& query, IqReply reply);
 
-    UserService& users_;
+    routing::UserService& users_;
 };
 
 }  // namespace herald::component

@@ -6,6 +6,8 @@
 
 namespace herald::component {
 
+using herald::routing::Availability;
+
 ServiceWiring::ServiceWiring(boost::asio::io_context& io, const Config& config, storage::StorageWorker& storage,
                              StanzaDispatcher& dispatcher, StanzaSender& sender)
     : router_(io, storage, sender, config, metrics_),

@@ -13,7 +13,7 @@
 #include <cstdint>
 #include <string>
 
-#include "component/secret_token.h"
+#include "routing/secret_token.h"
 #include "fuzz/service_harness.h"
 #include "fuzz/silent_logs.h"
 #include "ingest/http_publish_api.h"
@@ -21,6 +21,7 @@
 namespace {
 
 using herald::component::XmlElement;
+
 using boost::asio::ip::tcp;
 
 XmlElement iq_set(const std::string& id, XmlElement payload) {
@@ -50,7 +51,7 @@ void create_topic_with_token(herald::fuzz::ServiceHarness& harness) {
     }
     harness.storage().submit(
         [](herald::storage::Repositories& repos) {
-            repos.tokens.add(herald::component::token_digest("fuzz-token"), {"alerts", "fuzz", "owner@localhost"}, 0);
+            repos.tokens.add(herald::routing::token_digest("fuzz-token"), {"alerts", "fuzz", "owner@localhost"}, 0);
         },
         [](std::exception_ptr) {});
     harness.settle();

@@ -14,7 +14,7 @@
 #include <thread>
 
 #include "agents/webhook_agent.h"
-#include "component/secret_token.h"
+#include "routing/secret_token.h"
 #include "tests/e2e/herald_e2e_fixture.h"
 #include "tests/support/http_test_server.h"
 #include "tests/support/process.h"
@@ -338,7 +338,7 @@ TEST_F(AcknowledgementE2E, HttpPublisherReadsTheStatusAndGetsASignedCallback) {
     EXPECT_EQ(posted.method, "POST");
     EXPECT_EQ(posted.header("content-type"), "application/json");
     EXPECT_EQ(posted.header("x-herald-signature"),
-              herald::agents::webhook_signature(herald::component::token_digest(token), posted.body))
+              herald::agents::webhook_signature(herald::routing::token_digest(token), posted.body))
         << "signed with the digest of the publishing token";
     const auto told = nlohmann::json::parse(posted.body);
     EXPECT_EQ(told.at("id"), item);

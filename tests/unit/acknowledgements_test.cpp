@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "component/acknowledgements.h"
+#include "routing/acknowledgements.h"
 #include "component/notification_message.h"
 #include "ingest/http_publish_api.h"
 #include "storage/sqlite/sqlite_ack_repository.h"
@@ -11,9 +11,9 @@
 #include "tests/unit/queue_fixture.h"
 
 using namespace herald;
-using component::AckRequest;
+using routing::AckRequest;
 using component::XmlElement;
-using Target = component::AckRequest::Target;
+using Target = routing::AckRequest::Target;
 
 namespace {
 
@@ -26,7 +26,7 @@ XmlElement chat(const std::string& body) {
     return message;
 }
 
-std::optional<AckRequest> read(const std::string& body) { return component::read_ack_request(chat(body)); }
+std::optional<AckRequest> read(const std::string& body) { return routing::read_ack_request(chat(body)); }
 
 struct AckFixture : storage::fixtures::QueueFixture {
     storage::SqliteAckRepository acks{db};
@@ -91,7 +91,7 @@ TEST(ReadAckRequest, OtherTextIsNoAcknowledgement) {
         EXPECT_FALSE(read(body)) << body;
     auto groupchat = chat("ack");
     groupchat.set_attr("type", "groupchat");
-    EXPECT_FALSE(component::read_ack_request(groupchat));
+    EXPECT_FALSE(routing::read_ack_request(groupchat));
 }
 
 TEST(ReadAckRequest, AQuoteNamesTheItemByItsFirstLine) {
@@ -104,7 +104,7 @@ TEST(ReadAckRequest, AQuoteNamesTheItemByItsFirstLine) {
 TEST(ReadAckRequest, ARepliedOrReactedMessageNamesTheItem) {
     auto reply = chat("> [backups] Backup failed\nack");
     reply.add_child("reply", "urn:xmpp:reply:0").set_attr("id", "herald-n42-7").set_attr("to", "notify.x");
-    auto request = component::read_ack_request(reply);
+    auto request = routing::read_ack_request(reply);
     ASSERT_TRUE(request);
     EXPECT_EQ(request->target, Target::message);
     EXPECT_EQ(request->argument, "herald-n42-7");
@@ -114,7 +114,7 @@ TEST(ReadAckRequest, ARepliedOrReactedMessageNamesTheItem) {
     auto& reactions = reaction.add_child("reactions", "urn:xmpp:reactions:0");
     reactions.set_attr("id", "herald-n42-7");
     reactions.add_child("reaction").set_text("\xE2\x9C\x85");
-    request = component::read_ack_request(reaction);
+    request = routing::read_ack_request(reaction);
     ASSERT_TRUE(request);
     EXPECT_EQ(request->target, Target::message);
     EXPECT_TRUE(request->reaction);
@@ -122,7 +122,7 @@ TEST(ReadAckRequest, ARepliedOrReactedMessageNamesTheItem) {
     XmlElement heart("message");
     heart.add_child("reactions", "urn:xmpp:reactions:0").set_attr("id", "herald-n42-7")
         .add_child("reaction").set_text("\xE2\x9D\xA4");
-    EXPECT_FALSE(component::read_ack_request(heart)) << "a heart acknowledges nothing";
+    EXPECT_FALSE(routing::read_ack_request(heart)) << "a heart acknowledges nothing";
 }
 
 TEST(DeliveryMessageId, NamesTheItem) {
@@ -229,13 +229,13 @@ TEST(AckRequestInMessage, SaysHowToAcknowledgeOnlyWhileItWaits) {
 TEST_F(AckFixture, AReactionToAnotherMessageAcknowledgesNothing) {
     const auto page = publish("page", true);
     AckRequest reaction{Target::message, "some-other-message", true};
-    auto result = component::acknowledge_in_storage(repos(), "a@x", reaction);
-    EXPECT_EQ(result.kind, component::AckResult::Kind::nothing_waiting);
-    EXPECT_EQ(component::ack_answer(result, reaction, "a@x"), "") << "a reaction gets no answer";
+    auto result = routing::acknowledge_in_storage(repos(), "a@x", reaction);
+    EXPECT_EQ(result.kind, routing::AckResult::Kind::nothing_waiting);
+    EXPECT_EQ(routing::ack_answer(result, reaction, "a@x"), "") << "a reaction gets no answer";
     AckRequest reply{Target::message, "some-other-message"};
-    result = component::acknowledge_in_storage(repos(), "a@x", reply);
-    EXPECT_EQ(result.kind, component::AckResult::Kind::unresolved) << "a reply to something else is asked which";
-    EXPECT_TRUE(component::ack_answer(result, reply, "a@x").starts_with("Which notification?"));
+    result = routing::acknowledge_in_storage(repos(), "a@x", reply);
+    EXPECT_EQ(result.kind, routing::AckResult::Kind::unresolved) << "a reply to something else is asked which";
+    EXPECT_TRUE(routing::ack_answer(result, reply, "a@x").starts_with("Which notification?"));
     EXPECT_EQ(waiting_ids("a@x"), std::vector<std::string>{"page"});
     (void)page;
 }
@@ -247,12 +247,12 @@ TEST_F(AckFixture, AckAloneTakesTheOneReceivedLastEvenWhenSomeoneAcknowledgedItF
     queue.confirm("a@x", first, 20);  // a reminder of the older one, received last
     queue.confirm("b@x", first, 20);
     const AckRequest ack{};
-    auto result = component::acknowledge_in_storage(repos(), "a@x", ack);
-    EXPECT_EQ(result.kind, component::AckResult::Kind::acknowledged);
+    auto result = routing::acknowledge_in_storage(repos(), "a@x", ack);
+    EXPECT_EQ(result.kind, routing::AckResult::Kind::acknowledged);
     EXPECT_EQ(result.ack.seq, first) << "the one a@x saw last";
 
-    result = component::acknowledge_in_storage(repos(), "b@x", ack);
-    EXPECT_EQ(result.kind, component::AckResult::Kind::already)
+    result = routing::acknowledge_in_storage(repos(), "b@x", ack);
+    EXPECT_EQ(result.kind, routing::AckResult::Kind::already)
         << "b@x saw 'first' last: told a@x was first, not taken for 'second'";
     EXPECT_EQ(waiting_ids("b@x"), std::vector<std::string>{"second"});
 }
@@ -285,8 +285,8 @@ TEST_F(AckFixture, AFormNamingAnotherUsersItemAcknowledgesNothing) {
     nodes.subscribe("private", "b@x", 0);
     const auto theirs = queue.publish(other).seq;
     const AckRequest forged{Target::item, std::to_string(theirs)};
-    const auto result = component::acknowledge_in_storage(repos(), "a@x", forged);
-    EXPECT_EQ(result.kind, component::AckResult::Kind::not_theirs);
+    const auto result = routing::acknowledge_in_storage(repos(), "a@x", forged);
+    EXPECT_EQ(result.kind, routing::AckResult::Kind::not_theirs);
     EXPECT_EQ(waiting_ids("a@x"), std::vector<std::string>{"page"}) << "a@x's own item still waits";
     (void)page;
 }

@@ -14,6 +14,7 @@
 #include "component/asio_connection.h"
 
 using herald::component::AsioConnection;
+
 using boost::asio::ip::tcp;
 using namespace std::chrono_literals;
 

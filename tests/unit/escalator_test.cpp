@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "component/escalator.h"
+#include "routing/escalator.h"
 #include "storage/storage_worker.h"
 #include "tests/unit/queue_fixture.h"
 
@@ -72,11 +72,11 @@ struct EscalatorTest : ::testing::Test {
     std::unique_ptr<boost::asio::io_context> io;
     // Storage completions arrive from another thread: keep the loop waiting for them.
     std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> keep_running;
-    component::Metrics metrics;
+    routing::Metrics metrics;
     component::EscalationSettings settings;
     RecordingAgent agent;
     std::unique_ptr<storage::StorageWorker> storage;
-    std::unique_ptr<component::Escalator> escalator;
+    std::unique_ptr<routing::Escalator> escalator;
 
     void SetUp() override {
         std::filesystem::remove_all(dir);
@@ -96,8 +96,8 @@ struct EscalatorTest : ::testing::Test {
         keep_running.emplace(io->get_executor());
         storage = std::make_unique<storage::StorageWorker>(
             (dir / "h.db").string(), [this](std::function<void()> f) { boost::asio::post(*io, std::move(f)); });
-        escalator = std::make_unique<component::Escalator>(*io, *storage, metrics, settings,
-                                                           component::Escalator::Agents{{"mail", &agent}});
+        escalator = std::make_unique<routing::Escalator>(*io, *storage, metrics, settings,
+                                                           routing::Escalator::Agents{{"mail", &agent}});
     }
     // As if the process ended: nothing more runs on the io thread.
     void stop() {

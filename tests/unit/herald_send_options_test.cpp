@@ -24,6 +24,7 @@
 
 using namespace herald::ingest;
 using herald::testing::ReceivedStanza;
+
 using namespace std::chrono_literals;
 
 namespace {

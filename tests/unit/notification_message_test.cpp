@@ -9,6 +9,7 @@
 
 using namespace herald::component;
 using herald::testing::ReceivedStanza;
+
 namespace storage = herald::storage;
 
 namespace {

@@ -1,9 +1,10 @@
 #include <gtest/gtest.h>
 
 #include "component/notification_payload.h"
-#include "component/pubsub_service.h"
+#include "routing/pubsub_service.h"
 
 using namespace herald::component;
+using namespace herald::routing;
 
 namespace {
 

@@ -1,10 +1,10 @@
 #include <gtest/gtest.h>
 
-#include "component/user_presence.h"
+#include "routing/user_presence.h"
 
-using herald::component::Availability;
-using herald::component::availability_from_show;
-using herald::component::UserPresence;
+using herald::routing::Availability;
+using herald::routing::availability_from_show;
+using herald::routing::UserPresence;
 
 TEST(UserPresence, NoResourcesIsOffline) {
     UserPresence presence;

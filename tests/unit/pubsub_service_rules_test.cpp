@@ -5,9 +5,9 @@
 
 #include <set>
 
-#include "component/pubsub_service.h"
-#include "component/secret_token.h"
-#include "component/user_service.h"
+#include "routing/pubsub_service.h"
+#include "routing/secret_token.h"
+#include "routing/user_service.h"
 #include "storage/sqlite/database.h"
 #include "storage/sqlite/sqlite_ack_repository.h"
 #include "storage/sqlite/sqlite_delivery_queue.h"
@@ -34,16 +34,16 @@ protected:
     storage::SqliteAckRepository acks{db};
     storage::Repositories repos{users, nodes, queue, tokens, escalations, feeds, acks};
     component::Config config;
-    component::PubsubService service{config};
-    const component::Actor user{"bob@example.org", false};
-    const component::Actor admin{"admin@example.org", true};
+    routing::PubsubService service{config};
+    const routing::Actor user{"bob@example.org", false};
+    const routing::Actor admin{"admin@example.org", true};
 };
 
 // The refusal's condition (or its text for people); "allowed" when none.
 std::string refusal_of(const std::function<void()>& action, bool text = false) {
     try {
         action();
-    } catch (const component::PubsubError& refusal) {
+    } catch (const routing::PubsubError& refusal) {
         return text ? refusal.text : refusal.condition;
     }
     return "allowed";
@@ -78,13 +78,13 @@ protected:
             service.create_inbox(repos, jid);
         }
     }
-    const component::Actor alice{"alice@example.org", false};
-    const component::Actor carol{"carol@example.org", false};
-    const component::Actor dave{"dave@example.org", false};
+    const routing::Actor alice{"alice@example.org", false};
+    const routing::Actor carol{"carol@example.org", false};
+    const routing::Actor dave{"dave@example.org", false};
 };
 
 TEST_F(PubsubServiceOwnership, AnInboxIsReadByItsOwnerAndAdminsOnlyNotByItsPublishers) {
-    const auto inbox = component::PubsubService::inbox_of(user.jid);
+    const auto inbox = routing::PubsubService::inbox_of(user.jid);
     service.set_affiliations(repos, user, inbox, {{carol.jid, "publisher"}});
     service.publish(repos, carol, item_on(inbox, "from-carol"));
     EXPECT_EQ(refusal_of([&] { service.items(repos, carol, inbox, 10); }), "forbidden")
@@ -164,7 +164,7 @@ TEST_F(PubsubServiceOwnership, PublishingWithATokenRefusesUnknownTopicsAndBadTok
     service.create_node(repos, alice, "backups", "publishers");
     service.create_node(repos, alice, "other", "publishers");
     const auto token = service.create_token(repos, alice, "other", "cron");
-    const auto inbox = component::PubsubService::inbox_of(user.jid);
+    const auto inbox = routing::PubsubService::inbox_of(user.jid);
     std::set<std::string> answers;
     for (const auto& [node, given] : std::vector<std::pair<std::string, std::string>>{
              {inbox, "bogus"}, {"inbox/nobody@example.org", "bogus"}, {"backups", "bogus"},
@@ -172,7 +172,7 @@ TEST_F(PubsubServiceOwnership, PublishingWithATokenRefusesUnknownTopicsAndBadTok
         try {
             service.publish_with_token(repos, given, item_on(node, "x-" + node));
             ADD_FAILURE() << node << " accepted";
-        } catch (const component::PubsubError& refusal) {
+        } catch (const routing::PubsubError& refusal) {
             answers.insert(refusal.type + "/" + refusal.condition + "/" + refusal.text);
         }
     }
@@ -209,37 +209,37 @@ TEST_F(PubsubServiceOwnership, RemovingAUserDeletesTheirTopicsTokensFollowsAndEs
     escalate.run();
     ASSERT_EQ(count_rows(db, "SELECT count(*) FROM escalations WHERE user = ?1", alice.jid), 1);
 
-    const auto removed = component::remove_user(repos, alice.jid);
+    const auto removed = routing::remove_user(repos, alice.jid);
     ASSERT_TRUE(removed);
     ASSERT_EQ(removed->topics.size(), 1u);
     EXPECT_EQ(removed->topics[0].node, "backups");
     EXPECT_EQ(removed->topics[0].subscribers, std::vector<std::string>{user.jid}) << "to be told the topic is gone";
     EXPECT_FALSE(repos.nodes.find("backups")) << "their topic goes";
-    EXPECT_FALSE(repos.tokens.find(component::token_digest(token))) << "their token dies";
+    EXPECT_FALSE(repos.tokens.find(routing::token_digest(token))) << "their token dies";
     EXPECT_TRUE(repos.nodes.find("carols")) << "others' topics stay";
     EXPECT_FALSE(repos.nodes.is_subscribed("feed/000000000001", alice.jid)) << "their feed follows go";
     EXPECT_TRUE(repos.nodes.subscriptions_of(alice.jid).empty());
     EXPECT_EQ(count_rows(db, "SELECT count(*) FROM escalations WHERE user = ?1", alice.jid), 0);
-    EXPECT_FALSE(repos.nodes.find(component::PubsubService::inbox_of(alice.jid)));
-    EXPECT_TRUE(repos.tokens.find(component::token_digest(token_on_carols)));
+    EXPECT_FALSE(repos.nodes.find(routing::PubsubService::inbox_of(alice.jid)));
+    EXPECT_TRUE(repos.tokens.find(routing::token_digest(token_on_carols)));
 
-    EXPECT_TRUE(component::remove_user(repos, admin.jid)) << "admins can be removed too";
-    EXPECT_FALSE(repos.tokens.find(component::token_digest(token_on_carols)))
+    EXPECT_TRUE(routing::remove_user(repos, admin.jid)) << "admins can be removed too";
+    EXPECT_FALSE(repos.tokens.find(routing::token_digest(token_on_carols)))
         << "a token made by a removed user dies even on someone else's topic";
-    EXPECT_FALSE(component::remove_user(repos, alice.jid)) << "not registered any more";
+    EXPECT_FALSE(routing::remove_user(repos, alice.jid)) << "not registered any more";
 }
 
 TEST(RegistrationDomains, DefaultIsTheComponentsParentDomain) {
     component::Config config;
     config.component_jid = "notify.example.org";
-    EXPECT_TRUE(component::registration_allowed(config, "alice@example.org"));
-    EXPECT_FALSE(component::registration_allowed(config, "mallory@evil.example"));
-    EXPECT_FALSE(component::registration_allowed(config, "mallory@notify.example.org"));
+    EXPECT_TRUE(routing::registration_allowed(config, "alice@example.org"));
+    EXPECT_FALSE(routing::registration_allowed(config, "mallory@evil.example"));
+    EXPECT_FALSE(routing::registration_allowed(config, "mallory@notify.example.org"));
     config.registration_domains = {"example.net", "example.org"};
-    EXPECT_TRUE(component::registration_allowed(config, "bob@example.net"));
-    EXPECT_FALSE(component::registration_allowed(config, "mallory@evil.example"));
+    EXPECT_TRUE(routing::registration_allowed(config, "bob@example.net"));
+    EXPECT_FALSE(routing::registration_allowed(config, "mallory@evil.example"));
     config.registration_domains = {"*"};
-    EXPECT_TRUE(component::registration_allowed(config, "anyone@evil.example"));
+    EXPECT_TRUE(routing::registration_allowed(config, "anyone@evil.example"));
 }
 
 }  // namespace

@@ -1,8 +1,8 @@
 #include <gtest/gtest.h>
 
-#include "component/quiet_hours.h"
+#include "routing/quiet_hours.h"
 
-using namespace herald::component;
+using namespace herald::routing;
 
 namespace {
 

@@ -3,6 +3,7 @@
 #include "component/reconnect_backoff.h"
 
 using herald::component::ReconnectBackoff;
+
 using namespace std::chrono_literals;
 
 namespace {

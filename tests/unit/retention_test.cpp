@@ -10,8 +10,8 @@
 
 #include <filesystem>
 
-#include "component/clock.h"
-#include "component/retention.h"
+#include "text/clock.h"
+#include "routing/retention.h"
 #include "storage/sqlite/sqlite_escalation_repository.h"
 #include "storage/storage_worker.h"
 #include "tests/unit/queue_fixture.h"
@@ -110,7 +110,7 @@ TEST(Retention, APassPrunesEverythingInSmallJobs) {
             repos.nodes.subscribe("topic", "a@x", 0);
             for (int i = 0; i < 40; ++i) {
                 const auto seq = repos.queue.publish(fixtures::make_item("i" + std::to_string(i), 1)).seq;
-                repos.queue.confirm("a@x", seq, i < 20 ? 0 : component::now_ms());
+                repos.queue.confirm("a@x", seq, i < 20 ? 0 : text::now_ms());
             }
         },
         [&ready](std::exception_ptr error) { ready = !error; });
@@ -120,7 +120,7 @@ TEST(Retention, APassPrunesEverythingInSmallJobs) {
     settings.history_per_user = 10;
     settings.items_per_topic = 5;
     settings.batch_rows = 3;
-    component::Retention retention(io, storage, settings);
+    routing::Retention retention(io, storage, settings);
     std::optional<std::int64_t> removed;
     retention.on_pass([&removed](std::int64_t rows) { removed = rows; });
     retention.start();

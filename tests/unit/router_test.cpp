@@ -14,13 +14,14 @@
 #include <vector>
 
 #include "component/config.h"
-#include "component/metrics.h"
-#include "component/pubsub_service.h"
-#include "component/router.h"
+#include "routing/metrics.h"
+#include "routing/pubsub_service.h"
+#include "routing/router.h"
 #include "storage/storage_worker.h"
 #include "tests/unit/queue_fixture.h"
 
 using namespace herald::component;
+using namespace herald::routing;
 namespace storage = herald::storage;
 using namespace std::chrono_literals;
 

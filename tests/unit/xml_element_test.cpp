@@ -1,9 +1,12 @@
 #include <gtest/gtest.h>
 
-#include "component/jid.h"
+#include "text/jid.h"
 #include "component/xml_element.h"
 
 using herald::component::XmlElement;
+using herald::text::bare_jid;
+using herald::text::resource_of;
+using herald::text::is_user_jid;
 
 TEST(XmlElement, SerializesWithEscapingAndInheritedNamespaces) {
     XmlElement iq("iq");

@@ -10,7 +10,7 @@
 
 #include "storage/pubsub_records.h"
 
-namespace herald::component {
+namespace herald::routing {
 
 // Counters kept on the io_context thread, rendered in Prometheus text format
 // together with the counts storage holds.
@@ -64,4 +64,4 @@ private:
     std::map<std::pair<std::string, std::string>, std::uint64_t> escalations_;
 };
 
-}  // namespace herald::component
+}  // namespace herald::routing

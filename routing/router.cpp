@@ -1,5 +1,5 @@
-#include "component/clock.h"
-#include "component/router.h"
+#include "text/clock.h"
+#include "routing/router.h"
 
 #include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
@@ -12,16 +12,32 @@
 #include <set>
 #include <utility>
 
-#include "component/jid.h"
+#include "text/jid.h"
 #include "component/namespaces.h"
 #include "component/notification_message.h"
 #include "component/notification_payload.h"
-#include "component/pubsub_service.h"
-#include "component/quiet_hours.h"
-#include "component/user_service.h"
+#include "routing/pubsub_service.h"
+#include "routing/quiet_hours.h"
+#include "routing/user_service.h"
 #include "storage/storage_worker.h"
 
-namespace herald::component {
+namespace herald::routing {
+
+using herald::text::now_ms;
+using herald::text::bare_jid;
+using herald::text::resource_of;
+
+namespace ns = component::ns;
+
+using herald::component::Config;
+using herald::component::MessageFormat;
+using herald::component::StanzaSender;
+using herald::component::XmlElement;
+using herald::component::delivery_message_id;
+using herald::component::drop_malformed_payload;
+using herald::component::message_format;
+using herald::component::notification_message;
+
 namespace {
 
 constexpr auto kMaxRetryDelay = std::chrono::seconds(60);
@@ -663,4 +679,4 @@ std::vector<std::string> Router::online_users() const {
     return users;
 }
 
-}  // namespace herald::component
+}  // namespace herald::routing

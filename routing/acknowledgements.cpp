@@ -1,4 +1,4 @@
-#include "component/acknowledgements.h"
+#include "routing/acknowledgements.h"
 
 #include <spdlog/spdlog.h>
 
@@ -8,16 +8,37 @@
 #include <nlohmann/json.hpp>
 
 #include "component/chat_command_parser.h"
-#include "component/clock.h"
-#include "component/jid.h"
+#include "text/clock.h"
+#include "text/jid.h"
 #include "component/namespaces.h"
 #include "component/notification_message.h"
 #include "component/notification_payload.h"
-#include "component/router.h"
-#include "component/user_service.h"
+#include "routing/router.h"
+#include "routing/user_service.h"
 #include "text/safe_text.h"
 
-namespace herald::component {
+namespace herald::routing {
+
+using herald::text::now_ms;
+using herald::text::utc_stamp;
+using herald::text::utc_minute;
+using herald::text::bare_jid;
+using herald::text::is_user_jid;
+
+namespace ns = component::ns;
+
+using herald::component::Config;
+using herald::component::StanzaSender;
+using herald::component::XmlElement;
+using herald::component::kMaxCommandBytes;
+using herald::component::kMaxQuotedBytes;
+using herald::component::lower;
+using herald::component::notification_body;
+using herald::component::notification_text;
+using herald::component::split_words;
+using herald::component::trim;
+using herald::component::seq_of_message_id;
+
 namespace {
 
 constexpr std::size_t kMinIdPrefix = 4;
@@ -298,4 +319,4 @@ void Acknowledgements::schedule_reminders() {
     });
 }
 
-}  // namespace herald::component
+}  // namespace herald::routing

@@ -10,7 +10,7 @@
 #include "component/config.h"
 #include "storage/storage_worker.h"
 
-namespace herald::component {
+namespace herald::routing {
 
 // Priorities as stored: low 0, normal 1, high 2, urgent 3.
 std::optional<int> parse_priority(std::string_view name);
@@ -52,7 +52,7 @@ struct PublishOutcome {
 // refuse.
 class PubsubService {
 public:
-    explicit PubsubService(const Config& config) : config_(config) {}
+    explicit PubsubService(const component::Config& config) : config_(config) {}
 
     static std::string inbox_of(const std::string& jid) { return "inbox/" + jid; }
 
@@ -130,7 +130,7 @@ private:
     // A publish that says nothing about acknowledgement takes the topic's default.
     PublishOutcome store_and_fan_out(storage::Repositories& repos, storage::Item item) const;
 
-    const Config& config_;
+    const component::Config& config_;
 };
 
-}  // namespace herald::component
+}  // namespace herald::routing

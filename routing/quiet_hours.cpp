@@ -1,11 +1,11 @@
-#include "component/quiet_hours.h"
+#include "routing/quiet_hours.h"
 
 #include <unicode/timezone.h>
 #include <unicode/unistr.h>
 
 #include <memory>
 
-namespace herald::component {
+namespace herald::routing {
 namespace {
 
 std::unique_ptr<icu::TimeZone> time_zone(const std::string& zone) {
@@ -44,4 +44,4 @@ bool in_quiet_hours(const std::optional<std::string>& start, const std::optional
     return *from < *to ? (minute >= *from && minute < *to) : (minute >= *from || minute < *to);
 }
 
-}  // namespace herald::component
+}  // namespace herald::routing

@@ -1,4 +1,4 @@
-#include "component/user_service.h"
+#include "routing/user_service.h"
 
 #include <spdlog/spdlog.h>
 
@@ -6,11 +6,18 @@
 #include <chrono>
 
 #include "component/node_events.h"
-#include "component/pubsub_service.h"
-#include "component/router.h"
+#include "routing/pubsub_service.h"
+#include "routing/router.h"
 #include "storage/storage_worker.h"
+#include "text/jid.h"
 
-namespace herald::component {
+namespace herald::routing {
+
+using herald::component::Config;
+using herald::component::StanzaSender;
+using herald::component::XmlElement;
+using herald::text::bare_jid;
+using herald::component::send_node_deleted;
 
 XmlElement presence_stanza(const std::string& from, const std::string& to, const std::string& type) {
     XmlElement presence("presence");
@@ -112,4 +119,4 @@ void UserService::find_user(
         });
 }
 
-}  // namespace herald::component
+}  // namespace herald::routing

@@ -3,7 +3,7 @@
 #include <string>
 #include <string_view>
 
-namespace herald::component {
+namespace herald::text {
 
 // user@domain/resource -> user@domain, lower-cased (the ASCII part of
 // nodeprep/nameprep; servers hand us normalised JIDs).
@@ -13,4 +13,4 @@ std::string resource_of(std::string_view jid);
 // A user JID has a local part and a domain.
 bool is_user_jid(std::string_view jid);
 
-}  // namespace herald::component
+}  // namespace herald::text

@@ -14,7 +14,7 @@ namespace herald::storage {
 class StorageWorker;
 }
 
-namespace herald::component {
+namespace herald::routing {
 
 // Keeps the database from growing forever: every `check_seconds` a pass
 // deletes outcomes (history and settled escalations) past their age, then
@@ -23,7 +23,7 @@ namespace herald::component {
 // never held long; the next job is queued behind whatever came meanwhile.
 class Retention {
 public:
-    Retention(boost::asio::io_context& io, storage::StorageWorker& storage, const RetentionSettings& settings);
+    Retention(boost::asio::io_context& io, storage::StorageWorker& storage, const component::RetentionSettings& settings);
 
     // Starts passes (the first one right away).
     void start();
@@ -45,11 +45,11 @@ private:
 
     boost::asio::io_context& io_;
     storage::StorageWorker& storage_;
-    const RetentionSettings& settings_;
+    const component::RetentionSettings& settings_;
     boost::asio::steady_timer timer_;
     Progress progress_;
     std::function<void(std::int64_t)> observer_;
     bool stopped_ = false;
 };
 
-}  // namespace herald::component
+}  // namespace herald::routing

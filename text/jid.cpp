@@ -1,9 +1,9 @@
-#include "component/jid.h"
+#include "text/jid.h"
 
 #include <algorithm>
 #include <cctype>
 
-namespace herald::component {
+namespace herald::text {
 
 std::string bare_jid(std::string_view jid) {
     std::string bare(jid.substr(0, jid.find('/')));
@@ -23,4 +23,4 @@ bool is_user_jid(std::string_view jid) {
     return at != std::string_view::npos && at > 0 && at + 1 < bare.size();
 }
 
-}  // namespace herald::component
+}  // namespace herald::text

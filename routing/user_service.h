@@ -15,20 +15,20 @@ class StorageWorker;
 struct Repositories;
 }
 
-namespace herald::component {
+namespace herald::routing {
 
 class Router;
 class PubsubService;
 
-XmlElement presence_stanza(const std::string& from, const std::string& to,
+component::XmlElement presence_stanza(const std::string& from, const std::string& to,
                            const std::string& type = {});
 // A chat message to a person.
-XmlElement chat_message(const std::string& from, const std::string& to, const std::string& text);
+component::XmlElement chat_message(const std::string& from, const std::string& to, const std::string& text);
 
 // Whether the config lets this bare JID register: its domain is listed in
 // registration.allowed_domains, or "*" is, or (none listed) it is the
 // component's parent domain.
-bool registration_allowed(const Config& config, const std::string& bare_jid);
+bool registration_allowed(const component::Config& config, const std::string& bare_jid);
 inline constexpr const char* kRegistrationRefused = "this service does not take registrations from your server";
 
 // A topic that went with its owner, and who was subscribed to it.
@@ -51,15 +51,15 @@ std::optional<RemovedUser> remove_user(storage::Repositories& repos, const std::
 // Once committed, on the io thread: the router forgets them, the subscribers
 // of their topics are told the topics are gone, and their server learns we
 // are gone (unavailable, unsubscribe, unsubscribed).
-void after_user_removed(StanzaSender& sender, Router& router, const std::string& component_jid,
+void after_user_removed(component::StanzaSender& sender, Router& router, const std::string& component_jid,
                         const std::string& bare_jid, const RemovedUser& removed);
 
 // Registering and removing users: the one place for those rules, called by
 // XEP-0077 and by presence subscriptions.
 class UserService {
 public:
-    UserService(storage::StorageWorker& storage, StanzaSender& sender, Router& router,
-                const PubsubService& pubsub, const Config& config);
+    UserService(storage::StorageWorker& storage, component::StanzaSender& sender, Router& router,
+                const PubsubService& pubsub, const component::Config& config);
 
     // Idempotent; afterwards asks the user to approve our presence
     // subscription. `done` runs before those stanzas go out.
@@ -76,10 +76,10 @@ public:
 
 private:
     storage::StorageWorker& storage_;
-    StanzaSender& sender_;
+    component::StanzaSender& sender_;
     Router& router_;
     const PubsubService& pubsub_;
-    const Config& config_;
+    const component::Config& config_;
 };
 
-}  // namespace herald::component
+}  // namespace herald::routing

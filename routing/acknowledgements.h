@@ -11,12 +11,12 @@
 
 #include "agents/webhook_agent.h"
 #include "component/config.h"
-#include "component/metrics.h"
+#include "routing/metrics.h"
 #include "component/stanza_sender.h"
 #include "component/xml_element.h"
 #include "storage/storage_worker.h"
 
-namespace herald::component {
+namespace herald::routing {
 
 class Router;
 
@@ -32,7 +32,7 @@ struct AckRequest {
 // item needing acknowledgement received last), "ack ID-PREFIX", a quote of the notification
 // followed by one of those, a XEP-0461 reply starting with one, or a
 // XEP-0444 reaction 👍 or ✅. nullopt for anything else.
-std::optional<AckRequest> read_ack_request(const XmlElement& message);
+std::optional<AckRequest> read_ack_request(const component::XmlElement& message);
 
 // What acknowledging did, for the acknowledger, the other recipients and the publisher.
 struct AckResult {
@@ -59,11 +59,11 @@ std::string item_status_json(const storage::ItemStatus& status);
 // unacknowledged items as reminders every herald#renotify seconds.
 class Acknowledgements {
 public:
-    Acknowledgements(boost::asio::io_context& io, storage::StorageWorker& storage, StanzaSender& sender,
-                     Router& router, agents::WebhookAgent& callbacks, Metrics& metrics, const Config& config);
+    Acknowledgements(boost::asio::io_context& io, storage::StorageWorker& storage, component::StanzaSender& sender,
+                     Router& router, agents::WebhookAgent& callbacks, Metrics& metrics, const component::Config& config);
 
     // True when the message was an acknowledgement (it is then answered).
-    bool on_message(const XmlElement& message);
+    bool on_message(const component::XmlElement& message);
     // Acknowledges for the bare JID of `from`; `done` gets the text for them.
     void acknowledge(const std::string& from, const AckRequest& request, std::function<void(std::string)> done);
 
@@ -80,14 +80,14 @@ private:
 
     boost::asio::io_context& io_;
     storage::StorageWorker& storage_;
-    StanzaSender& sender_;
+    component::StanzaSender& sender_;
     Router& router_;
     agents::WebhookAgent& callbacks_;
     Metrics& metrics_;
-    const Config& config_;
+    const component::Config& config_;
     boost::asio::steady_timer reminder_timer_;
     bool stopped_ = false;
     bool reminding_ = false;
 };
 
-}  // namespace herald::component
+}  // namespace herald::routing

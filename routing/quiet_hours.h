@@ -4,7 +4,7 @@
 #include <optional>
 #include <string>
 
-namespace herald::component {
+namespace herald::routing {
 
 // "HH:MM" -> minutes after midnight; nullopt when malformed.
 std::optional<int> parse_clock_time(const std::string& text);
@@ -15,4 +15,4 @@ bool known_time_zone(const std::string& zone);
 bool in_quiet_hours(const std::optional<std::string>& start, const std::optional<std::string>& end,
                     const std::optional<std::string>& zone, std::int64_t now_ms);
 
-}  // namespace herald::component
+}  // namespace herald::routing

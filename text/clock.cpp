@@ -1,9 +1,9 @@
-#include "component/clock.h"
+#include "text/clock.h"
 
 #include <cstdio>
 #include <ctime>
 
-namespace herald::component {
+namespace herald::text {
 namespace {
 
 std::string formatted_utc(std::int64_t ms, const char* format) {
@@ -25,4 +25,4 @@ std::string utc_stamp(std::int64_t ms) {
 
 std::string utc_minute(std::int64_t ms) { return formatted_utc(ms, "%Y-%m-%d %H:%M"); }
 
-}  // namespace herald::component
+}  // namespace herald::text

@@ -1,15 +1,20 @@
-#include "component/escalator.h"
+#include "routing/escalator.h"
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 
-#include "component/clock.h"
-#include "component/quiet_hours.h"
-#include "component/secret_token.h"
+#include "text/clock.h"
+#include "routing/quiet_hours.h"
+#include "routing/secret_token.h"
 #include "storage/storage_worker.h"
 
-namespace herald::component {
+namespace herald::routing {
+
+using herald::text::now_ms;
+
+using herald::component::EscalationSettings;
+
 namespace {
 
 constexpr int kUrgentPriority = 3;
@@ -151,4 +156,4 @@ void Escalator::record(const storage::EscalationBatch& batch, const agents::Agen
         });
 }
 
-}  // namespace herald::component
+}  // namespace herald::routing

@@ -1,9 +1,9 @@
-#include "component/user_presence.h"
+#include "routing/user_presence.h"
 
 #include <array>
 #include <utility>
 
-namespace herald::component {
+namespace herald::routing {
 namespace {
 
 constexpr std::array<std::pair<std::string_view, Availability>, 6> kNames = {{
@@ -62,4 +62,4 @@ Availability UserPresence::state() const {
     return resource ? resources_.at(*resource).availability : Availability::offline;
 }
 
-}  // namespace herald::component
+}  // namespace herald::routing

@@ -14,9 +14,9 @@
 #include <vector>
 
 #include "component/config.h"
-#include "component/metrics.h"
+#include "routing/metrics.h"
 #include "component/stanza_sender.h"
-#include "component/user_presence.h"
+#include "routing/user_presence.h"
 
 namespace herald::storage {
 class StorageWorker;
@@ -24,7 +24,7 @@ struct QueuedItem;
 struct Preferences;
 }  // namespace herald::storage
 
-namespace herald::component {
+namespace herald::routing {
 
 struct PublishOutcome;
 
@@ -43,8 +43,8 @@ struct PresenceUpdate {
 // is not confirmed stays queued and is sent again.
 class Router {
 public:
-    Router(boost::asio::io_context& io, storage::StorageWorker& storage, StanzaSender& sender,
-           const Config& config, Metrics& metrics);
+    Router(boost::asio::io_context& io, storage::StorageWorker& storage, component::StanzaSender& sender,
+           const component::Config& config, Metrics& metrics);
     ~Router();
 
     void on_presence(const std::string& bare_jid, PresenceUpdate update);
@@ -65,9 +65,9 @@ public:
     void on_published(const PublishOutcome& outcome);
     // A message from a user: a receipt or a bounce of one of ours. True when it
     // was about a delivery.
-    bool on_user_message(const XmlElement& message);
+    bool on_user_message(const component::XmlElement& message);
     // A reply to an IQ we sent (our pings).
-    void on_iq_response(const XmlElement& iq);
+    void on_iq_response(const component::XmlElement& iq);
     // Items were queued again for these users (reminders): their queues are read anew.
     void requeued(const std::vector<std::string>& users);
     // The user changed preferences (or paused, or resumed).
@@ -117,8 +117,8 @@ private:
 
     boost::asio::io_context& io_;
     storage::StorageWorker& storage_;
-    StanzaSender& sender_;
-    const Config& config_;
+    component::StanzaSender& sender_;
+    const component::Config& config_;
     Metrics& metrics_;
     std::unordered_map<std::string, std::unique_ptr<UserAvatar>> avatars_;
     std::unordered_map<std::string, std::vector<PresenceUpdate>> awaiting_lookup_;
@@ -137,4 +137,4 @@ private:
     std::function<void(const std::string&, Availability)> state_observer_;
 };
 
-}  // namespace herald::component
+}  // namespace herald::routing

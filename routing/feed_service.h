@@ -6,12 +6,12 @@
 #include <vector>
 
 #include "component/config.h"
-#include "component/pubsub_service.h"
+#include "routing/pubsub_service.h"
 #include "ingest/feed_poller.h"
 #include "net/url_policy.h"
 #include "storage/storage_worker.h"
 
-namespace herald::component {
+namespace herald::routing {
 
 struct FeedAdded {
     storage::Feed feed;
@@ -28,7 +28,7 @@ struct FeedRemoved {
 // IQ publish. Each runs inside a storage job and refuses with PubsubError.
 class FeedService {
 public:
-    FeedService(const Config& config, const PubsubService& pubsub);
+    FeedService(const component::Config& config, const PubsubService& pubsub);
 
     // feed/<12 hex digits of the URL's SHA-256>
     static std::string node_for(const std::string& url);
@@ -55,9 +55,9 @@ private:
     std::optional<storage::Feed> wanted(storage::Repositories& repos, const std::string& node) const;
     storage::Item item_of(const std::string& node, const ingest::FeedItem& entry, std::int64_t now_ms) const;
 
-    const Config& config_;
+    const component::Config& config_;
     const PubsubService& pubsub_;
     ingest::UrlPolicy policy_;
 };
 
-}  // namespace herald::component
+}  // namespace herald::routing

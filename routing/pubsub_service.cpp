@@ -1,4 +1,4 @@
-#include "component/pubsub_service.h"
+#include "routing/pubsub_service.h"
 
 #include <algorithm>
 #include <array>
@@ -7,11 +7,17 @@
 
 #include "component/namespaces.h"
 #include "component/notification_payload.h"
-#include "component/quiet_hours.h"
-#include "component/secret_token.h"
+#include "routing/quiet_hours.h"
+#include "routing/secret_token.h"
 #include "component/xml_element.h"
 
-namespace herald::component {
+namespace herald::routing {
+
+namespace ns = component::ns;
+
+using herald::component::XmlElement;
+using herald::component::random_item_id;
+
 namespace {
 
 constexpr std::array<const char*, 4> kPriorities = {"low", "normal", "high", "urgent"};
@@ -360,4 +366,4 @@ void PubsubService::create_inbox(storage::Repositories& repos, const std::string
     repos.nodes.subscribe(inbox, jid, now_seconds());
 }
 
-}  // namespace herald::component
+}  // namespace herald::routing

@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-namespace herald::component {
+namespace herald::routing {
 
 // Ordered from "takes nothing" to "takes everything now".
 enum class Availability { offline, dnd, xa, away, available, chat };
@@ -38,4 +38,4 @@ private:
     std::map<std::string, ResourcePresence> resources_;
 };
 
-}  // namespace herald::component
+}  // namespace herald::routing

@@ -1,11 +1,16 @@
-#include "component/retention.h"
+#include "routing/retention.h"
 
 #include <spdlog/spdlog.h>
 
-#include "component/clock.h"
+#include "text/clock.h"
 #include "storage/storage_worker.h"
 
-namespace herald::component {
+namespace herald::routing {
+
+using herald::text::now_ms;
+
+using herald::component::RetentionSettings;
+
 namespace {
 
 constexpr std::int64_t kDayMs = 24 * 3600 * 1000LL;
@@ -96,4 +101,4 @@ void Retention::step() {
         });
 }
 
-}  // namespace herald::component
+}  // namespace herald::routing

@@ -1,4 +1,4 @@
-#include "component/secret_token.h"
+#include "routing/secret_token.h"
 
 #include <openssl/evp.h>
 #include <openssl/rand.h>
@@ -6,7 +6,7 @@
 #include <array>
 #include <stdexcept>
 
-namespace herald::component {
+namespace herald::routing {
 namespace {
 
 std::string hex(const unsigned char* bytes, std::size_t size) {
@@ -37,4 +37,4 @@ std::string token_digest(const std::string& token) {
     return hex(digest.data(), size);
 }
 
-}  // namespace herald::component
+}  // namespace herald::routing

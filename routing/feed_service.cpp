@@ -1,12 +1,19 @@
-#include "component/feed_service.h"
+#include "routing/feed_service.h"
 
 #include <algorithm>
 
-#include "component/clock.h"
+#include "text/clock.h"
 #include "component/notification_payload.h"
-#include "component/secret_token.h"
+#include "routing/secret_token.h"
 
-namespace herald::component {
+namespace herald::routing {
+
+using herald::text::now_ms;
+
+using herald::component::Config;
+using herald::component::notification_item;
+using herald::component::read_published_item;
+
 namespace {
 
 // Item keys remembered per feed: at least this many, and twice the items of
@@ -146,4 +153,4 @@ ingest::FeedRecorded FeedService::record_failure(storage::Repositories& repos, c
     return ingest::FeedRecorded::kept;
 }
 
-}  // namespace herald::component
+}  // namespace herald::routing

@@ -10,14 +10,14 @@
 
 #include "agents/escalation_agent.h"
 #include "component/config.h"
-#include "component/metrics.h"
-#include "component/user_presence.h"
+#include "routing/metrics.h"
+#include "routing/user_presence.h"
 
 namespace herald::storage {
 class StorageWorker;
 }
 
-namespace herald::component {
+namespace herald::routing {
 
 // The escalation policy: notices when users go away and come back, and every
 // `check_seconds` claims the queued items whose delay has passed (priority at
@@ -35,7 +35,7 @@ public:
     using Agents = std::map<std::string, agents::EscalationAgent*>;  // by channel
 
     Escalator(boost::asio::io_context& io, storage::StorageWorker& storage, Metrics& metrics,
-              const EscalationSettings& settings, Agents agents);
+              const component::EscalationSettings& settings, Agents agents);
 
     // Connected to the server: nobody's presence is known yet.
     void on_connected();
@@ -52,7 +52,7 @@ private:
     boost::asio::io_context& io_;
     storage::StorageWorker& storage_;
     Metrics& metrics_;
-    const EscalationSettings& settings_;
+    const component::EscalationSettings& settings_;
     Agents agents_;
     boost::asio::steady_timer timer_;
     std::set<std::string> in_flight_;  // users whose batch is with an agent
@@ -62,4 +62,4 @@ private:
     bool stopped_ = false;
 };
 
-}  // namespace herald::component
+}  // namespace herald::routing

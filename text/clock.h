@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string>
 
-namespace herald::component {
+namespace herald::text {
 
 // Wall-clock time in milliseconds since the epoch: what items and history
 // are stamped with.
@@ -18,4 +18,4 @@ std::string utc_stamp(std::int64_t ms);
 // "2026-11-24 03:33", for people.
 std::string utc_minute(std::int64_t ms);
 
-}  // namespace herald::component
+}  // namespace herald::text

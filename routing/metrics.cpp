@@ -1,9 +1,9 @@
-#include "component/metrics.h"
+#include "routing/metrics.h"
 
 #include <algorithm>
 #include <sstream>
 
-namespace herald::component {
+namespace herald::routing {
 
 void Metrics::Histogram::observe(std::int64_t milliseconds) {
     ++count_;
@@ -61,4 +61,4 @@ std::string Metrics::render(const storage::ServiceCounts& counts, std::size_t on
     return out.str();
 }
 
-}  // namespace herald::component
+}  // namespace herald::routing
