@@ -37,7 +37,7 @@ struct Recipients {
 
 }  // namespace
 
-MailAgent::MailAgent(ingest::CurlMulti& curl, const component::SmtpSettings& settings, std::string domain)
+MailAgent::MailAgent(ingest::CurlMulti& curl, const routing::SmtpSettings& settings, std::string domain)
     : curl_(curl), settings_(settings), domain_(std::move(domain)) {}
 
 ingest::EasyHandle MailAgent::submission(const storage::EscalationBatch& batch) const {

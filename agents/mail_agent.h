@@ -4,7 +4,7 @@
 #include <string>
 
 #include "agents/escalation_agent.h"
-#include "component/config.h"
+#include "routing/settings.h"
 #include "net/curl_multi.h"
 
 namespace herald::agents {
@@ -14,7 +14,7 @@ namespace herald::agents {
 // `smtp` config section; without a host, every attempt gives up at once.
 class MailAgent final : public EscalationAgent {
 public:
-    MailAgent(ingest::CurlMulti& curl, const component::SmtpSettings& settings, std::string domain);
+    MailAgent(ingest::CurlMulti& curl, const routing::SmtpSettings& settings, std::string domain);
 
     void send(const storage::EscalationBatch& batch, Done done) override;
 
@@ -22,7 +22,7 @@ private:
     ingest::EasyHandle submission(const storage::EscalationBatch& batch) const;
 
     ingest::CurlMulti& curl_;
-    const component::SmtpSettings& settings_;
+    const routing::SmtpSettings& settings_;
     std::string domain_;  // for Message-IDs
     mutable std::uint64_t sent_ = 0;
 };

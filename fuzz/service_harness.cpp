@@ -25,8 +25,8 @@ std::deque<std::function<void()>> CompletionQueue::take_ready() {
     return std::exchange(completions_, {});
 }
 
-component::Config ServiceHarness::fuzz_config() {
-    component::Config config;
+routing::Settings ServiceHarness::fuzz_config() {
+    routing::Settings config;
     config.component_jid = "notify.localhost";
     config.secret = "fuzz";
     config.database_path = ":memory:";
@@ -35,7 +35,7 @@ component::Config ServiceHarness::fuzz_config() {
     return config;
 }
 
-ServiceHarness::ServiceHarness(component::Config config)
+ServiceHarness::ServiceHarness(routing::Settings config)
     : config_(std::move(config)),
       storage_(config_.database_path,
                [this](std::function<void()> completion) { completions_.post(std::move(completion)); }),

@@ -27,7 +27,6 @@ using herald::text::is_user_jid;
 
 namespace ns = component::ns;
 
-using herald::component::Config;
 using herald::component::StanzaSender;
 using herald::component::XmlElement;
 using herald::component::kMaxCommandBytes;
@@ -228,7 +227,7 @@ std::string item_status_json(const storage::ItemStatus& status) {
 
 Acknowledgements::Acknowledgements(boost::asio::io_context& io, storage::StorageWorker& storage, StanzaSender& sender,
                                    Router& router, agents::WebhookAgent& callbacks, Metrics& metrics,
-                                   const Config& config)
+                                   const Settings& config)
     : io_(io), storage_(storage), sender_(sender), router_(router), callbacks_(callbacks), metrics_(metrics),
       config_(config), reminder_timer_(io) {}
 

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "agents/webhook_agent.h"
-#include "component/config.h"
+#include "routing/settings.h"
 #include "routing/metrics.h"
 #include "component/stanza_sender.h"
 #include "component/xml_element.h"
@@ -60,7 +60,7 @@ std::string item_status_json(const storage::ItemStatus& status);
 class Acknowledgements {
 public:
     Acknowledgements(boost::asio::io_context& io, storage::StorageWorker& storage, component::StanzaSender& sender,
-                     Router& router, agents::WebhookAgent& callbacks, Metrics& metrics, const component::Config& config);
+                     Router& router, agents::WebhookAgent& callbacks, Metrics& metrics, const Settings& config);
 
     // True when the message was an acknowledgement (it is then answered).
     bool on_message(const component::XmlElement& message);
@@ -84,7 +84,7 @@ private:
     Router& router_;
     agents::WebhookAgent& callbacks_;
     Metrics& metrics_;
-    const component::Config& config_;
+    const Settings& config_;
     boost::asio::steady_timer reminder_timer_;
     bool stopped_ = false;
     bool reminding_ = false;

@@ -13,7 +13,6 @@ namespace herald::routing {
 
 using herald::text::now_ms;
 
-using herald::component::EscalationSettings;
 
 namespace {
 

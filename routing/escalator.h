@@ -9,7 +9,7 @@
 #include <string>
 
 #include "agents/escalation_agent.h"
-#include "component/config.h"
+#include "routing/settings.h"
 #include "routing/metrics.h"
 #include "routing/user_presence.h"
 
@@ -35,7 +35,7 @@ public:
     using Agents = std::map<std::string, agents::EscalationAgent*>;  // by channel
 
     Escalator(boost::asio::io_context& io, storage::StorageWorker& storage, Metrics& metrics,
-              const component::EscalationSettings& settings, Agents agents);
+              const EscalationSettings& settings, Agents agents);
 
     // Connected to the server: nobody's presence is known yet.
     void on_connected();
@@ -52,7 +52,7 @@ private:
     boost::asio::io_context& io_;
     storage::StorageWorker& storage_;
     Metrics& metrics_;
-    const component::EscalationSettings& settings_;
+    const EscalationSettings& settings_;
     Agents agents_;
     boost::asio::steady_timer timer_;
     std::set<std::string> in_flight_;  // users whose batch is with an agent

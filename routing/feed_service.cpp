@@ -10,7 +10,6 @@ namespace herald::routing {
 
 using herald::text::now_ms;
 
-using herald::component::Config;
 using herald::component::notification_item;
 using herald::component::read_published_item;
 
@@ -38,7 +37,7 @@ std::string trimmed(const std::string& text) {
 
 }  // namespace
 
-FeedService::FeedService(const Config& config, const PubsubService& pubsub)
+FeedService::FeedService(const Settings& config, const PubsubService& pubsub)
     : config_(config), pubsub_(pubsub), policy_(policy_settings()) {}
 
 std::string FeedService::node_for(const std::string& url) { return "feed/" + token_digest(url).substr(0, 12); }

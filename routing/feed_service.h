@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "component/config.h"
+#include "routing/settings.h"
 #include "routing/pubsub_service.h"
 #include "ingest/feed_poller.h"
 #include "net/url_policy.h"
@@ -28,7 +28,7 @@ struct FeedRemoved {
 // IQ publish. Each runs inside a storage job and refuses with PubsubError.
 class FeedService {
 public:
-    FeedService(const component::Config& config, const PubsubService& pubsub);
+    FeedService(const Settings& config, const PubsubService& pubsub);
 
     // feed/<12 hex digits of the URL's SHA-256>
     static std::string node_for(const std::string& url);
@@ -55,7 +55,7 @@ private:
     std::optional<storage::Feed> wanted(storage::Repositories& repos, const std::string& node) const;
     storage::Item item_of(const std::string& node, const ingest::FeedItem& entry, std::int64_t now_ms) const;
 
-    const component::Config& config_;
+    const Settings& config_;
     const PubsubService& pubsub_;
     ingest::UrlPolicy policy_;
 };

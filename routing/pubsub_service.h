@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-#include "component/config.h"
+#include "routing/settings.h"
 #include "storage/storage_worker.h"
 
 namespace herald::routing {
@@ -52,7 +52,7 @@ struct PublishOutcome {
 // refuse.
 class PubsubService {
 public:
-    explicit PubsubService(const component::Config& config) : config_(config) {}
+    explicit PubsubService(const Settings& config) : config_(config) {}
 
     static std::string inbox_of(const std::string& jid) { return "inbox/" + jid; }
 
@@ -130,7 +130,7 @@ private:
     // A publish that says nothing about acknowledgement takes the topic's default.
     PublishOutcome store_and_fan_out(storage::Repositories& repos, storage::Item item) const;
 
-    const component::Config& config_;
+    const Settings& config_;
 };
 
 }  // namespace herald::routing

@@ -9,7 +9,6 @@ namespace herald::routing {
 
 using herald::text::now_ms;
 
-using herald::component::RetentionSettings;
 
 namespace {
 

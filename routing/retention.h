@@ -8,7 +8,7 @@
 #include <functional>
 #include <string>
 
-#include "component/config.h"
+#include "routing/settings.h"
 
 namespace herald::storage {
 class StorageWorker;
@@ -23,7 +23,7 @@ namespace herald::routing {
 // never held long; the next job is queued behind whatever came meanwhile.
 class Retention {
 public:
-    Retention(boost::asio::io_context& io, storage::StorageWorker& storage, const component::RetentionSettings& settings);
+    Retention(boost::asio::io_context& io, storage::StorageWorker& storage, const RetentionSettings& settings);
 
     // Starts passes (the first one right away).
     void start();
@@ -45,7 +45,7 @@ private:
 
     boost::asio::io_context& io_;
     storage::StorageWorker& storage_;
-    const component::RetentionSettings& settings_;
+    const RetentionSettings& settings_;
     boost::asio::steady_timer timer_;
     Progress progress_;
     std::function<void(std::int64_t)> observer_;

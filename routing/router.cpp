@@ -29,7 +29,6 @@ using herald::text::resource_of;
 
 namespace ns = component::ns;
 
-using herald::component::Config;
 using herald::component::MessageFormat;
 using herald::component::StanzaSender;
 using herald::component::XmlElement;
@@ -117,7 +116,7 @@ struct Router::UserAvatar {
 };
 
 Router::Router(boost::asio::io_context& io, storage::StorageWorker& storage, StanzaSender& sender,
-               const Config& config, Metrics& metrics)
+               const Settings& config, Metrics& metrics)
     : io_(io), storage_(storage), sender_(sender), config_(config), metrics_(metrics), expiry_timer_(io) {
     next_id_ = std::random_device{}();
     next_id_ <<= 20;

@@ -13,7 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "component/config.h"
+#include "routing/settings.h"
 #include "routing/metrics.h"
 #include "component/stanza_sender.h"
 #include "routing/user_presence.h"
@@ -44,7 +44,7 @@ struct PresenceUpdate {
 class Router {
 public:
     Router(boost::asio::io_context& io, storage::StorageWorker& storage, component::StanzaSender& sender,
-           const component::Config& config, Metrics& metrics);
+           const Settings& config, Metrics& metrics);
     ~Router();
 
     void on_presence(const std::string& bare_jid, PresenceUpdate update);
@@ -118,7 +118,7 @@ private:
     boost::asio::io_context& io_;
     storage::StorageWorker& storage_;
     component::StanzaSender& sender_;
-    const component::Config& config_;
+    const Settings& config_;
     Metrics& metrics_;
     std::unordered_map<std::string, std::unique_ptr<UserAvatar>> avatars_;
     std::unordered_map<std::string, std::vector<PresenceUpdate>> awaiting_lookup_;

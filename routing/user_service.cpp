@@ -13,7 +13,6 @@
 
 namespace herald::routing {
 
-using herald::component::Config;
 using herald::component::StanzaSender;
 using herald::component::XmlElement;
 using herald::text::bare_jid;
@@ -34,7 +33,7 @@ XmlElement chat_message(const std::string& from, const std::string& to, const st
     return message;
 }
 
-bool registration_allowed(const Config& config, const std::string& bare_jid) {
+bool registration_allowed(const Settings& config, const std::string& bare_jid) {
     const auto at = bare_jid.find('@');
     const auto domain = at == std::string::npos ? bare_jid : bare_jid.substr(at + 1);
     if (config.registration_domains.empty()) {
@@ -71,7 +70,7 @@ void after_user_removed(StanzaSender& sender, Router& router, const std::string&
 }
 
 UserService::UserService(storage::StorageWorker& storage, StanzaSender& sender, Router& router,
-                         const PubsubService& pubsub, const Config& config)
+                         const PubsubService& pubsub, const Settings& config)
     : storage_(storage), sender_(sender), router_(router), pubsub_(pubsub), config_(config) {}
 
 void UserService::register_user(const std::string& bare_jid, std::optional<std::string> email,

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "component/config.h"
+#include "routing/settings.h"
 #include "component/stanza_sender.h"
 #include "storage/user_repository.h"
 
@@ -28,7 +28,7 @@ component::XmlElement chat_message(const std::string& from, const std::string& t
 // Whether the config lets this bare JID register: its domain is listed in
 // registration.allowed_domains, or "*" is, or (none listed) it is the
 // component's parent domain.
-bool registration_allowed(const component::Config& config, const std::string& bare_jid);
+bool registration_allowed(const Settings& config, const std::string& bare_jid);
 inline constexpr const char* kRegistrationRefused = "this service does not take registrations from your server";
 
 // A topic that went with its owner, and who was subscribed to it.
@@ -59,7 +59,7 @@ void after_user_removed(component::StanzaSender& sender, Router& router, const s
 class UserService {
 public:
     UserService(storage::StorageWorker& storage, component::StanzaSender& sender, Router& router,
-                const PubsubService& pubsub, const component::Config& config);
+                const PubsubService& pubsub, const Settings& config);
 
     // Idempotent; afterwards asks the user to approve our presence
     // subscription. `done` runs before those stanzas go out.
@@ -79,7 +79,7 @@ private:
     component::StanzaSender& sender_;
     Router& router_;
     const PubsubService& pubsub_;
-    const component::Config& config_;
+    const Settings& config_;
 };
 
 }  // namespace herald::routing

@@ -73,7 +73,7 @@ struct EscalatorTest : ::testing::Test {
     // Storage completions arrive from another thread: keep the loop waiting for them.
     std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> keep_running;
     routing::Metrics metrics;
-    component::EscalationSettings settings;
+    routing::EscalationSettings settings;
     RecordingAgent agent;
     std::unique_ptr<storage::StorageWorker> storage;
     std::unique_ptr<routing::Escalator> escalator;

@@ -33,7 +33,7 @@ protected:
     storage::SqliteFeedRepository feeds{db};
     storage::SqliteAckRepository acks{db};
     storage::Repositories repos{users, nodes, queue, tokens, escalations, feeds, acks};
-    component::Config config;
+    routing::Settings config;
     routing::PubsubService service{config};
     const routing::Actor user{"bob@example.org", false};
     const routing::Actor admin{"admin@example.org", true};
@@ -230,7 +230,7 @@ TEST_F(PubsubServiceOwnership, RemovingAUserDeletesTheirTopicsTokensFollowsAndEs
 }
 
 TEST(RegistrationDomains, DefaultIsTheComponentsParentDomain) {
-    component::Config config;
+    routing::Settings config;
     config.component_jid = "notify.example.org";
     EXPECT_TRUE(routing::registration_allowed(config, "alice@example.org"));
     EXPECT_FALSE(routing::registration_allowed(config, "mallory@evil.example"));

@@ -116,7 +116,7 @@ TEST(Retention, APassPrunesEverythingInSmallJobs) {
         [&ready](std::exception_ptr error) { ready = !error; });
     while (!ready) io.run_one();
 
-    component::RetentionSettings settings;
+    routing::RetentionSettings settings;
     settings.history_per_user = 10;
     settings.items_per_topic = 5;
     settings.batch_rows = 3;
