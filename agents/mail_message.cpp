@@ -3,10 +3,10 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
-#include <ctime>
 #include <sstream>
 #include <string_view>
 
+#include "text/clock.h"
 #include "text/safe_text.h"
 
 namespace herald::agents {
@@ -47,15 +47,6 @@ std::string header_text(const std::string& text) {
     return out;
 }
 
-std::string utc_text(std::int64_t ms, const char* format) {
-    const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-    std::tm utc{};
-    gmtime_r(&seconds, &utc);
-    char text[64];
-    std::strftime(text, sizeof text, format, &utc);
-    return text;
-}
-
 // Clean text on one line: what goes into a header.
 std::string one_line(std::string_view raw) {
     auto text = text::clean(raw);
@@ -85,7 +76,7 @@ std::string plain_body(const storage::EscalationBatch& batch) {
              << "\n";
         if (!item.body.empty()) body << text::clean(item.body) << "\n";
         if (!item.link.empty()) body << one_line(item.link) << "\n";
-        body << "Published " << utc_text(item.published_ms, "%Y-%m-%d %H:%M UTC") << "\n";
+        body << "Published " << text::utc_minute(item.published_ms) << " UTC" << "\n";
         if (item.awaits_ack())
             body << "Nobody has acknowledged it yet: send \"ack " << one_line(item.item_id)
                  << "\" to the service in your XMPP client.\n";
@@ -146,7 +137,7 @@ std::string mail_subject(const storage::EscalationBatch& batch) {
 
 std::string compose_mail(const storage::EscalationBatch& batch, const MailEnvelope& envelope) {
     std::string mail;
-    mail += "Date: " + utc_text(envelope.now_ms, "%a, %d %b %Y %H:%M:%S +0000") + "\r\n";
+    mail += "Date: " + text::formatted_utc(envelope.now_ms, "%a, %d %b %Y %H:%M:%S +0000") + "\r\n";
     mail += "From: Herald <" + ascii_address(envelope.from) + ">\r\n";
     mail += "To: <" + ascii_address(envelope.to) + ">\r\n";
     mail += "Message-ID: <" + ascii_address(envelope.message_id) + ">\r\n";

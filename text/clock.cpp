@@ -4,18 +4,15 @@
 #include <ctime>
 
 namespace herald::text {
-namespace {
 
 std::string formatted_utc(std::int64_t ms, const char* format) {
     const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
     std::tm parts{};
     gmtime_r(&seconds, &parts);
-    char text[32];
+    char text[64];
     std::strftime(text, sizeof text, format, &parts);
     return text;
 }
-
-}  // namespace
 
 std::string utc_stamp(std::int64_t ms) {
     char millis[8];

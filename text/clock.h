@@ -17,5 +17,7 @@ inline std::int64_t now_ms() {
 std::string utc_stamp(std::int64_t ms);
 // "2026-11-24 03:33", for people.
 std::string utc_minute(std::int64_t ms);
+// Any other shape, through strftime(3)'s `format` (at most 63 characters).
+std::string formatted_utc(std::int64_t ms, const char* format);
 
 }  // namespace herald::text
