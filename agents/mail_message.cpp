@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "text/clock.h"
+#include "text/hex.h"
 #include "text/safe_text.h"
 
 namespace herald::agents {
@@ -118,8 +119,7 @@ std::string quoted_printable(const std::string& text) {
         } else if ((c >= 33 && c <= 126 && c != '=') || c == ' ' || c == '\t') {
             put(std::string(1, static_cast<char>(c)));
         } else {
-            static constexpr char kHex[] = "0123456789ABCDEF";
-            put(std::string{'=', kHex[c >> 4], kHex[c & 15]});
+            put(text::escaped_byte('=', c));
         }
     }
     return out;

@@ -2,18 +2,13 @@
 
 #include <algorithm>
 
+#include "text/hex.h"
+
 namespace herald::ingest {
 namespace {
 
 constexpr char kEscape = '=';
 constexpr char kTokenSeparator = '+';
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
 
 bool plain(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'; }
 
@@ -27,7 +22,7 @@ std::string_view local_part(std::string_view address) {
     return address;
 }
 
-bool token_character(char c) { return hex_value(c) >= 0; }
+bool token_character(char c) { return text::hex_value(c) >= 0; }
 
 // A token as given, or nullopt; hex digits in lower case.
 std::optional<std::string> normal_token(std::string_view text) {
@@ -49,7 +44,6 @@ std::string_view trimmed(std::string_view text) {
 }  // namespace
 
 std::string encode_node(std::string_view node) {
-    static constexpr char kDigits[] = "0123456789ABCDEF";
     std::string encoded;
     for (const char c : node) {
         const bool literal_dot = c == '.' && !encoded.empty() && encoded.back() != '.';
@@ -58,9 +52,7 @@ std::string encode_node(std::string_view node) {
             continue;
         }
         const auto byte = static_cast<unsigned char>(c);
-        encoded += kEscape;
-        encoded += kDigits[byte >> 4];
-        encoded += kDigits[byte & 0xf];
+        encoded += text::escaped_byte(kEscape, byte);
     }
     return encoded;
 }
@@ -73,8 +65,8 @@ std::optional<std::string> decode_node(std::string_view encoded) {
             continue;
         }
         if (i + 2 >= encoded.size()) return std::nullopt;
-        const int high = hex_value(encoded[i + 1]);
-        const int low = hex_value(encoded[i + 2]);
+        const int high = text::hex_value(encoded[i + 1]);
+        const int low = text::hex_value(encoded[i + 2]);
         if (high < 0 || low < 0) return std::nullopt;
         node += static_cast<char>(high * 16 + low);
         i += 2;

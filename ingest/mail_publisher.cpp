@@ -5,6 +5,8 @@
 
 #include <memory>
 
+#include "text/hex.h"
+
 namespace herald::ingest {
 namespace {
 
@@ -26,7 +28,6 @@ std::size_t append_response(char* data, std::size_t size, std::size_t count, voi
 }
 
 std::string percent_encoded(const std::string& text) {
-    static constexpr char kDigits[] = "0123456789ABCDEF";
     std::string encoded;
     for (const char c : text) {
         const auto byte = static_cast<unsigned char>(c);
@@ -34,9 +35,7 @@ std::string percent_encoded(const std::string& text) {
             encoded += c;
             continue;
         }
-        encoded += '%';
-        encoded += kDigits[byte >> 4];
-        encoded += kDigits[byte & 0xf];
+        encoded += text::escaped_byte('%', byte);
     }
     return encoded;
 }

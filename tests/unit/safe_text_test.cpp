@@ -5,6 +5,7 @@
 #include <random>
 #include <string>
 
+#include "text/hex.h"
 #include "text/safe_text.h"
 
 namespace herald::text {
@@ -110,3 +111,22 @@ TEST(SafeTextTest, AnyBytesGiveWellFormedXml) {
 
 }  // namespace
 }  // namespace herald::text
+
+TEST(Hex, BytesInLowerCaseTwoDigitsEach) {
+    EXPECT_EQ(herald::text::hex_lower(std::string_view("\x00\x0f\xa0\xff", 4)), "000fa0ff");
+    EXPECT_EQ(herald::text::hex_lower(std::string_view()), "");
+}
+
+TEST(Hex, EscapedByteIsUpperCase) {
+    EXPECT_EQ(herald::text::escaped_byte('%', 0x2f), "%2F");
+    EXPECT_EQ(herald::text::escaped_byte('=', 0xe9), "=E9");
+    EXPECT_EQ(herald::text::escaped_byte('=', 0x00), "=00");
+}
+
+TEST(Hex, DigitValuesOfEitherCase) {
+    EXPECT_EQ(herald::text::hex_value('0'), 0);
+    EXPECT_EQ(herald::text::hex_value('a'), 10);
+    EXPECT_EQ(herald::text::hex_value('F'), 15);
+    EXPECT_EQ(herald::text::hex_value('g'), -1);
+    EXPECT_EQ(herald::text::hex_value('%'), -1);
+}
