@@ -13,6 +13,7 @@
 #include <set>
 #include <vector>
 
+#include "agents/xmpp_notification_channel.h"
 #include "component/config.h"
 #include "routing/metrics.h"
 #include "routing/pubsub_service.h"
@@ -119,8 +120,9 @@ protected:
                                     [this](std::function<void()> done) { boost::asio::post(io_, std::move(done)); }};
     RecordingSender sender_;
     Config config_ = router_config();
+    herald::agents::XmppNotificationChannel channel_{sender_, config_.component_jid};
     Metrics metrics_;
-    Router router_{io_, storage_, sender_, config_, metrics_};
+    Router router_{io_, storage_, channel_, config_, metrics_};
 };
 
 TEST_F(RouterTest, AnItemInFlightAtThreeLossesInARowIsSetAsideAndDeliveryGoesOn) {
@@ -195,9 +197,7 @@ TEST_F(RouterTest, SuspectsOfDifferentUsersGoOneAtATime) {
     // Its ping answered: the other user's suspect goes next.
     for (std::size_t i = first; i < sender_.sent.size(); ++i)
         if (sender_.sent[i].name() == "iq") {
-            XmlElement result("iq");
-            result.set_attr("type", "result").set_attr("from", sender_.sent[i].attr("to")).set_attr("id", sender_.sent[i].attr("id"));
-            router_.on_iq_response(result);
+            router_.ping_answered(sender_.sent[i].attr("to"), sender_.sent[i].attr("id"));
         }
     ASSERT_TRUE(run_until([&] { return sent_to(first).size() == 2; })) << "the second suspect never went";
 }
@@ -216,9 +216,7 @@ TEST_F(RouterTest, AConfirmedItemIsNoLongerASuspect) {
     }));
     for (std::size_t i = first; i < sender_.sent.size(); ++i)
         if (sender_.sent[i].name() == "iq") {
-            XmlElement result("iq");
-            result.set_attr("type", "result").set_attr("from", "a@x/phone").set_attr("id", sender_.sent[i].attr("id"));
-            router_.on_iq_response(result);
+            router_.ping_answered("a@x/phone", sender_.sent[i].attr("id"));
         }
     ASSERT_TRUE(run_until([&] {
         return in_storage<std::int64_t>([](storage::Repositories& repos) { return repos.queue.queued_count("a@x"); }) == 0;
