@@ -15,6 +15,7 @@
 
 #include "agents/xmpp_notification_channel.h"
 #include "component/config.h"
+#include "component/delivery_responder.h"
 #include "routing/metrics.h"
 #include "routing/pubsub_service.h"
 #include "routing/router.h"
@@ -253,4 +254,40 @@ TEST_F(RouterTest, ABackedUpOutboxStopsReadingTheQueueUntilItDrains) {
     ASSERT_TRUE(run_until([&] { return sender_.titles_sent_since(first).size() == 2; }))
         << "deliveries resume once the outbox drained";
     EXPECT_EQ(sender_.titles_sent_since(first), (std::vector<std::string>{"before", "while-full"}));
+}
+
+// The edge reads each answer once: what is about a delivery is not read as a
+// command, except a reply, whose text still is.
+TEST_F(RouterTest, TheEdgeTellsAnswersAboutDeliveriesFromCommands) {
+    DeliveryResponder deliveries{router_};
+    const auto message = [](const char* type, const char* child, const char* xmlns) {
+        XmlElement stanza("message");
+        stanza.set_attr("from", "a@x/phone").set_attr("id", "m1");
+        if (*type) stanza.set_attr("type", type);
+        if (*child) stanza.add_child(child, xmlns).set_attr("id", "herald-n1-1");
+        return stanza;
+    };
+    EXPECT_TRUE(deliveries.on_message(message("", "received", "urn:xmpp:receipts")));
+    EXPECT_TRUE(deliveries.on_message(message("error", "", "")));
+    EXPECT_TRUE(deliveries.on_message(message("chat", "reactions", "urn:xmpp:reactions:0")));
+    EXPECT_FALSE(deliveries.on_message(message("chat", "reply", "urn:xmpp:reply:0")));
+    EXPECT_FALSE(deliveries.on_message(message("chat", "", "")));
+}
+
+TEST_F(RouterTest, APingResultReadAtTheEdgeConfirmsWhatWentBeforeIt) {
+    publish("one");
+    const auto first = sender_.sent.size();
+    come_online();
+    const auto ping_sent = [&]() -> const XmlElement* {
+        for (std::size_t i = first; i < sender_.sent.size(); ++i)
+            if (sender_.sent[i].name() == "iq") return &sender_.sent[i];
+        return nullptr;
+    };
+    ASSERT_TRUE(run_until([&] { return ping_sent() != nullptr; }));
+    XmlElement result("iq");
+    result.set_attr("type", "result").set_attr("from", ping_sent()->attr("to")).set_attr("id", ping_sent()->attr("id"));
+    DeliveryResponder{router_}.on_iq_response(result);
+    EXPECT_TRUE(run_until([&] {
+        return in_storage<std::int64_t>([](storage::Repositories& repos) { return repos.queue.queued_count("a@x"); }) == 0;
+    }));
 }
