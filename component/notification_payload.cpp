@@ -1,7 +1,5 @@
 #include "component/notification_payload.h"
 
-#include <random>
-
 #include "component/namespaces.h"
 #include "routing/pubsub_service.h"
 #include "text/safe_text.h"
@@ -56,26 +54,6 @@ void read_atom(const XmlElement& entry, storage::Item& item) {
 }
 
 }  // namespace
-
-XmlElement notification_item(const std::string& title, const std::string& body, const std::string& link,
-                             const std::optional<std::string>& priority, std::optional<std::int64_t> ttl) {
-    XmlElement item("item", ns::kPubsub);
-    auto& payload = item.add_child("notification", ns::kHerald);
-    if (priority) payload.set_attr("priority", *priority);
-    if (ttl) payload.set_attr("ttl", std::to_string(*ttl));
-    for (const auto& [name, text] : {std::pair{"title", &title}, {"body", &body}, {"link", &link}})
-        if (!text->empty()) payload.add_child(name, ns::kHerald).set_text(*text);
-    return item;
-}
-
-std::string random_item_id() {
-    thread_local std::mt19937_64 random{std::random_device{}()};
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string id;
-    auto value = random();
-    for (int i = 0; i < 16; ++i, value >>= 4) id += kHex[value & 0xf];
-    return id;
-}
 
 std::vector<std::pair<std::string, std::string>> form_values(const XmlElement& form) {
     std::vector<std::pair<std::string, std::string>> values;
@@ -136,15 +114,5 @@ storage::Item read_published_item(const std::string& node, const XmlElement& ite
 std::int64_t parse_renotify(const std::string& text, const Config& config) {
     return parse_seconds("renotify", text, kMinRenotifySeconds, config.max_ttl_seconds);
 }
-
-std::string notification_summary(const storage::Item& item) {
-    std::string text = item.title;
-    if (!item.title.empty() && !item.body.empty()) text += ": ";
-    text += item.body;
-    if (!item.link.empty()) text += " " + item.link;
-    return text;
-}
-
-std::string notification_text(const storage::Item& item) { return "[" + item.node + "] " + notification_summary(item); }
 
 }  // namespace herald::component

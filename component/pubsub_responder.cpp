@@ -6,12 +6,13 @@
 #include <algorithm>
 #include <chrono>
 
+#include "agents/xmpp_notification_message.h"
 #include "component/disco_responder.h"
 #include "text/jid.h"
 #include "component/namespaces.h"
 #include "component/node_events.h"
-#include "component/notification_message.h"
 #include "component/notification_payload.h"
+#include "routing/delivery.h"
 #include "routing/router.h"
 #include "storage/storage_error.h"
 
@@ -22,12 +23,14 @@ using herald::text::bare_jid;
 using herald::text::resource_of;
 using herald::text::is_user_jid;
 
+using herald::agents::add_item_payload;
 using herald::routing::Actor;
 using herald::routing::Metrics;
 using herald::routing::PublishOutcome;
 using herald::routing::PubsubError;
 using herald::routing::PubsubService;
 using herald::routing::Router;
+using herald::routing::drop_malformed_payload;
 
 namespace {
 

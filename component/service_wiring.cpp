@@ -10,7 +10,9 @@ using herald::routing::Availability;
 
 ServiceWiring::ServiceWiring(boost::asio::io_context& io, const Config& config, storage::StorageWorker& storage,
                              StanzaDispatcher& dispatcher, StanzaSender& sender)
-    : router_(io, storage, sender, config, metrics_),
+    : notification_channel_(sender, config.component_jid),
+      router_(io, storage, notification_channel_, config, metrics_),
+      deliveries_(router_),
       pubsub_(config),
       users_(storage, sender, router_, pubsub_, config),
       curl_(io),
@@ -33,9 +35,9 @@ ServiceWiring::ServiceWiring(boost::asio::io_context& io, const Config& config, 
     disco_.add_feature(ns::kPing);
     dispatcher.handle_iq("get", ns::kPing,
                          [](const XmlElement&, const XmlElement&, IqReply reply) { reply.result(); });
-    dispatcher.handle_iq_response([this](const XmlElement& iq) { router_.on_iq_response(iq); });
+    dispatcher.handle_iq_response([this](const XmlElement& iq) { deliveries_.on_iq_response(iq); });
     dispatcher.handle_message([this](const XmlElement& message) {
-        const bool about_delivery = router_.on_user_message(message);
+        const bool about_delivery = deliveries_.on_message(message);
         if (acks_.on_message(message) || about_delivery) return;
         chat_.on_message(message);
     });

@@ -8,6 +8,8 @@
 #include "component/config.h"
 #include "agents/mail_agent.h"
 #include "agents/webhook_agent.h"
+#include "agents/xmpp_notification_channel.h"
+#include "component/delivery_responder.h"
 #include "component/disco_responder.h"
 #include "routing/escalator.h"
 #include "component/feed_gateway.h"
@@ -47,7 +49,9 @@ public:
 
 private:
     routing::Metrics metrics_;
+    agents::XmppNotificationChannel notification_channel_;
     routing::Router router_;
+    DeliveryResponder deliveries_;
     routing::PubsubService pubsub_;
     routing::UserService users_;
     // libcurl on the io_context for mail to the operator's SMTP server. Feeds

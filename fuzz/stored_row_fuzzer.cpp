@@ -25,8 +25,8 @@
 #include "fuzz/service_harness.h"
 #include "fuzz/silent_logs.h"
 #include "fuzz/strict_output.h"
-#if __has_include("component/notification_message.h")
-#include "component/notification_message.h"
+#if __has_include("agents/xmpp_notification_message.h")
+#include "agents/xmpp_notification_message.h"
 #include "text/safe_text.h"
 #define HERALD_FUZZ_NOTIFICATION_MESSAGE 1
 #endif
@@ -214,10 +214,10 @@ void check_escalations(const herald::storage::Item& item, const std::string& tar
 void check_notification_message(herald::storage::Item item) {
     // Its contract: a well-formed payload or none (the router checks first).
     if (!herald::text::well_formed_fragment(item.payload)) item.payload.clear();
-    using herald::component::MessageFormat;
+    using herald::agents::MessageFormat;
     for (const auto format : {MessageFormat::chat, MessageFormat::headline, MessageFormat::pubsub}) {
-        herald::component::DeliveryEnvelope envelope{"notify.localhost", kReaderResource, "n1", format, true};
-        require_well_formed_xml(herald::component::notification_message(item, envelope).to_xml(),
+        herald::agents::DeliveryEnvelope envelope{"notify.localhost", kReaderResource, "n1", format, true};
+        require_well_formed_xml(herald::agents::notification_message(item, envelope).to_xml(),
                                 "notification_message");
     }
 }

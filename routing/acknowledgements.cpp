@@ -11,8 +11,8 @@
 #include "text/clock.h"
 #include "text/jid.h"
 #include "component/namespaces.h"
-#include "component/notification_message.h"
-#include "component/notification_payload.h"
+#include "routing/delivery.h"
+#include "routing/notification_text.h"
 #include "routing/router.h"
 #include "routing/user_service.h"
 #include "text/safe_text.h"
@@ -32,11 +32,8 @@ using herald::component::XmlElement;
 using herald::component::kMaxCommandBytes;
 using herald::component::kMaxQuotedBytes;
 using herald::component::lower;
-using herald::component::notification_body;
-using herald::component::notification_text;
 using herald::component::split_words;
 using herald::component::trim;
-using herald::component::seq_of_message_id;
 
 namespace {
 

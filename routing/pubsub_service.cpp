@@ -6,7 +6,7 @@
 #include <limits>
 
 #include "component/namespaces.h"
-#include "component/notification_payload.h"
+#include "routing/item_id.h"
 #include "routing/quiet_hours.h"
 #include "routing/secret_token.h"
 #include "component/xml_element.h"
@@ -16,7 +16,6 @@ namespace herald::routing {
 namespace ns = component::ns;
 
 using herald::component::XmlElement;
-using herald::component::random_item_id;
 
 namespace {
 

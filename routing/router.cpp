@@ -13,12 +13,9 @@
 #include <utility>
 
 #include "text/jid.h"
-#include "component/namespaces.h"
-#include "component/notification_message.h"
-#include "component/notification_payload.h"
+#include "routing/delivery.h"
 #include "routing/pubsub_service.h"
 #include "routing/quiet_hours.h"
-#include "routing/user_service.h"
 #include "storage/storage_worker.h"
 
 namespace herald::routing {
@@ -26,16 +23,6 @@ namespace herald::routing {
 using herald::text::now_ms;
 using herald::text::bare_jid;
 using herald::text::resource_of;
-
-namespace ns = component::ns;
-
-using herald::component::MessageFormat;
-using herald::component::StanzaSender;
-using herald::component::XmlElement;
-using herald::component::delivery_message_id;
-using herald::component::drop_malformed_payload;
-using herald::component::message_format;
-using herald::component::notification_message;
 
 namespace {
 
@@ -115,9 +102,9 @@ struct Router::UserAvatar {
     boost::asio::steady_timer session_check_timer;
 };
 
-Router::Router(boost::asio::io_context& io, storage::StorageWorker& storage, StanzaSender& sender,
+Router::Router(boost::asio::io_context& io, storage::StorageWorker& storage, UserOutbox& outbox,
                const Settings& config, Metrics& metrics)
-    : io_(io), storage_(storage), sender_(sender), config_(config), metrics_(metrics), expiry_timer_(io) {
+    : io_(io), storage_(storage), outbox_(outbox), config_(config), metrics_(metrics), expiry_timer_(io) {
     next_id_ = std::random_device{}();
     next_id_ <<= 20;
     schedule_expiry();
@@ -183,7 +170,7 @@ void Router::apply(const std::string& bare_jid, UserAvatar& avatar, const Presen
         // A session replaced by a new one with the same resource may say
         // unavailable after its successor said available: ask again.
         if (avatar.presence.resources().count(update.resource))
-            sender_.send(presence_stanza(config_.component_jid, bare_jid, "probe"));
+            outbox_.probe(bare_jid);
         avatar.presence.remove(update.resource);
         avatar.unproven.erase(update.resource);
         if (avatar.unpinged_resource == update.resource) avatar.unpinged.clear();
@@ -230,7 +217,7 @@ std::optional<int> Router::accepted_priority(const UserAvatar& avatar) const {
 
 void Router::pump(UserAvatar& avatar) {
     if (avatar.fetching || avatar.retry_pending) return;
-    if (sender_.backed_up()) {
+    if (outbox_.backed_up()) {
         awaiting_outbox_.insert(avatar.jid);
         return;
     }
@@ -285,16 +272,11 @@ bool Router::deliver(UserAvatar& avatar, const std::string& resource, std::span<
                      std::int64_t dropped) {
     const auto to = avatar.jid + "/" + resource;
     const auto now = now_ms();
-    if (dropped > 0) {
-        XmlElement notice("message");
-        notice.set_attr("from", config_.component_jid).set_attr("to", to).set_attr("type", "chat");
-        notice.set_attr("id", next_id("notice"));
-        notice.add_child("body").set_text(std::to_string(dropped) +
-                                          " notifications were dropped while you were away: your queue "
-                                          "was full (at most " +
-                                          std::to_string(config_.max_queue_per_user) + ").");
-        sender_.send(notice);
-    }
+    if (dropped > 0)
+        outbox_.notice(to, next_id("notice"),
+                       std::to_string(dropped) +
+                           " notifications were dropped while you were away: your queue was full (at most " +
+                           std::to_string(config_.max_queue_per_user) + ").");
     if (avatar.unpinged_resource != resource) ping(avatar);
     avatar.unpinged_resource = resource;
     const auto format = message_format(avatar.preferences.message_type.value_or(config_.message_type));
@@ -313,7 +295,7 @@ bool Router::deliver(UserAvatar& avatar, const std::string& resource, std::span<
         const auto& item = queued.item;
         const auto id = delivery_message_id(queued.seq, ++next_id_);
         const bool waited = item.published_ms < avatar.online_since_ms || now - item.published_ms > kDelayStampAfterMs;
-        sender_.send(notification_message(item, {config_.component_jid, to, id, format, waited}));
+        outbox_.deliver({item, to, id, format, waited});
         avatar.unconfirmed[id] = {resource, queued.seq, item.published_ms, sent, by_receipt};
         avatar.cursor = std::max(avatar.cursor, queued.seq);
         if (!by_receipt) avatar.unpinged.push_back(id);
@@ -343,13 +325,7 @@ bool Router::deliver(UserAvatar& avatar, const std::string& resource, std::span<
 void Router::ping(UserAvatar& avatar) {
     if (avatar.unpinged.empty()) return;
     const auto ping_id = next_id("p");
-    XmlElement ping("iq");
-    ping.set_attr("type", "get")
-        .set_attr("from", config_.component_jid)
-        .set_attr("to", avatar.jid + "/" + avatar.unpinged_resource)
-        .set_attr("id", ping_id);
-    ping.add_child("ping", ns::kPing);
-    sender_.send(ping);
+    outbox_.ping(avatar.jid + "/" + avatar.unpinged_resource, ping_id);
     avatar.pings[ping_id] = {std::exchange(avatar.unpinged, {}), std::chrono::steady_clock::now()};
     watch(avatar);
 }
@@ -472,7 +448,7 @@ bool Router::hand_over(UserAvatar& avatar, const storage::QueuedItem& queued) {
     const auto* resource = avatar.presence.best_resource();
     const auto& expires = queued.item.expires_ms;
     if (!avatar.caught_up || avatar.fetching || avatar.retry_pending || avatar.rescan || !min_priority ||
-        sender_.backed_up() ||
+        outbox_.backed_up() ||
         !resource || queued.item.priority < *min_priority || queued.seq <= avatar.cursor ||
         (expires && *expires <= now_ms()) ||
         static_cast<int>(avatar.unconfirmed.size()) >= config_.delivery_window)
@@ -481,62 +457,56 @@ bool Router::hand_over(UserAvatar& avatar, const storage::QueuedItem& queued) {
     return true;
 }
 
-bool Router::on_user_message(const XmlElement& message) {
-    const auto from = message.attr("from");
-    const auto avatar = avatars_.find(bare_jid(from));
-    const auto* receipt = message.child("received", ns::kReceipts);
-    if (avatar == avatars_.end())
-        return receipt || message.attr("type") == "error" || message.child("reactions", ns::kReactions);
-    if (message.attr("type") == "error") {
-        lose(*avatar->second, {message.attr("id")});
-        return true;
-    }
-    if (receipt) {
-        avatar->second->sending_receipts.insert(resource_of(from));
-        confirm(*avatar->second, {receipt->attr("id")});
-        return true;
-    }
-    // A reaction (XEP-0444) or a reply (XEP-0461) to a notification proves a
-    // person saw it. A reaction is never a command; a reply's text is still
-    // read as one (and answered), so nothing a person writes goes unanswered.
-    const auto* reaction = message.child("reactions", ns::kReactions);
-    const auto* reply = message.child("reply", ns::kReply);
-    const auto* about = reaction ? reaction : reply;
-    if (!about) return false;
-    if (avatar->second->unconfirmed.count(about->attr("id"))) confirm(*avatar->second, {about->attr("id")});
-    return reaction != nullptr;
+void Router::received(const std::string& full_jid, const std::string& message_id) {
+    const auto avatar = avatars_.find(bare_jid(full_jid));
+    if (avatar == avatars_.end()) return;
+    avatar->second->sending_receipts.insert(resource_of(full_jid));
+    confirm(*avatar->second, {message_id});
 }
 
-// A result to a ping proves every message sent before it was read. An error
-// comes from a client without XEP-0199, which read them too, or from ejabberd
-// for a session that is closing (shutting down, replaced, timed out), which
-// did not: from a resource known to answer pings it means the latter, and
-// from others the messages count as read only once the resource answers a
-// presence probe.
-void Router::on_iq_response(const XmlElement& iq) {
-    const auto from = iq.attr("from");
-    const auto avatar = avatars_.find(bare_jid(from));
+void Router::bounced(const std::string& full_jid, const std::string& message_id) {
+    const auto avatar = avatars_.find(bare_jid(full_jid));
+    if (avatar != avatars_.end()) lose(*avatar->second, {message_id});
+}
+
+void Router::seen(const std::string& full_jid, const std::string& message_id) {
+    const auto avatar = avatars_.find(bare_jid(full_jid));
+    if (avatar != avatars_.end() && avatar->second->unconfirmed.count(message_id))
+        confirm(*avatar->second, {message_id});
+}
+
+// An answer to a ping proves every message sent before it was read.
+void Router::ping_answered(const std::string& full_jid, const std::string& ping_id) {
+    const auto avatar = avatars_.find(bare_jid(full_jid));
     if (avatar == avatars_.end()) return;
-    auto ping = avatar->second->pings.extract(iq.attr("id"));
+    auto ping = avatar->second->pings.extract(ping_id);
     if (ping.empty()) return;
-    const auto resource = resource_of(from);
-    const auto* error = iq.child("error");
+    avatar->second->answering_pings.insert(resource_of(full_jid));
+    confirm(*avatar->second, ping.mapped().message_ids);
+}
+
+// An error comes from a client without XEP-0199, which read the messages,
+// or from ejabberd for a session that is closing (shutting down, replaced,
+// timed out), which did not: from a resource known to answer pings it means
+// the latter, and from others the messages count as read only once the
+// resource answers a presence probe.
+void Router::ping_failed(const std::string& full_jid, const std::string& ping_id, PingError error) {
+    const auto avatar = avatars_.find(bare_jid(full_jid));
+    if (avatar == avatars_.end()) return;
+    auto ping = avatar->second->pings.extract(ping_id);
+    if (ping.empty()) return;
+    const auto resource = resource_of(full_jid);
     auto& message_ids = ping.mapped().message_ids;
-    if (iq.attr("type") == "result") {
-        avatar->second->answering_pings.insert(resource);
-        confirm(*avatar->second, message_ids);
-    } else if (error && (error->child("feature-not-implemented") || error->child("service-unavailable")) &&
-               !avatar->second->answering_pings.count(resource)) {
+    if (error == PingError::unsupported && !avatar->second->answering_pings.count(resource))
         check_session(*avatar->second, resource, std::move(message_ids));
-    } else {
+    else
         lose(*avatar->second, message_ids);
-    }
 }
 
 void Router::check_session(UserAvatar& avatar, const std::string& resource, std::vector<std::string> message_ids) {
     auto& unproven = avatar.unproven[resource];
     unproven.insert(unproven.end(), message_ids.begin(), message_ids.end());
-    sender_.send(presence_stanza(config_.component_jid, avatar.jid, "probe"));
+    outbox_.probe(avatar.jid);
     avatar.session_check_timer.expires_after(kSessionCheckTimeout);
     avatar.session_check_timer.async_wait(
         [this, jid = avatar.jid, epoch = avatar.epoch, check = ++avatar.session_check](boost::system::error_code error) {
@@ -663,12 +633,6 @@ void Router::blame_deliveries_in_flight() {
         [](std::exception_ptr error) {
             if (error) spdlog::error("items set aside not stored as such; they will be tried again");
         });
-}
-
-std::optional<Availability> Router::state_of(const std::string& bare_jid) const {
-    const auto avatar = avatars_.find(bare_jid);
-    if (avatar == avatars_.end()) return std::nullopt;
-    return avatar->second->presence.state();
 }
 
 std::vector<std::string> Router::online_users() const {

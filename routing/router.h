@@ -15,7 +15,7 @@
 
 #include "routing/settings.h"
 #include "routing/metrics.h"
-#include "component/stanza_sender.h"
+#include "routing/user_outbox.h"
 #include "routing/user_presence.h"
 
 namespace herald::storage {
@@ -38,12 +38,17 @@ struct PresenceUpdate {
 // resource appears and dropped when the last one goes, so registered but
 // offline users cost no memory. Delivery goes to the user's best resource,
 // oldest first, at most `delivery_window` unconfirmed messages at a time.
-// A receipt, or the reply to the ping sent after the messages to a resource
-// that has not sent receipts, confirms (see on_iq_response for errors); what
-// is not confirmed stays queued and is sent again.
+// A receipt, or the answer to the ping sent after the messages to a resource
+// that has not sent receipts, confirms (see ping_failed for errors); what is
+// not confirmed stays queued and is sent again. The edge reads the answers
+// from stanzas and tells them here.
 class Router {
 public:
-    Router(boost::asio::io_context& io, storage::StorageWorker& storage, component::StanzaSender& sender,
+    // Why a ping came back with an error: the resource does not support
+    // pings (feature-not-implemented, service-unavailable), or anything else.
+    enum class PingError { unsupported, other };
+
+    Router(boost::asio::io_context& io, storage::StorageWorker& storage, UserOutbox& outbox,
            const Settings& config, Metrics& metrics);
     ~Router();
 
@@ -63,11 +68,15 @@ public:
 
     // A new item is queued for its subscribers.
     void on_published(const PublishOutcome& outcome);
-    // A message from a user: a receipt or a bounce of one of ours. True when it
-    // was about a delivery.
-    bool on_user_message(const component::XmlElement& message);
-    // A reply to an IQ we sent (our pings).
-    void on_iq_response(const component::XmlElement& iq);
+    // Answers about delivery `message_id` from the resource `full_jid`: a
+    // receipt (XEP-0184), an error bounced in its place, or a reaction
+    // (XEP-0444) or reply (XEP-0461) proving a person saw it.
+    void received(const std::string& full_jid, const std::string& message_id);
+    void bounced(const std::string& full_jid, const std::string& message_id);
+    void seen(const std::string& full_jid, const std::string& message_id);
+    // The answer to one of our pings.
+    void ping_answered(const std::string& full_jid, const std::string& ping_id);
+    void ping_failed(const std::string& full_jid, const std::string& ping_id, PingError error);
     // Items were queued again for these users (reminders): their queues are read anew.
     void requeued(const std::vector<std::string>& users);
     // The user changed preferences (or paused, or resumed).
@@ -78,7 +87,6 @@ public:
         state_observer_ = std::move(observer);
     }
 
-    std::optional<Availability> state_of(const std::string& bare_jid) const;
     // A message with the item went to the user and is not confirmed yet.
     bool in_flight(const std::string& bare_jid, std::int64_t seq) const;
     std::vector<std::string> online_users() const;
@@ -117,7 +125,7 @@ private:
 
     boost::asio::io_context& io_;
     storage::StorageWorker& storage_;
-    component::StanzaSender& sender_;
+    UserOutbox& outbox_;
     const Settings& config_;
     Metrics& metrics_;
     std::unordered_map<std::string, std::unique_ptr<UserAvatar>> avatars_;

@@ -1,7 +1,8 @@
 #include <gtest/gtest.h>
 
 #include "routing/acknowledgements.h"
-#include "component/notification_message.h"
+#include "agents/xmpp_notification_message.h"
+#include "routing/delivery.h"
 #include "ingest/http_publish_api.h"
 #include "storage/sqlite/sqlite_ack_repository.h"
 #include "storage/sqlite/sqlite_escalation_repository.h"
@@ -126,9 +127,9 @@ TEST(ReadAckRequest, ARepliedOrReactedMessageNamesTheItem) {
 }
 
 TEST(DeliveryMessageId, NamesTheItem) {
-    EXPECT_EQ(component::seq_of_message_id(component::delivery_message_id(42, 7)), 42);
+    EXPECT_EQ(routing::seq_of_message_id(routing::delivery_message_id(42, 7)), 42);
     for (const std::string id : {"herald-n", "herald-n-1", "herald-nx-1", "herald-n42", "other-42-1", "herald-p-3"})
-        EXPECT_FALSE(component::seq_of_message_id(id)) << id;
+        EXPECT_FALSE(routing::seq_of_message_id(id)) << id;
 }
 
 TEST(ItemFromTarget, SplitsNodeAndItem) {
@@ -212,8 +213,8 @@ TEST_F(AckFixture, UnacknowledgedItemsEscalateThoughReceivedAndPresent) {
 TEST(AckRequestInMessage, SaysHowToAcknowledgeOnlyWhileItWaits) {
     auto item = storage::fixtures::make_item("0123456789abcdef", 1);
     item.ack_required = true;
-    const component::DeliveryEnvelope envelope{"notify.x", "a@x/phone", "herald-n1-1"};
-    auto message = component::notification_message(item, envelope);
+    const herald::agents::DeliveryEnvelope envelope{"notify.x", "a@x/phone", "herald-n1-1"};
+    auto message = herald::agents::notification_message(item, envelope);
     const auto* request = message.child("ack-request", "urn:herald:0");
     ASSERT_TRUE(request);
     EXPECT_EQ(request->attr("item"), "0123456789abcdef");
@@ -221,7 +222,7 @@ TEST(AckRequestInMessage, SaysHowToAcknowledgeOnlyWhileItWaits) {
     EXPECT_TRUE(body.ends_with("\nReply \"ack\" to acknowledge (or \"ack 01234567\").")) << body;
 
     item.acknowledged_by = "b@x";
-    message = component::notification_message(item, envelope);
+    message = herald::agents::notification_message(item, envelope);
     EXPECT_FALSE(message.child("ack-request", "urn:herald:0"));
     EXPECT_EQ(message.child("body")->text().find("ack"), std::string::npos);
 }

@@ -3,11 +3,13 @@
 #include <set>
 #include <string>
 
-#include "component/notification_message.h"
+#include "agents/xmpp_notification_message.h"
 #include "component/notification_payload.h"
+#include "routing/delivery.h"
 #include "received_stanza.h"
 
-using namespace herald::component;
+using namespace herald::agents;
+using herald::routing::message_format;
 using herald::testing::ReceivedStanza;
 
 namespace storage = herald::storage;

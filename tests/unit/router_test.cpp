@@ -13,7 +13,9 @@
 #include <set>
 #include <vector>
 
+#include "agents/xmpp_notification_channel.h"
 #include "component/config.h"
+#include "component/delivery_responder.h"
 #include "routing/metrics.h"
 #include "routing/pubsub_service.h"
 #include "routing/router.h"
@@ -119,8 +121,9 @@ protected:
                                     [this](std::function<void()> done) { boost::asio::post(io_, std::move(done)); }};
     RecordingSender sender_;
     Config config_ = router_config();
+    herald::agents::XmppNotificationChannel channel_{sender_, config_.component_jid};
     Metrics metrics_;
-    Router router_{io_, storage_, sender_, config_, metrics_};
+    Router router_{io_, storage_, channel_, config_, metrics_};
 };
 
 TEST_F(RouterTest, AnItemInFlightAtThreeLossesInARowIsSetAsideAndDeliveryGoesOn) {
@@ -195,9 +198,7 @@ TEST_F(RouterTest, SuspectsOfDifferentUsersGoOneAtATime) {
     // Its ping answered: the other user's suspect goes next.
     for (std::size_t i = first; i < sender_.sent.size(); ++i)
         if (sender_.sent[i].name() == "iq") {
-            XmlElement result("iq");
-            result.set_attr("type", "result").set_attr("from", sender_.sent[i].attr("to")).set_attr("id", sender_.sent[i].attr("id"));
-            router_.on_iq_response(result);
+            router_.ping_answered(sender_.sent[i].attr("to"), sender_.sent[i].attr("id"));
         }
     ASSERT_TRUE(run_until([&] { return sent_to(first).size() == 2; })) << "the second suspect never went";
 }
@@ -216,9 +217,7 @@ TEST_F(RouterTest, AConfirmedItemIsNoLongerASuspect) {
     }));
     for (std::size_t i = first; i < sender_.sent.size(); ++i)
         if (sender_.sent[i].name() == "iq") {
-            XmlElement result("iq");
-            result.set_attr("type", "result").set_attr("from", "a@x/phone").set_attr("id", sender_.sent[i].attr("id"));
-            router_.on_iq_response(result);
+            router_.ping_answered("a@x/phone", sender_.sent[i].attr("id"));
         }
     ASSERT_TRUE(run_until([&] {
         return in_storage<std::int64_t>([](storage::Repositories& repos) { return repos.queue.queued_count("a@x"); }) == 0;
@@ -255,4 +254,40 @@ TEST_F(RouterTest, ABackedUpOutboxStopsReadingTheQueueUntilItDrains) {
     ASSERT_TRUE(run_until([&] { return sender_.titles_sent_since(first).size() == 2; }))
         << "deliveries resume once the outbox drained";
     EXPECT_EQ(sender_.titles_sent_since(first), (std::vector<std::string>{"before", "while-full"}));
+}
+
+// The edge reads each answer once: what is about a delivery is not read as a
+// command, except a reply, whose text still is.
+TEST_F(RouterTest, TheEdgeTellsAnswersAboutDeliveriesFromCommands) {
+    DeliveryResponder deliveries{router_};
+    const auto message = [](const char* type, const char* child, const char* xmlns) {
+        XmlElement stanza("message");
+        stanza.set_attr("from", "a@x/phone").set_attr("id", "m1");
+        if (*type) stanza.set_attr("type", type);
+        if (*child) stanza.add_child(child, xmlns).set_attr("id", "herald-n1-1");
+        return stanza;
+    };
+    EXPECT_TRUE(deliveries.on_message(message("", "received", "urn:xmpp:receipts")));
+    EXPECT_TRUE(deliveries.on_message(message("error", "", "")));
+    EXPECT_TRUE(deliveries.on_message(message("chat", "reactions", "urn:xmpp:reactions:0")));
+    EXPECT_FALSE(deliveries.on_message(message("chat", "reply", "urn:xmpp:reply:0")));
+    EXPECT_FALSE(deliveries.on_message(message("chat", "", "")));
+}
+
+TEST_F(RouterTest, APingResultReadAtTheEdgeConfirmsWhatWentBeforeIt) {
+    publish("one");
+    const auto first = sender_.sent.size();
+    come_online();
+    const auto ping_sent = [&]() -> const XmlElement* {
+        for (std::size_t i = first; i < sender_.sent.size(); ++i)
+            if (sender_.sent[i].name() == "iq") return &sender_.sent[i];
+        return nullptr;
+    };
+    ASSERT_TRUE(run_until([&] { return ping_sent() != nullptr; }));
+    XmlElement result("iq");
+    result.set_attr("type", "result").set_attr("from", ping_sent()->attr("to")).set_attr("id", ping_sent()->attr("id"));
+    DeliveryResponder{router_}.on_iq_response(result);
+    EXPECT_TRUE(run_until([&] {
+        return in_storage<std::int64_t>([](storage::Repositories& repos) { return repos.queue.queued_count("a@x"); }) == 0;
+    }));
 }
