@@ -156,6 +156,8 @@ TEST_F(ClusterSupport, AccountsAreSharedAndUsersOnDifferentNodesChat)
     auto alice = login(*cluster_, "alice", "desk", 1);
     auto bob = login(*cluster_, "bob", "desk", 2);
     ASSERT_TRUE(alice->connected() && bob->connected());
+    ASSERT_TRUE(cluster_->wait_for_session(bob->jid(), 1, kXmppDeadline));
+    ASSERT_TRUE(cluster_->wait_for_session(alice->jid(), 2, kXmppDeadline));
     alice->send(chat(bob->jid(), "hello from node 1"));
     EXPECT_TRUE(receives_body(*bob, "hello from node 1"));
     bob->send(chat(alice->jid(), "hello from node 2"));
@@ -238,15 +240,18 @@ TEST_F(ClusterSupport, NodeOneServesWhileNodeTwoIsKilledAndNodeTwoRejoins)
     EXPECT_TRUE(bob->wait_disconnected(kXmppDeadline)) << "the session on the killed node ends";
 
     auto alice = login(*cluster_, "alice", "after-kill", 1);
-    auto carol = login(*cluster_, "carol", "after-kill", 1);
-    ASSERT_TRUE(alice->connected() && carol->connected());
-    alice->send(chat(carol->jid(), "node 1 still serves"));
-    EXPECT_TRUE(receives_body(*carol, "node 1 still serves"));
+    auto user1 = login(*cluster_, "user1", "after-kill", 1);
+    ASSERT_TRUE(alice->connected() && user1->connected());
+    alice->send(chat(user1->jid(), "node 1 still serves"));
+    EXPECT_TRUE(receives_body(*user1, "node 1 still serves"));
 
     cluster_->start_node(2);
     EXPECT_TRUE(cluster_->node_running(2));
     auto bob_again = login(*cluster_, "bob", "after-restart", 2);
     ASSERT_TRUE(bob_again->connected());
+    bob_again->send(chat(alice->jid(), "back on node 2"));
+    EXPECT_TRUE(receives_body(*alice, "back on node 2"));
+    ASSERT_TRUE(cluster_->wait_for_session(bob_again->jid(), 1, kXmppDeadline));
     alice->send(chat(bob_again->jid(), "welcome back"));
     EXPECT_TRUE(receives_body(*bob_again, "welcome back"));
     const CommandResult members = cluster_->ctl({"list_cluster"}, 2);

@@ -105,6 +105,19 @@ CommandResult PrivateCluster::ctl(const std::vector<std::string>& arguments, int
     return run_command(argv, kCtlDeadline);
 }
 
+bool PrivateCluster::wait_for_session(const std::string& full_jid, int node,
+                                      std::chrono::milliseconds deadline) const
+{
+    // Each ejabberdctl call boots a VM (a few hundred ms): that paces the loop.
+    const auto give_up_at = std::chrono::steady_clock::now() + deadline;
+    do {
+        const CommandResult users = ctl({"connected_users"}, node);
+        if (users.exit_code == 0 && ("\n" + users.output).find("\n" + full_jid + "\n") != std::string::npos)
+            return true;
+    } while (std::chrono::steady_clock::now() < give_up_at);
+    return false;
+}
+
 std::unique_ptr<XmppTestClient> PrivateCluster::client(const std::string& user,
                                                        const std::string& password,
                                                        const std::string& resource, int node,

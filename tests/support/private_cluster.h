@@ -64,6 +64,12 @@ public:
     // ejabberdctl against one node, e.g. ctl({"list_cluster"}, 2).
     CommandResult ctl(const std::vector<std::string>& arguments, int node = 1) const;
 
+    // Until `node` knows the session of full_jid (user@domain/resource).
+    // Sessions reach the other nodes' Mnesia copies asynchronously: a
+    // stanza routed by another node just after a login can find no session.
+    bool wait_for_session(const std::string& full_jid, int node,
+                          std::chrono::milliseconds deadline) const;
+
     // A client for user@domain/resource entering through `node`'s c2s port
     // (not connected).
     std::unique_ptr<XmppTestClient> client(const std::string& user, const std::string& password,
