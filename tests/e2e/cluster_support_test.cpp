@@ -271,7 +271,7 @@ TEST_F(ClusterSupport, StopLeavesNoProcessAndIsIdempotent)
     for (const int pid : pids)
         EXPECT_FALSE(process_alive(pid)) << pid;
     EXPECT_EQ(processes_mentioning(cluster_->dir().string()), std::vector<std::string>{});
-    EXPECT_EQ(processes_mentioning("-port " + std::to_string(cluster_->epmd_port())),
+    EXPECT_EQ(processes_mentioning("-port " + std::to_string(cluster_->epmd_port()) + " "),
               std::vector<std::string>{});
     EXPECT_FALSE(cluster_->node_running(1));
     EXPECT_NO_THROW(cluster_->stop());

@@ -17,8 +17,9 @@ namespace herald::testing {
 
 class PrivatePostgresql {
 public:
-    // Why a private PostgreSQL cannot run here ("" when it can): initdb
-    // missing, or (initdb runs as the postgres user) not root.
+    // Why a private PostgreSQL cannot run here ("" when it can): PostgreSQL
+    // 15 not installed. (As root the server runs as the postgres user, as
+    // anyone else as that user.)
     static std::string unavailable_reason();
 
     // Makes a fresh directory under $TMPDIR (or /tmp), runs initdb there and
