@@ -2,8 +2,9 @@
 // two-node ejabberd cluster (PrivateCluster, `herald-ejabberd cluster-*`)
 // and a private PostgreSQL (PrivatePostgresql, `herald-postgresql`).
 //
-// The cluster starts once for the suite (about 10 s); the last test stops
-// it, so the tests run in declaration order (no --gtest_shuffle).
+// The cluster starts once for the suite (about 10 s). One test stops it and
+// the next starts it again, so the tests run in declaration order (no
+// --gtest_shuffle); each also passes alone.
 
 #include <algorithm>
 #include <chrono>
@@ -258,7 +259,7 @@ TEST_F(ClusterSupport, NodeOneServesWhileNodeTwoIsKilledAndNodeTwoRejoins)
     EXPECT_NE(members.output.find(cluster_->node_name(1)), std::string::npos) << members.output;
 }
 
-// Last: stops the suite's cluster.
+// Stops the suite's cluster (the next test starts it again).
 TEST_F(ClusterSupport, StopLeavesNoProcessAndIsIdempotent)
 {
     std::vector<int> pids{read_pid(cluster_->dir() / "epmd.pid")};
@@ -275,6 +276,20 @@ TEST_F(ClusterSupport, StopLeavesNoProcessAndIsIdempotent)
               std::vector<std::string>{});
     EXPECT_FALSE(cluster_->node_running(1));
     EXPECT_NO_THROW(cluster_->stop());
+}
+
+TEST_F(ClusterSupport, StartsAgainOnTheSamePortsWithTheSameAccounts)
+{
+    const int c2s_port = cluster_->c2s_port(2);
+    cluster_->start();
+    EXPECT_EQ(cluster_->c2s_port(2), c2s_port);
+    for (int node = 1; node <= 2; ++node) {
+        EXPECT_TRUE(cluster_->node_running(node)) << node;
+        auto alice = login(*cluster_, "alice", "restarted", node);
+        EXPECT_TRUE(alice->connected()) << "node " << node;
+    }
+    const CommandResult members = cluster_->ctl({"list_cluster"}, 2);
+    EXPECT_NE(members.output.find(cluster_->node_name(1)), std::string::npos) << members.output;
 }
 
 // ---------------------------------------------------------------- PostgreSQL
