@@ -1,19 +1,9 @@
 #include "private_ejabberd.h"
 
-#include <cerrno>
-#include <cstdlib>
-#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <stdexcept>
-#include <system_error>
 #include <utility>
-
-#include <stdlib.h>
-
-#ifndef HERALD_SOURCE_DIR
-#error "HERALD_SOURCE_DIR must be defined (tests/support/CMakeLists.txt does it)"
-#endif
 
 namespace herald::testing {
 
@@ -21,6 +11,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
+constexpr const char* kOwner = "PrivateEjabberd";
 // The launcher waits up to 30 s for ejabberd itself (and up to 120 s for the
 // instance lock); these only catch a launcher that hangs.
 constexpr std::chrono::milliseconds kStartDeadline = 180s;
@@ -28,37 +19,11 @@ constexpr std::chrono::milliseconds kStopDeadline = 90s;
 constexpr std::chrono::milliseconds kRegisterDeadline = 300s;
 constexpr std::chrono::milliseconds kCtlDeadline = 60s;
 
-std::filesystem::path make_temp_dir()
-{
-    const char* tmpdir = std::getenv("TMPDIR");
-    const std::filesystem::path base = tmpdir && *tmpdir ? tmpdir : "/tmp";
-    std::string pattern = (base / "herald-ejabberd-XXXXXX").string();
-    if (!::mkdtemp(pattern.data()))
-        throw std::runtime_error("PrivateEjabberd: mkdtemp(" + pattern +
-                                 "): " + std::strerror(errno));
-    return pattern;
-}
-
-int parse_port(const std::string& key, const std::string& value, const std::filesystem::path& file)
-{
-    try {
-        std::size_t used = 0;
-        const int port = std::stoi(value, &used);
-        if (used == value.size() && port > 0 && port <= 65535)
-            return port;
-    } catch (const std::exception&) {
-    }
-    throw std::runtime_error("PrivateEjabberd: " + file.string() + ": " + key +
-                             " is not a port: '" + value + "'");
-}
-
 }  // namespace
 
 std::filesystem::path PrivateEjabberd::default_launcher()
 {
-    if (const char* launcher = std::getenv("HERALD_EJABBERD_LAUNCHER"); launcher && *launcher)
-        return launcher;
-    return std::filesystem::path(HERALD_SOURCE_DIR) / "ejabberd-config" / "herald-ejabberd";
+    return launcher_path("HERALD_EJABBERD_LAUNCHER", "herald-ejabberd");
 }
 
 PrivateEjabberd::PrivateEjabberd() : PrivateEjabberd(default_launcher()) {}
@@ -67,7 +32,7 @@ PrivateEjabberd::PrivateEjabberd(std::filesystem::path launcher) : launcher_(std
 {
     if (!std::filesystem::exists(launcher_))
         throw std::runtime_error("PrivateEjabberd: launcher not found: " + launcher_.string());
-    dir_ = make_temp_dir();
+    dir_ = make_private_dir("herald-ejabberd", kOwner);
     try {
         start();
     } catch (...) {
@@ -75,10 +40,7 @@ PrivateEjabberd::PrivateEjabberd(std::filesystem::path launcher) : launcher_(std
             run_launcher("stop", {}, kStopDeadline);
         } catch (const std::exception&) {
         }
-        if (!std::getenv("HERALD_KEEP_TEST_DIRS")) {
-            std::error_code ignored;
-            std::filesystem::remove_all(dir_, ignored);
-        }
+        remove_private_dir(dir_, kOwner);
         throw;
     }
 }
@@ -90,15 +52,7 @@ PrivateEjabberd::~PrivateEjabberd()
     } catch (const std::exception& error) {
         std::cerr << "PrivateEjabberd: " << error.what() << '\n';
     }
-    if (std::getenv("HERALD_KEEP_TEST_DIRS")) {
-        std::cerr << "PrivateEjabberd: kept " << dir_.string() << '\n';
-        return;
-    }
-    std::error_code error;
-    std::filesystem::remove_all(dir_, error);
-    if (error)
-        std::cerr << "PrivateEjabberd: cannot remove " << dir_.string() << ": " << error.message()
-                  << '\n';
+    remove_private_dir(dir_, kOwner);
 }
 
 void PrivateEjabberd::start()
@@ -168,11 +122,7 @@ std::string PrivateEjabberd::herald_config(const std::filesystem::path& config_d
            "  database: " + database.string() + "\n";
 }
 
-std::string PrivateEjabberd::setting(const std::string& key) const
-{
-    const auto found = settings_.find(key);
-    return found == settings_.end() ? std::string() : found->second;
-}
+std::string PrivateEjabberd::setting(const std::string& key) const { return env_.get(key); }
 
 CommandResult PrivateEjabberd::run_launcher(const std::string& command,
                                             std::vector<std::string> arguments,
@@ -181,50 +131,19 @@ CommandResult PrivateEjabberd::run_launcher(const std::string& command,
     std::vector<std::string> argv{launcher_.string(), command, dir_.string()};
     argv.insert(argv.end(), std::make_move_iterator(arguments.begin()),
                 std::make_move_iterator(arguments.end()));
-    const auto started = std::chrono::steady_clock::now();
-    CommandResult result = run_command(argv, deadline);
-    if (result.exit_code != 0) {
-        const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
-            std::chrono::steady_clock::now() - started);
-        throw std::runtime_error("PrivateEjabberd: `" + describe_command(argv) + "` " +
-                                 (result.timed_out ? "timed out" : "failed with exit status " +
-                                                                       std::to_string(result.exit_code)) +
-                                 " after " + std::to_string(took.count()) + " ms; its output:\n" +
-                                 result.output);
-    }
-    return result;
+    return run_launcher_command(kOwner, argv, deadline);
 }
 
 void PrivateEjabberd::load_ports_env()
 {
-    const auto file = dir_ / "ports.env";
-    std::ifstream in(file);
-    if (!in)
-        throw std::runtime_error("PrivateEjabberd: the launcher wrote no " + file.string());
-    settings_.clear();
-    for (std::string line; std::getline(in, line);) {
-        const auto equals = line.find('=');
-        if (line.empty() || line.front() == '#' || equals == std::string::npos)
-            continue;
-        std::string value = line.substr(equals + 1);
-        if (value.size() >= 2 && (value.front() == '\'' || value.front() == '"') &&
-            value.back() == value.front())
-            value = value.substr(1, value.size() - 2);
-        settings_[line.substr(0, equals)] = value;
-    }
-    auto required = [&](const std::string& key) {
-        const auto found = settings_.find(key);
-        if (found == settings_.end() || found->second.empty())
-            throw std::runtime_error("PrivateEjabberd: " + file.string() + " has no " + key);
-        return found->second;
-    };
-    domain_ = required("XMPP_DOMAIN");
-    c2s_port_ = parse_port("C2S_PORT", required("C2S_PORT"), file);
-    component_port_ = parse_port("COMPONENT_PORT", required("COMPONENT_PORT"), file);
-    component_host_ = required("COMPONENT_HOST");
-    component_secret_ = required("COMPONENT_SECRET");
-    http_port_ = parse_port("HTTP_PORT", required("HTTP_PORT"), file);
-    node_ = required("EJABBERD_NODE");
+    env_ = EnvFile(dir_ / "ports.env", kOwner);
+    domain_ = env_.required("XMPP_DOMAIN");
+    c2s_port_ = env_.port("C2S_PORT");
+    component_port_ = env_.port("COMPONENT_PORT");
+    component_host_ = env_.required("COMPONENT_HOST");
+    component_secret_ = env_.required("COMPONENT_SECRET");
+    http_port_ = env_.port("HTTP_PORT");
+    node_ = env_.required("EJABBERD_NODE");
 }
 
 }  // namespace herald::testing

@@ -6,11 +6,11 @@
 
 #include <chrono>
 #include <filesystem>
-#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "launcher_support.h"
 #include "process.h"
 #include "xmpp_test_client.h"
 
@@ -85,7 +85,7 @@ private:
     std::filesystem::path dir_;
     bool running_ = false;
 
-    std::map<std::string, std::string> settings_;
+    EnvFile env_;
     std::string domain_;
     int c2s_port_ = 0;
     int component_port_ = 0;
