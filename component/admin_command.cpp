@@ -14,7 +14,7 @@
 #include "text/jid.h"
 #include "routing/user_service.h"
 #include "tools/exit_code.h"
-#include "storage/sqlite/admin_queries.h"
+#include "storage/sqlite/sqlite_admin_queries.h"
 #include "storage/sqlite/database.h"
 #include "storage/sqlite/sqlite_backup.h"
 #include "storage/sqlite/sqlite_user_repository.h"

@@ -10,7 +10,7 @@
 #include <fstream>
 #include <thread>
 
-#include "storage/sqlite/admin_queries.h"
+#include "storage/sqlite/sqlite_admin_queries.h"
 #include "storage/sqlite/migrations.h"
 #include "storage/sqlite/sqlite_backup.h"
 #include "storage/storage_error.h"

@@ -1,4 +1,4 @@
-#include "storage/sqlite/admin_queries.h"
+#include "storage/sqlite/sqlite_admin_queries.h"
 
 #include <sqlite3.h>
 
