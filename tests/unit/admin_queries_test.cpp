@@ -22,7 +22,7 @@ namespace {
 using fixtures::make_item;
 
 struct AdminQueriesTest : fixtures::QueueFixture {
-    AdminQueries admin{db};
+    SqliteAdminQueries admin{db};
 
     std::int64_t publish(const std::string& id, int priority = 1) { return queue.publish(make_item(id, priority)).seq; }
 
