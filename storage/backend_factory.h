@@ -12,7 +12,7 @@ namespace herald::storage {
 
 struct StorageSettings {
     std::string backend = "sqlite";  // storage.backend
-    std::string path = "herald.db";  // storage.database
+    std::string path;                // storage.database; ":memory:" in tests
 };
 
 // Why this build cannot run on `backend`; nullopt when it can.

@@ -1,5 +1,6 @@
-// `herald admin`'s queries (storage/admin_queries.*) on :memory:, and the
-// online backup and its check (storage/sqlite_backup.*) on real files.
+// `herald admin`'s queries (storage/sqlite/sqlite_admin_queries.*) on
+// :memory:, and the online backup and its check (storage/sqlite/sqlite_backup.*)
+// on real files.
 
 #include <gtest/gtest.h>
 
