@@ -1,5 +1,7 @@
 #include "storage/storage_worker.h"
 
+#include <vector>
+
 #include "storage/storage_error.h"
 
 namespace herald::storage {
