@@ -3,9 +3,7 @@
 #include <chrono>
 
 #include "routing/pubsub_service.h"
-#include "storage/sqlite/database.h"
-#include "storage/sqlite/sqlite_node_repository.h"
-#include "storage/sqlite/sqlite_user_repository.h"
+#include "storage/backend_factory.h"
 
 namespace herald::bench {
 
@@ -13,10 +11,10 @@ void prefill_registrations(const std::filesystem::path& database, const PrefillP
     const auto now = std::chrono::duration_cast<std::chrono::seconds>(
                          std::chrono::system_clock::now().time_since_epoch())
                          .count();
-    storage::Database db(database.string());
-    storage::SqliteUserRepository users(db);
-    storage::SqliteNodeRepository nodes(db);
-    storage::Transaction transaction(db);
+    const auto backend = storage::open_backend({.path = database.string()});
+    auto& users = backend->repositories().users;
+    auto& nodes = backend->repositories().nodes;
+    backend->begin();
     if (!plan.topic.empty()) nodes.create({plan.topic, plan.topic_owner, "publishers", false, now});
     for (int i = 1; i <= plan.count; ++i) {
         const std::string jid = plan.user_prefix + std::to_string(i) + "@" + plan.domain;
@@ -27,7 +25,7 @@ void prefill_registrations(const std::filesystem::path& database, const PrefillP
         if (i <= plan.subscribed) nodes.subscribe(plan.topic, jid, now);
     }
     for (const auto& jid : plan.extra_subscribers) nodes.subscribe(plan.topic, jid, now);
-    transaction.commit();
+    backend->commit();
 }
 
 }  // namespace herald::bench

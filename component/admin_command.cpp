@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <ostream>
 
@@ -14,10 +15,7 @@
 #include "text/jid.h"
 #include "routing/user_service.h"
 #include "tools/exit_code.h"
-#include "storage/sqlite/admin_queries.h"
-#include "storage/sqlite/database.h"
-#include "storage/sqlite/sqlite_backup.h"
-#include "storage/sqlite/sqlite_user_repository.h"
+#include "storage/backend_factory.h"
 #include "storage/storage_error.h"
 #include "storage/storage_worker.h"
 
@@ -161,21 +159,19 @@ public:
 
     const std::string& argument(std::size_t index) const { return arguments_.at(index); }
 
+    storage::StorageSettings storage() const { return {config_.storage_backend, config_.database_path}; }
     // An admin command never creates a database.
-    const std::string& existing_database_path() const {
+    storage::StorageSettings existing_storage() const {
         if (!std::filesystem::exists(config_.database_path))
             throw Failure{ExitCode::no_input, config_.database_path + ": no such database"};
-        return config_.database_path;
+        return storage();
     }
     // The configured database, opened once.
-    storage::Database& database() {
-        if (!database_) database_.emplace(existing_database_path());
-        return *database_;
+    storage::Backend& backend() {
+        if (!backend_) backend_ = storage::open_backend(existing_storage());
+        return *backend_;
     }
-    storage::AdminQueries& queries() {
-        if (!queries_) queries_.emplace(database());
-        return *queries_;
-    }
+    storage::AdminQueries& queries() { return backend().admin(); }
     const Config& config() const { return config_; }
 
     int answer(const json& value) {
@@ -194,8 +190,7 @@ private:
     std::vector<std::string> arguments_;
     std::ostream& out_;
     bool json_;
-    std::optional<storage::Database> database_;
-    std::optional<storage::AdminQueries> queries_;
+    std::unique_ptr<storage::Backend> backend_;
 };
 
 using Failure = AdminSession::Failure;
@@ -218,19 +213,18 @@ int show_user(AdminSession& session) {
     user["away_since"] = optional_time(detail.away_since_ms);
     user["subscribed"] = detail.subscribed;
     user["owned_topics"] = detail.owned_topics;
-    user["preferences"] =
-        preferences_json(storage::SqliteUserRepository(session.database()).preferences(detail.summary.jid));
+    user["preferences"] = preferences_json(session.backend().repositories().users.preferences(detail.summary.jid));
     return session.answer(user);
 }
 
 int remove_user_command(AdminSession& session) {
     const auto jid = bare_jid(session.argument(0));
-    const auto& path = session.existing_database_path();
     std::optional<RemovedUser> removed;
     std::exception_ptr failure;
     {
         // Completions run on the storage thread itself: nothing else is running.
-        storage::StorageWorker storage(path, [](std::function<void()> done) { done(); });
+        storage::StorageWorker storage(storage::open_backend(session.existing_storage()),
+                                       [](std::function<void()> done) { done(); });
         storage.submit([&](storage::Repositories& repos) { removed = remove_user(repos, jid); },
                        [&](std::exception_ptr error) { failure = error; });
         storage.stop();
@@ -294,19 +288,19 @@ int drop(AdminSession& session) {
 int stats(AdminSession& session) {
     json counts = json::object();
     for (const auto& [name, value] : session.queries().stats()) counts[name] = value;
-    counts["schema version"] = session.database().schema_version();
+    counts["schema version"] = session.queries().schema_version();
     std::error_code ignored;
     counts["database bytes"] = std::filesystem::file_size(session.config().database_path, ignored);
     return session.answer(counts);
 }
 
 int backup(AdminSession& session) {
-    const auto pages = storage::backup_database(session.existing_database_path(), session.argument(0));
+    const auto pages = storage::backup_for(session.existing_storage())->copy_to(session.argument(0));
     return session.answer({{"backup", session.argument(0)}, {"pages", pages}});
 }
 
 int check_backup(AdminSession& session) {
-    const auto check = storage::check_backup(session.argument(0));
+    const auto check = storage::backup_for(session.storage())->check(session.argument(0));
     json counts = json::object();
     for (const auto& [name, value] : check.counts) counts[name] = value;
     session.answer({{"file", session.argument(0)},

@@ -10,6 +10,8 @@
 #include <set>
 #include <sstream>
 
+#include "storage/backend_factory.h"
+
 namespace herald::component {
 namespace {
 
@@ -162,6 +164,13 @@ const std::vector<Field>& fields() {
         {"component", "reconnect_max_seconds", false,
          [](Context& c, const YAML::Node& n, const std::string& k) {
              positive_number(c, n, k, c.config.reconnect_max_seconds, "a number of seconds");
+         }},
+        {"storage", "backend", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) {
+             if (auto v = scalar<std::string>(c, n, k, "a backend name such as sqlite")) {
+                 if (auto problem = storage::backend_problem(*v)) c.fail(n, k + ": " + *problem);
+                 else c.config.storage_backend = *v;
+             }
          }},
         {"storage", "database", false,
          [](Context& c, const YAML::Node& n, const std::string& k) {

@@ -5,12 +5,14 @@
 #include <boost/asio/post.hpp>
 #include <csignal>
 
+#include "storage/backend_factory.h"
+
 namespace herald::component {
 
 HeraldApp::HeraldApp(boost::asio::io_context& io, Config config)
     : io_(io),
       config_(std::move(config)),
-      storage_(config_.database_path,
+      storage_(storage::open_backend({config_.storage_backend, config_.database_path}),
                [this](std::function<void()> completion) {
                    boost::asio::post(io_, [this, completion = std::move(completion)] {
                        try {

@@ -2,6 +2,8 @@
 
 #include <memory>
 
+#include "storage/backend_factory.h"
+
 namespace herald::fuzz {
 
 void CompletionQueue::post(std::function<void()> completion) {
@@ -37,7 +39,7 @@ routing::Settings ServiceHarness::fuzz_config() {
 
 ServiceHarness::ServiceHarness(routing::Settings config)
     : config_(std::move(config)),
-      storage_(config_.database_path,
+      storage_(storage::open_backend({config_.storage_backend, config_.database_path}),
                [this](std::function<void()> completion) { completions_.post(std::move(completion)); }),
       dispatcher_(sender_, config_.component_jid, config_.requests_per_second,
                   {config_.max_stanza_bytes, config_.max_form_fields, config_.max_form_value_bytes}),

@@ -49,6 +49,7 @@ struct Settings {
     std::string server_host = "127.0.0.1";
     int server_port = 5347;
     std::string secret;                 // never logged
+    std::string storage_backend = "sqlite";  // storage/backend_factory checks the name
     std::string database_path = "herald.db";
     bool register_on_subscribe = true;
     // Domains whose users may register ("*": any domain); empty: the

@@ -1,51 +1,14 @@
 #include "storage/storage_worker.h"
 
-#include "storage/sqlite/database.h"
-#include "storage/sqlite/sqlite_ack_repository.h"
+#include <vector>
+
 #include "storage/storage_error.h"
-#include "storage/sqlite/sqlite_delivery_queue.h"
-#include "storage/sqlite/sqlite_escalation_repository.h"
-#include "storage/sqlite/sqlite_feed_repository.h"
-#include "storage/sqlite/sqlite_node_repository.h"
-#include "storage/sqlite/sqlite_token_repository.h"
-#include "storage/sqlite/sqlite_user_repository.h"
 
 namespace herald::storage {
 
-class StorageWorker::Session {
-public:
-    explicit Session(const std::string& path)
-        : db(path), users(db), nodes(db), queue(db), tokens(db), escalations(db), feeds(db), acks(db),
-          repositories{users, nodes, queue, tokens, escalations, feeds, acks},
-          savepoint(db.prepare("SAVEPOINT job")),
-          release(db.prepare("RELEASE job")),
-          rollback_to(db.prepare("ROLLBACK TO job")) {}
-
-    Database db;
-    SqliteUserRepository users;
-    SqliteNodeRepository nodes;
-    SqliteDeliveryQueue queue;
-    SqliteTokenRepository tokens;
-    SqliteEscalationRepository escalations;
-    SqliteFeedRepository feeds;
-    SqliteAckRepository acks;
-    Repositories repositories;
-    Statement savepoint;
-    Statement release;
-    Statement rollback_to;
-};
-
-StorageWorker::StorageWorker(std::string path, Post post, std::size_t max_queued_jobs)
-    : post_(std::move(post)), max_queued_jobs_(max_queued_jobs) {
-    std::promise<void> opened;
-    auto ready = opened.get_future();
-    thread_ = std::thread([this, path = std::move(path), &opened] { run(path, opened); });
-    try {
-        ready.get();
-    } catch (...) {
-        thread_.join();
-        throw;
-    }
+StorageWorker::StorageWorker(std::unique_ptr<Backend> backend, Post post, std::size_t max_queued_jobs)
+    : backend_(std::move(backend)), post_(std::move(post)), max_queued_jobs_(max_queued_jobs) {
+    thread_ = std::thread([this] { run(); });
 }
 
 StorageWorker::~StorageWorker() { stop(); }
@@ -81,46 +44,30 @@ void StorageWorker::stop() {
     if (thread_.joinable()) thread_.join();
 }
 
-void StorageWorker::run(const std::string& path, std::promise<void>& opened) {
-    std::unique_ptr<Session> session;
-    try {
-        session = std::make_unique<Session>(path);
-        opened.set_value();
-    } catch (...) {
-        opened.set_exception(std::current_exception());
-        return;
-    }
+void StorageWorker::run() {
     for (;;) {
         std::deque<Job> batch;
         {
             std::unique_lock lock(mutex_);
             wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-            if (queue_.empty()) return;
+            if (queue_.empty()) break;
             batch.swap(queue_);
         }
-        commit_batch(*session, batch);
+        commit_batch(batch);
     }
+    backend_.reset();  // stopped: the database is closed before stop() returns
 }
 
-void StorageWorker::commit_batch(Session& session, std::deque<Job>& batch) {
+void StorageWorker::commit_batch(std::deque<Job>& batch) {
     std::vector<std::exception_ptr> errors(batch.size());
     std::exception_ptr batch_error;
     try {
-        Transaction transaction(session.db);
-        for (size_t i = 0; i < batch.size(); ++i) {
-            session.savepoint.run();
-            try {
-                batch[i].work(session.repositories);
-                session.release.run();
-            } catch (...) {
-                errors[i] = std::current_exception();
-                session.rollback_to.run();
-                session.release.run();
-            }
-        }
-        transaction.commit();
+        backend_->begin();
+        for (size_t i = 0; i < batch.size(); ++i) errors[i] = backend_->run_isolated(batch[i].work);
+        backend_->commit();
     } catch (...) {
         batch_error = std::current_exception();
+        backend_->rollback();
     }
     for (size_t i = 0; i < batch.size(); ++i) {
         auto error = batch_error ? batch_error : errors[i];

@@ -4,39 +4,23 @@
 #include <deque>
 #include <exception>
 #include <functional>
-#include <future>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
 
-#include "storage/ack_repository.h"
-#include "storage/delivery_queue.h"
-#include "storage/escalation_repository.h"
-#include "storage/feed_repository.h"
-#include "storage/node_repository.h"
-#include "storage/token_repository.h"
-#include "storage/user_repository.h"
+#include "storage/backend.h"
+#include "storage/repositories.h"
 
 namespace herald::storage {
 
-// What a storage job may touch, in domain terms.
-struct Repositories {
-    UserRepository& users;
-    NodeRepository& nodes;
-    DeliveryQueue& queue;
-    TokenRepository& tokens;
-    EscalationRepository& escalations;
-    FeedRepository& feeds;
-    AckRepository& acks;
-};
-
-// The one thread that writes the database. Jobs queued while a commit runs
-// are committed together (many jobs, one fsync). Each job runs in its own
-// savepoint, so one failing job does not undo its neighbours. A job's
-// completion is handed to `post` (the owner's executor) only after its
-// transaction is committed, with the error if it failed. Work that brings
+// The one thread that writes the database, through the backend it owns.
+// Jobs queued while a commit runs are committed together (many jobs, one
+// commit group, one fsync). Each job is isolated, so one failing job does
+// not undo its neighbours. A job's completion is handed to `post` (the
+// owner's executor) only after its group is committed, with the error if it
+// failed. Work that brings
 // new data in (publishes) is admitted only while fewer than `max_queued_jobs`
 // jobs wait; past that it is refused at once, never queued and lost.
 class StorageWorker {
@@ -47,7 +31,7 @@ public:
     // `if_room`: refused with a transient StorageError (busy) when the queue is full.
     enum class Admission { always, if_room };
 
-    StorageWorker(std::string path, Post post, std::size_t max_queued_jobs = 10000);
+    StorageWorker(std::unique_ptr<Backend> backend, Post post, std::size_t max_queued_jobs = 10000);
     ~StorageWorker();
     StorageWorker(const StorageWorker&) = delete;
     StorageWorker& operator=(const StorageWorker&) = delete;
@@ -67,7 +51,8 @@ public:
                admission);
     }
 
-    // Finishes every queued job, then stops the thread. Idempotent.
+    // Finishes every queued job, closes the backend, then stops the thread.
+    // Idempotent.
     void stop();
 
 private:
@@ -75,11 +60,10 @@ private:
         Work work;
         Completion done;
     };
-    class Session;
+    void run();
+    void commit_batch(std::deque<Job>& batch);
 
-    void run(const std::string& path, std::promise<void>& opened);
-    void commit_batch(Session& session, std::deque<Job>& batch);
-
+    std::unique_ptr<Backend> backend_;
     Post post_;
     std::size_t max_queued_jobs_;
     std::mutex mutex_;

@@ -1,24 +1,10 @@
 #pragma once
 
 #include <chrono>
-#include <cstdint>
-#include <filesystem>
-#include <stdexcept>
-#include <string>
-#include <utility>
-#include <vector>
+
+#include "storage/backup.h"
 
 namespace herald::storage {
-
-class BackupError : public std::runtime_error {
-public:
-    enum class Kind { no_input, cannot_create, io, busy };
-    BackupError(Kind kind, const std::string& what) : std::runtime_error(what), kind_(kind) {}
-    Kind kind() const { return kind_; }
-
-private:
-    Kind kind_;
-};
 
 struct BackupOptions {
     int pages_per_step = 256;
@@ -34,17 +20,22 @@ struct BackupOptions {
 std::int64_t backup_database(const std::filesystem::path& source, const std::filesystem::path& destination,
                              const BackupOptions& options = {});
 
-struct BackupCheck {
-    int schema_version = 0;
-    int expected_schema_version = 0;
-    // integrity_check and foreign_key_check findings, a wrong schema version,
-    // or why the file could not be read as a database. Empty: restorable.
-    std::vector<std::string> problems;
-    std::vector<std::pair<std::string, std::int64_t>> counts;
-};
-
 // Reads `file` without changing it: is it a database this herald can start
 // on? Throws BackupError (no_input) when there is no such file.
 BackupCheck check_backup(const std::filesystem::path& file);
+
+// The two above for the database at `database`.
+class SqliteBackup final : public Backup {
+public:
+    explicit SqliteBackup(std::filesystem::path database) : database_(std::move(database)) {}
+
+    std::int64_t copy_to(const std::filesystem::path& destination) override {
+        return backup_database(database_, destination);
+    }
+    BackupCheck check(const std::filesystem::path& file) override { return check_backup(file); }
+
+private:
+    std::filesystem::path database_;
+};
 
 }  // namespace herald::storage

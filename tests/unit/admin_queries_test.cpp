@@ -1,5 +1,6 @@
-// `herald admin`'s queries (storage/admin_queries.*) on :memory:, and the
-// online backup and its check (storage/sqlite_backup.*) on real files.
+// `herald admin`'s queries (storage/sqlite/sqlite_admin_queries.*) on
+// :memory:, and the online backup and its check (storage/sqlite/sqlite_backup.*)
+// on real files.
 
 #include <gtest/gtest.h>
 
@@ -10,7 +11,7 @@
 #include <fstream>
 #include <thread>
 
-#include "storage/sqlite/admin_queries.h"
+#include "storage/sqlite/sqlite_admin_queries.h"
 #include "storage/sqlite/migrations.h"
 #include "storage/sqlite/sqlite_backup.h"
 #include "storage/storage_error.h"
@@ -22,7 +23,7 @@ namespace {
 using fixtures::make_item;
 
 struct AdminQueriesTest : fixtures::QueueFixture {
-    AdminQueries admin{db};
+    SqliteAdminQueries admin{db};
 
     std::int64_t publish(const std::string& id, int priority = 1) { return queue.publish(make_item(id, priority)).seq; }
 

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "routing/escalator.h"
+#include "storage/backend_factory.h"
 #include "storage/storage_worker.h"
 #include "tests/unit/queue_fixture.h"
 
@@ -95,7 +96,7 @@ struct EscalatorTest : ::testing::Test {
         io = std::make_unique<boost::asio::io_context>();
         keep_running.emplace(io->get_executor());
         storage = std::make_unique<storage::StorageWorker>(
-            (dir / "h.db").string(), [this](std::function<void()> f) { boost::asio::post(*io, std::move(f)); });
+            storage::open_backend({.path = (dir / "h.db").string()}), [this](std::function<void()> f) { boost::asio::post(*io, std::move(f)); });
         escalator = std::make_unique<routing::Escalator>(*io, *storage, metrics, settings,
                                                            routing::Escalator::Agents{{"mail", &agent}});
     }

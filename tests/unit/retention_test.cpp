@@ -13,6 +13,7 @@
 #include "text/clock.h"
 #include "routing/retention.h"
 #include "storage/sqlite/sqlite_escalation_repository.h"
+#include "storage/backend_factory.h"
 #include "storage/storage_worker.h"
 #include "tests/unit/queue_fixture.h"
 
@@ -101,7 +102,7 @@ TEST(Retention, APassPrunesEverythingInSmallJobs) {
     std::filesystem::create_directories(dir);
     boost::asio::io_context io;
     auto guard = boost::asio::make_work_guard(io);
-    StorageWorker storage((dir / "h.db").string(), [&io](std::function<void()> f) { boost::asio::post(io, f); });
+    StorageWorker storage(open_backend({.path = (dir / "h.db").string()}), [&io](std::function<void()> f) { boost::asio::post(io, f); });
     bool ready = false;
     storage.submit(
         [](Repositories& repos) {

@@ -19,6 +19,7 @@
 #include "routing/metrics.h"
 #include "routing/pubsub_service.h"
 #include "routing/router.h"
+#include "storage/backend_factory.h"
 #include "storage/storage_worker.h"
 #include "tests/unit/queue_fixture.h"
 
@@ -117,7 +118,7 @@ protected:
 
     TemporaryDirectory dir_;
     boost::asio::io_context io_;
-    storage::StorageWorker storage_{(dir_.path / "herald.db").string(),
+    storage::StorageWorker storage_{storage::open_backend({.path = (dir_.path / "herald.db").string()}),
                                     [this](std::function<void()> done) { boost::asio::post(io_, std::move(done)); }};
     RecordingSender sender_;
     Config config_ = router_config();

@@ -4,9 +4,11 @@
 
 #include <condition_variable>
 #include <filesystem>
+#include <future>
 #include <mutex>
 #include <queue>
 
+#include "storage/backend_factory.h"
 #include "storage/sqlite/database.h"
 #include "storage/sqlite/migrations.h"
 #include "storage/sqlite/sqlite_user_repository.h"
@@ -109,9 +111,17 @@ private:
 
 }  // namespace
 
+TEST(BackendFactory, OpensSqliteAndRefusesBackendsThisBuildLacks) {
+    EXPECT_FALSE(backend_problem("sqlite"));
+    EXPECT_NE(backend_problem("postgresql").value_or("").find("not built yet"), std::string::npos);
+    EXPECT_TRUE(backend_problem("mysql"));
+    EXPECT_THROW(open_backend({.backend = "postgresql", .path = ":memory:"}), StorageError);
+    EXPECT_EQ(open_backend({.path = ":memory:"})->repositories().users.count(), 0);
+}
+
 TEST(StorageWorker, CompletesAfterCommitAndIsolatesFailingJobs) {
     CompletionQueue completions;
-    StorageWorker worker(":memory:", [&](std::function<void()> f) { completions.post(std::move(f)); });
+    StorageWorker worker(open_backend({.path = ":memory:"}), [&](std::function<void()> f) { completions.post(std::move(f)); });
     std::vector<std::string> events;
     worker.submit([](Repositories& r) { r.users.upsert({"a@x", {}, 1}); },
                   [&](std::exception_ptr e) { events.push_back(e ? "a failed" : "a ok"); });
@@ -138,7 +148,8 @@ TEST(StorageWorker, CompletesAfterCommitAndIsolatesFailingJobs) {
 // the worker's own jobs (confirmations...) are always taken.
 TEST(StorageWorker, RefusesPublishesPastTheQueueBoundAndTakesThemAgainOnceItDrains) {
     CompletionQueue completions;
-    StorageWorker worker(":memory:", [&](std::function<void()> f) { completions.post(std::move(f)); }, 3);
+    StorageWorker worker(open_backend({.path = ":memory:"}), [&](std::function<void()> f) { completions.post(std::move(f)); },
+                         3);
     std::promise<void> release;
     auto held = release.get_future().share();
     std::promise<void> started;
@@ -174,7 +185,8 @@ TEST(StorageWorker, StopFinishesQueuedJobs) {
     std::filesystem::remove(path);
     {
         CompletionQueue completions;
-        StorageWorker worker(path.string(), [&](std::function<void()> f) { completions.post(std::move(f)); });
+        StorageWorker worker(open_backend({.path = path.string()}),
+                             [&](std::function<void()> f) { completions.post(std::move(f)); });
         for (int i = 0; i < 200; ++i)
             worker.submit([i](Repositories& r) { r.users.upsert({"u" + std::to_string(i) + "@x", {}, 0}); },
                           [](std::exception_ptr) {});

@@ -1,4 +1,4 @@
-#include "storage/sqlite/admin_queries.h"
+#include "storage/sqlite/sqlite_admin_queries.h"
 
 #include <sqlite3.h>
 
@@ -16,7 +16,7 @@ std::string entry_query(const std::string& before, const std::string& after) {
 
 }  // namespace
 
-AdminQueries::AdminQueries(Database& db)
+SqliteAdminQueries::SqliteAdminQueries(Database& db)
     : db_(db),
       users_(db.prepare(
           "SELECT u.jid, u.email, u.registered_at, "
@@ -55,12 +55,12 @@ AdminQueries::AdminQueries(Database& db)
           "(SELECT count(*) FROM items), (SELECT count(*) FROM history), "
           "(SELECT count(*) FROM escalations WHERE state = 'pending'), (SELECT count(*) FROM feeds)")) {}
 
-UserSummary AdminQueries::read_user() const {
+UserSummary SqliteAdminQueries::read_user() const {
     return {users_.column_text(0), users_.column_optional_text(1), users_.column_int(2),
             users_.column_int(3), users_.column_int(4), users_.column_int(5)};
 }
 
-std::vector<UserSummary> AdminQueries::users() {
+std::vector<UserSummary> SqliteAdminQueries::users() {
     users_.bind_null(1);
     std::vector<UserSummary> users;
     while (users_.step()) users.push_back(read_user());
@@ -68,7 +68,7 @@ std::vector<UserSummary> AdminQueries::users() {
     return users;
 }
 
-std::optional<UserDetail> AdminQueries::user(std::string_view jid) {
+std::optional<UserDetail> SqliteAdminQueries::user(std::string_view jid) {
     users_.bind(1, jid);
     if (!users_.step()) return users_.reset(), std::nullopt;
     UserDetail detail{read_user(), {}, {}, {}};
@@ -84,7 +84,7 @@ std::optional<UserDetail> AdminQueries::user(std::string_view jid) {
     return detail;
 }
 
-std::vector<TopicSummary> AdminQueries::topics() {
+std::vector<TopicSummary> SqliteAdminQueries::topics() {
     std::vector<TopicSummary> topics;
     while (topics_.step())
         topics.push_back({topics_.column_text(0), topics_.column_text(1), topics_.column_text(2),
@@ -93,7 +93,7 @@ std::vector<TopicSummary> AdminQueries::topics() {
     return topics;
 }
 
-QueueEntry AdminQueries::read_entry(Statement& row, int first) const {
+QueueEntry SqliteAdminQueries::read_entry(Statement& row, int first) const {
     QueueEntry entry{row.column_text(first), row.column_int(first + 1), row.column_text(first + 2),
                      row.column_text(first + 3), row.column_text(first + 4),
                      static_cast<int>(row.column_int(first + 5)), row.column_int(first + 6), std::nullopt,
@@ -102,7 +102,7 @@ QueueEntry AdminQueries::read_entry(Statement& row, int first) const {
     return entry;
 }
 
-std::vector<QueueEntry> AdminQueries::queue(std::string_view jid) {
+std::vector<QueueEntry> SqliteAdminQueries::queue(std::string_view jid) {
     queue_.bind(1, jid);
     std::vector<QueueEntry> entries;
     while (queue_.step()) entries.push_back(read_entry(queue_, 0));
@@ -110,7 +110,7 @@ std::vector<QueueEntry> AdminQueries::queue(std::string_view jid) {
     return entries;
 }
 
-std::vector<QueueEntry> AdminQueries::set_aside() {
+std::vector<QueueEntry> SqliteAdminQueries::set_aside() {
     set_aside_.bind_null(1).bind_null(2);
     std::vector<QueueEntry> entries;
     while (set_aside_.step()) entries.push_back(read_entry(set_aside_, 0));
@@ -118,7 +118,7 @@ std::vector<QueueEntry> AdminQueries::set_aside() {
     return entries;
 }
 
-std::int64_t AdminQueries::change(Statement& statement, const std::optional<DeliveryKey>& key) {
+std::int64_t SqliteAdminQueries::change(Statement& statement, const std::optional<DeliveryKey>& key) {
     if (key) statement.bind(1, key->first).bind(2, key->second);
     else statement.bind_null(1).bind_null(2);
     statement.run();
@@ -127,7 +127,7 @@ std::int64_t AdminQueries::change(Statement& statement, const std::optional<Deli
 
 // Back into the queue with the item's own priority and expiry (an expired
 // one goes at the next expiry check, as any other would).
-std::int64_t AdminQueries::requeue(const std::optional<DeliveryKey>& key) {
+std::int64_t SqliteAdminQueries::requeue(const std::optional<DeliveryKey>& key) {
     Transaction transaction(db_);
     change(requeue_insert_, key);
     const auto requeued = change(requeue_forget_, key);
@@ -135,12 +135,12 @@ std::int64_t AdminQueries::requeue(const std::optional<DeliveryKey>& key) {
     return requeued;
 }
 
-std::int64_t AdminQueries::drop(const std::optional<DeliveryKey>& key, std::int64_t now_ms) {
+std::int64_t SqliteAdminQueries::drop(const std::optional<DeliveryKey>& key, std::int64_t now_ms) {
     drop_.bind(3, now_ms);
     return change(drop_, key);
 }
 
-std::vector<std::pair<std::string, std::int64_t>> AdminQueries::stats() {
+std::vector<std::pair<std::string, std::int64_t>> SqliteAdminQueries::stats() {
     std::vector<std::pair<std::string, std::int64_t>> stats;
     while (counters_.step()) stats.emplace_back(counters_.column_text(0), counters_.column_int(1));
     counters_.reset();
@@ -150,5 +150,7 @@ std::vector<std::pair<std::string, std::int64_t>> AdminQueries::stats() {
     extra_counts_.reset();
     return stats;
 }
+
+int SqliteAdminQueries::schema_version() { return db_.schema_version(); }
 
 }  // namespace herald::storage

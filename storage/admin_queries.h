@@ -7,9 +7,6 @@
 #include <utility>
 #include <vector>
 
-#include "storage/sqlite/database.h"
-#include "storage/sqlite/statement.h"
-
 namespace herald::storage {
 
 struct UserSummary {
@@ -53,43 +50,25 @@ struct QueueEntry {
 // One delivery: the user and the item's sequence number.
 using DeliveryKey = std::pair<std::string, std::int64_t>;
 
-// What `herald admin` reads and changes, for the operator, on one
-// connection. Set-aside deliveries are the router's "not deliverable"
-// history rows (DeliveryQueue::set_aside): requeue puts them back in the
-// user's queue, drop records them as dropped.
+// What `herald admin` reads and changes, for the operator. Set-aside
+// deliveries are the router's "not deliverable" history rows
+// (DeliveryQueue::set_aside): requeue puts them back in the user's queue,
+// drop records them as dropped.
 class AdminQueries {
 public:
-    explicit AdminQueries(Database& db);
+    virtual ~AdminQueries() = default;
 
-    std::vector<UserSummary> users();
-    std::optional<UserDetail> user(std::string_view jid);
-    std::vector<TopicSummary> topics();
-    std::vector<QueueEntry> queue(std::string_view jid);
-    std::vector<QueueEntry> set_aside();
+    virtual std::vector<UserSummary> users() = 0;
+    virtual std::optional<UserDetail> user(std::string_view jid) = 0;
+    virtual std::vector<TopicSummary> topics() = 0;
+    virtual std::vector<QueueEntry> queue(std::string_view jid) = 0;
+    virtual std::vector<QueueEntry> set_aside() = 0;
     // nullopt key: every set-aside delivery. Returns how many were changed.
-    std::int64_t requeue(const std::optional<DeliveryKey>& key);
-    std::int64_t drop(const std::optional<DeliveryKey>& key, std::int64_t now_ms);
+    virtual std::int64_t requeue(const std::optional<DeliveryKey>& key) = 0;
+    virtual std::int64_t drop(const std::optional<DeliveryKey>& key, std::int64_t now_ms) = 0;
     // The counters the triggers keep, plus a few that are cheap to count.
-    std::vector<std::pair<std::string, std::int64_t>> stats();
-
-private:
-    UserSummary read_user() const;
-    QueueEntry read_entry(Statement& row, int first_column) const;
-    std::int64_t change(Statement& statement, const std::optional<DeliveryKey>& key);
-
-    Database& db_;
-    Statement users_;
-    Statement user_;
-    Statement subscribed_;
-    Statement owned_;
-    Statement topics_;
-    Statement queue_;
-    Statement set_aside_;
-    Statement requeue_insert_;
-    Statement requeue_forget_;
-    Statement drop_;
-    Statement counters_;
-    Statement extra_counts_;
+    virtual std::vector<std::pair<std::string, std::int64_t>> stats() = 0;
+    virtual int schema_version() = 0;
 };
 
 }  // namespace herald::storage

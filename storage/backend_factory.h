@@ -1,0 +1,28 @@
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "storage/backend.h"
+#include "storage/backup.h"
+
+namespace herald::storage {
+
+struct StorageSettings {
+    std::string backend = "sqlite";  // storage.backend
+    std::string path;                // storage.database; ":memory:" in tests
+};
+
+// Why this build cannot run on `backend`; nullopt when it can.
+std::optional<std::string> backend_problem(std::string_view backend);
+
+// The configured backend's database, opened (created if missing) and
+// migrated. Throws StorageError.
+std::unique_ptr<Backend> open_backend(const StorageSettings& settings);
+
+// The online backup of the configured database and the check of a copy.
+std::unique_ptr<Backup> backup_for(const StorageSettings& settings);
+
+}  // namespace herald::storage
