@@ -1,26 +1,37 @@
-#include "text/clock.h"
 #include "component/adhoc_commands.h"
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <charconv>
-#include <ctime>
 #include <tuple>
 
-#include "routing/acknowledgements.h"
-#include "component/feed_gateway.h"
 #include "component/chat_command_parser.h"
-#include "text/jid.h"
+#include "component/commands/add_feed.h"
+#include "component/commands/change_preferences.h"
+#include "component/commands/feeds.h"
+#include "component/commands/history.h"
+#include "component/commands/pause.h"
+#include "component/commands/remove_feed.h"
+#include "component/commands/remove_user.h"
+#include "component/commands/show_preferences.h"
+#include "component/commands/subscribe.h"
+#include "component/commands/subscriptions.h"
+#include "component/commands/topic_acknowledgement.h"
+#include "component/commands/unregister.h"
+#include "component/commands/unsubscribe.h"
+#include "component/commands/user_command.h"
+#include "component/feed_gateway.h"
 #include "component/node_events.h"
 #include "component/notification_payload.h"
+#include "routing/acknowledgements.h"
 #include "routing/router.h"
-#include "routing/user_service.h"
+#include "text/clock.h"
+#include "text/jid.h"
 
 namespace herald::component {
 
 using herald::text::now_ms;
-using herald::text::utc_minute;
 using herald::text::bare_jid;
 using herald::text::is_user_jid;
 
@@ -33,8 +44,6 @@ using herald::routing::ack_answer;
 using herald::routing::acknowledge_in_storage;
 using herald::routing::parse_priority;
 using herald::routing::priority_name;
-using herald::routing::remove_user;
-using herald::routing::after_user_removed;
 
 namespace {
 
@@ -72,6 +81,22 @@ std::vector<FormOption> options_of(const std::vector<std::string>& values) {
     std::vector<FormOption> options;
     for (const auto& value : values) options.push_back({value, value});
     return options;
+}
+
+// Runs `command` in this storage job and answers with what `render` makes of
+// its outcome; the command's after-commit step runs before the answer goes out.
+template <commands::UserCommand Command, class Render>
+CommandStage perform(const Command& command, storage::Repositories& repos, const Actor& actor,
+                     const typename Command::Input& input, Render render) {
+    auto outcome = command.run(repos, actor, input);
+    CommandStage stage = render(outcome);
+    if constexpr (requires { command.committed(actor, outcome); })
+        stage.after_commit = [command, actor, outcome = std::move(outcome),
+                              then = std::move(stage.after_commit)](CommandStage& done) {
+            command.committed(actor, outcome);
+            if (then) then(done);
+        };
+    return stage;
 }
 
 // A form whose one question is which topic.
@@ -158,14 +183,14 @@ CommandStage subscribe(const CommandContext& c, storage::Repositories& repos, co
     if (!search.empty() && (topic.empty() || search != trimmed(form.value("searched"))))
         return matching_topics(c, repos, actor, search);
     if (topic.empty()) refuse(form.field("search") ? "type part of a topic's name" : "choose a topic");
-    c.service.subscribe(repos, actor, topic, actor.jid);
-    return CommandStage::done("You are subscribed to " + topic + ".");
+    return perform(commands::Subscribe(c.service), repos, actor, {topic}, [](const commands::Subscribe::Outcome& done) {
+        return CommandStage::done("You are subscribed to " + done.topic + ".");
+    });
 }
 
 // The personal inbox is left out: unsubscribing from it would silence it.
 CommandStage unsubscribe_form(const CommandContext& c, storage::Repositories& repos, const Actor& actor) {
-    auto topics = c.service.subscriptions(repos, actor);
-    std::erase(topics, PubsubService::inbox_of(actor.jid));
+    const auto topics = commands::Subscriptions(c.service).run(repos, actor, {.with_inbox = false}).topics;
     if (topics.empty()) return CommandStage::done("You are not subscribed to any topic.");
     DataForm form;
     form.set_title("Unsubscribe");
@@ -182,12 +207,14 @@ CommandStage unsubscribe(const CommandContext& c, storage::Repositories& repos, 
     for (const auto& value : form.values("topics"))
         if (!trimmed(value).empty()) topics.push_back(trimmed(value));
     if (topics.empty()) refuse("choose at least one topic");
-    for (const auto& topic : topics) c.service.unsubscribe(repos, actor, topic, actor.jid);
-    return CommandStage::done("You are no longer subscribed to " + joined(topics, ", ") + ".");
+    return perform(commands::Unsubscribe(c.service), repos, actor, {topics},
+                   [](const commands::Unsubscribe::Outcome& done) {
+                       return CommandStage::done("You are no longer subscribed to " + joined(done.topics, ", ") + ".");
+                   });
 }
 
 CommandStage list_subscriptions(const CommandContext& c, storage::Repositories& repos, const Actor& actor) {
-    const auto topics = c.service.subscriptions(repos, actor);
+    const auto topics = commands::Subscriptions(c.service).run(repos, actor, {}).topics;
     DataForm result("result");
     result.set_title("Your subscriptions");
     if (topics.empty()) result.add_fixed("Topics", "You are not subscribed to any topic.");
@@ -313,10 +340,13 @@ CommandStage save_topic_settings(const CommandContext& c, storage::Repositories&
     const auto topic = chosen(form, "topic", "choose a topic");
     const auto ack = optional_text(form, "ack").value_or("optional");
     if (ack != "optional" && ack != "required") refuse("choose optional or required");
-    c.service.set_ack_default(repos, actor, topic, ack == "required");
-    return CommandStage::done(topic + (ack == "required" ? ": notifications ask for an acknowledgement."
-                                                         : ": notifications ask for an acknowledgement only when "
-                                                           "their publisher says so."));
+    return perform(commands::TopicAcknowledgement(c.service), repos, actor, {topic, ack == "required"},
+                   [](const commands::TopicAcknowledgement::Outcome& done) {
+                       return CommandStage::done(done.topic +
+                                                 (done.required ? ": notifications ask for an acknowledgement."
+                                                                : ": notifications ask for an acknowledgement only "
+                                                                  "when their publisher says so."));
+                   });
 }
 
 // Feeds: one shared topic per feed URL.
@@ -341,17 +371,17 @@ CommandStage add_feed(const CommandContext& c, storage::Repositories& repos, con
         interval = whole_number(*text);
         if (!interval) refuse("the interval must be a whole number of seconds");
     }
-    auto added = c.feeds.service().add(repos, actor, url, interval);
-    auto stage = CommandStage::done("You are subscribed to the feed " + url + " (topic " + added.feed.node +
-                                    "); it is checked every " + std::to_string(added.feed.interval_seconds) +
-                                    " seconds.");
-    stage.after_commit = [c, added = std::move(added)](CommandStage&) { c.feeds.added(added); };
-    return stage;
+    return perform(commands::AddFeed(c.feeds), repos, actor, {url, interval},
+                   [&url](const commands::AddFeed::Outcome& added) {
+                       return CommandStage::done("You are subscribed to the feed " + url + " (topic " +
+                                                 added.feed.node + "); it is checked every " +
+                                                 std::to_string(added.feed.interval_seconds) + " seconds.");
+                   });
 }
 
 CommandStage remove_feed_form(const CommandContext& c, storage::Repositories& repos, const Actor& actor) {
     std::vector<FormOption> feeds;
-    for (const auto& feed : c.feeds.service().feeds_of(repos, actor))
+    for (const auto& feed : commands::Feeds(c.feeds).run(repos, actor, {}).feeds)
         feeds.push_back({feed.url, feed.title.empty() ? feed.url : feed.title + " (" + feed.url + ")"});
     if (feeds.empty()) return CommandStage::done("You have no feed.");
     DataForm form;
@@ -363,10 +393,10 @@ CommandStage remove_feed_form(const CommandContext& c, storage::Repositories& re
 
 CommandStage remove_feed(const CommandContext& c, storage::Repositories& repos, const Actor& actor,
                          const DataForm& form) {
-    auto removed = c.feeds.service().remove(repos, actor, chosen(form, "url", "choose a feed"));
-    auto stage = CommandStage::done("You no longer follow the feed " + removed.feed.url + ".");
-    stage.after_commit = [c, removed = std::move(removed)](CommandStage&) { c.feeds.removed(removed); };
-    return stage;
+    return perform(commands::RemoveFeed(c.feeds), repos, actor, {chosen(form, "url", "choose a feed")},
+                   [](const commands::RemoveFeed::Outcome& removed) {
+                       return CommandStage::done("You no longer follow the feed " + removed.feed.url + ".");
+                   });
 }
 
 // Preferences and delivery.
@@ -437,35 +467,39 @@ storage::Preferences read_preferences(const DataForm& form) {
 }
 
 CommandStage preferences_form_stage(const CommandContext& c, storage::Repositories& repos, const Actor& actor) {
-    return CommandStage::ask(preferences_form(c.service.preferences(repos, actor), c.config));
+    return perform(commands::ShowPreferences(c.service), repos, actor, {},
+                   [&c](const commands::ShowPreferences::Outcome& shown) {
+                       return CommandStage::ask(preferences_form(shown.preferences, c.config));
+                   });
 }
 
 CommandStage save_preferences(const CommandContext& c, storage::Repositories& repos, const Actor& actor,
                               const DataForm& form) {
-    const auto preferences = read_preferences(form);
-    auto new_secret = c.service.set_preferences(repos, actor, preferences);
-    if (!new_secret && form.boolean("new_webhook_secret").value_or(false))
-        new_secret = c.service.new_webhook_secret(repos, actor);
-    auto stage = CommandStage::done("Your preferences are saved.");
-    if (new_secret) {
-        // Shown this once, as a field of an answer the log never writes.
-        DataForm result("result");
-        result.add_text("webhook_secret", "Webhook signing secret (shown once)", *new_secret);
-        stage = CommandStage::done("Your preferences are saved. Webhook requests carry X-Herald-Signature: sha256= "
-                                   "and the HMAC-SHA256 of the body with the signing secret above, shown this once.",
-                                   std::move(result));
-        stage.secret = true;
-    }
-    stage.after_commit = [c, jid = actor.jid, preferences](CommandStage&) { c.router.on_preferences(jid, preferences); };
-    return stage;
+    commands::ChangePreferences::Input input;
+    input.all = read_preferences(form);
+    input.new_webhook_secret = form.boolean("new_webhook_secret").value_or(false);
+    return perform(commands::ChangePreferences(c.service, c.router), repos, actor, input,
+                   [](const commands::ChangePreferences::Outcome& saved) {
+                       if (!saved.new_secret) return CommandStage::done("Your preferences are saved.");
+                       // Shown this once, as a field of an answer the log never writes.
+                       DataForm result("result");
+                       result.add_text("webhook_secret", "Webhook signing secret (shown once)", *saved.new_secret);
+                       auto stage = CommandStage::done(
+                           "Your preferences are saved. Webhook requests carry X-Herald-Signature: sha256= and the "
+                           "HMAC-SHA256 of the body with the signing secret above, shown this once.",
+                           std::move(result));
+                       stage.secret = true;
+                       return stage;
+                   });
 }
 
 CommandStage set_paused(const CommandContext& c, storage::Repositories& repos, const Actor& actor, bool paused) {
-    const auto preferences = c.service.set_paused(repos, actor, paused);
-    auto stage = CommandStage::done(paused ? "Paused: notifications wait in your queue until you resume."
-                                           : "Resumed: what waited in your queue is on its way.");
-    stage.after_commit = [c, jid = actor.jid, preferences](CommandStage&) { c.router.on_preferences(jid, preferences); };
-    return stage;
+    return perform(commands::Pause(c.service, c.router), repos, actor, {paused},
+                   [](const commands::Pause::Outcome& done) {
+                       return CommandStage::done(done.preferences.paused
+                                                     ? "Paused: notifications wait in your queue until you resume."
+                                                     : "Resumed: what waited in your queue is on its way.");
+                   });
 }
 
 CommandStage history_form(const CommandContext& c, storage::Repositories&, const Actor&) {
@@ -481,12 +515,16 @@ CommandStage history(const CommandContext& c, storage::Repositories& repos, cons
     const auto count = whole_number(optional_text(form, "count").value_or("10"));
     if (!count || *count < 1 || *count > c.config.max_items_returned)
         refuse("how many must be a number from 1 to " + std::to_string(c.config.max_items_returned));
-    const auto entries = c.service.history(repos, actor, static_cast<int>(*count));
-    DataForm result("result");
-    result.set_title("History");
-    if (entries.empty()) result.add_fixed("Notifications", "Nothing has reached you yet.");
-    else result.add_lines("history", history_heading(entries.size()), history_lines(entries));
-    return CommandStage::done({}, std::move(result));
+    return perform(commands::History(c.service), repos, actor, {static_cast<int>(*count)},
+                   [](const commands::History::Outcome& done) {
+                       DataForm result("result");
+                       result.set_title("History");
+                       if (done.entries.empty()) result.add_fixed("Notifications", "Nothing has reached you yet.");
+                       else
+                           result.add_lines("history", commands::history_heading(done.entries.size()),
+                                            commands::history_lines(done.entries));
+                       return CommandStage::done({}, std::move(result));
+                   });
 }
 
 // Admins.
@@ -578,7 +616,7 @@ CommandStage http_tokens(const CommandContext& c, storage::Repositories& repos, 
 CommandStage unregister_form(const CommandContext&, storage::Repositories&, const Actor& actor) {
     DataForm form;
     form.set_title("Unregister");
-    form.set_instructions(unregister_warning(actor.jid));
+    form.set_instructions(commands::unregister_warning(actor.jid));
     form.add_boolean("confirm", "Yes, unregister me and delete all of this", false);
     return CommandStage::ask(std::move(form));
 }
@@ -586,13 +624,8 @@ CommandStage unregister_form(const CommandContext&, storage::Repositories&, cons
 CommandStage unregister(const CommandContext& c, storage::Repositories& repos, const Actor& actor,
                         const DataForm& form) {
     if (!form.boolean("confirm").value_or(false)) refuse("tick the box to confirm, or cancel the command");
-    auto removed = remove_user(repos, actor.jid);
-    if (!removed) throw PubsubError("auth", "registration-required");
-    auto stage = CommandStage::done(kUnregistered);
-    stage.after_commit = [c, jid = actor.jid, removed = std::move(*removed)](CommandStage&) {
-        after_user_removed(c.sender, c.router, c.config.component_jid, jid, removed);
-    };
-    return stage;
+    return perform(commands::Unregister(c.sender, c.router, c.config.component_jid), repos, actor, {},
+                   [](const commands::Unregister::Outcome&) { return CommandStage::done(commands::kUnregistered); });
 }
 
 // Admins remove a user by the same rule as the user's own unregistering.
@@ -612,35 +645,14 @@ CommandStage remove_other_user(const CommandContext& c, storage::Repositories& r
     if (!actor.admin) throw PubsubError("auth", "forbidden");
     const auto jid = bare_jid(chosen(form, "jid", "give the user's JID"));
     if (!form.boolean("confirm").value_or(false)) refuse("tick the box to confirm, or cancel the command");
-    auto removed = remove_user(repos, jid);
-    if (!removed) refuse(jid + " is not registered");
-    auto stage = CommandStage::done("Removed " + jid + " and the " + std::to_string(removed->topics.size()) +
-                                    " topic(s) they owned.");
-    stage.after_commit = [c, jid, removed = std::move(*removed)](CommandStage&) {
-        after_user_removed(c.sender, c.router, c.config.component_jid, jid, removed);
-    };
-    return stage;
+    return perform(commands::RemoveUser(c.sender, c.router, c.config.component_jid), repos, actor, {jid},
+                   [](const commands::RemoveUser::Outcome& done) {
+                       return CommandStage::done("Removed " + done.jid + " and the " +
+                                                 std::to_string(done.removed.topics.size()) + " topic(s) they owned.");
+                   });
 }
 
 }  // namespace
-
-std::string unregister_warning(const std::string& bare_jid) {
-    return "This deletes your registration with Herald: your subscriptions, the notifications waiting for you, "
-           "your history, your inbox (inbox/" + bare_jid + "), your feeds, the topics you created (their "
-           "subscribers are told) and every HTTP token you made. You can register again later by adding this "
-           "contact.";
-}
-
-std::string history_heading(std::size_t count) {
-    return "Your last " + std::to_string(count) + " notifications, newest first (times in UTC)";
-}
-
-std::vector<std::string> history_lines(const std::vector<storage::HistoryEntry>& entries) {
-    std::vector<std::string> lines;
-    for (const auto& entry : entries)
-        lines.push_back(utc_minute(entry.at_ms) + " " + notification_text(entry.item) + " - " + entry.outcome);
-    return lines;
-}
 
 CommandStage CommandStage::ask(DataForm form) {
     CommandStage stage;

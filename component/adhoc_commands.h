@@ -71,13 +71,4 @@ struct CommandContext {
 // Herald's commands, by node.
 std::map<std::string, AdhocCommand> herald_commands(const CommandContext& context);
 
-// Text the chat commands show too, so both read the same.
-inline constexpr const char* kUnregistered =
-    "You are unregistered: Herald keeps nothing of yours. Add this contact again to come back.";
-// What unregistering deletes, said before it is confirmed.
-std::string unregister_warning(const std::string& bare_jid);
-// History, newest first, each line with its time and outcome.
-std::string history_heading(std::size_t count);
-std::vector<std::string> history_lines(const std::vector<storage::HistoryEntry>& entries);
-
 }  // namespace herald::component

@@ -9,7 +9,7 @@
 #include "text/jid.h"
 #include "component/namespaces.h"
 #include "component/notification_payload.h"
-#include "storage/storage_error.h"
+#include "component/commands/command_failure.h"
 
 namespace herald::component {
 
@@ -22,29 +22,12 @@ using herald::routing::Metrics;
 using herald::routing::PubsubError;
 using herald::routing::PubsubService;
 using herald::routing::Router;
-using herald::routing::explain;
 
 namespace {
 
 const std::set<std::string, std::less<>> kActions = {"execute", "next", "complete", "prev", "cancel"};
 
 XmlElement commands_condition(const std::string& condition) { return XmlElement(condition, ns::kCommands); }
-
-void reply_with_failure(IqReply& reply, std::exception_ptr error) {
-    try {
-        std::rethrow_exception(error);
-    } catch (const PubsubError& refusal) {
-        reply.error(refusal.type, refusal.condition);
-    } catch (const storage::StorageError& failure) {
-        using Kind = storage::StorageError::Kind;
-        spdlog::error("ad-hoc command from {} failed in storage: {}", reply.requester(), failure.what());
-        if (failure.kind() == Kind::full || failure.kind() == Kind::busy) reply.error("wait", "resource-constraint");
-        else reply.error("wait", "internal-server-error");
-    } catch (const std::exception& failure) {
-        spdlog::error("ad-hoc command from {} failed: {}", reply.requester(), failure.what());
-        reply.error("wait", "internal-server-error");
-    }
-}
 
 // "quiet hours end must be HH:MM" -> "Quiet hours end must be HH:MM."
 std::string sentence(std::string text) {
@@ -181,14 +164,9 @@ void AdhocResponder::submit(Request request, DataForm submitted, IqReply reply) 
     });
     // A refusal the person can fix shows the form again, with what they typed
     // and what is wrong; who they are (auth) is not for a form to fix.
-    auto failed = [this, request, submitted](std::exception_ptr error, std::shared_ptr<IqReply> shared) {
-        try {
-            std::rethrow_exception(error);
-        } catch (const PubsubError& refusal) {
-            if (refusal.type != "auth") return show_again(request, submitted, explain(refusal), std::move(shared));
-        } catch (...) {
-        }
-        reply_with_failure(*shared, error);
+    auto failed = [this, request, submitted](const commands::CommandFailure& failure, std::shared_ptr<IqReply> shared) {
+        if (failure.refused && failure.type != "auth") return show_again(request, submitted, failure.text, std::move(shared));
+        shared->error(failure.type, failure.condition);
     };
     run(request, std::move(work), std::make_shared<IqReply>(std::move(reply)), {}, std::move(failed));
 }
@@ -219,8 +197,9 @@ void AdhocResponder::run(Request request, Work work, std::shared_ptr<IqReply> re
         [this, request = std::move(request), reply, adjust = std::move(adjust), failed = std::move(failed)](
             std::optional<CommandStage> stage, std::exception_ptr error) {
             if (error) {
-                if (failed) failed(error, reply);
-                else reply_with_failure(*reply, error);
+                const auto failure = commands::command_failure(error, request.requester);
+                if (failed) failed(failure, reply);
+                else reply->error(failure.type, failure.condition);
                 return;
             }
             if (stage->after_commit) stage->after_commit(*stage);
