@@ -1,47 +1,47 @@
 #include "component/adhoc_commands.h"
 
-#include <spdlog/spdlog.h>
-
-#include <algorithm>
 #include <charconv>
 #include <tuple>
 
 #include "component/chat_command_parser.h"
+#include "component/commands/acknowledge.h"
 #include "component/commands/add_feed.h"
+#include "component/commands/broadcast.h"
+#include "component/commands/change_http_token.h"
 #include "component/commands/change_preferences.h"
+#include "component/commands/create_topic.h"
+#include "component/commands/delete_topic.h"
 #include "component/commands/feeds.h"
 #include "component/commands/history.h"
+#include "component/commands/http_tokens.h"
+#include "component/commands/managed_topics.h"
 #include "component/commands/pause.h"
+#include "component/commands/publishers.h"
 #include "component/commands/remove_feed.h"
 #include "component/commands/remove_user.h"
+#include "component/commands/set_publisher.h"
 #include "component/commands/show_preferences.h"
+#include "component/commands/stats.h"
+#include "component/commands/subscribable_topics.h"
 #include "component/commands/subscribe.h"
 #include "component/commands/subscriptions.h"
 #include "component/commands/topic_acknowledgement.h"
 #include "component/commands/unregister.h"
 #include "component/commands/unsubscribe.h"
 #include "component/commands/user_command.h"
-#include "component/feed_gateway.h"
-#include "component/node_events.h"
+#include "component/commands/waiting_acknowledgements.h"
 #include "component/notification_payload.h"
-#include "routing/acknowledgements.h"
-#include "routing/router.h"
-#include "text/clock.h"
 #include "text/jid.h"
 
 namespace herald::component {
 
-using herald::text::now_ms;
 using herald::text::bare_jid;
 using herald::text::is_user_jid;
 
 using herald::routing::AckRequest;
-using herald::routing::AckResult;
 using herald::routing::Actor;
 using herald::routing::PubsubError;
-using herald::routing::PubsubService;
 using herald::routing::ack_answer;
-using herald::routing::acknowledge_in_storage;
 using herald::routing::parse_priority;
 using herald::routing::priority_name;
 
@@ -83,20 +83,25 @@ std::vector<FormOption> options_of(const std::vector<std::string>& values) {
     return options;
 }
 
-// Runs `command` in this storage job and answers with what `render` makes of
-// its outcome; the command's after-commit step runs before the answer goes out.
+// Runs `command` in this storage job. A command with an after-commit step
+// is rendered once that step has run, on the io thread, before the answer
+// goes out (so `render` takes what it needs by value and does not refuse);
+// any other is rendered here.
 template <commands::UserCommand Command, class Render>
 CommandStage perform(const Command& command, storage::Repositories& repos, const Actor& actor,
                      const typename Command::Input& input, Render render) {
     auto outcome = command.run(repos, actor, input);
-    CommandStage stage = render(outcome);
-    if constexpr (requires { command.committed(actor, outcome); })
+    if constexpr (!commands::CommitsAfter<Command>) {
+        return render(outcome);
+    } else {
+        CommandStage stage;
         stage.after_commit = [command, actor, outcome = std::move(outcome),
-                              then = std::move(stage.after_commit)](CommandStage& done) {
+                              render = std::move(render)](CommandStage& done) mutable {
             command.committed(actor, outcome);
-            if (then) then(done);
+            done = render(outcome);
         };
-    return stage;
+        return stage;
+    }
 }
 
 // A form whose one question is which topic.
@@ -115,31 +120,6 @@ std::string duration_text(std::int64_t seconds) {
 
 // Topics and subscriptions.
 
-// Topics the subscribe command lists at once; past them it searches first.
-constexpr std::int64_t kTopicsListed = 50;
-
-// Up to kTopicsListed public topics whose name contains `search`, less those
-// the person follows already, and how many more match.
-struct TopicChoice {
-    std::vector<std::string> topics;
-    std::int64_t more = 0;
-};
-
-TopicChoice topics_to_subscribe(const CommandContext& c, storage::Repositories& repos, const Actor& actor,
-                                const std::string& search) {
-    const auto mine = c.service.subscriptions(repos, actor);
-    const auto page = repos.nodes.public_nodes_after(search, "", kTopicsListed + static_cast<std::int64_t>(mine.size()));
-    TopicChoice choice;
-    std::int64_t subscribed = 0;
-    for (const auto& name : page.names) {
-        if (std::find(mine.begin(), mine.end(), name) != mine.end()) ++subscribed;
-        else if (static_cast<std::int64_t>(choice.topics.size()) < kTopicsListed) choice.topics.push_back(name);
-    }
-    // Past this page, topics the person follows are counted as more: a bound, not a promise.
-    choice.more = std::max<std::int64_t>(0, page.count - subscribed - static_cast<std::int64_t>(choice.topics.size()));
-    return choice;
-}
-
 DataForm search_topics_form(std::string instructions, std::string search = {}) {
     DataForm form;
     form.set_title("Subscribe to a topic");
@@ -150,28 +130,38 @@ DataForm search_topics_form(std::string instructions, std::string search = {}) {
 
 // Few topics: the list at once, as it always was. Many: a search first.
 CommandStage subscribe_form(const CommandContext& c, storage::Repositories& repos, const Actor& actor) {
-    const auto choice = topics_to_subscribe(c, repos, actor, "");
-    if (choice.topics.empty()) return CommandStage::done("There is no topic you are not subscribed to already.");
-    if (choice.more == 0)
-        return choose_topic("Subscribe to a topic", "Choose the topic whose notifications you want to receive.",
-                            choice.topics);
-    return CommandStage::ask(search_topics_form("There are " + std::to_string(choice.topics.size() + choice.more) +
-                                                " topics: type part of a topic's name to find it."));
+    return perform(commands::SubscribableTopics(c.service), repos, actor, {""},
+                   [](const commands::SubscribableTopics::Outcome& choice) {
+                       if (choice.topics.empty())
+                           return CommandStage::done("There is no topic you are not subscribed to already.");
+                       if (choice.more == 0)
+                           return choose_topic("Subscribe to a topic",
+                                               "Choose the topic whose notifications you want to receive.",
+                                               choice.topics);
+                       return CommandStage::ask(
+                           search_topics_form("There are " + std::to_string(choice.topics.size() + choice.more) +
+                                              " topics: type part of a topic's name to find it."));
+                   });
 }
 
 // The topics matching a search, the search kept to narrow it; `searched`
 // says which search the list shows, so a changed search searches again.
 CommandStage matching_topics(const CommandContext& c, storage::Repositories& repos, const Actor& actor,
                              const std::string& search) {
-    const auto choice = topics_to_subscribe(c, repos, actor, search);
-    if (choice.topics.empty()) refuse("no topic you are not subscribed to matches '" + search + "': try another search");
-    auto form = search_topics_form("Choose the topic whose notifications you want to receive, or change the "
-                                   "search to find others.", search);
-    form.add_field("searched", "hidden", "Searched for", {search});
-    form.add_list("topic", "Topic", options_of(choice.topics)).required = true;
-    if (choice.more > 0)
-        form.show_problem(std::to_string(choice.more) + " more topics match: narrow the search to see them.");
-    return CommandStage::ask(std::move(form));
+    return perform(commands::SubscribableTopics(c.service), repos, actor, {search},
+                   [&search](const commands::SubscribableTopics::Outcome& choice) {
+                       if (choice.topics.empty())
+                           refuse("no topic you are not subscribed to matches '" + search + "': try another search");
+                       auto form = search_topics_form("Choose the topic whose notifications you want to receive, or "
+                                                      "change the search to find others.",
+                                                      search);
+                       form.add_field("searched", "hidden", "Searched for", {search});
+                       form.add_list("topic", "Topic", options_of(choice.topics)).required = true;
+                       if (choice.more > 0)
+                           form.show_problem(std::to_string(choice.more) +
+                                             " more topics match: narrow the search to see them.");
+                       return CommandStage::ask(std::move(form));
+                   });
 }
 
 CommandStage subscribe(const CommandContext& c, storage::Repositories& repos, const Actor& actor,
@@ -188,17 +178,18 @@ CommandStage subscribe(const CommandContext& c, storage::Repositories& repos, co
     });
 }
 
-// The personal inbox is left out: unsubscribing from it would silence it.
 CommandStage unsubscribe_form(const CommandContext& c, storage::Repositories& repos, const Actor& actor) {
-    const auto topics = commands::Subscriptions(c.service).run(repos, actor, {.with_inbox = false}).topics;
-    if (topics.empty()) return CommandStage::done("You are not subscribed to any topic.");
-    DataForm form;
-    form.set_title("Unsubscribe");
-    form.set_instructions("Choose the topics you no longer want to hear from.");
-    auto& field = form.add_field("topics", "list-multi", "Topics");
-    field.options = options_of(topics);
-    field.required = true;
-    return CommandStage::ask(std::move(form));
+    return perform(commands::Subscriptions(c.service), repos, actor, {.with_inbox = false},
+                   [](const commands::Subscriptions::Outcome& subscribed) {
+                       if (subscribed.topics.empty()) return CommandStage::done("You are not subscribed to any topic.");
+                       DataForm form;
+                       form.set_title("Unsubscribe");
+                       form.set_instructions("Choose the topics you no longer want to hear from.");
+                       auto& field = form.add_field("topics", "list-multi", "Topics");
+                       field.options = options_of(subscribed.topics);
+                       field.required = true;
+                       return CommandStage::ask(std::move(form));
+                   });
 }
 
 CommandStage unsubscribe(const CommandContext& c, storage::Repositories& repos, const Actor& actor,
@@ -214,12 +205,15 @@ CommandStage unsubscribe(const CommandContext& c, storage::Repositories& repos, 
 }
 
 CommandStage list_subscriptions(const CommandContext& c, storage::Repositories& repos, const Actor& actor) {
-    const auto topics = commands::Subscriptions(c.service).run(repos, actor, {}).topics;
-    DataForm result("result");
-    result.set_title("Your subscriptions");
-    if (topics.empty()) result.add_fixed("Topics", "You are not subscribed to any topic.");
-    else result.add_lines("topics", "Topics (" + std::to_string(topics.size()) + ")", topics);
-    return CommandStage::done({}, std::move(result));
+    return perform(commands::Subscriptions(c.service), repos, actor, {},
+                   [](const commands::Subscriptions::Outcome& subscribed) {
+                       const auto& topics = subscribed.topics;
+                       DataForm result("result");
+                       result.set_title("Your subscriptions");
+                       if (topics.empty()) result.add_fixed("Topics", "You are not subscribed to any topic.");
+                       else result.add_lines("topics", "Topics (" + std::to_string(topics.size()) + ")", topics);
+                       return CommandStage::done({}, std::move(result));
+                   });
 }
 
 CommandStage create_topic_form(const CommandContext&, storage::Repositories&, const Actor&) {
@@ -237,45 +231,47 @@ CommandStage create_topic(const CommandContext& c, storage::Repositories& repos,
                           const DataForm& form) {
     const auto topic = trimmed(form.value("topic"));
     const auto model = optional_text(form, "publish_model").value_or("publishers");
-    c.service.create_node(repos, actor, topic, model);
-    return CommandStage::done("Created topic " + topic + "; you own it.");
+    return perform(commands::CreateTopic(c.service), repos, actor, {topic, model},
+                   [](const commands::CreateTopic::Outcome& created) {
+                       return CommandStage::done("Created topic " + created.topic + "; you own it.");
+                   });
 }
 
 // Admins may delete any topic, so they choose among all of them.
 CommandStage delete_topic_form(const CommandContext&, storage::Repositories& repos, const Actor& actor) {
-    const auto topics = actor.admin ? repos.nodes.public_nodes() : repos.nodes.owned_by(actor.jid);
-    if (topics.empty()) return CommandStage::done("You own no topic.");
-    return choose_topic("Delete a topic", "The topic, its notifications and its subscriptions go; subscribers are told.",
-                        topics);
+    return perform(commands::ManagedTopics(), repos, actor, {}, [](const commands::ManagedTopics::Outcome& managed) {
+        if (managed.topics.empty()) return CommandStage::done("You own no topic.");
+        return choose_topic("Delete a topic",
+                            "The topic, its notifications and its subscriptions go; subscribers are told.",
+                            managed.topics);
+    });
 }
 
 CommandStage delete_topic(const CommandContext& c, storage::Repositories& repos, const Actor& actor,
                           const DataForm& form) {
     const auto topic = chosen(form, "topic", "choose a topic");
-    auto subscribers = c.service.delete_node(repos, actor, topic);
-    auto stage = CommandStage::done("Deleted topic " + topic + "; " + std::to_string(subscribers.size()) +
-                                    " subscribers were told.");
-    stage.after_commit = [c, actor, topic, subscribers = std::move(subscribers)](CommandStage&) {
-        spdlog::info("{} deleted node '{}', telling {} subscribers", actor.jid, topic, subscribers.size());
-        send_node_deleted(c.sender, c.config.component_jid, topic, subscribers);
-    };
-    return stage;
+    return perform(commands::DeleteTopic(c.service, c.sender, c.config.component_jid), repos, actor, {topic},
+                   [](const commands::DeleteTopic::Outcome& deleted) {
+                       return CommandStage::done("Deleted topic " + deleted.topic + "; " +
+                                                 std::to_string(deleted.subscribers.size()) +
+                                                 " subscribers were told.");
+                   });
 }
 
 CommandStage publishers_form(const CommandContext& c, storage::Repositories& repos, const Actor& actor) {
-    const auto inbox = PubsubService::inbox_of(actor.jid);
-    std::vector<FormOption> topics{{inbox, "Your inbox (" + inbox + ")"}};
-    for (const auto& topic : repos.nodes.owned_by(actor.jid)) topics.push_back({topic, topic});
-    DataForm form;
-    form.set_title("Publishers");
-    form.set_instructions("Allow someone to publish to your inbox or to a topic you own, or stop them.");
-    for (const auto& topic : topics)
-        for (const auto& [jid, affiliation] : c.service.affiliations(repos, actor, topic.value))
-            if (affiliation == "publisher") form.add_fixed("Publisher", jid + " publishes to " + topic.value);
-    form.add_list("topic", "Topic", topics, inbox).required = true;
-    form.add_field("jid", "jid-single", "Publisher (name@example.org)").required = true;
-    form.add_list("action", "Action", {{"allow", "Allow to publish"}, {"remove", "No longer allow"}}, "allow");
-    return CommandStage::ask(std::move(form));
+    return perform(commands::Publishers(c.service), repos, actor, {}, [](const commands::Publishers::Outcome& known) {
+        std::vector<FormOption> topics{{known.inbox, "Your inbox (" + known.inbox + ")"}};
+        for (const auto& topic : known.owned) topics.push_back({topic, topic});
+        DataForm form;
+        form.set_title("Publishers");
+        form.set_instructions("Allow someone to publish to your inbox or to a topic you own, or stop them.");
+        for (const auto& publisher : known.publishers)
+            form.add_fixed("Publisher", publisher.jid + " publishes to " + publisher.topic);
+        form.add_list("topic", "Topic", topics, known.inbox).required = true;
+        form.add_field("jid", "jid-single", "Publisher (name@example.org)").required = true;
+        form.add_list("action", "Action", {{"allow", "Allow to publish"}, {"remove", "No longer allow"}}, "allow");
+        return CommandStage::ask(std::move(form));
+    });
 }
 
 CommandStage set_publisher(const CommandContext& c, storage::Repositories& repos, const Actor& actor,
@@ -285,54 +281,63 @@ CommandStage set_publisher(const CommandContext& c, storage::Repositories& repos
     if (!is_user_jid(jid)) refuse("enter the publisher's address, like name@example.org");
     const auto action = optional_text(form, "action").value_or("allow");
     if (action != "allow" && action != "remove") refuse("choose allow or remove");
-    c.service.set_affiliations(repos, actor, topic, {{jid, action == "allow" ? "publisher" : "none"}});
-    return CommandStage::done(jid + (action == "allow" ? " may now publish to " : " may no longer publish to ") +
-                              topic + ".");
+    return perform(commands::SetPublisher(c.service), repos, actor, {topic, jid, action == "allow"},
+                   [](const commands::SetPublisher::Outcome& done) {
+                       return CommandStage::done(done.jid +
+                                                 (done.allow ? " may now publish to " : " may no longer publish to ") +
+                                                 done.topic + ".");
+                   });
 }
 
 constexpr int kAcknowledgeChoices = 30;
 
 CommandStage acknowledge_form(const CommandContext&, storage::Repositories& repos, const Actor& actor) {
-    const auto waiting = repos.acks.waiting(actor.jid, kAcknowledgeChoices);
-    if (waiting.empty()) return CommandStage::done("Nothing waits for your acknowledgement.");
-    std::vector<FormOption> items;
-    for (const auto& queued : waiting)
-        items.push_back({std::to_string(queued.seq), notification_text(queued.item) + " (" + queued.item.item_id + ")"});
-    DataForm form;
-    form.set_title("Acknowledge");
-    form.set_instructions("Say you have seen a notification: it stops escalating for everyone, and its publisher and "
-                          "the other recipients are told. The one you received last comes first.");
-    if (items.size() == 1) {
-        form.add_fixed("Notification", items.front().label);
-        form.add_field("item", "hidden", "Notification", {items.front().value});
-    } else {
-        form.add_list("item", "Notification", items, items.front().value).required = true;
-    }
-    return CommandStage::ask(std::move(form));
+    return perform(commands::WaitingAcknowledgements(), repos, actor, {kAcknowledgeChoices},
+                   [](const commands::WaitingAcknowledgements::Outcome& waiting) {
+                       if (waiting.items.empty()) return CommandStage::done("Nothing waits for your acknowledgement.");
+                       std::vector<FormOption> items;
+                       for (const auto& queued : waiting.items)
+                           items.push_back({std::to_string(queued.seq),
+                                            notification_text(queued.item) + " (" + queued.item.item_id + ")"});
+                       DataForm form;
+                       form.set_title("Acknowledge");
+                       form.set_instructions("Say you have seen a notification: it stops escalating for everyone, "
+                                             "and its publisher and the other recipients are told. The one you "
+                                             "received last comes first.");
+                       if (items.size() == 1) {
+                           form.add_fixed("Notification", items.front().label);
+                           form.add_field("item", "hidden", "Notification", {items.front().value});
+                       } else {
+                           form.add_list("item", "Notification", items, items.front().value).required = true;
+                       }
+                       return CommandStage::ask(std::move(form));
+                   });
 }
 
 CommandStage acknowledge(const CommandContext& c, storage::Repositories& repos, const Actor& actor,
                          const DataForm& form) {
     const AckRequest request{AckRequest::Target::item, chosen(form, "item", "choose a notification")};
-    auto result = acknowledge_in_storage(repos, actor.jid, request);
-    auto stage = CommandStage::done(ack_answer(result, request, actor.jid));
-    if (result.kind == AckResult::Kind::acknowledged)
-        stage.after_commit = [c, actor, result = std::move(result)](CommandStage&) { c.acks.settled(actor.jid, result); };
-    return stage;
+    return perform(commands::Acknowledge(c.acks), repos, actor, request,
+                   [jid = actor.jid](const commands::Acknowledge::Outcome& done) {
+                       return CommandStage::done(ack_answer(done.result, done.request, jid));
+                   });
 }
 
 CommandStage topic_settings_form(const CommandContext&, storage::Repositories& repos, const Actor& actor) {
-    const auto topics = actor.admin ? repos.nodes.public_nodes() : repos.nodes.owned_by(actor.jid);
-    if (topics.empty()) return CommandStage::done("You own no topic.");
-    DataForm form;
-    form.set_title("Topic settings");
-    form.set_instructions("Whether a topic's notifications ask for a person's acknowledgement when their publisher "
-                          "does not say.");
-    form.add_list("topic", "Topic", options_of(topics), topics.front()).required = true;
-    form.add_list("ack", "Acknowledgement",
-                  {{"optional", "Only when the publisher asks"}, {"required", "Always, unless the publisher says none"}},
-                  "optional");
-    return CommandStage::ask(std::move(form));
+    return perform(commands::ManagedTopics(), repos, actor, {}, [](const commands::ManagedTopics::Outcome& managed) {
+        const auto& topics = managed.topics;
+        if (topics.empty()) return CommandStage::done("You own no topic.");
+        DataForm form;
+        form.set_title("Topic settings");
+        form.set_instructions("Whether a topic's notifications ask for a person's acknowledgement when their "
+                              "publisher does not say.");
+        form.add_list("topic", "Topic", options_of(topics), topics.front()).required = true;
+        form.add_list("ack", "Acknowledgement",
+                      {{"optional", "Only when the publisher asks"},
+                       {"required", "Always, unless the publisher says none"}},
+                      "optional");
+        return CommandStage::ask(std::move(form));
+    });
 }
 
 CommandStage save_topic_settings(const CommandContext& c, storage::Repositories& repos, const Actor& actor,
@@ -372,7 +377,7 @@ CommandStage add_feed(const CommandContext& c, storage::Repositories& repos, con
         if (!interval) refuse("the interval must be a whole number of seconds");
     }
     return perform(commands::AddFeed(c.feeds), repos, actor, {url, interval},
-                   [&url](const commands::AddFeed::Outcome& added) {
+                   [url](const commands::AddFeed::Outcome& added) {
                        return CommandStage::done("You are subscribed to the feed " + url + " (topic " +
                                                  added.feed.node + "); it is checked every " +
                                                  std::to_string(added.feed.interval_seconds) + " seconds.");
@@ -380,15 +385,17 @@ CommandStage add_feed(const CommandContext& c, storage::Repositories& repos, con
 }
 
 CommandStage remove_feed_form(const CommandContext& c, storage::Repositories& repos, const Actor& actor) {
-    std::vector<FormOption> feeds;
-    for (const auto& feed : commands::Feeds(c.feeds).run(repos, actor, {}).feeds)
-        feeds.push_back({feed.url, feed.title.empty() ? feed.url : feed.title + " (" + feed.url + ")"});
-    if (feeds.empty()) return CommandStage::done("You have no feed.");
-    DataForm form;
-    form.set_title("Remove a feed");
-    form.set_instructions("Choose the feed you no longer want to follow.");
-    form.add_list("url", "Feed", feeds).required = true;
-    return CommandStage::ask(std::move(form));
+    return perform(commands::Feeds(c.feeds), repos, actor, {}, [](const commands::Feeds::Outcome& followed) {
+        std::vector<FormOption> feeds;
+        for (const auto& feed : followed.feeds)
+            feeds.push_back({feed.url, feed.title.empty() ? feed.url : feed.title + " (" + feed.url + ")"});
+        if (feeds.empty()) return CommandStage::done("You have no feed.");
+        DataForm form;
+        form.set_title("Remove a feed");
+        form.set_instructions("Choose the feed you no longer want to follow.");
+        form.add_list("url", "Feed", feeds).required = true;
+        return CommandStage::ask(std::move(form));
+    });
 }
 
 CommandStage remove_feed(const CommandContext& c, storage::Repositories& repos, const Actor& actor,
@@ -530,30 +537,25 @@ CommandStage history(const CommandContext& c, storage::Repositories& repos, cons
 // Admins.
 
 CommandStage stats(const CommandContext& c, storage::Repositories& repos, const Actor& actor) {
-    const auto counts = c.service.stats(repos, actor);
-    auto stage = CommandStage::done({});
-    // Who is online and the uptime are known on the io thread only.
-    stage.after_commit = [c, counts](CommandStage& done) {
-        const auto uptime = std::chrono::duration_cast<std::chrono::seconds>(
-                                std::chrono::steady_clock::now() - c.started)
-                                .count();
-        DataForm result("result");
-        result.set_title("Herald statistics");
-        for (const auto& [var, label, value] :
-             std::vector<std::tuple<std::string, std::string, std::int64_t>>{
-                 {"users", "Registered users", counts.users},
-                 {"online_users", "Users online", static_cast<std::int64_t>(c.router.avatar_count())},
-                 {"topics", "Topics", counts.nodes},
-                 {"queued", "Notifications queued", counts.queued},
-                 {"delivered", "Notifications delivered", counts.delivered},
-                 {"dropped", "Notifications dropped (queue full)", counts.dropped},
-                 {"expired", "Notifications expired", counts.expired},
-                 {"uptime_seconds", "Uptime (seconds)", uptime}})
-            result.add_text(var, label, std::to_string(value));
-        done.form = std::move(result);
-        done.note = "Herald has been up for " + duration_text(uptime) + ".";
-    };
-    return stage;
+    return perform(commands::Stats(c.service, c.router, c.started), repos, actor, {},
+                   [](const commands::Stats::Outcome& stats) {
+                       const auto& counts = stats.counts;
+                       DataForm result("result");
+                       result.set_title("Herald statistics");
+                       for (const auto& [var, label, value] :
+                            std::vector<std::tuple<std::string, std::string, std::int64_t>>{
+                                {"users", "Registered users", counts.users},
+                                {"online_users", "Users online", stats.online_users},
+                                {"topics", "Topics", counts.nodes},
+                                {"queued", "Notifications queued", counts.queued},
+                                {"delivered", "Notifications delivered", counts.delivered},
+                                {"dropped", "Notifications dropped (queue full)", counts.dropped},
+                                {"expired", "Notifications expired", counts.expired},
+                                {"uptime_seconds", "Uptime (seconds)", stats.uptime_seconds}})
+                           result.add_text(var, label, std::to_string(value));
+                       return CommandStage::done("Herald has been up for " + duration_text(stats.uptime_seconds) + ".",
+                                                 std::move(result));
+                   });
 }
 
 CommandStage broadcast_form(const CommandContext&, storage::Repositories&, const Actor&) {
@@ -567,49 +569,48 @@ CommandStage broadcast_form(const CommandContext&, storage::Repositories&, const
 
 CommandStage broadcast(const CommandContext& c, storage::Repositories& repos, const Actor& actor,
                        const DataForm& form) {
-    auto outcome = c.service.broadcast(repos, actor, trimmed(form.value("title")),
-                                       trimmed(joined(form.values("text"), "\n")), now_ms());
-    auto stage = CommandStage::done("Sent to " + std::to_string(outcome.subscribers.size()) + " users.");
-    stage.after_commit = [c, outcome = std::move(outcome)](CommandStage&) {
-        c.metrics.published();
-        c.router.on_published(outcome);
-    };
-    return stage;
+    return perform(commands::Broadcast(c.service, c.router, c.metrics), repos, actor,
+                   {trimmed(form.value("title")), trimmed(joined(form.values("text"), "\n"))},
+                   [](const commands::Broadcast::Outcome& sent) {
+                       return CommandStage::done("Sent to " + std::to_string(sent.subscribers.size()) + " users.");
+                   });
 }
 
 // Bearer tokens for the HTTP publish API, one topic at a time.
 CommandStage http_tokens_form(const CommandContext& c, storage::Repositories& repos, const Actor& actor) {
-    const auto topics = actor.admin ? repos.nodes.public_nodes() : repos.nodes.owned_by(actor.jid);
-    if (topics.empty()) return CommandStage::done("You own no topic: create one first.");
-    DataForm form;
-    form.set_title("HTTP tokens");
-    form.set_instructions("A token lets a script publish to one topic over HTTP. It is shown once, when made.");
-    for (const auto& topic : topics)
-        for (const auto& label : c.service.token_labels(repos, actor, topic))
-            form.add_fixed("Token", topic + ": token '" + label + "'");
-    form.add_list("topic", "Topic", options_of(topics)).required = true;
-    form.add_list("action", "Action", {{"create", "Make a new token"}, {"revoke", "Revoke a token"}}, "create");
-    form.add_text("label", "Label (what the token is for)").required = true;
-    return CommandStage::ask(std::move(form));
+    return perform(commands::HttpTokens(c.service), repos, actor, {}, [](const commands::HttpTokens::Outcome& known) {
+        if (known.topics.empty()) return CommandStage::done("You own no topic: create one first.");
+        DataForm form;
+        form.set_title("HTTP tokens");
+        form.set_instructions("A token lets a script publish to one topic over HTTP. It is shown once, when made.");
+        for (const auto& token : known.tokens) form.add_fixed("Token", token.topic + ": token '" + token.label + "'");
+        form.add_list("topic", "Topic", options_of(known.topics)).required = true;
+        form.add_list("action", "Action", {{"create", "Make a new token"}, {"revoke", "Revoke a token"}}, "create");
+        form.add_text("label", "Label (what the token is for)").required = true;
+        return CommandStage::ask(std::move(form));
+    });
 }
 
 CommandStage http_tokens(const CommandContext& c, storage::Repositories& repos, const Actor& actor,
                          const DataForm& form) {
     const auto topic = chosen(form, "topic", "choose a topic");
     const auto label = chosen(form, "label", "give the token a label");
-    if (optional_text(form, "action").value_or("create") == "revoke") {
-        c.service.revoke_token(repos, actor, topic, label);
-        return CommandStage::done("Revoked token '" + label + "' of " + topic + ".");
-    }
-    const auto token = c.service.create_token(repos, actor, topic, label);
-    DataForm result("result");
-    result.add_text("token", "Token (shown once)", token);
-    auto stage = CommandStage::done("Token '" + label + "' for " + topic + ": " + token +
-                                  " (shown once). Publish with: curl -H 'Authorization: Bearer " + token +
-                                  "' -d 'text' http://HOST:PORT/v1/nodes/" + topic,
-                              std::move(result));
-    stage.secret = true;
-    return stage;
+    const bool revoke = optional_text(form, "action").value_or("create") == "revoke";
+    return perform(commands::ChangeHttpToken(c.service), repos, actor, {topic, label, revoke},
+                   [](const commands::ChangeHttpToken::Outcome& done) {
+                       if (!done.token)
+                           return CommandStage::done("Revoked token '" + done.label + "' of " + done.topic + ".");
+                       const auto& token = *done.token;
+                       DataForm result("result");
+                       result.add_text("token", "Token (shown once)", token);
+                       auto stage = CommandStage::done("Token '" + done.label + "' for " + done.topic + ": " + token +
+                                                           " (shown once). Publish with: curl -H 'Authorization: "
+                                                           "Bearer " + token + "' -d 'text' http://HOST:PORT/v1/nodes/" +
+                                                           done.topic,
+                                                       std::move(result));
+                       stage.secret = true;
+                       return stage;
+                   });
 }
 
 // Unregistering: the same rule as XEP-0077 <remove/> (user_service.h).

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <set>
+#include <utility>
 
 #include "text/jid.h"
 #include "component/namespaces.h"
@@ -202,7 +203,8 @@ void AdhocResponder::run(Request request, Work work, std::shared_ptr<IqReply> re
                 else reply->error(failure.type, failure.condition);
                 return;
             }
-            if (stage->after_commit) stage->after_commit(*stage);
+            // Taken out first: it may replace the whole stage.
+            if (auto after_commit = std::exchange(stage->after_commit, nullptr)) after_commit(*stage);
             if (adjust) adjust(*stage);
             if (stage->asks()) keep_session(request);
             reply->result(answer_for(request, *stage));

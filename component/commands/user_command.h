@@ -19,7 +19,9 @@ namespace herald::component::commands {
 //                                          rules only; refuses by throwing
 //                                          routing::PubsubError
 //   void committed(actor, outcome) const   optional: on the io thread, once the
-//                                          job is committed, before the answer
+//                                          job is committed, before the answer;
+//                                          tells the router and the others, or
+//                                          adds what only the io thread knows
 // The front ends only turn a form or a line into Input and Outcome into a
 // form, a note or a text.
 template <class Command>
@@ -28,10 +30,18 @@ concept UserCommand = requires(const Command& command, storage::Repositories& re
     { command.run(repos, actor, input) } -> std::same_as<typename Command::Outcome>;
 };
 
+// A command with an after-commit step; it may add to the outcome what only
+// the io thread knows.
+template <class Command>
+concept CommitsAfter = UserCommand<Command> &&
+    requires(const Command& command, const routing::Actor& actor, typename Command::Outcome& outcome) {
+        command.committed(actor, outcome);
+    };
+
 // The command's after-commit step, when it has one.
 template <UserCommand Command>
-void after_commit(const Command& command, const routing::Actor& actor, const typename Command::Outcome& outcome) {
-    if constexpr (requires { command.committed(actor, outcome); }) command.committed(actor, outcome);
+void after_commit(const Command& command, const routing::Actor& actor, typename Command::Outcome& outcome) {
+    if constexpr (CommitsAfter<Command>) command.committed(actor, outcome);
 }
 
 // Runs `command` in a storage job of its own; on the io thread, once
