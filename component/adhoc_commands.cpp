@@ -1,6 +1,5 @@
 #include "component/adhoc_commands.h"
 
-#include <charconv>
 #include <tuple>
 
 #include "component/chat_command_parser.h"
@@ -16,6 +15,7 @@
 #include "component/commands/http_tokens.h"
 #include "component/commands/managed_topics.h"
 #include "component/commands/pause.h"
+#include "component/commands/preference_change.h"
 #include "component/commands/publishers.h"
 #include "component/commands/remove_feed.h"
 #include "component/commands/remove_user.h"
@@ -61,14 +61,6 @@ std::string chosen(const DataForm& form, std::string_view var, const std::string
     auto text = trimmed(form.value(var));
     if (text.empty()) refuse(missing);
     return text;
-}
-
-std::optional<std::int64_t> whole_number(const std::string& text) {
-    std::int64_t number = 0;
-    const auto end = text.data() + text.size();
-    const auto [stop, error] = std::from_chars(text.data(), end, number);
-    if (error != std::errc() || stop != end) return std::nullopt;
-    return number;
 }
 
 std::string joined(const std::vector<std::string>& parts, const std::string& separator) {
@@ -373,7 +365,7 @@ CommandStage add_feed(const CommandContext& c, storage::Repositories& repos, con
     const auto url = chosen(form, "url", "enter the feed's URL");
     std::optional<std::int64_t> interval;
     if (const auto text = optional_text(form, "interval")) {
-        interval = whole_number(*text);
+        interval = whole_number<std::int64_t>(*text);
         if (!interval) refuse("the interval must be a whole number of seconds");
     }
     return perform(commands::AddFeed(c.feeds), repos, actor, {url, interval},
@@ -448,8 +440,8 @@ DataForm preferences_form(const storage::Preferences& p, const Config& config) {
     return form;
 }
 
-// The checks are the chat command's (chat_command_parser.h), so both name
-// the value that is wrong the same way.
+// The checks are the chat command's (commands/preference_change.h), so both
+// name the value that is wrong the same way.
 storage::Preferences read_preferences(const DataForm& form) {
     auto check = [](std::optional<std::string> problem) {
         if (problem) refuse(*problem);
@@ -458,13 +450,14 @@ storage::Preferences read_preferences(const DataForm& form) {
     p.message_type = optional_text(form, "message_type");
     p.dnd_holds = optional_text(form, "dnd_holds").value_or("none");
     if (form.boolean("quiet").value_or(false))
-        check(set_quiet_hours(p, trimmed(form.value("quiet_start")), trimmed(form.value("quiet_end")),
-                              optional_text(form, "quiet_zone").value_or("UTC")));
+        check(commands::set_quiet_hours(p, trimmed(form.value("quiet_start")), trimmed(form.value("quiet_end")),
+                                        optional_text(form, "quiet_zone").value_or("UTC")));
     p.escalation_channel = optional_text(form, "escalation_channel").value_or("none");
-    if (const auto minutes = optional_text(form, "escalation_minutes")) check(set_escalation_minutes(p, *minutes));
+    if (const auto minutes = optional_text(form, "escalation_minutes"))
+        check(commands::set_escalation_minutes(p, *minutes));
     if (p.escalation_channel != "none") {
         p.escalation_target = optional_text(form, "escalation_target");
-        check(check_escalation_target(p.escalation_channel, p.escalation_target));
+        check(commands::check_escalation_target(p.escalation_channel, p.escalation_target));
     }
     const auto threshold = parse_priority(optional_text(form, "escalation_priority").value_or("normal"));
     if (!threshold) refuse("escalation priority must be low, normal, high or urgent");
@@ -519,7 +512,7 @@ CommandStage history_form(const CommandContext& c, storage::Repositories&, const
 
 CommandStage history(const CommandContext& c, storage::Repositories& repos, const Actor& actor,
                      const DataForm& form) {
-    const auto count = whole_number(optional_text(form, "count").value_or("10"));
+    const auto count = whole_number<std::int64_t>(optional_text(form, "count").value_or("10"));
     if (!count || *count < 1 || *count > c.config.max_items_returned)
         refuse("how many must be a number from 1 to " + std::to_string(c.config.max_items_returned));
     return perform(commands::History(c.service), repos, actor, {static_cast<int>(*count)},

@@ -2,19 +2,18 @@
 
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
 #include <cctype>
 #include <set>
 #include <utility>
 
-#include "text/jid.h"
+#include "component/commands/command_failure.h"
+#include "component/commands/user_command.h"
 #include "component/namespaces.h"
 #include "component/notification_payload.h"
-#include "component/commands/command_failure.h"
+#include "text/jid.h"
 
 namespace herald::component {
 
-using herald::text::bare_jid;
 using herald::text::is_user_jid;
 
 using herald::routing::Acknowledgements;
@@ -55,7 +54,7 @@ AdhocResponder::AdhocResponder(StanzaDispatcher& dispatcher, DiscoResponder& dis
 
 void AdhocResponder::commands_for(const std::string& asker,
                                   std::function<void(std::vector<CommandListing>)> answer) {
-    const auto actor = actor_of(asker);
+    const auto actor = commands::actor_of(asker, config_.admins);
     storage_.submit<bool>(
         [jid = actor.jid](storage::Repositories& repos) { return repos.users.find(jid).has_value(); },
         [this, admin = actor.admin, answer = std::move(answer)](std::optional<bool> registered,
@@ -74,12 +73,6 @@ std::optional<std::string> AdhocResponder::command_name(const std::string& node)
     return command->second.name;
 }
 
-Actor AdhocResponder::actor_of(const std::string& jid) const {
-    Actor actor{bare_jid(jid)};
-    actor.admin = std::find(config_.admins.begin(), config_.admins.end(), actor.jid) != config_.admins.end();
-    return actor;
-}
-
 void AdhocResponder::on_command(const XmlElement& iq, const XmlElement& payload, IqReply reply) {
     const auto& from = iq.attr("from");
     if (!is_user_jid(from) || payload.name() != "command") {
@@ -96,7 +89,7 @@ void AdhocResponder::on_command(const XmlElement& iq, const XmlElement& payload,
         reply.error("modify", "bad-request", commands_condition("malformed-action"));
         return;
     }
-    Request request{from, actor_of(from), command->first, payload.attr("sessionid"), &command->second};
+    Request request{from, commands::actor_of(from, config_.admins), command->first, payload.attr("sessionid"), &command->second};
     if (request.command->admin_only && !request.actor.admin) {
         reply.error("auth", "forbidden");
         return;

@@ -80,7 +80,6 @@ private:
     Work guarded(const Request& request, Work work) const;
     XmlElement answer_for(const Request& request, const CommandStage& stage) const;
 
-    routing::Actor actor_of(const std::string& jid) const;
     std::string new_session_id();
     void keep_session(const Request& request);
     void forget_expired_sessions();

@@ -2,8 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
-#include <charconv>
+#include <map>
 
 #include "component/chat_command_parser.h"
 #include "component/commands/add_feed.h"
@@ -25,7 +24,6 @@
 
 namespace herald::component {
 
-using herald::text::bare_jid;
 using herald::text::is_user_jid;
 
 using herald::routing::Actor;
@@ -176,13 +174,7 @@ void ChatCommands::on_message(const XmlElement& message) {
     const auto handler = handlers_.find(command.word);
     if (handler == handlers_.end()) return reply(from, unknown_command(command.word));
     spdlog::debug("chat command '{}' from {}", command.word, from);
-    (this->*handler->second)({actor_of(from), from, command.argument});
-}
-
-Actor ChatCommands::actor_of(const std::string& from) const {
-    Actor actor{bare_jid(from)};
-    actor.admin = std::find(config_.admins.begin(), config_.admins.end(), actor.jid) != config_.admins.end();
-    return actor;
+    (this->*handler->second)({commands::actor_of(from, config_.admins), from, command.argument});
 }
 
 void ChatCommands::reply(const std::string& to, const std::string& text) {
@@ -303,12 +295,16 @@ void ChatCommands::topic(const Request& request) {
 
 // feed add URL [SECONDS] | feed remove URL | feed (your feeds)
 void ChatCommands::feed(const Request& request) {
+    using Action = void (ChatCommands::*)(const Request&, const std::string&);
+    static const std::map<std::string, Action, std::less<>> actions{{"add", &ChatCommands::add_feed},
+                                                                    {"remove", &ChatCommands::remove_feed},
+                                                                    {"rm", &ChatCommands::remove_feed},
+                                                                    {"del", &ChatCommands::remove_feed}};
     const auto sentence = parse_chat_command(request.argument);
     if (sentence.word.empty()) return list(request);
-    if (sentence.word == "add") return add_feed(request, sentence.argument);
-    if (sentence.word == "remove" || sentence.word == "rm" || sentence.word == "del")
-        return remove_feed(request, sentence.argument);
-    reply(request.reply_to, "usage: feed add URL [SECONDS], feed remove URL");
+    const auto action = actions.find(sentence.word);
+    if (action == actions.end()) return reply(request.reply_to, "usage: feed add URL [SECONDS], feed remove URL");
+    (this->*action->second)(request, sentence.argument);
 }
 
 void ChatCommands::add_feed(const Request& request, const std::string& argument) {
@@ -316,12 +312,8 @@ void ChatCommands::add_feed(const Request& request, const std::string& argument)
     if (words.empty() || words.size() > 2) return reply(request.reply_to, "usage: feed add URL [SECONDS]");
     std::optional<std::int64_t> interval;
     if (words.size() == 2) {
-        std::int64_t seconds = 0;
-        const auto& text = words[1];
-        const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), seconds);
-        if (error != std::errc() || end != text.data() + text.size())
-            return reply(request.reply_to, "the interval must be a whole number of seconds");
-        interval = seconds;
+        interval = whole_number<std::int64_t>(words[1]);
+        if (!interval) return reply(request.reply_to, "the interval must be a whole number of seconds");
     }
     run(request, commands::AddFeed(feeds_), {words[0], interval}, [](commands::AddFeed::Outcome& added) {
         return "following " + added.feed.url + " (topic " + added.feed.node + ", checked every " +

@@ -61,7 +61,6 @@ private:
              std::function<std::string(typename Command::Outcome&)> render);
     void refused(const std::string& to, std::exception_ptr error);
     void reply(const std::string& to, const std::string& text);
-    routing::Actor actor_of(const std::string& from) const;
 
     StanzaSender& sender_;
     storage::StorageWorker& storage_;

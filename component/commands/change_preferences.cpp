@@ -1,6 +1,6 @@
 #include "component/commands/change_preferences.h"
 
-#include "component/chat_command_parser.h"
+#include "component/commands/preference_change.h"
 #include "routing/router.h"
 
 namespace herald::component::commands {

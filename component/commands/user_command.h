@@ -4,7 +4,9 @@
 #include <exception>
 #include <functional>
 #include <optional>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "routing/pubsub_service.h"
 #include "storage/storage_worker.h"
@@ -29,6 +31,9 @@ concept UserCommand = requires(const Command& command, storage::Repositories& re
                                const typename Command::Input& input) {
     { command.run(repos, actor, input) } -> std::same_as<typename Command::Outcome>;
 };
+
+// Who runs a command sent from `from`: its bare JID, an admin when `admins` names it.
+routing::Actor actor_of(const std::string& from, const std::vector<std::string>& admins);
 
 // A command with an after-commit step; it may add to the outcome what only
 // the io thread knows.
