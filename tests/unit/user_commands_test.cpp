@@ -5,14 +5,23 @@
 
 #include <stdexcept>
 
+#include "component/commands/change_http_token.h"
 #include "component/commands/command_failure.h"
+#include "component/commands/create_topic.h"
+#include "component/commands/delete_topic.h"
 #include "component/commands/history.h"
+#include "component/commands/http_tokens.h"
+#include "component/commands/managed_topics.h"
+#include "component/commands/publishers.h"
+#include "component/commands/set_publisher.h"
 #include "component/commands/show_preferences.h"
+#include "component/commands/subscribable_topics.h"
 #include "component/commands/subscribe.h"
 #include "component/commands/subscriptions.h"
 #include "component/commands/topic_acknowledgement.h"
 #include "component/commands/unregister.h"
 #include "component/commands/unsubscribe.h"
+#include "component/commands/user_command.h"
 #include "routing/pubsub_service.h"
 #include "storage/sqlite/database.h"
 #include "storage/sqlite/sqlite_ack_repository.h"
@@ -133,6 +142,71 @@ TEST_F(UserCommands, TopicAcknowledgementIsSetByOwnersAndReadBack) {
 
 TEST_F(UserCommands, UnregisterWarningNamesTheInbox) {
     EXPECT_NE(commands::unregister_warning(bob.jid).find("inbox/bob@example.org"), std::string::npos);
+}
+
+TEST_F(UserCommands, WhoActs) {
+    const auto actor = commands::actor_of("admin@example.org/laptop", {"admin@example.org"});
+    EXPECT_EQ(actor.jid, "admin@example.org");
+    EXPECT_TRUE(actor.admin);
+    EXPECT_FALSE(commands::actor_of("bob@example.org/phone", {"admin@example.org"}).admin);
+}
+
+TEST_F(UserCommands, TopicsToSubscribeLeaveOutWhatThePersonFollows) {
+    commands::Subscribe(service).run(repos, bob, {"backups"});
+    const auto choice = commands::SubscribableTopics(service).run(repos, bob, {""});
+    EXPECT_EQ(std::find(choice.topics.begin(), choice.topics.end(), "backups"), choice.topics.end());
+    EXPECT_NE(std::find(choice.topics.begin(), choice.topics.end(), "deploys"), choice.topics.end());
+    EXPECT_EQ(choice.more, 0);
+    EXPECT_TRUE(commands::SubscribableTopics(service).run(repos, bob, {"nothing-like-it"}).topics.empty());
+}
+
+TEST_F(UserCommands, OwnersManageTheirTopicsAdminsEveryPublicOne) {
+    commands::CreateTopic(service).run(repos, bob, {"bobs", "publishers"});
+    EXPECT_EQ(commands::ManagedTopics().run(repos, bob, {}).topics, std::vector<std::string>{"bobs"});
+    const auto all = commands::ManagedTopics().run(repos, admin, {}).topics;
+    EXPECT_NE(std::find(all.begin(), all.end(), "backups"), all.end());
+    EXPECT_NE(std::find(all.begin(), all.end(), "bobs"), all.end());
+}
+
+TEST_F(UserCommands, PublishersAreAllowedAndListedThenRemoved) {
+    const auto inbox = routing::PubsubService::inbox_of(bob.jid);
+    const auto allowed = commands::SetPublisher(service).run(repos, bob, {inbox, "alerts@example.org", true});
+    EXPECT_TRUE(allowed.allow);
+    const auto known = commands::Publishers(service).run(repos, bob, {});
+    EXPECT_EQ(known.inbox, inbox);
+    ASSERT_EQ(known.publishers.size(), 1u);
+    EXPECT_EQ(known.publishers.front().jid, "alerts@example.org");
+    EXPECT_EQ(known.publishers.front().topic, inbox);
+    commands::SetPublisher(service).run(repos, bob, {inbox, "alerts@example.org", false});
+    EXPECT_TRUE(commands::Publishers(service).run(repos, bob, {}).publishers.empty());
+}
+
+TEST_F(UserCommands, HttpTokensAreMadeOnceListedByLabelAndRevoked) {
+    const auto made = commands::ChangeHttpToken(service).run(repos, admin, {"backups", "ci", false});
+    ASSERT_TRUE(made.token);
+    EXPECT_FALSE(made.token->empty());
+    const auto known = commands::HttpTokens(service).run(repos, admin, {});
+    ASSERT_EQ(known.tokens.size(), 1u);
+    EXPECT_EQ(known.tokens.front().topic, "backups");
+    EXPECT_EQ(known.tokens.front().label, "ci");
+    EXPECT_FALSE(commands::ChangeHttpToken(service).run(repos, admin, {"backups", "ci", true}).token);
+    EXPECT_TRUE(commands::HttpTokens(service).run(repos, admin, {}).tokens.empty());
+}
+
+TEST_F(UserCommands, DeletingATopicTellsItsSubscribersOnceCommitted) {
+    struct Recording : component::StanzaSender {
+        void send(const component::XmlElement& stanza) override { sent.push_back(stanza.attr("to")); }
+        std::vector<std::string> sent;
+    } sender;
+    commands::Subscribe(service).run(repos, bob, {"deploys"});
+    const commands::DeleteTopic delete_topic(service, sender, "notify.example.org");
+    auto deleted = delete_topic.run(repos, admin, {"deploys"});
+    EXPECT_EQ(deleted.subscribers, std::vector<std::string>{bob.jid});
+    EXPECT_TRUE(sender.sent.empty()) << "nobody is told before the job commits";
+    commands::after_commit(delete_topic, admin, deleted);
+    EXPECT_EQ(sender.sent, std::vector<std::string>{bob.jid});
+    EXPECT_EQ(failure_of([&] { commands::Subscribe(service).run(repos, bob, {"deploys"}); }).condition,
+              "item-not-found");
 }
 
 }  // namespace
