@@ -596,11 +596,11 @@ CommandStage http_tokens(const CommandContext& c, storage::Repositories& repos, 
                        const auto& token = *done.token;
                        DataForm result("result");
                        result.add_text("token", "Token (shown once)", token);
-                       auto stage = CommandStage::done("Token '" + done.label + "' for " + done.topic + ": " + token +
-                                                           " (shown once). Publish with: curl -H 'Authorization: "
-                                                           "Bearer " + token + "' -d 'text' http://HOST:PORT/v1/nodes/" +
-                                                           done.topic,
-                                                       std::move(result));
+                       auto stage = CommandStage::done(
+                           "Token '" + done.label + "' for " + done.topic + ": " + token +
+                               " (shown once). Publish with: curl -H 'Authorization: Bearer " + token +
+                               "' -d 'text' http://HOST:PORT/v1/nodes/" + done.topic,
+                           std::move(result));
                        stage.secret = true;
                        return stage;
                    });

@@ -89,7 +89,8 @@ void AdhocResponder::on_command(const XmlElement& iq, const XmlElement& payload,
         reply.error("modify", "bad-request", commands_condition("malformed-action"));
         return;
     }
-    Request request{from, commands::actor_of(from, config_.admins), command->first, payload.attr("sessionid"), &command->second};
+    Request request{from, commands::actor_of(from, config_.admins), command->first, payload.attr("sessionid"),
+                    &command->second};
     if (request.command->admin_only && !request.actor.admin) {
         reply.error("auth", "forbidden");
         return;
@@ -158,8 +159,10 @@ void AdhocResponder::submit(Request request, DataForm submitted, IqReply reply) 
     });
     // A refusal the person can fix shows the form again, with what they typed
     // and what is wrong; who they are (auth) is not for a form to fix.
-    auto failed = [this, request, submitted](const commands::CommandFailure& failure, std::shared_ptr<IqReply> shared) {
-        if (failure.refused && failure.type != "auth") return show_again(request, submitted, failure.text, std::move(shared));
+    auto failed = [this, request, submitted](const commands::CommandFailure& failure,
+                                             std::shared_ptr<IqReply> shared) {
+        if (failure.refused && failure.type != "auth")
+            return show_again(request, submitted, failure.text, std::move(shared));
         shared->error(failure.type, failure.condition);
     };
     run(request, std::move(work), std::make_shared<IqReply>(std::move(reply)), {}, std::move(failed));

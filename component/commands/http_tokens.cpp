@@ -8,7 +8,8 @@ HttpTokens::Outcome HttpTokens::run(storage::Repositories& repos, const routing:
                                     const Input&) const {
     Outcome outcome{ManagedTopics().run(repos, actor, {}).topics, {}};
     for (const auto& topic : outcome.topics)
-        for (auto& label : service_->token_labels(repos, actor, topic)) outcome.tokens.push_back({topic, std::move(label)});
+        for (auto& label : service_->token_labels(repos, actor, topic))
+            outcome.tokens.push_back({topic, std::move(label)});
     return outcome;
 }
 

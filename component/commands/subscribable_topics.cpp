@@ -7,7 +7,8 @@ namespace herald::component::commands {
 SubscribableTopics::Outcome SubscribableTopics::run(storage::Repositories& repos, const routing::Actor& actor,
                                                     const Input& input) const {
     const auto mine = service_->subscriptions(repos, actor);
-    const auto page = repos.nodes.public_nodes_after(input.search, "", kListed + static_cast<std::int64_t>(mine.size()));
+    const auto page =
+        repos.nodes.public_nodes_after(input.search, "", kListed + static_cast<std::int64_t>(mine.size()));
     Outcome choice;
     std::int64_t subscribed = 0;
     for (const auto& name : page.names) {

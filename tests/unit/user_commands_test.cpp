@@ -103,7 +103,8 @@ TEST_F(UserCommands, RefusalsAreExplainedTheSameWayForBothFrontEnds) {
 }
 
 TEST_F(UserCommands, FailuresAreNotRefusals) {
-    const auto busy = failure_of([] { throw storage::StorageError("locked", true, storage::StorageError::Kind::busy); });
+    using Kind = storage::StorageError::Kind;
+    const auto busy = failure_of([] { throw storage::StorageError("locked", true, Kind::busy); });
     EXPECT_FALSE(busy.refused);
     EXPECT_EQ(busy.type, "wait");
     EXPECT_EQ(busy.condition, "resource-constraint");
