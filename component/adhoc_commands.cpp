@@ -1,40 +1,49 @@
-#include "text/clock.h"
 #include "component/adhoc_commands.h"
 
-#include <spdlog/spdlog.h>
-
-#include <algorithm>
-#include <charconv>
-#include <ctime>
 #include <tuple>
 
-#include "routing/acknowledgements.h"
-#include "component/feed_gateway.h"
 #include "component/chat_command_parser.h"
-#include "text/jid.h"
-#include "component/node_events.h"
+#include "component/commands/acknowledge.h"
+#include "component/commands/add_feed.h"
+#include "component/commands/broadcast.h"
+#include "component/commands/change_http_token.h"
+#include "component/commands/change_preferences.h"
+#include "component/commands/create_topic.h"
+#include "component/commands/delete_topic.h"
+#include "component/commands/feeds.h"
+#include "component/commands/history.h"
+#include "component/commands/http_tokens.h"
+#include "component/commands/managed_topics.h"
+#include "component/commands/pause.h"
+#include "component/commands/preference_change.h"
+#include "component/commands/publishers.h"
+#include "component/commands/remove_feed.h"
+#include "component/commands/remove_user.h"
+#include "component/commands/set_publisher.h"
+#include "component/commands/show_preferences.h"
+#include "component/commands/stats.h"
+#include "component/commands/subscribable_topics.h"
+#include "component/commands/subscribe.h"
+#include "component/commands/subscriptions.h"
+#include "component/commands/topic_acknowledgement.h"
+#include "component/commands/unregister.h"
+#include "component/commands/unsubscribe.h"
+#include "component/commands/user_command.h"
+#include "component/commands/waiting_acknowledgements.h"
 #include "component/notification_payload.h"
-#include "routing/router.h"
-#include "routing/user_service.h"
+#include "text/jid.h"
 
 namespace herald::component {
 
-using herald::text::now_ms;
-using herald::text::utc_minute;
 using herald::text::bare_jid;
 using herald::text::is_user_jid;
 
 using herald::routing::AckRequest;
-using herald::routing::AckResult;
 using herald::routing::Actor;
 using herald::routing::PubsubError;
-using herald::routing::PubsubService;
 using herald::routing::ack_answer;
-using herald::routing::acknowledge_in_storage;
 using herald::routing::parse_priority;
 using herald::routing::priority_name;
-using herald::routing::remove_user;
-using herald::routing::after_user_removed;
 
 namespace {
 
@@ -54,14 +63,6 @@ std::string chosen(const DataForm& form, std::string_view var, const std::string
     return text;
 }
 
-std::optional<std::int64_t> whole_number(const std::string& text) {
-    std::int64_t number = 0;
-    const auto end = text.data() + text.size();
-    const auto [stop, error] = std::from_chars(text.data(), end, number);
-    if (error != std::errc() || stop != end) return std::nullopt;
-    return number;
-}
-
 std::string joined(const std::vector<std::string>& parts, const std::string& separator) {
     std::string text;
     for (const auto& part : parts) text += (text.empty() ? "" : separator) + part;
@@ -72,6 +73,27 @@ std::vector<FormOption> options_of(const std::vector<std::string>& values) {
     std::vector<FormOption> options;
     for (const auto& value : values) options.push_back({value, value});
     return options;
+}
+
+// Runs `command` in this storage job. A command with an after-commit step
+// is rendered once that step has run, on the io thread, before the answer
+// goes out (so `render` takes what it needs by value and does not refuse);
+// any other is rendered here.
+template <commands::UserCommand Command, class Render>
+CommandStage perform(const Command& command, storage::Repositories& repos, const Actor& actor,
+                     const typename Command::Input& input, Render render) {
+    auto outcome = command.run(repos, actor, input);
+    if constexpr (!commands::CommitsAfter<Command>) {
+        return render(outcome);
+    } else {
+        CommandStage stage;
+        stage.after_commit = [command, actor, outcome = std::move(outcome),
+                              render = std::move(render)](CommandStage& done) mutable {
+            command.committed(actor, outcome);
+            done = render(outcome);
+        };
+        return stage;
+    }
 }
 
 // A form whose one question is which topic.
@@ -90,31 +112,6 @@ std::string duration_text(std::int64_t seconds) {
 
 // Topics and subscriptions.
 
-// Topics the subscribe command lists at once; past them it searches first.
-constexpr std::int64_t kTopicsListed = 50;
-
-// Up to kTopicsListed public topics whose name contains `search`, less those
-// the person follows already, and how many more match.
-struct TopicChoice {
-    std::vector<std::string> topics;
-    std::int64_t more = 0;
-};
-
-TopicChoice topics_to_subscribe(const CommandContext& c, storage::Repositories& repos, const Actor& actor,
-                                const std::string& search) {
-    const auto mine = c.service.subscriptions(repos, actor);
-    const auto page = repos.nodes.public_nodes_after(search, "", kTopicsListed + static_cast<std::int64_t>(mine.size()));
-    TopicChoice choice;
-    std::int64_t subscribed = 0;
-    for (const auto& name : page.names) {
-        if (std::find(mine.begin(), mine.end(), name) != mine.end()) ++subscribed;
-        else if (static_cast<std::int64_t>(choice.topics.size()) < kTopicsListed) choice.topics.push_back(name);
-    }
-    // Past this page, topics the person follows are counted as more: a bound, not a promise.
-    choice.more = std::max<std::int64_t>(0, page.count - subscribed - static_cast<std::int64_t>(choice.topics.size()));
-    return choice;
-}
-
 DataForm search_topics_form(std::string instructions, std::string search = {}) {
     DataForm form;
     form.set_title("Subscribe to a topic");
@@ -125,28 +122,38 @@ DataForm search_topics_form(std::string instructions, std::string search = {}) {
 
 // Few topics: the list at once, as it always was. Many: a search first.
 CommandStage subscribe_form(const CommandContext& c, storage::Repositories& repos, const Actor& actor) {
-    const auto choice = topics_to_subscribe(c, repos, actor, "");
-    if (choice.topics.empty()) return CommandStage::done("There is no topic you are not subscribed to already.");
-    if (choice.more == 0)
-        return choose_topic("Subscribe to a topic", "Choose the topic whose notifications you want to receive.",
-                            choice.topics);
-    return CommandStage::ask(search_topics_form("There are " + std::to_string(choice.topics.size() + choice.more) +
-                                                " topics: type part of a topic's name to find it."));
+    return perform(commands::SubscribableTopics(c.service), repos, actor, {""},
+                   [](const commands::SubscribableTopics::Outcome& choice) {
+                       if (choice.topics.empty())
+                           return CommandStage::done("There is no topic you are not subscribed to already.");
+                       if (choice.more == 0)
+                           return choose_topic("Subscribe to a topic",
+                                               "Choose the topic whose notifications you want to receive.",
+                                               choice.topics);
+                       return CommandStage::ask(
+                           search_topics_form("There are " + std::to_string(choice.topics.size() + choice.more) +
+                                              " topics: type part of a topic's name to find it."));
+                   });
 }
 
 // The topics matching a search, the search kept to narrow it; `searched`
 // says which search the list shows, so a changed search searches again.
 CommandStage matching_topics(const CommandContext& c, storage::Repositories& repos, const Actor& actor,
                              const std::string& search) {
-    const auto choice = topics_to_subscribe(c, repos, actor, search);
-    if (choice.topics.empty()) refuse("no topic you are not subscribed to matches '" + search + "': try another search");
-    auto form = search_topics_form("Choose the topic whose notifications you want to receive, or change the "
-                                   "search to find others.", search);
-    form.add_field("searched", "hidden", "Searched for", {search});
-    form.add_list("topic", "Topic", options_of(choice.topics)).required = true;
-    if (choice.more > 0)
-        form.show_problem(std::to_string(choice.more) + " more topics match: narrow the search to see them.");
-    return CommandStage::ask(std::move(form));
+    return perform(commands::SubscribableTopics(c.service), repos, actor, {search},
+                   [&search](const commands::SubscribableTopics::Outcome& choice) {
+                       if (choice.topics.empty())
+                           refuse("no topic you are not subscribed to matches '" + search + "': try another search");
+                       auto form = search_topics_form("Choose the topic whose notifications you want to receive, or "
+                                                      "change the search to find others.",
+                                                      search);
+                       form.add_field("searched", "hidden", "Searched for", {search});
+                       form.add_list("topic", "Topic", options_of(choice.topics)).required = true;
+                       if (choice.more > 0)
+                           form.show_problem(std::to_string(choice.more) +
+                                             " more topics match: narrow the search to see them.");
+                       return CommandStage::ask(std::move(form));
+                   });
 }
 
 CommandStage subscribe(const CommandContext& c, storage::Repositories& repos, const Actor& actor,
@@ -158,22 +165,23 @@ CommandStage subscribe(const CommandContext& c, storage::Repositories& repos, co
     if (!search.empty() && (topic.empty() || search != trimmed(form.value("searched"))))
         return matching_topics(c, repos, actor, search);
     if (topic.empty()) refuse(form.field("search") ? "type part of a topic's name" : "choose a topic");
-    c.service.subscribe(repos, actor, topic, actor.jid);
-    return CommandStage::done("You are subscribed to " + topic + ".");
+    return perform(commands::Subscribe(c.service), repos, actor, {topic}, [](const commands::Subscribe::Outcome& done) {
+        return CommandStage::done("You are subscribed to " + done.topic + ".");
+    });
 }
 
-// The personal inbox is left out: unsubscribing from it would silence it.
 CommandStage unsubscribe_form(const CommandContext& c, storage::Repositories& repos, const Actor& actor) {
-    auto topics = c.service.subscriptions(repos, actor);
-    std::erase(topics, PubsubService::inbox_of(actor.jid));
-    if (topics.empty()) return CommandStage::done("You are not subscribed to any topic.");
-    DataForm form;
-    form.set_title("Unsubscribe");
-    form.set_instructions("Choose the topics you no longer want to hear from.");
-    auto& field = form.add_field("topics", "list-multi", "Topics");
-    field.options = options_of(topics);
-    field.required = true;
-    return CommandStage::ask(std::move(form));
+    return perform(commands::Subscriptions(c.service), repos, actor, {.with_inbox = false},
+                   [](const commands::Subscriptions::Outcome& subscribed) {
+                       if (subscribed.topics.empty()) return CommandStage::done("You are not subscribed to any topic.");
+                       DataForm form;
+                       form.set_title("Unsubscribe");
+                       form.set_instructions("Choose the topics you no longer want to hear from.");
+                       auto& field = form.add_field("topics", "list-multi", "Topics");
+                       field.options = options_of(subscribed.topics);
+                       field.required = true;
+                       return CommandStage::ask(std::move(form));
+                   });
 }
 
 CommandStage unsubscribe(const CommandContext& c, storage::Repositories& repos, const Actor& actor,
@@ -182,17 +190,22 @@ CommandStage unsubscribe(const CommandContext& c, storage::Repositories& repos, 
     for (const auto& value : form.values("topics"))
         if (!trimmed(value).empty()) topics.push_back(trimmed(value));
     if (topics.empty()) refuse("choose at least one topic");
-    for (const auto& topic : topics) c.service.unsubscribe(repos, actor, topic, actor.jid);
-    return CommandStage::done("You are no longer subscribed to " + joined(topics, ", ") + ".");
+    return perform(commands::Unsubscribe(c.service), repos, actor, {topics},
+                   [](const commands::Unsubscribe::Outcome& done) {
+                       return CommandStage::done("You are no longer subscribed to " + joined(done.topics, ", ") + ".");
+                   });
 }
 
 CommandStage list_subscriptions(const CommandContext& c, storage::Repositories& repos, const Actor& actor) {
-    const auto topics = c.service.subscriptions(repos, actor);
-    DataForm result("result");
-    result.set_title("Your subscriptions");
-    if (topics.empty()) result.add_fixed("Topics", "You are not subscribed to any topic.");
-    else result.add_lines("topics", "Topics (" + std::to_string(topics.size()) + ")", topics);
-    return CommandStage::done({}, std::move(result));
+    return perform(commands::Subscriptions(c.service), repos, actor, {},
+                   [](const commands::Subscriptions::Outcome& subscribed) {
+                       const auto& topics = subscribed.topics;
+                       DataForm result("result");
+                       result.set_title("Your subscriptions");
+                       if (topics.empty()) result.add_fixed("Topics", "You are not subscribed to any topic.");
+                       else result.add_lines("topics", "Topics (" + std::to_string(topics.size()) + ")", topics);
+                       return CommandStage::done({}, std::move(result));
+                   });
 }
 
 CommandStage create_topic_form(const CommandContext&, storage::Repositories&, const Actor&) {
@@ -210,45 +223,47 @@ CommandStage create_topic(const CommandContext& c, storage::Repositories& repos,
                           const DataForm& form) {
     const auto topic = trimmed(form.value("topic"));
     const auto model = optional_text(form, "publish_model").value_or("publishers");
-    c.service.create_node(repos, actor, topic, model);
-    return CommandStage::done("Created topic " + topic + "; you own it.");
+    return perform(commands::CreateTopic(c.service), repos, actor, {topic, model},
+                   [](const commands::CreateTopic::Outcome& created) {
+                       return CommandStage::done("Created topic " + created.topic + "; you own it.");
+                   });
 }
 
 // Admins may delete any topic, so they choose among all of them.
 CommandStage delete_topic_form(const CommandContext&, storage::Repositories& repos, const Actor& actor) {
-    const auto topics = actor.admin ? repos.nodes.public_nodes() : repos.nodes.owned_by(actor.jid);
-    if (topics.empty()) return CommandStage::done("You own no topic.");
-    return choose_topic("Delete a topic", "The topic, its notifications and its subscriptions go; subscribers are told.",
-                        topics);
+    return perform(commands::ManagedTopics(), repos, actor, {}, [](const commands::ManagedTopics::Outcome& managed) {
+        if (managed.topics.empty()) return CommandStage::done("You own no topic.");
+        return choose_topic("Delete a topic",
+                            "The topic, its notifications and its subscriptions go; subscribers are told.",
+                            managed.topics);
+    });
 }
 
 CommandStage delete_topic(const CommandContext& c, storage::Repositories& repos, const Actor& actor,
                           const DataForm& form) {
     const auto topic = chosen(form, "topic", "choose a topic");
-    auto subscribers = c.service.delete_node(repos, actor, topic);
-    auto stage = CommandStage::done("Deleted topic " + topic + "; " + std::to_string(subscribers.size()) +
-                                    " subscribers were told.");
-    stage.after_commit = [c, actor, topic, subscribers = std::move(subscribers)](CommandStage&) {
-        spdlog::info("{} deleted node '{}', telling {} subscribers", actor.jid, topic, subscribers.size());
-        send_node_deleted(c.sender, c.config.component_jid, topic, subscribers);
-    };
-    return stage;
+    return perform(commands::DeleteTopic(c.service, c.sender, c.config.component_jid), repos, actor, {topic},
+                   [](const commands::DeleteTopic::Outcome& deleted) {
+                       return CommandStage::done("Deleted topic " + deleted.topic + "; " +
+                                                 std::to_string(deleted.subscribers.size()) +
+                                                 " subscribers were told.");
+                   });
 }
 
 CommandStage publishers_form(const CommandContext& c, storage::Repositories& repos, const Actor& actor) {
-    const auto inbox = PubsubService::inbox_of(actor.jid);
-    std::vector<FormOption> topics{{inbox, "Your inbox (" + inbox + ")"}};
-    for (const auto& topic : repos.nodes.owned_by(actor.jid)) topics.push_back({topic, topic});
-    DataForm form;
-    form.set_title("Publishers");
-    form.set_instructions("Allow someone to publish to your inbox or to a topic you own, or stop them.");
-    for (const auto& topic : topics)
-        for (const auto& [jid, affiliation] : c.service.affiliations(repos, actor, topic.value))
-            if (affiliation == "publisher") form.add_fixed("Publisher", jid + " publishes to " + topic.value);
-    form.add_list("topic", "Topic", topics, inbox).required = true;
-    form.add_field("jid", "jid-single", "Publisher (name@example.org)").required = true;
-    form.add_list("action", "Action", {{"allow", "Allow to publish"}, {"remove", "No longer allow"}}, "allow");
-    return CommandStage::ask(std::move(form));
+    return perform(commands::Publishers(c.service), repos, actor, {}, [](const commands::Publishers::Outcome& known) {
+        std::vector<FormOption> topics{{known.inbox, "Your inbox (" + known.inbox + ")"}};
+        for (const auto& topic : known.owned) topics.push_back({topic, topic});
+        DataForm form;
+        form.set_title("Publishers");
+        form.set_instructions("Allow someone to publish to your inbox or to a topic you own, or stop them.");
+        for (const auto& publisher : known.publishers)
+            form.add_fixed("Publisher", publisher.jid + " publishes to " + publisher.topic);
+        form.add_list("topic", "Topic", topics, known.inbox).required = true;
+        form.add_field("jid", "jid-single", "Publisher (name@example.org)").required = true;
+        form.add_list("action", "Action", {{"allow", "Allow to publish"}, {"remove", "No longer allow"}}, "allow");
+        return CommandStage::ask(std::move(form));
+    });
 }
 
 CommandStage set_publisher(const CommandContext& c, storage::Repositories& repos, const Actor& actor,
@@ -258,54 +273,63 @@ CommandStage set_publisher(const CommandContext& c, storage::Repositories& repos
     if (!is_user_jid(jid)) refuse("enter the publisher's address, like name@example.org");
     const auto action = optional_text(form, "action").value_or("allow");
     if (action != "allow" && action != "remove") refuse("choose allow or remove");
-    c.service.set_affiliations(repos, actor, topic, {{jid, action == "allow" ? "publisher" : "none"}});
-    return CommandStage::done(jid + (action == "allow" ? " may now publish to " : " may no longer publish to ") +
-                              topic + ".");
+    return perform(commands::SetPublisher(c.service), repos, actor, {topic, jid, action == "allow"},
+                   [](const commands::SetPublisher::Outcome& done) {
+                       return CommandStage::done(done.jid +
+                                                 (done.allow ? " may now publish to " : " may no longer publish to ") +
+                                                 done.topic + ".");
+                   });
 }
 
 constexpr int kAcknowledgeChoices = 30;
 
 CommandStage acknowledge_form(const CommandContext&, storage::Repositories& repos, const Actor& actor) {
-    const auto waiting = repos.acks.waiting(actor.jid, kAcknowledgeChoices);
-    if (waiting.empty()) return CommandStage::done("Nothing waits for your acknowledgement.");
-    std::vector<FormOption> items;
-    for (const auto& queued : waiting)
-        items.push_back({std::to_string(queued.seq), notification_text(queued.item) + " (" + queued.item.item_id + ")"});
-    DataForm form;
-    form.set_title("Acknowledge");
-    form.set_instructions("Say you have seen a notification: it stops escalating for everyone, and its publisher and "
-                          "the other recipients are told. The one you received last comes first.");
-    if (items.size() == 1) {
-        form.add_fixed("Notification", items.front().label);
-        form.add_field("item", "hidden", "Notification", {items.front().value});
-    } else {
-        form.add_list("item", "Notification", items, items.front().value).required = true;
-    }
-    return CommandStage::ask(std::move(form));
+    return perform(commands::WaitingAcknowledgements(), repos, actor, {kAcknowledgeChoices},
+                   [](const commands::WaitingAcknowledgements::Outcome& waiting) {
+                       if (waiting.items.empty()) return CommandStage::done("Nothing waits for your acknowledgement.");
+                       std::vector<FormOption> items;
+                       for (const auto& queued : waiting.items)
+                           items.push_back({std::to_string(queued.seq),
+                                            notification_text(queued.item) + " (" + queued.item.item_id + ")"});
+                       DataForm form;
+                       form.set_title("Acknowledge");
+                       form.set_instructions("Say you have seen a notification: it stops escalating for everyone, "
+                                             "and its publisher and the other recipients are told. The one you "
+                                             "received last comes first.");
+                       if (items.size() == 1) {
+                           form.add_fixed("Notification", items.front().label);
+                           form.add_field("item", "hidden", "Notification", {items.front().value});
+                       } else {
+                           form.add_list("item", "Notification", items, items.front().value).required = true;
+                       }
+                       return CommandStage::ask(std::move(form));
+                   });
 }
 
 CommandStage acknowledge(const CommandContext& c, storage::Repositories& repos, const Actor& actor,
                          const DataForm& form) {
     const AckRequest request{AckRequest::Target::item, chosen(form, "item", "choose a notification")};
-    auto result = acknowledge_in_storage(repos, actor.jid, request);
-    auto stage = CommandStage::done(ack_answer(result, request, actor.jid));
-    if (result.kind == AckResult::Kind::acknowledged)
-        stage.after_commit = [c, actor, result = std::move(result)](CommandStage&) { c.acks.settled(actor.jid, result); };
-    return stage;
+    return perform(commands::Acknowledge(c.acks), repos, actor, request,
+                   [jid = actor.jid](const commands::Acknowledge::Outcome& done) {
+                       return CommandStage::done(ack_answer(done.result, done.request, jid));
+                   });
 }
 
 CommandStage topic_settings_form(const CommandContext&, storage::Repositories& repos, const Actor& actor) {
-    const auto topics = actor.admin ? repos.nodes.public_nodes() : repos.nodes.owned_by(actor.jid);
-    if (topics.empty()) return CommandStage::done("You own no topic.");
-    DataForm form;
-    form.set_title("Topic settings");
-    form.set_instructions("Whether a topic's notifications ask for a person's acknowledgement when their publisher "
-                          "does not say.");
-    form.add_list("topic", "Topic", options_of(topics), topics.front()).required = true;
-    form.add_list("ack", "Acknowledgement",
-                  {{"optional", "Only when the publisher asks"}, {"required", "Always, unless the publisher says none"}},
-                  "optional");
-    return CommandStage::ask(std::move(form));
+    return perform(commands::ManagedTopics(), repos, actor, {}, [](const commands::ManagedTopics::Outcome& managed) {
+        const auto& topics = managed.topics;
+        if (topics.empty()) return CommandStage::done("You own no topic.");
+        DataForm form;
+        form.set_title("Topic settings");
+        form.set_instructions("Whether a topic's notifications ask for a person's acknowledgement when their "
+                              "publisher does not say.");
+        form.add_list("topic", "Topic", options_of(topics), topics.front()).required = true;
+        form.add_list("ack", "Acknowledgement",
+                      {{"optional", "Only when the publisher asks"},
+                       {"required", "Always, unless the publisher says none"}},
+                      "optional");
+        return CommandStage::ask(std::move(form));
+    });
 }
 
 CommandStage save_topic_settings(const CommandContext& c, storage::Repositories& repos, const Actor& actor,
@@ -313,10 +337,13 @@ CommandStage save_topic_settings(const CommandContext& c, storage::Repositories&
     const auto topic = chosen(form, "topic", "choose a topic");
     const auto ack = optional_text(form, "ack").value_or("optional");
     if (ack != "optional" && ack != "required") refuse("choose optional or required");
-    c.service.set_ack_default(repos, actor, topic, ack == "required");
-    return CommandStage::done(topic + (ack == "required" ? ": notifications ask for an acknowledgement."
-                                                         : ": notifications ask for an acknowledgement only when "
-                                                           "their publisher says so."));
+    return perform(commands::TopicAcknowledgement(c.service), repos, actor, {topic, ack == "required"},
+                   [](const commands::TopicAcknowledgement::Outcome& done) {
+                       return CommandStage::done(done.topic +
+                                                 (done.required ? ": notifications ask for an acknowledgement."
+                                                                : ": notifications ask for an acknowledgement only "
+                                                                  "when their publisher says so."));
+                   });
 }
 
 // Feeds: one shared topic per feed URL.
@@ -338,35 +365,37 @@ CommandStage add_feed(const CommandContext& c, storage::Repositories& repos, con
     const auto url = chosen(form, "url", "enter the feed's URL");
     std::optional<std::int64_t> interval;
     if (const auto text = optional_text(form, "interval")) {
-        interval = whole_number(*text);
+        interval = whole_number<std::int64_t>(*text);
         if (!interval) refuse("the interval must be a whole number of seconds");
     }
-    auto added = c.feeds.service().add(repos, actor, url, interval);
-    auto stage = CommandStage::done("You are subscribed to the feed " + url + " (topic " + added.feed.node +
-                                    "); it is checked every " + std::to_string(added.feed.interval_seconds) +
-                                    " seconds.");
-    stage.after_commit = [c, added = std::move(added)](CommandStage&) { c.feeds.added(added); };
-    return stage;
+    return perform(commands::AddFeed(c.feeds), repos, actor, {url, interval},
+                   [url](const commands::AddFeed::Outcome& added) {
+                       return CommandStage::done("You are subscribed to the feed " + url + " (topic " +
+                                                 added.feed.node + "); it is checked every " +
+                                                 std::to_string(added.feed.interval_seconds) + " seconds.");
+                   });
 }
 
 CommandStage remove_feed_form(const CommandContext& c, storage::Repositories& repos, const Actor& actor) {
-    std::vector<FormOption> feeds;
-    for (const auto& feed : c.feeds.service().feeds_of(repos, actor))
-        feeds.push_back({feed.url, feed.title.empty() ? feed.url : feed.title + " (" + feed.url + ")"});
-    if (feeds.empty()) return CommandStage::done("You have no feed.");
-    DataForm form;
-    form.set_title("Remove a feed");
-    form.set_instructions("Choose the feed you no longer want to follow.");
-    form.add_list("url", "Feed", feeds).required = true;
-    return CommandStage::ask(std::move(form));
+    return perform(commands::Feeds(c.feeds), repos, actor, {}, [](const commands::Feeds::Outcome& followed) {
+        std::vector<FormOption> feeds;
+        for (const auto& feed : followed.feeds)
+            feeds.push_back({feed.url, feed.title.empty() ? feed.url : feed.title + " (" + feed.url + ")"});
+        if (feeds.empty()) return CommandStage::done("You have no feed.");
+        DataForm form;
+        form.set_title("Remove a feed");
+        form.set_instructions("Choose the feed you no longer want to follow.");
+        form.add_list("url", "Feed", feeds).required = true;
+        return CommandStage::ask(std::move(form));
+    });
 }
 
 CommandStage remove_feed(const CommandContext& c, storage::Repositories& repos, const Actor& actor,
                          const DataForm& form) {
-    auto removed = c.feeds.service().remove(repos, actor, chosen(form, "url", "choose a feed"));
-    auto stage = CommandStage::done("You no longer follow the feed " + removed.feed.url + ".");
-    stage.after_commit = [c, removed = std::move(removed)](CommandStage&) { c.feeds.removed(removed); };
-    return stage;
+    return perform(commands::RemoveFeed(c.feeds), repos, actor, {chosen(form, "url", "choose a feed")},
+                   [](const commands::RemoveFeed::Outcome& removed) {
+                       return CommandStage::done("You no longer follow the feed " + removed.feed.url + ".");
+                   });
 }
 
 // Preferences and delivery.
@@ -411,8 +440,8 @@ DataForm preferences_form(const storage::Preferences& p, const Config& config) {
     return form;
 }
 
-// The checks are the chat command's (chat_command_parser.h), so both name
-// the value that is wrong the same way.
+// The checks are the chat command's (commands/preference_change.h), so both
+// name the value that is wrong the same way.
 storage::Preferences read_preferences(const DataForm& form) {
     auto check = [](std::optional<std::string> problem) {
         if (problem) refuse(*problem);
@@ -421,13 +450,14 @@ storage::Preferences read_preferences(const DataForm& form) {
     p.message_type = optional_text(form, "message_type");
     p.dnd_holds = optional_text(form, "dnd_holds").value_or("none");
     if (form.boolean("quiet").value_or(false))
-        check(set_quiet_hours(p, trimmed(form.value("quiet_start")), trimmed(form.value("quiet_end")),
-                              optional_text(form, "quiet_zone").value_or("UTC")));
+        check(commands::set_quiet_hours(p, trimmed(form.value("quiet_start")), trimmed(form.value("quiet_end")),
+                                        optional_text(form, "quiet_zone").value_or("UTC")));
     p.escalation_channel = optional_text(form, "escalation_channel").value_or("none");
-    if (const auto minutes = optional_text(form, "escalation_minutes")) check(set_escalation_minutes(p, *minutes));
+    if (const auto minutes = optional_text(form, "escalation_minutes"))
+        check(commands::set_escalation_minutes(p, *minutes));
     if (p.escalation_channel != "none") {
         p.escalation_target = optional_text(form, "escalation_target");
-        check(check_escalation_target(p.escalation_channel, p.escalation_target));
+        check(commands::check_escalation_target(p.escalation_channel, p.escalation_target));
     }
     const auto threshold = parse_priority(optional_text(form, "escalation_priority").value_or("normal"));
     if (!threshold) refuse("escalation priority must be low, normal, high or urgent");
@@ -437,35 +467,39 @@ storage::Preferences read_preferences(const DataForm& form) {
 }
 
 CommandStage preferences_form_stage(const CommandContext& c, storage::Repositories& repos, const Actor& actor) {
-    return CommandStage::ask(preferences_form(c.service.preferences(repos, actor), c.config));
+    return perform(commands::ShowPreferences(c.service), repos, actor, {},
+                   [&c](const commands::ShowPreferences::Outcome& shown) {
+                       return CommandStage::ask(preferences_form(shown.preferences, c.config));
+                   });
 }
 
 CommandStage save_preferences(const CommandContext& c, storage::Repositories& repos, const Actor& actor,
                               const DataForm& form) {
-    const auto preferences = read_preferences(form);
-    auto new_secret = c.service.set_preferences(repos, actor, preferences);
-    if (!new_secret && form.boolean("new_webhook_secret").value_or(false))
-        new_secret = c.service.new_webhook_secret(repos, actor);
-    auto stage = CommandStage::done("Your preferences are saved.");
-    if (new_secret) {
-        // Shown this once, as a field of an answer the log never writes.
-        DataForm result("result");
-        result.add_text("webhook_secret", "Webhook signing secret (shown once)", *new_secret);
-        stage = CommandStage::done("Your preferences are saved. Webhook requests carry X-Herald-Signature: sha256= "
-                                   "and the HMAC-SHA256 of the body with the signing secret above, shown this once.",
-                                   std::move(result));
-        stage.secret = true;
-    }
-    stage.after_commit = [c, jid = actor.jid, preferences](CommandStage&) { c.router.on_preferences(jid, preferences); };
-    return stage;
+    commands::ChangePreferences::Input input;
+    input.all = read_preferences(form);
+    input.new_webhook_secret = form.boolean("new_webhook_secret").value_or(false);
+    return perform(commands::ChangePreferences(c.service, c.router), repos, actor, input,
+                   [](const commands::ChangePreferences::Outcome& saved) {
+                       if (!saved.new_secret) return CommandStage::done("Your preferences are saved.");
+                       // Shown this once, as a field of an answer the log never writes.
+                       DataForm result("result");
+                       result.add_text("webhook_secret", "Webhook signing secret (shown once)", *saved.new_secret);
+                       auto stage = CommandStage::done(
+                           "Your preferences are saved. Webhook requests carry X-Herald-Signature: sha256= and the "
+                           "HMAC-SHA256 of the body with the signing secret above, shown this once.",
+                           std::move(result));
+                       stage.secret = true;
+                       return stage;
+                   });
 }
 
 CommandStage set_paused(const CommandContext& c, storage::Repositories& repos, const Actor& actor, bool paused) {
-    const auto preferences = c.service.set_paused(repos, actor, paused);
-    auto stage = CommandStage::done(paused ? "Paused: notifications wait in your queue until you resume."
-                                           : "Resumed: what waited in your queue is on its way.");
-    stage.after_commit = [c, jid = actor.jid, preferences](CommandStage&) { c.router.on_preferences(jid, preferences); };
-    return stage;
+    return perform(commands::Pause(c.service, c.router), repos, actor, {paused},
+                   [](const commands::Pause::Outcome& done) {
+                       return CommandStage::done(done.preferences.paused
+                                                     ? "Paused: notifications wait in your queue until you resume."
+                                                     : "Resumed: what waited in your queue is on its way.");
+                   });
 }
 
 CommandStage history_form(const CommandContext& c, storage::Repositories&, const Actor&) {
@@ -478,44 +512,43 @@ CommandStage history_form(const CommandContext& c, storage::Repositories&, const
 
 CommandStage history(const CommandContext& c, storage::Repositories& repos, const Actor& actor,
                      const DataForm& form) {
-    const auto count = whole_number(optional_text(form, "count").value_or("10"));
+    const auto count = whole_number<std::int64_t>(optional_text(form, "count").value_or("10"));
     if (!count || *count < 1 || *count > c.config.max_items_returned)
         refuse("how many must be a number from 1 to " + std::to_string(c.config.max_items_returned));
-    const auto entries = c.service.history(repos, actor, static_cast<int>(*count));
-    DataForm result("result");
-    result.set_title("History");
-    if (entries.empty()) result.add_fixed("Notifications", "Nothing has reached you yet.");
-    else result.add_lines("history", history_heading(entries.size()), history_lines(entries));
-    return CommandStage::done({}, std::move(result));
+    return perform(commands::History(c.service), repos, actor, {static_cast<int>(*count)},
+                   [](const commands::History::Outcome& done) {
+                       DataForm result("result");
+                       result.set_title("History");
+                       if (done.entries.empty()) result.add_fixed("Notifications", "Nothing has reached you yet.");
+                       else
+                           result.add_lines("history", commands::history_heading(done.entries.size()),
+                                            commands::history_lines(done.entries));
+                       return CommandStage::done({}, std::move(result));
+                   });
 }
 
 // Admins.
 
 CommandStage stats(const CommandContext& c, storage::Repositories& repos, const Actor& actor) {
-    const auto counts = c.service.stats(repos, actor);
-    auto stage = CommandStage::done({});
-    // Who is online and the uptime are known on the io thread only.
-    stage.after_commit = [c, counts](CommandStage& done) {
-        const auto uptime = std::chrono::duration_cast<std::chrono::seconds>(
-                                std::chrono::steady_clock::now() - c.started)
-                                .count();
-        DataForm result("result");
-        result.set_title("Herald statistics");
-        for (const auto& [var, label, value] :
-             std::vector<std::tuple<std::string, std::string, std::int64_t>>{
-                 {"users", "Registered users", counts.users},
-                 {"online_users", "Users online", static_cast<std::int64_t>(c.router.avatar_count())},
-                 {"topics", "Topics", counts.nodes},
-                 {"queued", "Notifications queued", counts.queued},
-                 {"delivered", "Notifications delivered", counts.delivered},
-                 {"dropped", "Notifications dropped (queue full)", counts.dropped},
-                 {"expired", "Notifications expired", counts.expired},
-                 {"uptime_seconds", "Uptime (seconds)", uptime}})
-            result.add_text(var, label, std::to_string(value));
-        done.form = std::move(result);
-        done.note = "Herald has been up for " + duration_text(uptime) + ".";
-    };
-    return stage;
+    return perform(commands::Stats(c.service, c.router, c.started), repos, actor, {},
+                   [](const commands::Stats::Outcome& stats) {
+                       const auto& counts = stats.counts;
+                       DataForm result("result");
+                       result.set_title("Herald statistics");
+                       for (const auto& [var, label, value] :
+                            std::vector<std::tuple<std::string, std::string, std::int64_t>>{
+                                {"users", "Registered users", counts.users},
+                                {"online_users", "Users online", stats.online_users},
+                                {"topics", "Topics", counts.nodes},
+                                {"queued", "Notifications queued", counts.queued},
+                                {"delivered", "Notifications delivered", counts.delivered},
+                                {"dropped", "Notifications dropped (queue full)", counts.dropped},
+                                {"expired", "Notifications expired", counts.expired},
+                                {"uptime_seconds", "Uptime (seconds)", stats.uptime_seconds}})
+                           result.add_text(var, label, std::to_string(value));
+                       return CommandStage::done("Herald has been up for " + duration_text(stats.uptime_seconds) + ".",
+                                                 std::move(result));
+                   });
 }
 
 CommandStage broadcast_form(const CommandContext&, storage::Repositories&, const Actor&) {
@@ -529,56 +562,55 @@ CommandStage broadcast_form(const CommandContext&, storage::Repositories&, const
 
 CommandStage broadcast(const CommandContext& c, storage::Repositories& repos, const Actor& actor,
                        const DataForm& form) {
-    auto outcome = c.service.broadcast(repos, actor, trimmed(form.value("title")),
-                                       trimmed(joined(form.values("text"), "\n")), now_ms());
-    auto stage = CommandStage::done("Sent to " + std::to_string(outcome.subscribers.size()) + " users.");
-    stage.after_commit = [c, outcome = std::move(outcome)](CommandStage&) {
-        c.metrics.published();
-        c.router.on_published(outcome);
-    };
-    return stage;
+    return perform(commands::Broadcast(c.service, c.router, c.metrics), repos, actor,
+                   {trimmed(form.value("title")), trimmed(joined(form.values("text"), "\n"))},
+                   [](const commands::Broadcast::Outcome& sent) {
+                       return CommandStage::done("Sent to " + std::to_string(sent.subscribers.size()) + " users.");
+                   });
 }
 
 // Bearer tokens for the HTTP publish API, one topic at a time.
 CommandStage http_tokens_form(const CommandContext& c, storage::Repositories& repos, const Actor& actor) {
-    const auto topics = actor.admin ? repos.nodes.public_nodes() : repos.nodes.owned_by(actor.jid);
-    if (topics.empty()) return CommandStage::done("You own no topic: create one first.");
-    DataForm form;
-    form.set_title("HTTP tokens");
-    form.set_instructions("A token lets a script publish to one topic over HTTP. It is shown once, when made.");
-    for (const auto& topic : topics)
-        for (const auto& label : c.service.token_labels(repos, actor, topic))
-            form.add_fixed("Token", topic + ": token '" + label + "'");
-    form.add_list("topic", "Topic", options_of(topics)).required = true;
-    form.add_list("action", "Action", {{"create", "Make a new token"}, {"revoke", "Revoke a token"}}, "create");
-    form.add_text("label", "Label (what the token is for)").required = true;
-    return CommandStage::ask(std::move(form));
+    return perform(commands::HttpTokens(c.service), repos, actor, {}, [](const commands::HttpTokens::Outcome& known) {
+        if (known.topics.empty()) return CommandStage::done("You own no topic: create one first.");
+        DataForm form;
+        form.set_title("HTTP tokens");
+        form.set_instructions("A token lets a script publish to one topic over HTTP. It is shown once, when made.");
+        for (const auto& token : known.tokens) form.add_fixed("Token", token.topic + ": token '" + token.label + "'");
+        form.add_list("topic", "Topic", options_of(known.topics)).required = true;
+        form.add_list("action", "Action", {{"create", "Make a new token"}, {"revoke", "Revoke a token"}}, "create");
+        form.add_text("label", "Label (what the token is for)").required = true;
+        return CommandStage::ask(std::move(form));
+    });
 }
 
 CommandStage http_tokens(const CommandContext& c, storage::Repositories& repos, const Actor& actor,
                          const DataForm& form) {
     const auto topic = chosen(form, "topic", "choose a topic");
     const auto label = chosen(form, "label", "give the token a label");
-    if (optional_text(form, "action").value_or("create") == "revoke") {
-        c.service.revoke_token(repos, actor, topic, label);
-        return CommandStage::done("Revoked token '" + label + "' of " + topic + ".");
-    }
-    const auto token = c.service.create_token(repos, actor, topic, label);
-    DataForm result("result");
-    result.add_text("token", "Token (shown once)", token);
-    auto stage = CommandStage::done("Token '" + label + "' for " + topic + ": " + token +
-                                  " (shown once). Publish with: curl -H 'Authorization: Bearer " + token +
-                                  "' -d 'text' http://HOST:PORT/v1/nodes/" + topic,
-                              std::move(result));
-    stage.secret = true;
-    return stage;
+    const bool revoke = optional_text(form, "action").value_or("create") == "revoke";
+    return perform(commands::ChangeHttpToken(c.service), repos, actor, {topic, label, revoke},
+                   [](const commands::ChangeHttpToken::Outcome& done) {
+                       if (!done.token)
+                           return CommandStage::done("Revoked token '" + done.label + "' of " + done.topic + ".");
+                       const auto& token = *done.token;
+                       DataForm result("result");
+                       result.add_text("token", "Token (shown once)", token);
+                       auto stage = CommandStage::done(
+                           "Token '" + done.label + "' for " + done.topic + ": " + token +
+                               " (shown once). Publish with: curl -H 'Authorization: Bearer " + token +
+                               "' -d 'text' http://HOST:PORT/v1/nodes/" + done.topic,
+                           std::move(result));
+                       stage.secret = true;
+                       return stage;
+                   });
 }
 
 // Unregistering: the same rule as XEP-0077 <remove/> (user_service.h).
 CommandStage unregister_form(const CommandContext&, storage::Repositories&, const Actor& actor) {
     DataForm form;
     form.set_title("Unregister");
-    form.set_instructions(unregister_warning(actor.jid));
+    form.set_instructions(commands::unregister_warning(actor.jid));
     form.add_boolean("confirm", "Yes, unregister me and delete all of this", false);
     return CommandStage::ask(std::move(form));
 }
@@ -586,13 +618,8 @@ CommandStage unregister_form(const CommandContext&, storage::Repositories&, cons
 CommandStage unregister(const CommandContext& c, storage::Repositories& repos, const Actor& actor,
                         const DataForm& form) {
     if (!form.boolean("confirm").value_or(false)) refuse("tick the box to confirm, or cancel the command");
-    auto removed = remove_user(repos, actor.jid);
-    if (!removed) throw PubsubError("auth", "registration-required");
-    auto stage = CommandStage::done(kUnregistered);
-    stage.after_commit = [c, jid = actor.jid, removed = std::move(*removed)](CommandStage&) {
-        after_user_removed(c.sender, c.router, c.config.component_jid, jid, removed);
-    };
-    return stage;
+    return perform(commands::Unregister(c.sender, c.router, c.config.component_jid), repos, actor, {},
+                   [](const commands::Unregister::Outcome&) { return CommandStage::done(commands::kUnregistered); });
 }
 
 // Admins remove a user by the same rule as the user's own unregistering.
@@ -612,35 +639,14 @@ CommandStage remove_other_user(const CommandContext& c, storage::Repositories& r
     if (!actor.admin) throw PubsubError("auth", "forbidden");
     const auto jid = bare_jid(chosen(form, "jid", "give the user's JID"));
     if (!form.boolean("confirm").value_or(false)) refuse("tick the box to confirm, or cancel the command");
-    auto removed = remove_user(repos, jid);
-    if (!removed) refuse(jid + " is not registered");
-    auto stage = CommandStage::done("Removed " + jid + " and the " + std::to_string(removed->topics.size()) +
-                                    " topic(s) they owned.");
-    stage.after_commit = [c, jid, removed = std::move(*removed)](CommandStage&) {
-        after_user_removed(c.sender, c.router, c.config.component_jid, jid, removed);
-    };
-    return stage;
+    return perform(commands::RemoveUser(c.sender, c.router, c.config.component_jid), repos, actor, {jid},
+                   [](const commands::RemoveUser::Outcome& done) {
+                       return CommandStage::done("Removed " + done.jid + " and the " +
+                                                 std::to_string(done.removed.topics.size()) + " topic(s) they owned.");
+                   });
 }
 
 }  // namespace
-
-std::string unregister_warning(const std::string& bare_jid) {
-    return "This deletes your registration with Herald: your subscriptions, the notifications waiting for you, "
-           "your history, your inbox (inbox/" + bare_jid + "), your feeds, the topics you created (their "
-           "subscribers are told) and every HTTP token you made. You can register again later by adding this "
-           "contact.";
-}
-
-std::string history_heading(std::size_t count) {
-    return "Your last " + std::to_string(count) + " notifications, newest first (times in UTC)";
-}
-
-std::vector<std::string> history_lines(const std::vector<storage::HistoryEntry>& entries) {
-    std::vector<std::string> lines;
-    for (const auto& entry : entries)
-        lines.push_back(utc_minute(entry.at_ms) + " " + notification_text(entry.item) + " - " + entry.outcome);
-    return lines;
-}
 
 CommandStage CommandStage::ask(DataForm form) {
     CommandStage stage;

@@ -32,8 +32,8 @@ struct CommandStage {
     std::string note_type = "info";  // info, warn, error
     bool secret = false;             // shows a credential once: never logged
     // On the io thread, once the storage job is committed and before the
-    // answer goes out: tells the router, the subscribers, or adds what only
-    // the io thread knows.
+    // answer goes out: the command's after-commit step, then the stage as
+    // rendered from its outcome (it may replace the whole stage).
     std::function<void(CommandStage&)> after_commit;
 
     static CommandStage ask(DataForm form);
@@ -45,9 +45,10 @@ struct CommandStage {
     std::string status_name() const;
 };
 
-// One XEP-0050 command. `begin` and `submit` run inside a storage job, on
-// the storage thread: they may touch the repositories and the routing::PubsubService
-// rules, nothing else; they refuse by throwing PubsubError.
+// One XEP-0050 command: the ad-hoc front end of a user command
+// (component/commands/). `begin` and `submit` run inside a storage job, on
+// the storage thread: they read the form into the command's input, run it
+// and render its outcome as a stage; they refuse by throwing PubsubError.
 struct AdhocCommand {
     std::string name;         // what clients list
     bool admin_only = false;  // otherwise for registered users
@@ -70,14 +71,5 @@ struct CommandContext {
 
 // Herald's commands, by node.
 std::map<std::string, AdhocCommand> herald_commands(const CommandContext& context);
-
-// Text the chat commands show too, so both read the same.
-inline constexpr const char* kUnregistered =
-    "You are unregistered: Herald keeps nothing of yours. Add this contact again to come back.";
-// What unregistering deletes, said before it is confirmed.
-std::string unregister_warning(const std::string& bare_jid);
-// History, newest first, each line with its time and outcome.
-std::string history_heading(std::size_t count);
-std::vector<std::string> history_lines(const std::vector<storage::HistoryEntry>& entries);
 
 }  // namespace herald::component

@@ -2,18 +2,18 @@
 
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
 #include <cctype>
 #include <set>
+#include <utility>
 
-#include "text/jid.h"
+#include "component/commands/command_failure.h"
+#include "component/commands/user_command.h"
 #include "component/namespaces.h"
 #include "component/notification_payload.h"
-#include "storage/storage_error.h"
+#include "text/jid.h"
 
 namespace herald::component {
 
-using herald::text::bare_jid;
 using herald::text::is_user_jid;
 
 using herald::routing::Acknowledgements;
@@ -22,29 +22,12 @@ using herald::routing::Metrics;
 using herald::routing::PubsubError;
 using herald::routing::PubsubService;
 using herald::routing::Router;
-using herald::routing::explain;
 
 namespace {
 
 const std::set<std::string, std::less<>> kActions = {"execute", "next", "complete", "prev", "cancel"};
 
 XmlElement commands_condition(const std::string& condition) { return XmlElement(condition, ns::kCommands); }
-
-void reply_with_failure(IqReply& reply, std::exception_ptr error) {
-    try {
-        std::rethrow_exception(error);
-    } catch (const PubsubError& refusal) {
-        reply.error(refusal.type, refusal.condition);
-    } catch (const storage::StorageError& failure) {
-        using Kind = storage::StorageError::Kind;
-        spdlog::error("ad-hoc command from {} failed in storage: {}", reply.requester(), failure.what());
-        if (failure.kind() == Kind::full || failure.kind() == Kind::busy) reply.error("wait", "resource-constraint");
-        else reply.error("wait", "internal-server-error");
-    } catch (const std::exception& failure) {
-        spdlog::error("ad-hoc command from {} failed: {}", reply.requester(), failure.what());
-        reply.error("wait", "internal-server-error");
-    }
-}
 
 // "quiet hours end must be HH:MM" -> "Quiet hours end must be HH:MM."
 std::string sentence(std::string text) {
@@ -71,7 +54,7 @@ AdhocResponder::AdhocResponder(StanzaDispatcher& dispatcher, DiscoResponder& dis
 
 void AdhocResponder::commands_for(const std::string& asker,
                                   std::function<void(std::vector<CommandListing>)> answer) {
-    const auto actor = actor_of(asker);
+    const auto actor = commands::actor_of(asker, config_.admins);
     storage_.submit<bool>(
         [jid = actor.jid](storage::Repositories& repos) { return repos.users.find(jid).has_value(); },
         [this, admin = actor.admin, answer = std::move(answer)](std::optional<bool> registered,
@@ -90,12 +73,6 @@ std::optional<std::string> AdhocResponder::command_name(const std::string& node)
     return command->second.name;
 }
 
-Actor AdhocResponder::actor_of(const std::string& jid) const {
-    Actor actor{bare_jid(jid)};
-    actor.admin = std::find(config_.admins.begin(), config_.admins.end(), actor.jid) != config_.admins.end();
-    return actor;
-}
-
 void AdhocResponder::on_command(const XmlElement& iq, const XmlElement& payload, IqReply reply) {
     const auto& from = iq.attr("from");
     if (!is_user_jid(from) || payload.name() != "command") {
@@ -112,7 +89,8 @@ void AdhocResponder::on_command(const XmlElement& iq, const XmlElement& payload,
         reply.error("modify", "bad-request", commands_condition("malformed-action"));
         return;
     }
-    Request request{from, actor_of(from), command->first, payload.attr("sessionid"), &command->second};
+    Request request{from, commands::actor_of(from, config_.admins), command->first, payload.attr("sessionid"),
+                    &command->second};
     if (request.command->admin_only && !request.actor.admin) {
         reply.error("auth", "forbidden");
         return;
@@ -181,14 +159,11 @@ void AdhocResponder::submit(Request request, DataForm submitted, IqReply reply) 
     });
     // A refusal the person can fix shows the form again, with what they typed
     // and what is wrong; who they are (auth) is not for a form to fix.
-    auto failed = [this, request, submitted](std::exception_ptr error, std::shared_ptr<IqReply> shared) {
-        try {
-            std::rethrow_exception(error);
-        } catch (const PubsubError& refusal) {
-            if (refusal.type != "auth") return show_again(request, submitted, explain(refusal), std::move(shared));
-        } catch (...) {
-        }
-        reply_with_failure(*shared, error);
+    auto failed = [this, request, submitted](const commands::CommandFailure& failure,
+                                             std::shared_ptr<IqReply> shared) {
+        if (failure.refused && failure.type != "auth")
+            return show_again(request, submitted, failure.text, std::move(shared));
+        shared->error(failure.type, failure.condition);
     };
     run(request, std::move(work), std::make_shared<IqReply>(std::move(reply)), {}, std::move(failed));
 }
@@ -219,11 +194,13 @@ void AdhocResponder::run(Request request, Work work, std::shared_ptr<IqReply> re
         [this, request = std::move(request), reply, adjust = std::move(adjust), failed = std::move(failed)](
             std::optional<CommandStage> stage, std::exception_ptr error) {
             if (error) {
-                if (failed) failed(error, reply);
-                else reply_with_failure(*reply, error);
+                const auto failure = commands::command_failure(error, request.requester);
+                if (failed) failed(failure, reply);
+                else reply->error(failure.type, failure.condition);
                 return;
             }
-            if (stage->after_commit) stage->after_commit(*stage);
+            // Taken out first: it may replace the whole stage.
+            if (auto after_commit = std::exchange(stage->after_commit, nullptr)) after_commit(*stage);
             if (adjust) adjust(*stage);
             if (stage->asks()) keep_session(request);
             reply->result(answer_for(request, *stage));

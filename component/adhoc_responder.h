@@ -6,6 +6,7 @@
 #include <string>
 
 #include "component/adhoc_commands.h"
+#include "component/commands/command_failure.h"
 #include "component/config.h"
 #include "component/disco_responder.h"
 #include "routing/pubsub_service.h"
@@ -62,7 +63,7 @@ private:
 
     using Work = std::function<CommandStage(storage::Repositories&)>;
     using Adjust = std::function<void(CommandStage&)>;
-    using Failed = std::function<void(std::exception_ptr, std::shared_ptr<IqReply>)>;
+    using Failed = std::function<void(const commands::CommandFailure&, std::shared_ptr<IqReply>)>;
 
     void on_command(const XmlElement& iq, const XmlElement& command, IqReply reply);
     void start(Request request, const std::string& action, IqReply reply);
@@ -79,7 +80,6 @@ private:
     Work guarded(const Request& request, Work work) const;
     XmlElement answer_for(const Request& request, const CommandStage& stage) const;
 
-    routing::Actor actor_of(const std::string& jid) const;
     std::string new_session_id();
     void keep_session(const Request& request);
     void forget_expired_sessions();

@@ -1,11 +1,10 @@
 #pragma once
 
+#include <charconv>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "storage/pubsub_records.h"
 
 namespace herald::component {
 
@@ -30,26 +29,17 @@ std::string lower(std::string_view text);
 
 std::vector<std::string> split_words(std::string_view text);
 
+// The whole text as a decimal number (no sign unless signed, no spaces), or nullopt.
+template <class Number>
+std::optional<Number> whole_number(std::string_view text) {
+    Number value{};
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+    return value;
+}
+
 // `history [n]`: the count asked for, `fallback` when none; nullopt unless
 // it is a whole number from 1 up. Large counts are for the service to cap.
 std::optional<int> parse_history_count(std::string_view argument, int fallback);
-
-// `prefs <key> <value...>` applied to `preferences`:
-//   type chat|headline|pubsub
-//   dnd none|low|normal|high
-//   quiet H:MM-H:MM [ZONE]   (zone defaults to UTC)   |   quiet off
-//   escalation none | mail ADDRESS [MINUTES] [PRIORITY] | webhook URL [MINUTES] [PRIORITY]
-// Returns what is wrong, naming the value that is, or nullopt once applied.
-std::optional<std::string> change_preference(storage::Preferences& preferences, std::string_view argument);
-
-// The checks behind both the chat command and the Preferences form, each
-// naming the value that is wrong (nullopt: applied).
-// Quiet hours from "7:00" or "07:00" times and an IANA zone; stored as HH:MM.
-std::optional<std::string> set_quiet_hours(storage::Preferences& preferences, std::string_view start,
-                                           std::string_view end, std::string_view zone);
-// The escalation delay in whole minutes, at most a week.
-std::optional<std::string> set_escalation_minutes(storage::Preferences& preferences, std::string_view minutes);
-// Where escalations go: a mail address for mail, an http(s) URL for webhook.
-std::optional<std::string> check_escalation_target(std::string_view channel, const std::optional<std::string>& target);
 
 }  // namespace herald::component

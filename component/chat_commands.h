@@ -4,9 +4,10 @@
 #include <map>
 #include <string>
 
+#include "component/commands/user_command.h"
 #include "component/config.h"
-#include "routing/pubsub_service.h"
 #include "component/stanza_sender.h"
+#include "routing/pubsub_service.h"
 
 namespace herald::routing {
 class Router;
@@ -15,9 +16,10 @@ class Router;
 namespace herald::component {
 class FeedGateway;
 
-// Commands typed in a chat with the component (help, sub, unsub, list,
-// history, pause, resume, prefs, feed, unregister), answered in chat. Every command calls the
-// same routing::PubsubService rules as the pubsub IQs and the ad-hoc commands.
+// The chat front end of the user commands (component/commands/): reads a
+// line typed in a chat with the component (help, sub, unsub, list, history,
+// pause, resume, prefs, feed, topic, unregister) into a command's input and
+// answers in chat with its outcome as text.
 class ChatCommands {
 public:
     ChatCommands(StanzaSender& sender, storage::StorageWorker& storage, routing::Router& router,
@@ -52,13 +54,13 @@ private:
     void show_preferences(const Request& request);
     void change_preferences(const Request& request);
 
-    // Runs a routing::PubsubService rule in a storage job and answers with what `done`
-    // makes of its result, or with the refusal explained.
-    template <class Result>
-    void run(const Request& request, std::function<Result(storage::Repositories&)> work,
-             std::function<std::string(Result&)> done);
+    // Runs `command` and answers with what `render` makes of its outcome,
+    // or with why not.
+    template <commands::UserCommand Command>
+    void run(const Request& request, Command command, typename Command::Input input,
+             std::function<std::string(typename Command::Outcome&)> render);
+    void refused(const std::string& to, std::exception_ptr error);
     void reply(const std::string& to, const std::string& text);
-    routing::Actor actor_of(const std::string& from) const;
 
     StanzaSender& sender_;
     storage::StorageWorker& storage_;

@@ -1,8 +1,10 @@
 #include <gtest/gtest.h>
 
 #include "component/chat_command_parser.h"
+#include "component/commands/preference_change.h"
 
 using namespace herald::component;
+using namespace herald::component::commands;
 
 TEST(ChatCommandParser, CommandWordIsCaseInsensitiveAndTheRestIsTrimmed) {
     const auto command = parse_chat_command("  Sub \t My Topic  \n");

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "routing/pubsub_service.h"
+
+namespace herald::component::commands {
+
+// The topics the person manages (ManagedTopics) and the labels of their
+// HTTP publish tokens.
+class HttpTokens {
+public:
+    struct Input {};
+    struct Token {
+        std::string topic;
+        std::string label;
+    };
+    struct Outcome {
+        std::vector<std::string> topics;
+        std::vector<Token> tokens;
+    };
+
+    explicit HttpTokens(const routing::PubsubService& service) : service_(&service) {}
+    Outcome run(storage::Repositories& repos, const routing::Actor& actor, const Input& input) const;
+
+private:
+    const routing::PubsubService* service_;
+};
+
+}  // namespace herald::component::commands
