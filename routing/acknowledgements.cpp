@@ -226,7 +226,7 @@ std::string item_status_json(const storage::ItemStatus& status) {
 }
 
 Acknowledgements::Acknowledgements(boost::asio::io_context& io, storage::StorageWorker& storage, StanzaSender& sender,
-                                   Router& router, agents::WebhookAgent& callbacks, Metrics& metrics,
+                                   Router& router, AckCallbacks& callbacks, Metrics& metrics,
                                    const Settings& config)
     : io_(io), storage_(storage), sender_(sender), router_(router), callbacks_(callbacks), metrics_(metrics),
       config_(config), reminder_timer_(io) {}
@@ -270,7 +270,7 @@ void Acknowledgements::settled(const std::string& by, const AckResult& result) {
     if (item.ack_reply_to) tell(*item.ack_reply_to, item, "normal");
     if (item.ack_callback && result.status)
         callbacks_.post_signed(*item.ack_callback, item.callback_key.value_or(""), item_status_json(*result.status),
-                               [](agents::AgentOutcome outcome) {
+                               [](AgentOutcome outcome) {
                                    if (!outcome.sent) spdlog::warn("acknowledgement callback failed: {}", outcome.error);
                                });
 }

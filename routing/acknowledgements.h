@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "agents/webhook_agent.h"
+#include "routing/ack_callbacks.h"
 #include "routing/settings.h"
 #include "routing/metrics.h"
 #include "component/stanza_sender.h"
@@ -60,7 +60,7 @@ std::string item_status_json(const storage::ItemStatus& status);
 class Acknowledgements {
 public:
     Acknowledgements(boost::asio::io_context& io, storage::StorageWorker& storage, component::StanzaSender& sender,
-                     Router& router, agents::WebhookAgent& callbacks, Metrics& metrics, const Settings& config);
+                     Router& router, AckCallbacks& callbacks, Metrics& metrics, const Settings& config);
 
     // True when the message was an acknowledgement (it is then answered).
     bool on_message(const component::XmlElement& message);
@@ -82,7 +82,7 @@ private:
     storage::StorageWorker& storage_;
     component::StanzaSender& sender_;
     Router& router_;
-    agents::WebhookAgent& callbacks_;
+    AckCallbacks& callbacks_;
     Metrics& metrics_;
     const Settings& config_;
     boost::asio::steady_timer reminder_timer_;

@@ -126,13 +126,13 @@ void Escalator::escalate(const storage::EscalationBatch& batch) {
     in_flight_.insert(batch.user);
     const auto agent = agents_.find(batch.channel);
     if (agent == agents_.end()) {
-        record(batch, agents::AgentOutcome::give_up("no agent for channel '" + batch.channel + "'"));
+        record(batch, AgentOutcome::give_up("no agent for channel '" + batch.channel + "'"));
         return;
     }
-    agent->second->send(batch, [this, batch](agents::AgentOutcome outcome) { record(batch, outcome); });
+    agent->second->send(batch, [this, batch](AgentOutcome outcome) { record(batch, outcome); });
 }
 
-void Escalator::record(const storage::EscalationBatch& batch, const agents::AgentOutcome& outcome) {
+void Escalator::record(const storage::EscalationBatch& batch, const AgentOutcome& outcome) {
     const auto now = now_ms();
     std::optional<std::int64_t> retry_at;
     if (!outcome.sent && !outcome.permanent && batch.attempts + 1 < settings_.max_attempts)

@@ -26,12 +26,12 @@ namespace {
 
 // Sends nothing; remembers each batch; answers "sent" unless told to hang
 // (an agent call that the process does not survive).
-struct RecordingAgent final : agents::EscalationAgent {
+struct RecordingAgent final : routing::EscalationAgent {
     std::vector<storage::EscalationBatch> batches;
     bool hang = false;
     void send(const storage::EscalationBatch& batch, Done done) override {
         batches.push_back(batch);
-        if (!hang) done(agents::AgentOutcome::success());
+        if (!hang) done(routing::AgentOutcome::success());
     }
     bool sent_to(const std::string& user) const {
         for (const auto& batch : batches)
