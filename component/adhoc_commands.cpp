@@ -14,6 +14,7 @@
 #include "text/jid.h"
 #include "component/node_events.h"
 #include "component/notification_payload.h"
+#include "component/xmpp_user_notices.h"
 #include "routing/router.h"
 #include "routing/user_service.h"
 

@@ -13,6 +13,8 @@
 #include "text/jid.h"
 #include "component/namespaces.h"
 #include "component/notification_payload.h"
+#include "component/user_stanzas.h"
+#include "component/xmpp_user_notices.h"
 #include "routing/router.h"
 #include "routing/user_service.h"
 #include "text/safe_text.h"
@@ -30,7 +32,6 @@ using herald::routing::PubsubService;
 using herald::routing::RemovedUser;
 using herald::routing::Router;
 using herald::routing::after_user_removed;
-using herald::routing::chat_message;
 using herald::routing::explain;
 using herald::routing::priority_name;
 using herald::routing::remove_user;

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "component/ack_message.h"
 #include "component/namespaces.h"
 
 namespace herald::component {
@@ -10,15 +11,16 @@ using herald::routing::Availability;
 
 ServiceWiring::ServiceWiring(boost::asio::io_context& io, const Config& config, storage::StorageWorker& storage,
                              StanzaDispatcher& dispatcher, StanzaSender& sender)
-    : router_(io, storage, sender, config, metrics_),
+    : notices_(sender, config.component_jid),
+      router_(io, storage, sender, config, metrics_),
       pubsub_(config),
-      users_(storage, sender, router_, pubsub_, config),
+      users_(storage, notices_, router_, pubsub_, config),
       curl_(io),
       feed_service_(config, pubsub_, feed_url_check(config)),
       feeds_(io, storage, router_, feed_service_, metrics_, config),
       webhook_agent_(io, ingest::UrlPolicy({config.escalation.allow_private_addresses, 0, 64 * 1024,
                                              std::chrono::seconds(config.escalation.webhook_timeout_seconds)})),
-      acks_(io, storage, sender, router_, webhook_agent_, metrics_, config),
+      acks_(io, storage, notices_, router_, webhook_agent_, metrics_, config),
       disco_(dispatcher, storage, {config.disco_page_size, config.max_stanza_bytes / 2}),
       registration_(dispatcher, disco_, users_),
       presence_(dispatcher, sender, router_, users_, storage, config),
@@ -36,7 +38,8 @@ ServiceWiring::ServiceWiring(boost::asio::io_context& io, const Config& config, 
     dispatcher.handle_iq_response([this](const XmlElement& iq) { router_.on_iq_response(iq); });
     dispatcher.handle_message([this](const XmlElement& message) {
         const bool about_delivery = router_.on_user_message(message);
-        if (acks_.on_message(message) || about_delivery) return;
+        const auto ack = read_ack_request(message);
+        if ((ack && acks_.on_request(message.attr("from"), *ack)) || about_delivery) return;
         chat_.on_message(message);
     });
     router_.observe_states([this](const std::string& user, Availability state) { escalator_.on_state(user, state); });

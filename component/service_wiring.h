@@ -21,6 +21,7 @@
 #include "routing/retention.h"
 #include "routing/router.h"
 #include "component/stanza_dispatcher.h"
+#include "component/xmpp_user_notices.h"
 #include "routing/user_service.h"
 #include "net/curl_multi.h"
 #include "storage/storage_worker.h"
@@ -47,6 +48,7 @@ public:
 
 private:
     routing::Metrics metrics_;
+    XmppUserNotices notices_;
     routing::Router router_;
     routing::PubsubService pubsub_;
     routing::UserService users_;

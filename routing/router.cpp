@@ -16,6 +16,7 @@
 #include "component/namespaces.h"
 #include "component/notification_message.h"
 #include "component/notification_payload.h"
+#include "component/user_stanzas.h"
 #include "routing/pubsub_service.h"
 #include "routing/quiet_hours.h"
 #include "routing/user_service.h"
@@ -36,6 +37,7 @@ using herald::component::delivery_message_id;
 using herald::component::drop_malformed_payload;
 using herald::component::message_format;
 using herald::component::notification_message;
+using herald::component::presence_stanza;
 
 namespace {
 

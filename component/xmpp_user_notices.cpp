@@ -1,0 +1,49 @@
+#include "component/xmpp_user_notices.h"
+
+#include "component/namespaces.h"
+#include "component/node_events.h"
+#include "component/notification_payload.h"
+#include "component/user_stanzas.h"
+#include "text/clock.h"
+
+namespace herald::component {
+
+void XmppUserNotices::ask_presence(const std::string& bare_jid) {
+    sender_.send(presence_stanza(component_jid_, bare_jid, "subscribe"));
+    sender_.send(presence_stanza(component_jid_, bare_jid));
+}
+
+void XmppUserNotices::say_goodbye(const std::string& bare_jid) {
+    for (const auto* type : {"unavailable", "unsubscribe", "unsubscribed"})
+        sender_.send(presence_stanza(component_jid_, bare_jid, type));
+}
+
+void XmppUserNotices::say(const std::string& jid, const std::string& text) {
+    sender_.send(chat_message(component_jid_, jid, text));
+}
+
+void XmppUserNotices::topic_deleted(const std::string& node, const std::vector<std::string>& subscribers) {
+    send_node_deleted(sender_, component_jid_, node, subscribers);
+}
+
+// "Acknowledged by alice@example.org: [topic] Title", with <acknowledged/>.
+void XmppUserNotices::acknowledged(const std::string& to, const storage::Item& item, AckAudience audience) {
+    auto message = chat_message(component_jid_, to,
+                                "Acknowledged by " + item.acknowledged_by.value_or("") + ": " + notification_text(item));
+    message.set_attr("type", audience == AckAudience::publisher ? "normal" : "chat");
+    message.add_child("acknowledged", ns::kHerald)
+        .set_attr("node", item.node)
+        .set_attr("item", item.item_id)
+        .set_attr("by", item.acknowledged_by.value_or(""))
+        .set_attr("stamp", text::utc_stamp(item.acknowledged_ms.value_or(0)));
+    message.add_child("store", ns::kHints);
+    sender_.send(message);
+}
+
+void after_user_removed(StanzaSender& sender, routing::Router& router, const std::string& component_jid,
+                        const std::string& bare_jid, const routing::RemovedUser& removed) {
+    XmppUserNotices notices(sender, component_jid);
+    routing::after_user_removed(notices, router, bare_jid, removed);
+}
+
+}  // namespace herald::component
