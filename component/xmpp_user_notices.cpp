@@ -28,13 +28,13 @@ void XmppUserNotices::topic_deleted(const std::string& node, const std::vector<s
 
 // "Acknowledged by alice@example.org: [topic] Title", with <acknowledged/>.
 void XmppUserNotices::acknowledged(const std::string& to, const storage::Item& item, AckAudience audience) {
-    auto message = chat_message(component_jid_, to,
-                                "Acknowledged by " + item.acknowledged_by.value_or("") + ": " + notification_text(item));
+    const auto by = item.acknowledged_by.value_or("");
+    auto message = chat_message(component_jid_, to, "Acknowledged by " + by + ": " + notification_text(item));
     message.set_attr("type", audience == AckAudience::publisher ? "normal" : "chat");
     message.add_child("acknowledged", ns::kHerald)
         .set_attr("node", item.node)
         .set_attr("item", item.item_id)
-        .set_attr("by", item.acknowledged_by.value_or(""))
+        .set_attr("by", by)
         .set_attr("stamp", text::utc_stamp(item.acknowledged_ms.value_or(0)));
     message.add_child("store", ns::kHints);
     sender_.send(message);
