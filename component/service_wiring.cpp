@@ -30,7 +30,8 @@ ServiceWiring::ServiceWiring(boost::asio::io_context& io, const Config& config, 
       chat_(sender, storage, router_, pubsub_, config, feeds_),
       http_gateway_(storage, router_, pubsub_, metrics_, config),
       mail_agent_(curl_, config.smtp, config.component_jid),
-      escalator_(io, storage, metrics_, config.escalation, {{"mail", &mail_agent_}, {"webhook", &webhook_agent_}}),
+      escalator_(io, storage, metrics_, config.escalation,
+                 {{routing::EscalationChannel::mail, &mail_agent_}, {routing::EscalationChannel::webhook, &webhook_agent_}}),
       retention_(io, storage, config.retention) {
     disco_.add_feature(ns::kPing);
     dispatcher.handle_iq("get", ns::kPing,

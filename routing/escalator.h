@@ -9,6 +9,7 @@
 #include <string>
 
 #include "routing/escalation_agent.h"
+#include "routing/escalation_channel.h"
 #include "routing/settings.h"
 #include "routing/metrics.h"
 #include "routing/user_presence.h"
@@ -32,7 +33,7 @@ namespace herald::routing {
 // worth of items each, so nobody's backlog delays the others.
 class Escalator {
 public:
-    using Agents = std::map<std::string, EscalationAgent*>;  // by channel
+    using Agents = std::map<EscalationChannel, EscalationAgent*>;
 
     Escalator(boost::asio::io_context& io, storage::StorageWorker& storage, Metrics& metrics,
               const EscalationSettings& settings, Agents agents);

@@ -65,7 +65,8 @@ FeedAdded FeedService::add(storage::Repositories& repos, const Actor& actor, con
                       .url = url,
                       .interval_seconds = interval_seconds.value_or(config_.feed_default_interval_seconds)};
         // Owned by the service itself: no user may delete it or publish to it.
-        if (!repos.nodes.create({added.feed.node, config_.component_jid, "publishers", false, now_ms() / 1000}) ||
+        if (!repos.nodes.create({added.feed.node, config_.component_jid, std::string(name_of(PublishModel::publishers)),
+                                 false, now_ms() / 1000}) ||
             !repos.feeds.add(added.feed, now_ms() / 1000))
             throw PubsubError("cancel", "conflict", "", "the topic " + added.feed.node + " exists already");
         added.created = true;

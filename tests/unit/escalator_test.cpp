@@ -97,7 +97,7 @@ struct EscalatorTest : ::testing::Test {
         storage = std::make_unique<storage::StorageWorker>(
             (dir / "h.db").string(), [this](std::function<void()> f) { boost::asio::post(*io, std::move(f)); });
         escalator = std::make_unique<routing::Escalator>(*io, *storage, metrics, settings,
-                                                           routing::Escalator::Agents{{"mail", &agent}});
+                                                           routing::Escalator::Agents{{routing::EscalationChannel::mail, &agent}});
     }
     // As if the process ended: nothing more runs on the io thread.
     void stop() {
