@@ -81,7 +81,7 @@ void FeedGateway::removed(const FeedRemoved& removed) {
 void FeedGateway::load(std::function<void(std::vector<ingest::FeedSchedule>)> done) {
     storage_.submit<std::vector<storage::Feed>>(
         [](storage::Repositories& repos) { return repos.feeds.all(); },
-        [this, done = std::move(done)](std::optional<std::vector<storage::Feed>> feeds, std::exception_ptr error) {
+        [done = std::move(done)](std::optional<std::vector<storage::Feed>> feeds, std::exception_ptr error) {
             std::vector<ingest::FeedSchedule> schedules;
             if (error) spdlog::error("could not load the feeds; none is polled");
             for (const auto& feed : feeds.value_or(std::vector<storage::Feed>{}))
