@@ -8,6 +8,9 @@
 #include "agents/mail_message.h"
 
 namespace herald::agents {
+
+using herald::routing::AgentOutcome;
+
 namespace {
 
 std::int64_t wall_ms() {

@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <string>
 
-#include "agents/escalation_agent.h"
+#include "routing/escalation_agent.h"
 #include "routing/settings.h"
 #include "net/curl_multi.h"
 
@@ -12,7 +12,7 @@ namespace herald::agents {
 // Escalation by mail: one SMTP submission per batch through libcurl, on the
 // io_context (CurlMulti). Host, port, TLS and credentials come from the
 // `smtp` config section; without a host, every attempt gives up at once.
-class MailAgent final : public EscalationAgent {
+class MailAgent final : public routing::EscalationAgent {
 public:
     MailAgent(ingest::CurlMulti& curl, const routing::SmtpSettings& settings, std::string domain);
 

@@ -10,6 +10,9 @@
 #include "text/safe_text.h"
 
 namespace herald::agents {
+
+using herald::routing::AgentOutcome;
+
 namespace {
 
 constexpr std::array<const char*, 4> kPriorityNames = {"low", "normal", "high", "urgent"};

@@ -3,7 +3,8 @@
 #include <boost/asio/io_context.hpp>
 #include <string>
 
-#include "agents/escalation_agent.h"
+#include "routing/ack_callbacks.h"
+#include "routing/escalation_agent.h"
 #include "net/curl_multi.h"
 #include "net/url_policy.h"
 
@@ -22,13 +23,15 @@ std::string webhook_body(const storage::EscalationBatch& batch, std::int64_t now
 // No redirects: a POST is not followed elsewhere. Its own CurlMulti keeps
 // its connections to itself: one opened under its policy is never reused by
 // the feed poller, nor one of the poller's by it.
-class WebhookAgent final : public EscalationAgent {
+class WebhookAgent final : public routing::EscalationAgent, public routing::AckCallbacks {
 public:
     WebhookAgent(boost::asio::io_context& io, ingest::UrlPolicy policy);
 
+    using Done = routing::EscalationAgent::Done;
+
     void send(const storage::EscalationBatch& batch, Done done) override;
     // POSTs `body` (JSON) to `url` signed with `secret`, under the same rules.
-    void post_signed(const std::string& url, const std::string& secret, std::string body, Done done);
+    void post_signed(const std::string& url, const std::string& secret, std::string body, Done done) override;
 
 private:
     ingest::CurlMulti curl_;

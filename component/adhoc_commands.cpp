@@ -618,7 +618,7 @@ CommandStage unregister_form(const CommandContext&, storage::Repositories&, cons
 CommandStage unregister(const CommandContext& c, storage::Repositories& repos, const Actor& actor,
                         const DataForm& form) {
     if (!form.boolean("confirm").value_or(false)) refuse("tick the box to confirm, or cancel the command");
-    return perform(commands::Unregister(c.sender, c.router, c.config.component_jid), repos, actor, {},
+    return perform(commands::Unregister(c.notices, c.router), repos, actor, {},
                    [](const commands::Unregister::Outcome&) { return CommandStage::done(commands::kUnregistered); });
 }
 
@@ -639,7 +639,7 @@ CommandStage remove_other_user(const CommandContext& c, storage::Repositories& r
     if (!actor.admin) throw PubsubError("auth", "forbidden");
     const auto jid = bare_jid(chosen(form, "jid", "give the user's JID"));
     if (!form.boolean("confirm").value_or(false)) refuse("tick the box to confirm, or cancel the command");
-    return perform(commands::RemoveUser(c.sender, c.router, c.config.component_jid), repos, actor, {jid},
+    return perform(commands::RemoveUser(c.notices, c.router), repos, actor, {jid},
                    [](const commands::RemoveUser::Outcome& done) {
                        return CommandStage::done("Removed " + done.jid + " and the " +
                                                  std::to_string(done.removed.topics.size()) + " topic(s) they owned.");

@@ -11,6 +11,7 @@
 #include "component/data_form.h"
 #include "routing/metrics.h"
 #include "routing/pubsub_service.h"
+#include "routing/user_notices.h"
 #include "component/stanza_sender.h"
 
 namespace herald::routing {
@@ -67,6 +68,7 @@ struct CommandContext {
     std::chrono::steady_clock::time_point started;
     FeedGateway& feeds;
     routing::Acknowledgements& acks;
+    routing::UserNotices& notices;
 };
 
 // Herald's commands, by node.

@@ -42,9 +42,9 @@ std::string sentence(std::string text) {
 AdhocResponder::AdhocResponder(StanzaDispatcher& dispatcher, DiscoResponder& disco, StanzaSender& sender,
                                storage::StorageWorker& storage, Router& router, const PubsubService& service,
                                Metrics& metrics, const Config& config, std::chrono::steady_clock::time_point started,
-                               FeedGateway& feeds, Acknowledgements& acks)
+                               FeedGateway& feeds, Acknowledgements& acks, routing::UserNotices& notices)
     : storage_(storage), config_(config),
-      commands_(herald_commands(CommandContext{service, router, sender, metrics, config, started, feeds, acks})) {
+      commands_(herald_commands(CommandContext{service, router, sender, metrics, config, started, feeds, acks, notices})) {
     disco.add_feature(ns::kCommands);
     disco.set_command_catalogue(*this);
     dispatcher.handle_iq("set", ns::kCommands, [this](const XmlElement& iq, const XmlElement& payload, IqReply reply) {

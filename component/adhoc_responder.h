@@ -33,7 +33,7 @@ public:
     AdhocResponder(StanzaDispatcher& dispatcher, DiscoResponder& disco, StanzaSender& sender,
                    storage::StorageWorker& storage, routing::Router& router, const routing::PubsubService& service,
                    routing::Metrics& metrics, const Config& config, std::chrono::steady_clock::time_point started,
-                   FeedGateway& feeds, routing::Acknowledgements& acks);
+                   FeedGateway& feeds, routing::Acknowledgements& acks, routing::UserNotices& notices);
 
     void commands_for(const std::string& asker,
                       std::function<void(std::vector<CommandListing>)> answer) override;

@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "text/words.h"
+
 namespace herald::component {
 
 // A chat message body read as a command: its first word, lower-cased, and
@@ -17,17 +19,11 @@ struct ChatCommand {
 
 ChatCommand parse_chat_command(std::string_view body);
 
-// The longest message read as a command (or as an acknowledgement).
-inline constexpr std::size_t kMaxCommandBytes = 4 * 1024;
-// At most this much of what a person wrote is said back in an answer.
-inline constexpr std::size_t kMaxQuotedBytes = 40;
-
-// Without leading and trailing spaces, tabs and line ends.
-std::string_view trim(std::string_view text);
-// ASCII letters in lower case, other bytes as they are.
-std::string lower(std::string_view text);
-
-std::vector<std::string> split_words(std::string_view text);
+using text::kMaxCommandBytes;
+using text::kMaxQuotedBytes;
+using text::lower;
+using text::split_words;
+using text::trim;
 
 // The whole text as a decimal number (no sign unless signed, no spaces), or nullopt.
 template <class Number>

@@ -18,6 +18,7 @@
 #include "component/commands/unregister.h"
 #include "component/commands/unsubscribe.h"
 #include "component/namespaces.h"
+#include "component/user_stanzas.h"
 #include "routing/router.h"
 #include "text/jid.h"
 #include "text/safe_text.h"
@@ -29,7 +30,6 @@ using herald::text::is_user_jid;
 using herald::routing::Actor;
 using herald::routing::PubsubService;
 using herald::routing::Router;
-using herald::routing::chat_message;
 using herald::routing::priority_name;
 
 namespace {
@@ -139,9 +139,10 @@ std::string describe_preferences(const storage::Preferences& p, const std::strin
 
 }  // namespace
 
-ChatCommands::ChatCommands(StanzaSender& sender, storage::StorageWorker& storage, Router& router,
-                           const PubsubService& service, const Config& config, FeedGateway& feeds)
+ChatCommands::ChatCommands(StanzaSender& sender, routing::UserNotices& notices, storage::StorageWorker& storage,
+                           Router& router, const PubsubService& service, const Config& config, FeedGateway& feeds)
     : sender_(sender),
+      notices_(notices),
       storage_(storage),
       router_(router),
       service_(service),
@@ -273,7 +274,7 @@ void ChatCommands::unregister(const Request& request) {
     if (answer.word != "yes" || !answer.argument.empty())
         return reply(request.reply_to,
                      commands::unregister_warning(request.actor.jid) + " Reply 'unregister yes' to confirm.");
-    run(request, commands::Unregister(sender_, router_, config_.component_jid), {},
+    run(request, commands::Unregister(notices_, router_), {},
         [](commands::Unregister::Outcome&) { return std::string(commands::kUnregistered); });
 }
 

@@ -8,6 +8,7 @@
 #include "component/config.h"
 #include "component/stanza_sender.h"
 #include "routing/pubsub_service.h"
+#include "routing/user_notices.h"
 
 namespace herald::routing {
 class Router;
@@ -22,7 +23,7 @@ class FeedGateway;
 // answers in chat with its outcome as text.
 class ChatCommands {
 public:
-    ChatCommands(StanzaSender& sender, storage::StorageWorker& storage, routing::Router& router,
+    ChatCommands(StanzaSender& sender, routing::UserNotices& notices, storage::StorageWorker& storage, routing::Router& router,
                  const routing::PubsubService& service, const Config& config, FeedGateway& feeds);
 
     // A message from a user that is not about a delivery.
@@ -63,6 +64,7 @@ private:
     void reply(const std::string& to, const std::string& text);
 
     StanzaSender& sender_;
+    routing::UserNotices& notices_;
     storage::StorageWorker& storage_;
     routing::Router& router_;
     const routing::PubsubService& service_;

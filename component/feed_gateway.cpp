@@ -16,6 +16,38 @@ using herald::routing::Metrics;
 using herald::routing::PublishOutcome;
 using herald::routing::Router;
 
+namespace {
+
+ingest::FeedSchedule schedule_of(const storage::Feed& feed) {
+    return {feed.node, feed.url, std::chrono::seconds(feed.interval_seconds), feed.failures, feed.etag,
+            feed.last_modified};
+}
+
+routing::FeedDocument document_of(ingest::FeedFetch fetch) {
+    routing::FeedDocument document{std::move(fetch.node), std::move(fetch.etag), std::move(fetch.last_modified),
+                                   std::move(fetch.feed.title), {}};
+    document.entries.reserve(fetch.feed.items.size());
+    for (auto& item : fetch.feed.items)
+        document.entries.push_back(
+            {std::move(item.key), std::move(item.title), std::move(item.text), std::move(item.link)});
+    return document;
+}
+
+ingest::FeedRecorded recorded_of(routing::FeedState state) {
+    return state == routing::FeedState::kept ? ingest::FeedRecorded::kept : ingest::FeedRecorded::gone;
+}
+
+}  // namespace
+
+ingest::UrlPolicySettings feed_url_policy(const Config& config) {
+    return {config.feed_allow_private_addresses, static_cast<long>(config.feed_max_redirects),
+            config.feed_max_response_bytes, std::chrono::seconds(config.feed_timeout_seconds)};
+}
+
+routing::FeedUrlCheck feed_url_check(const Config& config) {
+    return [policy = ingest::UrlPolicy(feed_url_policy(config))](const std::string& url) { return policy.refuse(url); };
+}
+
 FeedGateway::FeedGateway(boost::asio::io_context& io, storage::StorageWorker& storage, Router& router,
                          const FeedService& service, Metrics& metrics, const Config& config)
     : io_(io), storage_(storage), router_(router), service_(service), metrics_(metrics),
@@ -27,7 +59,7 @@ void FeedGateway::start() {
     if (!config_.feeds_enabled) return;
     ingest::FeedPollerSettings settings;
     settings.min_interval = std::chrono::seconds(config_.feed_min_interval_seconds);
-    poller_ = std::make_unique<ingest::FeedPoller>(io_, ingest::UrlPolicy(service_.policy_settings()), settings,
+    poller_ = std::make_unique<ingest::FeedPoller>(io_, ingest::UrlPolicy(feed_url_policy(config_)), settings,
                                                    *this);
     poller_->start();
 }
@@ -37,7 +69,7 @@ void FeedGateway::stop() { poller_.reset(); }
 void FeedGateway::added(const FeedAdded& added) {
     if (!poller_) return;
     if (added.created) spdlog::info("feed {} added as {}", added.feed.url, added.feed.node);
-    poller_->watch(service_.schedule_of(added.feed));
+    poller_->watch(schedule_of(added.feed));
 }
 
 void FeedGateway::removed(const FeedRemoved& removed) {
@@ -49,23 +81,23 @@ void FeedGateway::removed(const FeedRemoved& removed) {
 void FeedGateway::load(std::function<void(std::vector<ingest::FeedSchedule>)> done) {
     storage_.submit<std::vector<storage::Feed>>(
         [](storage::Repositories& repos) { return repos.feeds.all(); },
-        [this, done = std::move(done)](std::optional<std::vector<storage::Feed>> feeds, std::exception_ptr error) {
+        [done = std::move(done)](std::optional<std::vector<storage::Feed>> feeds, std::exception_ptr error) {
             std::vector<ingest::FeedSchedule> schedules;
             if (error) spdlog::error("could not load the feeds; none is polled");
             for (const auto& feed : feeds.value_or(std::vector<storage::Feed>{}))
-                schedules.push_back(service_.schedule_of(feed));
+                schedules.push_back(schedule_of(feed));
             spdlog::info("polling {} feeds", schedules.size());
             done(std::move(schedules));
         });
 }
 
 void FeedGateway::record(std::string node, bool failed,
-                         std::function<ingest::FeedRecorded(storage::Repositories&)> work,
+                         std::function<routing::FeedState(storage::Repositories&)> work,
                          std::function<void(ingest::FeedRecorded)> done,
                          std::shared_ptr<std::vector<PublishOutcome>> published) {
-    storage_.submit<ingest::FeedRecorded>(
+    storage_.submit<routing::FeedState>(
         std::move(work), [this, node = std::move(node), failed, done = std::move(done), published](
-                             std::optional<ingest::FeedRecorded> recorded, std::exception_ptr error) {
+                             std::optional<routing::FeedState> recorded, std::exception_ptr error) {
             metrics_.feed_polled(failed || error);
             if (error) {
                 try {
@@ -82,7 +114,7 @@ void FeedGateway::record(std::string node, bool failed,
                     router_.on_published(outcome);
                 }
             }
-            done(*recorded);
+            done(recorded_of(*recorded));
         },
         storage::StorageWorker::Admission::if_room);
 }
@@ -92,7 +124,7 @@ void FeedGateway::record_fetch(ingest::FeedFetch fetch, std::function<void(inges
     auto node = fetch.node;
     record(
         std::move(node), false,
-        [this, fetch = std::move(fetch), published](storage::Repositories& repos) {
+        [this, fetch = document_of(std::move(fetch)), published](storage::Repositories& repos) {
             return service_.record_fetch(repos, fetch, now_ms(), *published);
         },
         std::move(done), published);

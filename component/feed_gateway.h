@@ -15,6 +15,11 @@ class Router;
 
 namespace herald::component {
 
+// The address policy for fetching feeds, from the config; the feed service's
+// check of a URL someone adds is the same policy's.
+ingest::UrlPolicySettings feed_url_policy(const Config& config);
+routing::FeedUrlCheck feed_url_check(const Config& config);
+
 // The feed poller's way into the service (io_context thread): loads the
 // feeds, records each poll in a storage job through routing::FeedService, then
 // counts it and hands new items to the router. Commands tell it about
@@ -40,7 +45,7 @@ public:
     void record_failure(std::string node, std::string error, std::function<void(ingest::FeedRecorded)> done) override;
 
 private:
-    void record(std::string node, bool failed, std::function<ingest::FeedRecorded(storage::Repositories&)> work,
+    void record(std::string node, bool failed, std::function<routing::FeedState(storage::Repositories&)> work,
                 std::function<void(ingest::FeedRecorded)> done,
                 std::shared_ptr<std::vector<routing::PublishOutcome>> published = nullptr);
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "component/user_stanzas.h"
 #include "text/jid.h"
 #include "routing/router.h"
 #include "routing/user_service.h"
@@ -20,8 +21,6 @@ using herald::routing::ResourcePresence;
 using herald::routing::Router;
 using herald::routing::UserService;
 using herald::routing::availability_from_show;
-using herald::routing::chat_message;
-using herald::routing::presence_stanza;
 
 namespace {
 

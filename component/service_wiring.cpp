@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "component/ack_message.h"
 #include "component/namespaces.h"
 
 namespace herald::component {
@@ -11,26 +12,28 @@ using herald::routing::Availability;
 ServiceWiring::ServiceWiring(boost::asio::io_context& io, const Config& config, storage::StorageWorker& storage,
                              StanzaDispatcher& dispatcher, StanzaSender& sender)
     : notification_channel_(sender, config.component_jid),
+      notices_(sender, config.component_jid),
       router_(io, storage, notification_channel_, config, metrics_),
       deliveries_(router_),
       pubsub_(config),
-      users_(storage, sender, router_, pubsub_, config),
+      users_(storage, notices_, router_, pubsub_, config),
       curl_(io),
-      feed_service_(config, pubsub_),
+      feed_service_(config, pubsub_, feed_url_check(config)),
       feeds_(io, storage, router_, feed_service_, metrics_, config),
       webhook_agent_(io, ingest::UrlPolicy({config.escalation.allow_private_addresses, 0, 64 * 1024,
                                              std::chrono::seconds(config.escalation.webhook_timeout_seconds)})),
-      acks_(io, storage, sender, router_, webhook_agent_, metrics_, config),
+      acks_(io, storage, notices_, router_, webhook_agent_, metrics_, config),
       disco_(dispatcher, storage, {config.disco_page_size, config.max_stanza_bytes / 2}),
       registration_(dispatcher, disco_, users_),
       presence_(dispatcher, sender, router_, users_, storage, config),
       pubsub_responder_(dispatcher, disco_, sender, storage, router_, pubsub_, metrics_, config),
       adhoc_(dispatcher, disco_, sender, storage, router_, pubsub_, metrics_, config,
-             std::chrono::steady_clock::now(), feeds_, acks_),
-      chat_(sender, storage, router_, pubsub_, config, feeds_),
+             std::chrono::steady_clock::now(), feeds_, acks_, notices_),
+      chat_(sender, notices_, storage, router_, pubsub_, config, feeds_),
       http_gateway_(storage, router_, pubsub_, metrics_, config),
       mail_agent_(curl_, config.smtp, config.component_jid),
-      escalator_(io, storage, metrics_, config.escalation, {{"mail", &mail_agent_}, {"webhook", &webhook_agent_}}),
+      escalator_(io, storage, metrics_, config.escalation,
+                 {{routing::EscalationChannel::mail, &mail_agent_}, {routing::EscalationChannel::webhook, &webhook_agent_}}),
       retention_(io, storage, config.retention) {
     disco_.add_feature(ns::kPing);
     dispatcher.handle_iq("get", ns::kPing,
@@ -38,7 +41,8 @@ ServiceWiring::ServiceWiring(boost::asio::io_context& io, const Config& config, 
     dispatcher.handle_iq_response([this](const XmlElement& iq) { deliveries_.on_iq_response(iq); });
     dispatcher.handle_message([this](const XmlElement& message) {
         const bool about_delivery = deliveries_.on_message(message);
-        if (acks_.on_message(message) || about_delivery) return;
+        const auto ack = read_ack_request(message);
+        if ((ack && acks_.on_request(message.attr("from"), *ack)) || about_delivery) return;
         chat_.on_message(message);
     });
     router_.observe_states([this](const std::string& user, Availability state) { escalator_.on_state(user, state); });

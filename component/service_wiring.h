@@ -23,6 +23,7 @@
 #include "routing/retention.h"
 #include "routing/router.h"
 #include "component/stanza_dispatcher.h"
+#include "component/xmpp_user_notices.h"
 #include "routing/user_service.h"
 #include "net/curl_multi.h"
 #include "storage/storage_worker.h"
@@ -50,6 +51,7 @@ public:
 private:
     routing::Metrics metrics_;
     agents::XmppNotificationChannel notification_channel_;
+    XmppUserNotices notices_;
     routing::Router router_;
     DeliveryResponder deliveries_;
     routing::PubsubService pubsub_;

@@ -7,33 +7,25 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
-#include "component/chat_command_parser.h"
-#include "text/clock.h"
-#include "text/jid.h"
-#include "component/namespaces.h"
 #include "routing/delivery.h"
 #include "routing/notification_text.h"
 #include "routing/router.h"
-#include "routing/user_service.h"
+#include "text/clock.h"
+#include "text/jid.h"
 #include "text/safe_text.h"
+#include "text/words.h"
 
 namespace herald::routing {
 
-using herald::text::now_ms;
-using herald::text::utc_stamp;
-using herald::text::utc_minute;
 using herald::text::bare_jid;
 using herald::text::is_user_jid;
-
-namespace ns = component::ns;
-
-using herald::component::StanzaSender;
-using herald::component::XmlElement;
-using herald::component::kMaxCommandBytes;
-using herald::component::kMaxQuotedBytes;
-using herald::component::lower;
-using herald::component::split_words;
-using herald::component::trim;
+using herald::text::kMaxCommandBytes;
+using herald::text::kMaxQuotedBytes;
+using herald::text::lower;
+using herald::text::now_ms;
+using herald::text::split_words;
+using herald::text::trim;
+using herald::text::utc_minute;
 
 namespace {
 
@@ -91,18 +83,17 @@ std::string first_line(const std::string& text) { return text.substr(0, text.fin
 
 }  // namespace
 
-std::optional<AckRequest> read_ack_request(const XmlElement& message) {
-    const auto& type = message.attr("type");
+std::optional<AckRequest> read_ack_request(const AckMessage& message) {
+    const auto& type = message.type;
     if (!type.empty() && type != "chat" && type != "normal") return std::nullopt;
-    if (const auto* reactions = message.child("reactions", ns::kReactions)) {
-        for (const auto& reaction : reactions->children())
-            if (reaction.name() == "reaction" && is_ack_word(trim(reaction.text())))
-                return AckRequest{AckRequest::Target::message, reactions->attr("id"), true};
+    if (const auto& reactions = message.reactions) {
+        for (const auto& emoji : reactions->emojis)
+            if (is_ack_word(trim(emoji))) return AckRequest{AckRequest::Target::message, reactions->id, true};
         return std::nullopt;
     }
-    const auto* body = message.child("body");
-    if (!body || body->text().size() > kMaxCommandBytes) return std::nullopt;
-    const auto split = split_quote(body->text());
+    const auto& body = message.body;
+    if (!body || body->size() > kMaxCommandBytes) return std::nullopt;
+    const auto split = split_quote(*body);
     const auto words = split_words(split.text);
     if (words.empty() || words.size() > 2 || !is_ack_word(words[0])) return std::nullopt;
     if (words.size() == 2) {
@@ -110,8 +101,7 @@ std::optional<AckRequest> read_ack_request(const XmlElement& message) {
         if (word != "ack" && word != "acknowledge") return std::nullopt;
         return AckRequest{AckRequest::Target::id_prefix, words[1]};
     }
-    if (const auto* reply = message.child("reply", ns::kReply))
-        return AckRequest{AckRequest::Target::message, reply->attr("id")};
+    if (message.reply_to) return AckRequest{AckRequest::Target::message, *message.reply_to};
     if (!split.first_quote.empty()) return AckRequest{AckRequest::Target::quote, split.first_quote};
     return AckRequest{};
 }
@@ -222,19 +212,15 @@ std::string item_status_json(const storage::ItemStatus& status) {
     return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-Acknowledgements::Acknowledgements(boost::asio::io_context& io, storage::StorageWorker& storage, StanzaSender& sender,
-                                   Router& router, agents::WebhookAgent& callbacks, Metrics& metrics,
-                                   const Settings& config)
-    : io_(io), storage_(storage), sender_(sender), router_(router), callbacks_(callbacks), metrics_(metrics),
+Acknowledgements::Acknowledgements(boost::asio::io_context& io, storage::StorageWorker& storage, UserNotices& notices,
+                                   Router& router, AckCallbacks& callbacks, Metrics& metrics, const Settings& config)
+    : io_(io), storage_(storage), notices_(notices), router_(router), callbacks_(callbacks), metrics_(metrics),
       config_(config), reminder_timer_(io) {}
 
-bool Acknowledgements::on_message(const XmlElement& message) {
-    const auto& from = message.attr("from");
+bool Acknowledgements::on_request(const std::string& from, const AckRequest& request) {
     if (!is_user_jid(from)) return false;
-    const auto request = read_ack_request(message);
-    if (!request) return false;
-    acknowledge(from, *request, [this, from](std::string text) {
-        if (!text.empty()) sender_.send(chat_message(config_.component_jid, from, text));
+    acknowledge(from, request, [this, from](std::string text) {
+        if (!text.empty()) notices_.say(from, text);
     });
     return true;
 }
@@ -261,29 +247,16 @@ void Acknowledgements::settled(const std::string& by, const AckResult& result) {
     const auto& item = result.ack.item;
     metrics_.acknowledged(item.acknowledged_ms.value_or(now_ms()) - item.published_ms);
     spdlog::info("{} acknowledged item {} of '{}'", by, item.item_id, item.node);
-    for (const auto& user : result.ack.to_tell) tell(user, item, "chat");
+    using Audience = UserNotices::AckAudience;
+    for (const auto& user : result.ack.to_tell) notices_.acknowledged(user, item, Audience::recipient);
     for (const auto& user : result.ack.on_the_way)
-        if (router_.in_flight(user, result.ack.seq)) tell(user, item, "chat");
-    if (item.ack_reply_to) tell(*item.ack_reply_to, item, "normal");
+        if (router_.in_flight(user, result.ack.seq)) notices_.acknowledged(user, item, Audience::recipient);
+    if (item.ack_reply_to) notices_.acknowledged(*item.ack_reply_to, item, Audience::publisher);
     if (item.ack_callback && result.status)
         callbacks_.post_signed(*item.ack_callback, item.callback_key.value_or(""), item_status_json(*result.status),
-                               [](agents::AgentOutcome outcome) {
+                               [](AgentOutcome outcome) {
                                    if (!outcome.sent) spdlog::warn("acknowledgement callback failed: {}", outcome.error);
                                });
-}
-
-// "Acknowledged by alice@example.org: [topic] Title", with <acknowledged/>.
-void Acknowledgements::tell(const std::string& to, const storage::Item& item, const char* type) {
-    auto message = chat_message(config_.component_jid, to,
-                                "Acknowledged by " + item.acknowledged_by.value_or("") + ": " + notification_text(item));
-    message.set_attr("type", type);
-    message.add_child("acknowledged", ns::kHerald)
-        .set_attr("node", item.node)
-        .set_attr("item", item.item_id)
-        .set_attr("by", item.acknowledged_by.value_or(""))
-        .set_attr("stamp", utc_stamp(item.acknowledged_ms.value_or(0)));
-    message.add_child("store", ns::kHints);
-    sender_.send(message);
 }
 
 void Acknowledgements::start() {

@@ -9,11 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "agents/webhook_agent.h"
-#include "routing/settings.h"
+#include "routing/ack_callbacks.h"
 #include "routing/metrics.h"
-#include "component/stanza_sender.h"
-#include "component/xml_element.h"
+#include "routing/settings.h"
+#include "routing/user_notices.h"
 #include "storage/storage_worker.h"
 
 namespace herald::routing {
@@ -28,11 +27,23 @@ struct AckRequest {
     bool reaction = false;  // a reaction is answered only when it acknowledged something
 };
 
+// What of an incoming message may acknowledge, as the component reads it.
+struct AckMessage {
+    struct Reactions {
+        std::string id;                   // the message reacted to
+        std::vector<std::string> emojis;  // one per reaction
+    };
+    std::string type;                      // the message's type ("" when none)
+    std::optional<std::string> body;
+    std::optional<std::string> reply_to;   // XEP-0461: the id of the message replied to
+    std::optional<Reactions> reactions;    // XEP-0444
+};
+
 // A message that acknowledges: a chat message "ack", "ok", 👍 or ✅ (the
 // item needing acknowledgement received last), "ack ID-PREFIX", a quote of the notification
 // followed by one of those, a XEP-0461 reply starting with one, or a
 // XEP-0444 reaction 👍 or ✅. nullopt for anything else.
-std::optional<AckRequest> read_ack_request(const component::XmlElement& message);
+std::optional<AckRequest> read_ack_request(const AckMessage& message);
 
 // What acknowledging did, for the acknowledger, the other recipients and the publisher.
 struct AckResult {
@@ -59,11 +70,12 @@ std::string item_status_json(const storage::ItemStatus& status);
 // unacknowledged items as reminders every herald#renotify seconds.
 class Acknowledgements {
 public:
-    Acknowledgements(boost::asio::io_context& io, storage::StorageWorker& storage, component::StanzaSender& sender,
-                     Router& router, agents::WebhookAgent& callbacks, Metrics& metrics, const Settings& config);
+    Acknowledgements(boost::asio::io_context& io, storage::StorageWorker& storage, UserNotices& notices,
+                     Router& router, AckCallbacks& callbacks, Metrics& metrics, const Settings& config);
 
-    // True when the message was an acknowledgement (it is then answered).
-    bool on_message(const component::XmlElement& message);
+    // A request read from a message `from` sent; true when `from` is a
+    // user's JID (the request is then acknowledged and answered).
+    bool on_request(const std::string& from, const AckRequest& request);
     // Acknowledges for the bare JID of `from`; `done` gets the text for them.
     void acknowledge(const std::string& from, const AckRequest& request, std::function<void(std::string)> done);
 
@@ -75,14 +87,13 @@ public:
     void stop();
 
 private:
-    void tell(const std::string& to, const storage::Item& item, const char* type);
     void schedule_reminders();
 
     boost::asio::io_context& io_;
     storage::StorageWorker& storage_;
-    component::StanzaSender& sender_;
+    UserNotices& notices_;
     Router& router_;
-    agents::WebhookAgent& callbacks_;
+    AckCallbacks& callbacks_;
     Metrics& metrics_;
     const Settings& config_;
     boost::asio::steady_timer reminder_timer_;

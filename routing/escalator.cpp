@@ -98,7 +98,7 @@ void Escalator::check() {
             if (users.size() == static_cast<std::size_t>(kUsersPerRound)) round.last_user = users.back().jid;
             round.batches = repos.escalations.ready(now, busy, max_items);
             for (auto& batch : round.batches) {
-                if (batch.channel == "webhook" && !batch.webhook_secret)
+                if (escalation_channel_named(batch.channel) == EscalationChannel::webhook && !batch.webhook_secret)
                     batch.webhook_secret = repos.escalations.webhook_secret(batch.user, new_secret_token());
                 // Committed before any agent is called (completions run after the commit).
                 repos.escalations.sending(batch.user, batch.seqs, now);
@@ -124,15 +124,16 @@ void Escalator::check() {
 
 void Escalator::escalate(const storage::EscalationBatch& batch) {
     in_flight_.insert(batch.user);
-    const auto agent = agents_.find(batch.channel);
+    const auto channel = escalation_channel_named(batch.channel);
+    const auto agent = channel ? agents_.find(*channel) : agents_.end();
     if (agent == agents_.end()) {
-        record(batch, agents::AgentOutcome::give_up("no agent for channel '" + batch.channel + "'"));
+        record(batch, AgentOutcome::give_up("no agent for channel '" + batch.channel + "'"));
         return;
     }
-    agent->second->send(batch, [this, batch](agents::AgentOutcome outcome) { record(batch, outcome); });
+    agent->second->send(batch, [this, batch](AgentOutcome outcome) { record(batch, outcome); });
 }
 
-void Escalator::record(const storage::EscalationBatch& batch, const agents::AgentOutcome& outcome) {
+void Escalator::record(const storage::EscalationBatch& batch, const AgentOutcome& outcome) {
     const auto now = now_ms();
     std::optional<std::int64_t> retry_at;
     if (!outcome.sent && !outcome.permanent && batch.attempts + 1 < settings_.max_attempts)

@@ -8,7 +8,8 @@
 #include <set>
 #include <string>
 
-#include "agents/escalation_agent.h"
+#include "routing/escalation_agent.h"
+#include "routing/escalation_channel.h"
 #include "routing/settings.h"
 #include "routing/metrics.h"
 #include "routing/user_presence.h"
@@ -32,7 +33,7 @@ namespace herald::routing {
 // worth of items each, so nobody's backlog delays the others.
 class Escalator {
 public:
-    using Agents = std::map<std::string, agents::EscalationAgent*>;  // by channel
+    using Agents = std::map<EscalationChannel, EscalationAgent*>;
 
     Escalator(boost::asio::io_context& io, storage::StorageWorker& storage, Metrics& metrics,
               const EscalationSettings& settings, Agents agents);
@@ -47,7 +48,7 @@ private:
     void schedule(std::chrono::milliseconds delay);
     void check();
     void escalate(const storage::EscalationBatch& batch);
-    void record(const storage::EscalationBatch& batch, const agents::AgentOutcome& outcome);
+    void record(const storage::EscalationBatch& batch, const AgentOutcome& outcome);
 
     boost::asio::io_context& io_;
     storage::StorageWorker& storage_;

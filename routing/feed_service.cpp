@@ -37,20 +37,10 @@ std::string trimmed(const std::string& text) {
 
 }  // namespace
 
-FeedService::FeedService(const Settings& config, const PubsubService& pubsub)
-    : config_(config), pubsub_(pubsub), policy_(policy_settings()) {}
+FeedService::FeedService(const Settings& config, const PubsubService& pubsub, FeedUrlCheck refuse_url)
+    : config_(config), pubsub_(pubsub), refuse_url_(std::move(refuse_url)) {}
 
 std::string FeedService::node_for(const std::string& url) { return "feed/" + token_digest(url).substr(0, 12); }
-
-ingest::UrlPolicySettings FeedService::policy_settings() const {
-    return {config_.feed_allow_private_addresses, static_cast<long>(config_.feed_max_redirects),
-            config_.feed_max_response_bytes, std::chrono::seconds(config_.feed_timeout_seconds)};
-}
-
-ingest::FeedSchedule FeedService::schedule_of(const storage::Feed& feed) const {
-    return {feed.node, feed.url, std::chrono::seconds(feed.interval_seconds), feed.failures, feed.etag,
-            feed.last_modified};
-}
 
 FeedAdded FeedService::add(storage::Repositories& repos, const Actor& actor, const std::string& given_url,
                            std::optional<std::int64_t> interval_seconds) const {
@@ -58,7 +48,7 @@ FeedAdded FeedService::add(storage::Repositories& repos, const Actor& actor, con
         throw PubsubError("cancel", "service-unavailable", "", "feeds are turned off on this service");
     if (!repos.users.find(actor.jid)) throw PubsubError("auth", "registration-required");
     const auto url = trimmed(given_url);
-    if (const auto refusal = policy_.refuse(url)) throw PubsubError("modify", "bad-request", "", *refusal);
+    if (const auto refusal = refuse_url_(url)) throw PubsubError("modify", "bad-request", "", *refusal);
     if (interval_seconds && *interval_seconds < config_.feed_min_interval_seconds)
         throw PubsubError("modify", "bad-request", "",
                           "the interval must be at least " + std::to_string(config_.feed_min_interval_seconds) +
@@ -75,7 +65,8 @@ FeedAdded FeedService::add(storage::Repositories& repos, const Actor& actor, con
                       .url = url,
                       .interval_seconds = interval_seconds.value_or(config_.feed_default_interval_seconds)};
         // Owned by the service itself: no user may delete it or publish to it.
-        if (!repos.nodes.create({added.feed.node, config_.component_jid, "publishers", false, now_ms() / 1000}) ||
+        if (!repos.nodes.create({added.feed.node, config_.component_jid, std::string(name_of(PublishModel::publishers)),
+                                 false, now_ms() / 1000}) ||
             !repos.feeds.add(added.feed, now_ms() / 1000))
             throw PubsubError("cancel", "conflict", "", "the topic " + added.feed.node + " exists already");
         added.created = true;
@@ -112,18 +103,18 @@ std::optional<storage::Feed> FeedService::wanted(storage::Repositories& repos, c
     return feed;
 }
 
-storage::Item FeedService::item_of(const std::string& node, const ingest::FeedItem& entry, std::int64_t now_ms) const {
+storage::Item FeedService::item_of(const std::string& node, const FeedEntry& entry, std::int64_t now_ms) const {
     const auto element = notification_item(clipped(entry.title, kMaxTitleBytes), clipped(entry.text, kMaxTextBytes),
                                            clipped(entry.link, kMaxTextBytes));
     return read_published_item(node, element, nullptr, config_, now_ms);
 }
 
-ingest::FeedRecorded FeedService::record_fetch(storage::Repositories& repos, const ingest::FeedFetch& fetch,
-                                               std::int64_t now_ms, std::vector<PublishOutcome>& published) const {
+FeedState FeedService::record_fetch(storage::Repositories& repos, const FeedDocument& fetch, std::int64_t now_ms,
+                                    std::vector<PublishOutcome>& published) const {
     const auto feed = wanted(repos, fetch.node);
-    if (!feed) return ingest::FeedRecorded::gone;
-    std::vector<const ingest::FeedItem*> fresh;
-    for (const auto& entry : fetch.feed.items)
+    if (!feed) return FeedState::gone;
+    std::vector<const FeedEntry*> fresh;
+    for (const auto& entry : fetch.entries)
         if (repos.feeds.remember(feed->node, entry.key, now_ms)) fresh.push_back(&entry);
     // The first poll only learns what is there. Feeds list newest first:
     // publish in reverse, so the oldest new item arrives first.
@@ -132,24 +123,23 @@ ingest::FeedRecorded FeedService::record_fetch(storage::Repositories& repos, con
         for (auto entry = fresh.rbegin(); entry != fresh.rend(); ++entry)
             published.push_back(pubsub_.publish(repos, service, item_of(feed->node, **entry, now_ms)));
     }
-    repos.feeds.record_success(feed->node, fetch.feed.title, fetch.etag, fetch.last_modified);
-    repos.feeds.trim_seen(feed->node,
-                          std::max(kMinSeenKept, 2 * static_cast<std::int64_t>(fetch.feed.items.size())));
-    return ingest::FeedRecorded::kept;
+    repos.feeds.record_success(feed->node, fetch.title, fetch.etag, fetch.last_modified);
+    repos.feeds.trim_seen(feed->node, std::max(kMinSeenKept, 2 * static_cast<std::int64_t>(fetch.entries.size())));
+    return FeedState::kept;
 }
 
-ingest::FeedRecorded FeedService::record_unchanged(storage::Repositories& repos, const std::string& node) const {
+FeedState FeedService::record_unchanged(storage::Repositories& repos, const std::string& node) const {
     const auto feed = wanted(repos, node);
-    if (!feed) return ingest::FeedRecorded::gone;
+    if (!feed) return FeedState::gone;
     repos.feeds.record_success(node, "", feed->etag, feed->last_modified);
-    return ingest::FeedRecorded::kept;
+    return FeedState::kept;
 }
 
-ingest::FeedRecorded FeedService::record_failure(storage::Repositories& repos, const std::string& node,
-                                                 const std::string& error) const {
-    if (!wanted(repos, node)) return ingest::FeedRecorded::gone;
+FeedState FeedService::record_failure(storage::Repositories& repos, const std::string& node,
+                                      const std::string& error) const {
+    if (!wanted(repos, node)) return FeedState::gone;
     repos.feeds.record_failure(node, error);
-    return ingest::FeedRecorded::kept;
+    return FeedState::kept;
 }
 
 }  // namespace herald::routing

@@ -87,7 +87,7 @@ storage::Node PubsubService::require_node(storage::Repositories& repos, const st
 
 void PubsubService::require_owner(storage::Repositories& repos, const Actor& actor,
                                   const storage::Node& node) const {
-    if (!actor.admin && repos.nodes.affiliation(node.name, actor.jid) != "owner")
+    if (!actor.admin && affiliation_named(repos.nodes.affiliation(node.name, actor.jid)) != Affiliation::owner)
         throw PubsubError("auth", "forbidden");
 }
 
@@ -101,10 +101,11 @@ void PubsubService::create_node(storage::Repositories& repos, const Actor& actor
     if (reserved_name(node, actor.admin))
         throw PubsubError("cancel", "not-allowed", "",
                           "topic names starting with feed/, inbox/ or announcement are reserved");
-    if (publish_model != "publishers" && publish_model != "open")
-        throw PubsubError("modify", "not-acceptable", "unsupported");
+    const auto model = publish_model_named(publish_model);
+    if (!model) throw PubsubError("modify", "not-acceptable", "unsupported");
     const auto limit = limit_for(actor, config_.max_topics_per_user);
-    const auto created = repos.nodes.create_within({node, actor.jid, publish_model, false, now_seconds()}, limit);
+    const auto created =
+        repos.nodes.create_within({node, actor.jid, std::string(name_of(*model)), false, now_seconds()}, limit);
     if (created == storage::LimitedInsert::exists) throw PubsubError("cancel", "conflict");
     if (created == storage::LimitedInsert::over_limit) throw over_limit(limit, "topics", "max_topics_per_user");
 }
@@ -122,9 +123,10 @@ std::vector<std::string> PubsubService::delete_node(storage::Repositories& repos
 PublishOutcome PubsubService::publish(storage::Repositories& repos, const Actor& actor,
                                       storage::Item item) const {
     const auto node = require_node(repos, item.node);
-    const auto affiliation = repos.nodes.affiliation(node.name, actor.jid);
-    const bool may_publish = actor.admin || affiliation == "owner" || affiliation == "publisher" ||
-                             (node.publish_model == "open" && repos.users.find(actor.jid));
+    const auto affiliation = affiliation_named(repos.nodes.affiliation(node.name, actor.jid));
+    const bool open = publish_model_named(node.publish_model) == PublishModel::open;
+    const bool may_publish = actor.admin || affiliation == Affiliation::owner ||
+                             affiliation == Affiliation::publisher || (open && repos.users.find(actor.jid));
     if (!may_publish) throw PubsubError("auth", "forbidden");
     item.publisher = actor.jid;
     return store_and_fan_out(repos, item);
@@ -263,9 +265,11 @@ void PubsubService::set_affiliations(storage::Repositories& repos, const Actor& 
     const auto found = require_node(repos, node);
     require_owner(repos, actor, found);
     for (const auto& [jid, affiliation] : changes) {
-        if (affiliation != "publisher" && affiliation != "none") throw PubsubError("modify", "not-acceptable");
+        const auto wanted = affiliation_named(affiliation);
+        if (wanted != Affiliation::publisher && wanted != Affiliation::none)
+            throw PubsubError("modify", "not-acceptable");
         if (jid == found.owner) throw PubsubError("modify", "not-acceptable");
-        repos.nodes.set_affiliation(node, jid, affiliation);
+        repos.nodes.set_affiliation(node, jid, name_of(*wanted));
     }
 }
 
@@ -295,13 +299,14 @@ std::optional<std::string> PubsubService::set_preferences(storage::Repositories&
         if (!p.quiet_zone || !known_time_zone(*p.quiet_zone))
             refuse("quiet hours need a time zone such as Europe/Paris or UTC");
     }
-    if (p.escalation_channel != "none" && p.escalation_channel != "mail" && p.escalation_channel != "webhook")
-        refuse("escalation channel must be none, mail or webhook");
+    const auto channel = escalation_channel_named(p.escalation_channel);
+    if (!channel) refuse("escalation channel must be none, mail or webhook");
     if (p.escalation_minutes < 0 || p.escalation_minutes > 7 * 24 * 60)
         refuse("escalation delay must be between 0 and 10080 minutes");
-    if (p.escalation_channel == "mail" && (!p.escalation_target || p.escalation_target->find('@') == std::string::npos))
+    if (channel == EscalationChannel::mail &&
+        (!p.escalation_target || p.escalation_target->find('@') == std::string::npos))
         refuse("escalation by mail needs an email address");
-    if (p.escalation_channel == "webhook" &&
+    if (channel == EscalationChannel::webhook &&
         (!p.escalation_target || (p.escalation_target->rfind("https://", 0) != 0 &&
                                   p.escalation_target->rfind("http://", 0) != 0)))
         refuse("escalation by webhook needs an http or https URL");
@@ -310,14 +315,14 @@ std::optional<std::string> PubsubService::set_preferences(storage::Repositories&
     if (p.escalation_min_priority < 0 || p.escalation_min_priority > 3)
         refuse("escalation priority must be low, normal, high or urgent");
     repos.users.save_preferences(actor.jid, p);
-    if (p.escalation_channel != "webhook") return std::nullopt;
+    if (channel != EscalationChannel::webhook) return std::nullopt;
     const auto made = new_secret_token();
     if (repos.escalations.webhook_secret(actor.jid, made) == made) return made;
     return std::nullopt;
 }
 
 std::string PubsubService::new_webhook_secret(storage::Repositories& repos, const Actor& actor) const {
-    if (preferences(repos, actor).escalation_channel != "webhook")
+    if (escalation_channel_named(preferences(repos, actor).escalation_channel) != EscalationChannel::webhook)
         throw PubsubError("modify", "bad-request", "",
                           "you do not escalate by webhook, so there is no signing secret to replace");
     auto made = new_secret_token();
@@ -361,7 +366,7 @@ PublishOutcome PubsubService::broadcast(storage::Repositories& repos, const Acto
 
 void PubsubService::create_inbox(storage::Repositories& repos, const std::string& jid) const {
     const auto inbox = inbox_of(jid);
-    repos.nodes.create({inbox, jid, "publishers", true, now_seconds()});
+    repos.nodes.create({inbox, jid, std::string(name_of(PublishModel::publishers)), true, now_seconds()});
     repos.nodes.subscribe(inbox, jid, now_seconds());
 }
 

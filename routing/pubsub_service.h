@@ -7,6 +7,9 @@
 #include <utility>
 #include <vector>
 
+#include "routing/affiliation.h"
+#include "routing/escalation_channel.h"
+#include "routing/publish_model.h"
 #include "routing/settings.h"
 #include "storage/storage_worker.h"
 

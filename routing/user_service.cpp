@@ -5,33 +5,11 @@
 #include <algorithm>
 #include <chrono>
 
-#include "component/node_events.h"
 #include "routing/pubsub_service.h"
 #include "routing/router.h"
 #include "storage/storage_worker.h"
-#include "text/jid.h"
 
 namespace herald::routing {
-
-using herald::component::StanzaSender;
-using herald::component::XmlElement;
-using herald::text::bare_jid;
-using herald::component::send_node_deleted;
-
-XmlElement presence_stanza(const std::string& from, const std::string& to, const std::string& type) {
-    XmlElement presence("presence");
-    presence.set_attr("from", from);
-    presence.set_attr("to", to);
-    if (!type.empty()) presence.set_attr("type", type);
-    return presence;
-}
-
-XmlElement chat_message(const std::string& from, const std::string& to, const std::string& text) {
-    XmlElement message("message");
-    message.set_attr("from", from).set_attr("to", to).set_attr("type", "chat");
-    message.add_child("body").set_text(text);
-    return message;
-}
 
 bool registration_allowed(const Settings& config, const std::string& bare_jid) {
     const auto at = bare_jid.find('@');
@@ -60,18 +38,17 @@ std::optional<RemovedUser> remove_user(storage::Repositories& repos, const std::
     return removed;
 }
 
-void after_user_removed(StanzaSender& sender, Router& router, const std::string& component_jid,
-                        const std::string& bare_jid, const RemovedUser& removed) {
+void after_user_removed(UserNotices& notices, Router& router, const std::string& bare_jid,
+                        const RemovedUser& removed) {
     spdlog::info("unregistered {}, deleting their {} topics", bare_jid, removed.topics.size());
     router.forget(bare_jid);
-    for (const auto& topic : removed.topics) send_node_deleted(sender, component_jid, topic.node, topic.subscribers);
-    for (const auto* type : {"unavailable", "unsubscribe", "unsubscribed"})
-        sender.send(presence_stanza(component_jid, bare_jid, type));
+    for (const auto& topic : removed.topics) notices.topic_deleted(topic.node, topic.subscribers);
+    notices.say_goodbye(bare_jid);
 }
 
-UserService::UserService(storage::StorageWorker& storage, StanzaSender& sender, Router& router,
+UserService::UserService(storage::StorageWorker& storage, UserNotices& notices, Router& router,
                          const PubsubService& pubsub, const Settings& config)
-    : storage_(storage), sender_(sender), router_(router), pubsub_(pubsub), config_(config) {}
+    : storage_(storage), notices_(notices), router_(router), pubsub_(pubsub), config_(config) {}
 
 void UserService::register_user(const std::string& bare_jid, std::optional<std::string> email,
                                 std::function<void(std::exception_ptr)> done) {
@@ -89,8 +66,7 @@ void UserService::register_user(const std::string& bare_jid, std::optional<std::
             done(error);
             if (error) return;
             if (*is_new) spdlog::info("registered {}", bare_jid);
-            sender_.send(presence_stanza(config_.component_jid, bare_jid, "subscribe"));
-            sender_.send(presence_stanza(config_.component_jid, bare_jid));
+            notices_.ask_presence(bare_jid);
         });
 }
 
@@ -103,7 +79,7 @@ void UserService::unregister_user(const std::string& bare_jid,
             const bool was_registered = removed && *removed;
             done(was_registered, error);
             if (error || !was_registered) return;
-            after_user_removed(sender_, router_, config_.component_jid, bare_jid, **removed);
+            after_user_removed(notices_, router_, bare_jid, **removed);
         });
 }
 

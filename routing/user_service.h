@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "routing/settings.h"
-#include "component/stanza_sender.h"
+#include "routing/user_notices.h"
 #include "storage/user_repository.h"
 
 namespace herald::storage {
@@ -19,11 +19,6 @@ namespace herald::routing {
 
 class Router;
 class PubsubService;
-
-component::XmlElement presence_stanza(const std::string& from, const std::string& to,
-                           const std::string& type = {});
-// A chat message to a person.
-component::XmlElement chat_message(const std::string& from, const std::string& to, const std::string& text);
 
 // Whether the config lets this bare JID register: its domain is listed in
 // registration.allowed_domains, or "*" is, or (none listed) it is the
@@ -51,14 +46,14 @@ std::optional<RemovedUser> remove_user(storage::Repositories& repos, const std::
 // Once committed, on the io thread: the router forgets them, the subscribers
 // of their topics are told the topics are gone, and their server learns we
 // are gone (unavailable, unsubscribe, unsubscribed).
-void after_user_removed(component::StanzaSender& sender, Router& router, const std::string& component_jid,
-                        const std::string& bare_jid, const RemovedUser& removed);
+void after_user_removed(UserNotices& notices, Router& router, const std::string& bare_jid,
+                        const RemovedUser& removed);
 
 // Registering and removing users: the one place for those rules, called by
 // XEP-0077 and by presence subscriptions.
 class UserService {
 public:
-    UserService(storage::StorageWorker& storage, component::StanzaSender& sender, Router& router,
+    UserService(storage::StorageWorker& storage, UserNotices& notices, Router& router,
                 const PubsubService& pubsub, const Settings& config);
 
     // Idempotent; afterwards asks the user to approve our presence
@@ -76,7 +71,7 @@ public:
 
 private:
     storage::StorageWorker& storage_;
-    component::StanzaSender& sender_;
+    UserNotices& notices_;
     Router& router_;
     const PubsubService& pubsub_;
     const Settings& config_;

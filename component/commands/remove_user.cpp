@@ -13,7 +13,7 @@ RemoveUser::Outcome RemoveUser::run(storage::Repositories& repos, const routing:
 }
 
 void RemoveUser::committed(const routing::Actor&, const Outcome& outcome) const {
-    routing::after_user_removed(*sender_, *router_, component_jid_, outcome.jid, outcome.removed);
+    routing::after_user_removed(*notices_, *router_, outcome.jid, outcome.removed);
 }
 
 }  // namespace herald::component::commands

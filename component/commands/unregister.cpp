@@ -11,7 +11,7 @@ Unregister::Outcome Unregister::run(storage::Repositories& repos, const routing:
 }
 
 void Unregister::committed(const routing::Actor& actor, const Outcome& outcome) const {
-    routing::after_user_removed(*sender_, *router_, component_jid_, actor.jid, outcome);
+    routing::after_user_removed(*notices_, *router_, actor.jid, outcome);
 }
 
 std::string unregister_warning(const std::string& bare_jid) {

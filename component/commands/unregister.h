@@ -14,15 +14,13 @@ public:
     struct Input {};
     using Outcome = routing::RemovedUser;
 
-    Unregister(StanzaSender& sender, routing::Router& router, std::string component_jid)
-        : sender_(&sender), router_(&router), component_jid_(std::move(component_jid)) {}
+    Unregister(routing::UserNotices& notices, routing::Router& router) : notices_(&notices), router_(&router) {}
     Outcome run(storage::Repositories& repos, const routing::Actor& actor, const Input& input) const;
     void committed(const routing::Actor& actor, const Outcome& outcome) const;
 
 private:
-    StanzaSender* sender_;
+    routing::UserNotices* notices_;
     routing::Router* router_;
-    std::string component_jid_;
 };
 
 // Said before unregistering is confirmed, and once it is done.

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "component/ack_message.h"
 #include "routing/acknowledgements.h"
 #include "agents/xmpp_notification_message.h"
 #include "routing/delivery.h"
@@ -27,7 +28,7 @@ XmlElement chat(const std::string& body) {
     return message;
 }
 
-std::optional<AckRequest> read(const std::string& body) { return routing::read_ack_request(chat(body)); }
+std::optional<AckRequest> read(const std::string& body) { return component::read_ack_request(chat(body)); }
 
 struct AckFixture : storage::fixtures::QueueFixture {
     storage::SqliteAckRepository acks{db};
@@ -92,7 +93,7 @@ TEST(ReadAckRequest, OtherTextIsNoAcknowledgement) {
         EXPECT_FALSE(read(body)) << body;
     auto groupchat = chat("ack");
     groupchat.set_attr("type", "groupchat");
-    EXPECT_FALSE(routing::read_ack_request(groupchat));
+    EXPECT_FALSE(component::read_ack_request(groupchat));
 }
 
 TEST(ReadAckRequest, AQuoteNamesTheItemByItsFirstLine) {
@@ -105,7 +106,7 @@ TEST(ReadAckRequest, AQuoteNamesTheItemByItsFirstLine) {
 TEST(ReadAckRequest, ARepliedOrReactedMessageNamesTheItem) {
     auto reply = chat("> [backups] Backup failed\nack");
     reply.add_child("reply", "urn:xmpp:reply:0").set_attr("id", "herald-n42-7").set_attr("to", "notify.x");
-    auto request = routing::read_ack_request(reply);
+    auto request = component::read_ack_request(reply);
     ASSERT_TRUE(request);
     EXPECT_EQ(request->target, Target::message);
     EXPECT_EQ(request->argument, "herald-n42-7");
@@ -115,7 +116,7 @@ TEST(ReadAckRequest, ARepliedOrReactedMessageNamesTheItem) {
     auto& reactions = reaction.add_child("reactions", "urn:xmpp:reactions:0");
     reactions.set_attr("id", "herald-n42-7");
     reactions.add_child("reaction").set_text("\xE2\x9C\x85");
-    request = routing::read_ack_request(reaction);
+    request = component::read_ack_request(reaction);
     ASSERT_TRUE(request);
     EXPECT_EQ(request->target, Target::message);
     EXPECT_TRUE(request->reaction);
@@ -123,7 +124,7 @@ TEST(ReadAckRequest, ARepliedOrReactedMessageNamesTheItem) {
     XmlElement heart("message");
     heart.add_child("reactions", "urn:xmpp:reactions:0").set_attr("id", "herald-n42-7")
         .add_child("reaction").set_text("\xE2\x9D\xA4");
-    EXPECT_FALSE(routing::read_ack_request(heart)) << "a heart acknowledges nothing";
+    EXPECT_FALSE(component::read_ack_request(heart)) << "a heart acknowledges nothing";
 }
 
 TEST(DeliveryMessageId, NamesTheItem) {

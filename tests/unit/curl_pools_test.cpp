@@ -59,8 +59,8 @@ struct CurlPoolsTest : ::testing::Test {
         batch.channel = "webhook";
         batch.target = server.url("/hook");
         batch.webhook_secret = "s3cret";
-        std::optional<agents::AgentOutcome> outcome;
-        webhooks.send(batch, [&outcome](agents::AgentOutcome done) { outcome = std::move(done); });
+        std::optional<routing::AgentOutcome> outcome;
+        webhooks.send(batch, [&outcome](routing::AgentOutcome done) { outcome = std::move(done); });
         ASSERT_TRUE(run_until([&] { return outcome.has_value(); }));
         ASSERT_TRUE(outcome->sent) << outcome->error;
     }

@@ -27,12 +27,12 @@ namespace {
 
 // Sends nothing; remembers each batch; answers "sent" unless told to hang
 // (an agent call that the process does not survive).
-struct RecordingAgent final : agents::EscalationAgent {
+struct RecordingAgent final : routing::EscalationAgent {
     std::vector<storage::EscalationBatch> batches;
     bool hang = false;
     void send(const storage::EscalationBatch& batch, Done done) override {
         batches.push_back(batch);
-        if (!hang) done(agents::AgentOutcome::success());
+        if (!hang) done(routing::AgentOutcome::success());
     }
     bool sent_to(const std::string& user) const {
         for (const auto& batch : batches)
@@ -98,7 +98,7 @@ struct EscalatorTest : ::testing::Test {
         storage = std::make_unique<storage::StorageWorker>(
             storage::open_backend({.path = (dir / "h.db").string()}), [this](std::function<void()> f) { boost::asio::post(*io, std::move(f)); });
         escalator = std::make_unique<routing::Escalator>(*io, *storage, metrics, settings,
-                                                           routing::Escalator::Agents{{"mail", &agent}});
+                                                           routing::Escalator::Agents{{routing::EscalationChannel::mail, &agent}});
     }
     // As if the process ended: nothing more runs on the io thread.
     void stop() {

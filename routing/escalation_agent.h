@@ -5,7 +5,7 @@
 
 #include "storage/escalation_repository.h"
 
-namespace herald::agents {
+namespace herald::routing {
 
 // How one attempt to reach a user by another channel ended.
 struct AgentOutcome {
@@ -30,4 +30,4 @@ public:
     virtual void send(const storage::EscalationBatch& batch, Done done) = 0;
 };
 
-}  // namespace herald::agents
+}  // namespace herald::routing
