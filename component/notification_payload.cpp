@@ -115,4 +115,18 @@ std::int64_t parse_renotify(const std::string& text, const Config& config) {
     return parse_seconds("renotify", text, kMinRenotifySeconds, config.max_ttl_seconds);
 }
 
+std::string XmlPayloadFormat::payload(const routing::NotificationFields& fields) const {
+    XmlElement payload("notification", ns::kHerald);
+    if (fields.priority) payload.set_attr("priority", *fields.priority);
+    for (const auto& [name, text] : {std::pair{"title", &fields.title}, {"body", &fields.body}, {"link", &fields.link}})
+        if (!text->empty()) payload.add_child(name).set_text(*text);
+    return payload.to_xml();
+}
+
+storage::Item XmlPayloadFormat::published_item(const std::string& node, const routing::NotificationFields& fields,
+                                               std::int64_t now_ms) const {
+    return read_published_item(node, notification_item(fields.title, fields.body, fields.link, fields.priority),
+                               nullptr, config_, now_ms);
+}
+
 }  // namespace herald::component

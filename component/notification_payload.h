@@ -4,11 +4,12 @@
 #include <optional>
 #include <string>
 
-#include "component/config.h"
 #include "agents/xmpp_notification_message.h"
+#include "component/config.h"
 #include "component/xml_element.h"
 #include "routing/item_id.h"
 #include "routing/notification_text.h"
+#include "routing/payload_format.h"
 #include "storage/pubsub_records.h"
 
 namespace herald::component {
@@ -30,6 +31,18 @@ storage::Item read_published_item(const std::string& node, const XmlElement& ite
 inline constexpr std::int64_t kMinRenotifySeconds = 10;
 // herald#renotify: whole seconds between reminders; throws PubsubError.
 std::int64_t parse_renotify(const std::string& text, const Config& config);
+
+// Herald's <notification> payload for what the service publishes itself.
+class XmlPayloadFormat final : public routing::PayloadFormat {
+public:
+    explicit XmlPayloadFormat(const Config& config) : config_(config) {}
+    std::string payload(const routing::NotificationFields& fields) const override;
+    storage::Item published_item(const std::string& node, const routing::NotificationFields& fields,
+                                 std::int64_t now_ms) const override;
+
+private:
+    const Config& config_;
+};
 
 // Fields of a submitted XEP-0004 form by var: the first value of each.
 std::vector<std::pair<std::string, std::string>> form_values(const XmlElement& form);

@@ -17,6 +17,7 @@
 #include "component/http_gateway.h"
 #include "routing/metrics.h"
 #include "component/presence_responder.h"
+#include "component/notification_payload.h"
 #include "component/pubsub_responder.h"
 #include "routing/pubsub_service.h"
 #include "component/registration_responder.h"
@@ -54,6 +55,7 @@ private:
     XmppUserNotices notices_;
     routing::Router router_;
     DeliveryResponder deliveries_;
+    XmlPayloadFormat payloads_;
     routing::PubsubService pubsub_;
     routing::UserService users_;
     // libcurl on the io_context for mail to the operator's SMTP server. Feeds

@@ -2,16 +2,12 @@
 
 #include <algorithm>
 
-#include "text/clock.h"
-#include "component/notification_payload.h"
 #include "routing/secret_token.h"
+#include "text/clock.h"
 
 namespace herald::routing {
 
 using herald::text::now_ms;
-
-using herald::component::notification_item;
-using herald::component::read_published_item;
 
 namespace {
 
@@ -104,9 +100,9 @@ std::optional<storage::Feed> FeedService::wanted(storage::Repositories& repos, c
 }
 
 storage::Item FeedService::item_of(const std::string& node, const FeedEntry& entry, std::int64_t now_ms) const {
-    const auto element = notification_item(clipped(entry.title, kMaxTitleBytes), clipped(entry.text, kMaxTextBytes),
-                                           clipped(entry.link, kMaxTextBytes));
-    return read_published_item(node, element, nullptr, config_, now_ms);
+    return pubsub_.payloads().published_item(
+        node, {clipped(entry.title, kMaxTitleBytes), clipped(entry.text, kMaxTextBytes), clipped(entry.link, kMaxTextBytes)},
+        now_ms);
 }
 
 FeedState FeedService::record_fetch(storage::Repositories& repos, const FeedDocument& fetch, std::int64_t now_ms,

@@ -5,17 +5,13 @@
 #include <chrono>
 #include <limits>
 
-#include "component/namespaces.h"
 #include "routing/item_id.h"
 #include "routing/quiet_hours.h"
 #include "routing/secret_token.h"
-#include "component/xml_element.h"
 
 namespace herald::routing {
 
-namespace ns = component::ns;
 
-using herald::component::XmlElement;
 
 namespace {
 
@@ -355,11 +351,7 @@ PublishOutcome PubsubService::broadcast(storage::Repositories& repos, const Acto
     item.body = body;
     item.priority = 2;
     item.published_ms = now_ms;
-    XmlElement payload("notification", ns::kHerald);
-    payload.set_attr("priority", "high");
-    if (!title.empty()) payload.add_child("title").set_text(title);
-    if (!body.empty()) payload.add_child("body").set_text(body);
-    item.payload = payload.to_xml();
+    item.payload = payloads_.payload({title, body, "", "high"});
     auto fan_out = repos.queue.publish_to_everyone(item);
     return {item.item_id, std::move(fan_out.users), storage::QueuedItem{fan_out.seq, item}};
 }

@@ -9,6 +9,7 @@
 
 #include "routing/affiliation.h"
 #include "routing/escalation_channel.h"
+#include "routing/payload_format.h"
 #include "routing/publish_model.h"
 #include "routing/settings.h"
 #include "storage/storage_worker.h"
@@ -55,9 +56,10 @@ struct PublishOutcome {
 // refuse.
 class PubsubService {
 public:
-    explicit PubsubService(const Settings& config) : config_(config) {}
+    PubsubService(const Settings& config, const PayloadFormat& payloads) : config_(config), payloads_(payloads) {}
 
     static std::string inbox_of(const std::string& jid) { return "inbox/" + jid; }
+    const PayloadFormat& payloads() const { return payloads_; }
 
     void create_node(storage::Repositories& repos, const Actor& actor, const std::string& node,
                      const std::string& publish_model) const;
@@ -134,6 +136,7 @@ private:
     PublishOutcome store_and_fan_out(storage::Repositories& repos, storage::Item item) const;
 
     const Settings& config_;
+    const PayloadFormat& payloads_;
 };
 
 }  // namespace herald::routing

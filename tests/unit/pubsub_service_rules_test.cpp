@@ -5,6 +5,7 @@
 
 #include <set>
 
+#include "component/notification_payload.h"
 #include "routing/pubsub_service.h"
 #include "routing/secret_token.h"
 #include "routing/user_service.h"
@@ -34,7 +35,8 @@ protected:
     storage::SqliteAckRepository acks{db};
     storage::Repositories repos{users, nodes, queue, tokens, escalations, feeds, acks};
     routing::Settings config;
-    routing::PubsubService service{config};
+    component::XmlPayloadFormat payloads{config};
+    routing::PubsubService service{config, payloads};
     const routing::Actor user{"bob@example.org", false};
     const routing::Actor admin{"admin@example.org", true};
 };

@@ -22,6 +22,7 @@
 #include "component/commands/unregister.h"
 #include "component/commands/unsubscribe.h"
 #include "component/commands/user_command.h"
+#include "component/notification_payload.h"
 #include "routing/pubsub_service.h"
 #include "storage/sqlite/database.h"
 #include "storage/sqlite/sqlite_ack_repository.h"
@@ -59,7 +60,8 @@ protected:
     storage::SqliteAckRepository acks{db};
     storage::Repositories repos{users, nodes, queue, tokens, escalations, feeds, acks};
     routing::Settings config;
-    routing::PubsubService service{config};
+    component::XmlPayloadFormat payloads{config};
+    routing::PubsubService service{config, payloads};
     const routing::Actor bob{"bob@example.org", false};
     const routing::Actor admin{"admin@example.org", true};
     const routing::Actor stranger{"carol@example.org", false};
