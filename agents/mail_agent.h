@@ -3,9 +3,9 @@
 #include <cstdint>
 #include <string>
 
+#include "net/curl_multi.h"
 #include "routing/escalation_agent.h"
 #include "routing/settings.h"
-#include "net/curl_multi.h"
 
 namespace herald::agents {
 

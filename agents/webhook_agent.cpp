@@ -7,6 +7,7 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "text/hex.h"
 #include "text/safe_text.h"
 
 namespace herald::agents {
@@ -38,13 +39,7 @@ std::string webhook_signature(const std::string& secret, const std::string& body
     unsigned int length = 0;
     HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
          reinterpret_cast<const unsigned char*>(body.data()), body.size(), digest.data(), &length);
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string hex = "sha256=";
-    for (unsigned int i = 0; i < length; ++i) {
-        hex += kHex[digest[i] >> 4];
-        hex += kHex[digest[i] & 15];
-    }
-    return hex;
+    return "sha256=" + text::hex_lower(digest.data(), length);
 }
 
 std::string webhook_body(const storage::EscalationBatch& batch, std::int64_t now_ms) {

@@ -3,10 +3,10 @@
 #include <boost/asio/io_context.hpp>
 #include <string>
 
-#include "routing/ack_callbacks.h"
-#include "routing/escalation_agent.h"
 #include "net/curl_multi.h"
 #include "net/url_policy.h"
+#include "routing/ack_callbacks.h"
+#include "routing/escalation_agent.h"
 
 namespace herald::agents {
 

@@ -9,10 +9,10 @@
 
 #include "component/config.h"
 #include "component/data_form.h"
+#include "component/stanza_sender.h"
 #include "routing/metrics.h"
 #include "routing/pubsub_service.h"
 #include "routing/user_notices.h"
-#include "component/stanza_sender.h"
 
 namespace herald::routing {
 class Acknowledgements;

@@ -9,8 +9,8 @@
 #include "component/commands/command_failure.h"
 #include "component/config.h"
 #include "component/disco_responder.h"
-#include "routing/pubsub_service.h"
 #include "component/stanza_dispatcher.h"
+#include "routing/pubsub_service.h"
 
 namespace herald::routing {
 class Acknowledgements;

@@ -10,14 +10,14 @@
 #include <optional>
 #include <ostream>
 
-#include "text/clock.h"
 #include "component/config.h"
-#include "text/jid.h"
 #include "routing/user_service.h"
-#include "tools/exit_code.h"
 #include "storage/backend_factory.h"
 #include "storage/storage_error.h"
 #include "storage/storage_worker.h"
+#include "text/clock.h"
+#include "text/jid.h"
+#include "tools/exit_code.h"
 
 namespace herald::component {
 

@@ -2,8 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
-#include "text/clock.h"
+#include "component/job_failure.h"
 #include "routing/router.h"
+#include "text/clock.h"
 
 namespace herald::component {
 
@@ -100,11 +101,7 @@ void FeedGateway::record(std::string node, bool failed,
                              std::optional<routing::FeedState> recorded, std::exception_ptr error) {
             metrics_.feed_polled(failed || error);
             if (error) {
-                try {
-                    std::rethrow_exception(error);
-                } catch (const std::exception& failure) {
-                    spdlog::error("feed {}: recording the poll failed: {}", node, failure.what());
-                }
+                read_job_failure(error, "recording a poll of feed " + node);
                 return done(ingest::FeedRecorded::failed);
             }
             if (published && !published->empty()) {

@@ -4,9 +4,9 @@
 #include <memory>
 
 #include "component/config.h"
+#include "ingest/feed_poller.h"
 #include "routing/feed_service.h"
 #include "routing/metrics.h"
-#include "ingest/feed_poller.h"
 #include "storage/storage_worker.h"
 
 namespace herald::routing {

@@ -1,15 +1,15 @@
-#include "text/clock.h"
 #include "component/http_gateway.h"
 
 #include <spdlog/spdlog.h>
 
 #include <chrono>
 
-#include "routing/acknowledgements.h"
+#include "component/job_failure.h"
 #include "component/namespaces.h"
 #include "component/notification_payload.h"
+#include "routing/acknowledgements.h"
 #include "routing/router.h"
-#include "storage/storage_error.h"
+#include "text/clock.h"
 
 namespace herald::component {
 
@@ -26,23 +26,20 @@ using herald::routing::item_status_json;
 namespace {
 
 ingest::HttpPublishResult http_failure(std::exception_ptr error) {
-    try {
-        std::rethrow_exception(error);
-    } catch (const PubsubError& refusal) {
-        const auto text = explain(refusal);
-        // The service refuses an unknown topic and a bad token alike.
-        if (refusal.condition == "item-not-found") return {404, {}, "not-found", text};
-        if (refusal.pubsub_condition == "payload-too-big") return {413, {}, "payload-too-big", "the notification is too large"};
-        return {400, {}, refusal.pubsub_condition.empty() ? refusal.condition : refusal.pubsub_condition,
-                refusal.text.empty() ? "invalid notification (priority is low, normal, high or urgent)" : refusal.text};
-    } catch (const storage::StorageError& failure) {
-        spdlog::error("HTTP publish failed in storage: {}", failure.what());
-        if (failure.kind() == storage::StorageError::Kind::constraint) return {409, {}, "conflict", "item exists"};
-        return {503, {}, "unavailable", "storage is busy or full; try again"};
-    } catch (const std::exception& failure) {
-        spdlog::error("HTTP publish failed: {}", failure.what());
-        return {500, {}, "internal", "internal error"};
+    const auto failure = read_job_failure(error, "HTTP publish");
+    switch (failure.kind) {
+        case JobFailure::Kind::refused: break;
+        case JobFailure::Kind::conflict: return {409, {}, "conflict", "item exists"};
+        case JobFailure::Kind::busy:
+        case JobFailure::Kind::storage: return {503, {}, "unavailable", "storage is busy or full; try again"};
+        case JobFailure::Kind::failed: return {500, {}, "internal", "internal error"};
     }
+    const auto& refusal = *failure.refusal;
+    // The service refuses an unknown topic and a bad token alike.
+    if (refusal.condition == "item-not-found") return {404, {}, "not-found", explain(refusal)};
+    if (refusal.pubsub_condition == "payload-too-big") return {413, {}, "payload-too-big", "the notification is too large"};
+    return {400, {}, refusal.pubsub_condition.empty() ? refusal.condition : refusal.pubsub_condition,
+            refusal.text.empty() ? "invalid notification (priority is low, normal, high or urgent)" : refusal.text};
 }
 
 }  // namespace

@@ -1,9 +1,9 @@
 #pragma once
 
 #include "component/config.h"
+#include "ingest/http_publish_api.h"
 #include "routing/metrics.h"
 #include "routing/pubsub_service.h"
-#include "ingest/http_publish_api.h"
 
 namespace herald::routing {
 class Router;

@@ -38,7 +38,7 @@ std::optional<ingest::MailIngestSettings> settings_from(const std::string& path,
         return std::nullopt;
     }
     return ingest::MailIngestSettings{{ingest::api_base_url(config.http_address, config.http_port), timeout},
-                                      std::min(config.http_max_body_bytes, config.max_payload_bytes)};
+                                      std::min(config.http_max_body_bytes, config.max_payload_bytes), std::nullopt};
 }
 
 // The tokens of --token-file; nullopt (reported) when the file is unusable.

@@ -12,8 +12,8 @@
 #include "component/config.h"
 #include "component/herald_app.h"
 #include "component/ingest_mail_command.h"
-#include "ingest/mail_address_command.h"
 #include "component/logging.h"
+#include "ingest/mail_address_command.h"
 #include "text/safe_text.h"
 
 namespace {

@@ -6,10 +6,10 @@
 #include <vector>
 
 #include "component/user_stanzas.h"
-#include "text/jid.h"
 #include "routing/router.h"
 #include "routing/user_service.h"
 #include "storage/storage_worker.h"
+#include "text/jid.h"
 
 namespace herald::component {
 

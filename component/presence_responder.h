@@ -18,7 +18,6 @@ class StorageWorker;
 
 namespace herald::component {
 
-
 // RFC 6121 presence between users and the component: tracks users' resources
 // through the routing::Router, handles subscriptions (registering on subscribe when
 // configured), answers probes, and on every (re)connection announces herald

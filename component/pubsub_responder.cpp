@@ -1,4 +1,3 @@
-#include "text/clock.h"
 #include "component/pubsub_responder.h"
 
 #include <spdlog/spdlog.h>
@@ -8,13 +7,15 @@
 
 #include "agents/xmpp_notification_message.h"
 #include "component/disco_responder.h"
-#include "text/jid.h"
+#include "component/job_failure.h"
 #include "component/namespaces.h"
 #include "component/node_events.h"
 #include "component/notification_payload.h"
 #include "routing/delivery.h"
 #include "routing/router.h"
 #include "storage/storage_error.h"
+#include "text/clock.h"
+#include "text/jid.h"
 
 namespace herald::component {
 
@@ -39,24 +40,19 @@ XmlElement pubsub_error_condition(const std::string& condition) {
 }
 
 void reply_with(IqReply& reply, std::exception_ptr error) {
-    try {
-        std::rethrow_exception(error);
-    } catch (const PubsubError& refusal) {
-        if (refusal.pubsub_condition.empty() && !refusal.text.empty())
-            reply.error(refusal.type, refusal.condition, stanza_error_text(refusal.text));
-        else if (refusal.pubsub_condition.empty()) reply.error(refusal.type, refusal.condition);
-        else reply.error(refusal.type, refusal.condition, pubsub_error_condition(refusal.pubsub_condition));
-    } catch (const storage::StorageError& failure) {
-        using Kind = storage::StorageError::Kind;
-        spdlog::error("pubsub request from {} failed in storage: {}", reply.requester(), failure.what());
-        if (failure.kind() == Kind::constraint) reply.error("cancel", "conflict");
-        else if (failure.kind() == Kind::full || failure.kind() == Kind::busy)
-            reply.error("wait", "resource-constraint");
-        else reply.error("wait", "internal-server-error");
-    } catch (const std::exception& failure) {
-        spdlog::error("pubsub request from {} failed: {}", reply.requester(), failure.what());
-        reply.error("wait", "internal-server-error");
+    const auto failure = read_job_failure(error, "pubsub request from " + reply.requester());
+    switch (failure.kind) {
+        case JobFailure::Kind::refused: break;
+        case JobFailure::Kind::conflict: return reply.error("cancel", "conflict");
+        case JobFailure::Kind::busy: return reply.error("wait", "resource-constraint");
+        case JobFailure::Kind::storage:
+        case JobFailure::Kind::failed: return reply.error("wait", "internal-server-error");
     }
+    const auto& refusal = *failure.refusal;
+    if (refusal.pubsub_condition.empty() && !refusal.text.empty())
+        reply.error(refusal.type, refusal.condition, stanza_error_text(refusal.text));
+    else if (refusal.pubsub_condition.empty()) reply.error(refusal.type, refusal.condition);
+    else reply.error(refusal.type, refusal.condition, pubsub_error_condition(refusal.pubsub_condition));
 }
 
 XmlElement item_element(const storage::Item& item) {

@@ -6,9 +6,9 @@
 #include <string>
 
 #include "component/config.h"
+#include "component/stanza_dispatcher.h"
 #include "routing/metrics.h"
 #include "routing/pubsub_service.h"
-#include "component/stanza_dispatcher.h"
 
 namespace herald::routing {
 class Router;

@@ -5,8 +5,9 @@
 #include <memory>
 
 #include "component/disco_responder.h"
-#include "text/jid.h"
+#include "component/job_failure.h"
 #include "component/namespaces.h"
+#include "text/jid.h"
 
 namespace herald::component {
 
@@ -20,11 +21,7 @@ namespace {
 
 // Storage failures are worth retrying; the requester is told to wait.
 void reply_storage_error(IqReply& reply, const std::string& what, std::exception_ptr error) {
-    try {
-        std::rethrow_exception(error);
-    } catch (const std::exception& e) {
-        spdlog::error("{}: {}", what, e.what());
-    }
+    read_job_failure(error, what + " for " + reply.requester());
     reply.error("wait", "internal-server-error");
 }
 

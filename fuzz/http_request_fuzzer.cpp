@@ -13,10 +13,10 @@
 #include <cstdint>
 #include <string>
 
-#include "routing/secret_token.h"
 #include "fuzz/service_harness.h"
 #include "fuzz/silent_logs.h"
 #include "ingest/http_publish_api.h"
+#include "routing/secret_token.h"
 
 namespace {
 

@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "net/curl_multi.h"
 #include "ingest/feed_parser.h"
+#include "net/curl_multi.h"
 #include "net/url_policy.h"
 
 namespace herald::ingest {

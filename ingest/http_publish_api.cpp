@@ -1,13 +1,12 @@
 #include "ingest/http_publish_api.h"
 
-#include "net/rate_limiter.h"
-#include "text/safe_text.h"
-
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <nlohmann/json.hpp>
 
+#include "net/rate_limiter.h"
+#include "text/safe_text.h"
 
 namespace herald::ingest {
 namespace beast = boost::beast;
@@ -126,7 +125,6 @@ std::optional<HttpPublishResult> read_publish_body(const std::string& content_ty
 std::string error_json(const HttpPublishResult& result) {
     return nlohmann::json{{"error", result.error}, {"message", result.message}}.dump(-1, ' ', false, kReplaceInvalid);
 }
-
 
 // One connection: requests in turn, one response in flight, closed on error
 // or timeout. Lives as long as its pending operations.

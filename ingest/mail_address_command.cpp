@@ -3,8 +3,8 @@
 #include <istream>
 #include <ostream>
 
-#include "tools/exit_code.h"
 #include "ingest/mail_address.h"
+#include "tools/exit_code.h"
 
 namespace herald::ingest {
 namespace {

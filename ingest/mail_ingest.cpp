@@ -1,10 +1,10 @@
 #include "ingest/mail_ingest.h"
 
-#include "ingest/mail_text.h"
-
 #include <charconv>
 #include <istream>
 #include <map>
+
+#include "ingest/mail_text.h"
 
 namespace herald::ingest {
 namespace {

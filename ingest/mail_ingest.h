@@ -9,10 +9,10 @@
 #include <variant>
 #include <vector>
 
-#include "tools/exit_code.h"
 #include "ingest/mail_address.h"
 #include "ingest/mail_parser.h"
 #include "ingest/mail_publisher.h"
+#include "tools/exit_code.h"
 
 namespace herald::ingest {
 

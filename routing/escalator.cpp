@@ -4,15 +4,14 @@
 
 #include <algorithm>
 
-#include "text/clock.h"
 #include "routing/quiet_hours.h"
 #include "routing/secret_token.h"
 #include "storage/storage_worker.h"
+#include "text/clock.h"
 
 namespace herald::routing {
 
 using herald::text::now_ms;
-
 
 namespace {
 

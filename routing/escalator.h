@@ -10,8 +10,8 @@
 
 #include "routing/escalation_agent.h"
 #include "routing/escalation_channel.h"
-#include "routing/settings.h"
 #include "routing/metrics.h"
+#include "routing/settings.h"
 #include "routing/user_presence.h"
 
 namespace herald::storage {

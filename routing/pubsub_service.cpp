@@ -11,8 +11,6 @@
 
 namespace herald::routing {
 
-
-
 namespace {
 
 constexpr std::array<const char*, 4> kPriorities = {"low", "normal", "high", "urgent"};

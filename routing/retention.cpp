@@ -2,13 +2,12 @@
 
 #include <spdlog/spdlog.h>
 
-#include "text/clock.h"
 #include "storage/storage_worker.h"
+#include "text/clock.h"
 
 namespace herald::routing {
 
 using herald::text::now_ms;
-
 
 namespace {
 

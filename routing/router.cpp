@@ -1,4 +1,3 @@
-#include "text/clock.h"
 #include "routing/router.h"
 
 #include <boost/asio/post.hpp>
@@ -12,11 +11,12 @@
 #include <set>
 #include <utility>
 
-#include "text/jid.h"
 #include "routing/delivery.h"
 #include "routing/pubsub_service.h"
 #include "routing/quiet_hours.h"
 #include "storage/storage_worker.h"
+#include "text/clock.h"
+#include "text/jid.h"
 
 namespace herald::routing {
 

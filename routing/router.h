@@ -13,8 +13,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "routing/settings.h"
 #include "routing/metrics.h"
+#include "routing/settings.h"
 #include "routing/user_outbox.h"
 #include "routing/user_presence.h"
 

@@ -6,27 +6,15 @@
 #include <array>
 #include <stdexcept>
 
+#include "text/hex.h"
+
 namespace herald::routing {
-namespace {
-
-std::string hex(const unsigned char* bytes, std::size_t size) {
-    static constexpr char kDigits[] = "0123456789abcdef";
-    std::string text;
-    text.reserve(size * 2);
-    for (std::size_t i = 0; i < size; ++i) {
-        text += kDigits[bytes[i] >> 4];
-        text += kDigits[bytes[i] & 0xf];
-    }
-    return text;
-}
-
-}  // namespace
 
 std::string new_secret_token() {
     std::array<unsigned char, 32> bytes{};
     if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1)
         throw std::runtime_error("no random bytes for a token");
-    return hex(bytes.data(), bytes.size());
+    return text::hex_lower(bytes.data(), bytes.size());
 }
 
 std::string token_digest(const std::string& token) {
@@ -34,7 +22,7 @@ std::string token_digest(const std::string& token) {
     unsigned int size = 0;
     if (EVP_Digest(token.data(), token.size(), digest.data(), &size, EVP_sha256(), nullptr) != 1)
         throw std::runtime_error("SHA-256 failed");
-    return hex(digest.data(), size);
+    return text::hex_lower(digest.data(), size);
 }
 
 }  // namespace herald::routing

@@ -1,9 +1,6 @@
 #include "component/commands/command_failure.h"
 
-#include <spdlog/spdlog.h>
-
-#include "routing/pubsub_service.h"
-#include "storage/storage_error.h"
+#include "component/job_failure.h"
 
 namespace herald::component::commands {
 
@@ -14,19 +11,16 @@ constexpr const char* kTryLater = "Herald could not do that just now; please try
 }  // namespace
 
 CommandFailure command_failure(std::exception_ptr error, const std::string& requester) {
-    try {
-        std::rethrow_exception(error);
-    } catch (const routing::PubsubError& refusal) {
-        return {refusal.type, refusal.condition, routing::explain(refusal), true};
-    } catch (const storage::StorageError& failure) {
-        using Kind = storage::StorageError::Kind;
-        spdlog::error("command from {} failed in storage: {}", requester, failure.what());
-        if (failure.kind() == Kind::full || failure.kind() == Kind::busy)
-            return {"wait", "resource-constraint", kTryLater, false};
-    } catch (const std::exception& failure) {
-        spdlog::error("command from {} failed: {}", requester, failure.what());
-    } catch (...) {
-        spdlog::error("command from {} failed", requester);
+    const auto failure = read_job_failure(error, "command from " + requester);
+    switch (failure.kind) {
+        case JobFailure::Kind::refused: {
+            const auto& refusal = *failure.refusal;
+            return {refusal.type, refusal.condition, routing::explain(refusal), true};
+        }
+        case JobFailure::Kind::busy: return {"wait", "resource-constraint", kTryLater, false};
+        case JobFailure::Kind::conflict:
+        case JobFailure::Kind::storage:
+        case JobFailure::Kind::failed: break;
     }
     return {"wait", "internal-server-error", kTryLater, false};
 }

@@ -85,7 +85,6 @@ SqliteDeliveryQueue::SqliteDeliveryQueue(Database& db)
           "LIMIT 1 OFFSET ?2 - 1), 0))")),
       last_seq_(db.prepare("SELECT coalesce(max(id), 0) FROM items WHERE ?1 = ?1")) {}
 
-
 std::int64_t SqliteDeliveryQueue::store(const Item& item) {
     insert_item_.bind(1, item.item_id).bind(2, item.node).bind(3, item.publisher).bind(4, item.payload)
         .bind(5, item.title).bind(6, item.body).bind(7, item.link)

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "storage/sqlite/database.h"
 #include "storage/delivery_queue.h"
+#include "storage/sqlite/database.h"
 #include "storage/sqlite/statement.h"
 
 namespace herald::storage {

@@ -9,10 +9,10 @@
 #include <fstream>
 #include <thread>
 
-#include "tests/e2e/herald_e2e_fixture.h"
-#include "tests/support/process.h"
 #include "storage/sqlite/database.h"
 #include "storage/sqlite/sqlite_delivery_queue.h"
+#include "tests/e2e/herald_e2e_fixture.h"
+#include "tests/support/process.h"
 
 using namespace herald::testing;
 using namespace std::chrono_literals;

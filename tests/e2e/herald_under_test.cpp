@@ -1,11 +1,12 @@
 #include "tests/e2e/herald_under_test.h"
-#include "tests/e2e/herald_e2e_fixture.h"
 
 #include <sqlite3.h>
 
 #include <csignal>
 #include <fstream>
 #include <stdexcept>
+
+#include "tests/e2e/herald_e2e_fixture.h"
 
 namespace herald::testing {
 

@@ -1,10 +1,10 @@
 #include <gtest/gtest.h>
 
-#include "component/ack_message.h"
-#include "routing/acknowledgements.h"
 #include "agents/xmpp_notification_message.h"
-#include "routing/delivery.h"
+#include "component/ack_message.h"
 #include "ingest/http_publish_api.h"
+#include "routing/acknowledgements.h"
+#include "routing/delivery.h"
 #include "storage/sqlite/sqlite_ack_repository.h"
 #include "storage/sqlite/sqlite_escalation_repository.h"
 #include "storage/sqlite/sqlite_feed_repository.h"

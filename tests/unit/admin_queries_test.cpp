@@ -11,8 +11,8 @@
 #include <fstream>
 #include <thread>
 
-#include "storage/sqlite/sqlite_admin_queries.h"
 #include "storage/sqlite/migrations.h"
+#include "storage/sqlite/sqlite_admin_queries.h"
 #include "storage/sqlite/sqlite_backup.h"
 #include "storage/storage_error.h"
 #include "tests/unit/queue_fixture.h"

@@ -13,14 +13,14 @@
 
 #include <unistd.h>
 
+#include "tests/support/received_stanza.h"
+#include "text/safe_text.h"
 #include "tools/herald-send/herald_send_inputs.h"
 #include "tools/herald-send/herald_send_options.h"
 #include "tools/herald-send/publish_outcome.h"
 #include "tools/herald-send/publish_reply.h"
 #include "tools/herald-send/publish_request.h"
 #include "tools/herald-send/strophe_handles.h"
-#include "text/safe_text.h"
-#include "tests/support/received_stanza.h"
 
 using namespace herald::ingest;
 using herald::testing::ReceivedStanza;
@@ -28,7 +28,6 @@ using herald::testing::ReceivedStanza;
 using namespace std::chrono_literals;
 
 namespace {
-
 
 EnvironmentLookup environment_with(std::map<std::string, std::string> variables) {
     return [variables = std::move(variables)](const std::string& name) -> std::optional<std::string> {

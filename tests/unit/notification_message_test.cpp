@@ -5,8 +5,8 @@
 
 #include "agents/xmpp_notification_message.h"
 #include "component/notification_payload.h"
-#include "routing/delivery.h"
 #include "received_stanza.h"
+#include "routing/delivery.h"
 
 using namespace herald::agents;
 using herald::routing::message_format;

@@ -10,12 +10,12 @@
 
 #include <filesystem>
 
-#include "text/clock.h"
 #include "routing/retention.h"
-#include "storage/sqlite/sqlite_escalation_repository.h"
 #include "storage/backend_factory.h"
+#include "storage/sqlite/sqlite_escalation_repository.h"
 #include "storage/storage_worker.h"
 #include "tests/unit/queue_fixture.h"
+#include "text/clock.h"
 
 using namespace herald;
 using namespace herald::storage;

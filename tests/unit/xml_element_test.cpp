@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
-#include "text/jid.h"
 #include "component/xml_element.h"
+#include "text/jid.h"
 
 using herald::component::XmlElement;
 using herald::text::bare_jid;
