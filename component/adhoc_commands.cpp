@@ -141,7 +141,7 @@ CommandStage subscribe_form(const CommandContext& c, storage::Repositories& repo
 CommandStage matching_topics(const CommandContext& c, storage::Repositories& repos, const Actor& actor,
                              const std::string& search) {
     return perform(commands::SubscribableTopics(c.service), repos, actor, {search},
-                   [&search](const commands::SubscribableTopics::Outcome& choice) {
+                   [search](const commands::SubscribableTopics::Outcome& choice) {
                        if (choice.topics.empty())
                            refuse("no topic you are not subscribed to matches '" + search + "': try another search");
                        auto form = search_topics_form("Choose the topic whose notifications you want to receive, or "
@@ -242,7 +242,7 @@ CommandStage delete_topic_form(const CommandContext&, storage::Repositories& rep
 CommandStage delete_topic(const CommandContext& c, storage::Repositories& repos, const Actor& actor,
                           const DataForm& form) {
     const auto topic = chosen(form, "topic", "choose a topic");
-    return perform(commands::DeleteTopic(c.service, c.sender, c.config.component_jid), repos, actor, {topic},
+    return perform(commands::DeleteTopic(c.service, c.notices), repos, actor, {topic},
                    [](const commands::DeleteTopic::Outcome& deleted) {
                        return CommandStage::done("Deleted topic " + deleted.topic + "; " +
                                                  std::to_string(deleted.subscribers.size()) +

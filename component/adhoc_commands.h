@@ -58,11 +58,10 @@ struct AdhocCommand {
     std::function<CommandStage(storage::Repositories&, const routing::Actor&, const DataForm&)> submit;
 };
 
-// What the commands act with once committed (routing::Router and sender: io thread only).
+// What the commands act with once committed (router and notices: io thread only).
 struct CommandContext {
     const routing::PubsubService& service;
     routing::Router& router;
-    StanzaSender& sender;
     routing::Metrics& metrics;
     const Config& config;
     std::chrono::steady_clock::time_point started;

@@ -17,7 +17,6 @@ namespace herald::component {
 using herald::text::is_user_jid;
 
 using herald::routing::Acknowledgements;
-using herald::routing::Actor;
 using herald::routing::Metrics;
 using herald::routing::PubsubError;
 using herald::routing::PubsubService;
@@ -39,12 +38,12 @@ std::string sentence(std::string text) {
 
 }  // namespace
 
-AdhocResponder::AdhocResponder(StanzaDispatcher& dispatcher, DiscoResponder& disco, StanzaSender& sender,
-                               storage::StorageWorker& storage, Router& router, const PubsubService& service,
-                               Metrics& metrics, const Config& config, std::chrono::steady_clock::time_point started,
-                               FeedGateway& feeds, Acknowledgements& acks, routing::UserNotices& notices)
+AdhocResponder::AdhocResponder(StanzaDispatcher& dispatcher, DiscoResponder& disco, storage::StorageWorker& storage,
+                               Router& router, const PubsubService& service, Metrics& metrics, const Config& config,
+                               std::chrono::steady_clock::time_point started, FeedGateway& feeds,
+                               Acknowledgements& acks, routing::UserNotices& notices)
     : storage_(storage), config_(config),
-      commands_(herald_commands(CommandContext{service, router, sender, metrics, config, started, feeds, acks, notices})) {
+      commands_(herald_commands(CommandContext{service, router, metrics, config, started, feeds, acks, notices})) {
     disco.add_feature(ns::kCommands);
     disco.set_command_catalogue(*this);
     dispatcher.handle_iq("set", ns::kCommands, [this](const XmlElement& iq, const XmlElement& payload, IqReply reply) {

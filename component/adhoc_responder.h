@@ -30,8 +30,8 @@ namespace herald::component {
 // unless they are admins).
 class AdhocResponder final : public CommandCatalogue {
 public:
-    AdhocResponder(StanzaDispatcher& dispatcher, DiscoResponder& disco, StanzaSender& sender,
-                   storage::StorageWorker& storage, routing::Router& router, const routing::PubsubService& service,
+    AdhocResponder(StanzaDispatcher& dispatcher, DiscoResponder& disco, storage::StorageWorker& storage,
+                   routing::Router& router, const routing::PubsubService& service,
                    routing::Metrics& metrics, const Config& config, std::chrono::steady_clock::time_point started,
                    FeedGateway& feeds, routing::Acknowledgements& acks, routing::UserNotices& notices);
 

@@ -11,7 +11,7 @@ namespace herald::component {
 // show and remove users; topics; queues; set-aside deliveries; statistics;
 // online backup and its check). Safe while herald runs: SQLite in WAL mode,
 // writes wait their turn. Plain text by default, JSON with --json. Exit
-// status per sysexits (ingest/exit_code.h). `arguments` follow "admin".
+// status per sysexits (tools/exit_code.h). `arguments` follow "admin".
 int run_admin(const std::vector<std::string>& arguments, std::ostream& out, std::ostream& err);
 
 }  // namespace herald::component

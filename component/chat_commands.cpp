@@ -27,7 +27,6 @@ namespace herald::component {
 
 using herald::text::is_user_jid;
 
-using herald::routing::Actor;
 using herald::routing::PubsubService;
 using herald::routing::Router;
 using herald::routing::priority_name;

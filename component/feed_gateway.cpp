@@ -101,7 +101,7 @@ void FeedGateway::record(std::string node, bool failed,
                              std::optional<routing::FeedState> recorded, std::exception_ptr error) {
             metrics_.feed_polled(failed || error);
             if (error) {
-                read_job_failure(error, "recording a poll of feed " + node);
+                read_job_failure(error, "recording a poll of feed " + node, Refusals::logged);
                 return done(ingest::FeedRecorded::failed);
             }
             if (published && !published->empty()) {

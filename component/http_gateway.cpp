@@ -17,7 +17,6 @@ using herald::text::now_ms;
 
 using herald::routing::Metrics;
 using herald::routing::PublishOutcome;
-using herald::routing::PubsubError;
 using herald::routing::PubsubService;
 using herald::routing::Router;
 using herald::routing::explain;

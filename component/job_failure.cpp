@@ -6,11 +6,12 @@
 
 namespace herald::component {
 
-JobFailure read_job_failure(std::exception_ptr error, const std::string& what) {
+JobFailure read_job_failure(std::exception_ptr error, const std::string& what, Refusals refusals) {
     using Kind = JobFailure::Kind;
     try {
         std::rethrow_exception(error);
     } catch (const routing::PubsubError& refusal) {
+        if (refusals == Refusals::logged) spdlog::error("{} failed: {}", what, routing::explain(refusal));
         return {Kind::refused, refusal};
     } catch (const storage::StorageError& failure) {
         spdlog::error("{} failed in storage: {}", what, failure.what());

@@ -23,7 +23,12 @@ struct JobFailure {
     std::optional<routing::PubsubError> refusal;
 };
 
+// Whether a rule's refusal is an answer to the requester (not logged) or,
+// for work nobody asked for, a failure like any other (logged).
+enum class Refusals { answered, logged };
+
 // `what` names the request in the log: "HTTP publish", "command from JID".
-JobFailure read_job_failure(std::exception_ptr error, const std::string& what);
+JobFailure read_job_failure(std::exception_ptr error, const std::string& what,
+                            Refusals refusals = Refusals::answered);
 
 }  // namespace herald::component

@@ -21,7 +21,7 @@ namespace {
 
 // Storage failures are worth retrying; the requester is told to wait.
 void reply_storage_error(IqReply& reply, const std::string& what, std::exception_ptr error) {
-    read_job_failure(error, what + " for " + reply.requester());
+    read_job_failure(error, what + " for " + reply.requester(), Refusals::logged);
     reply.error("wait", "internal-server-error");
 }
 

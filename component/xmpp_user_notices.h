@@ -6,10 +6,6 @@
 #include "component/stanza_sender.h"
 #include "routing/user_notices.h"
 
-namespace herald::routing {
-class Router;
-}
-
 namespace herald::component {
 
 // The services' notices as the stanzas Herald sends from `component_jid`.

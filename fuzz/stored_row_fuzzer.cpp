@@ -25,11 +25,8 @@
 #include "fuzz/service_harness.h"
 #include "fuzz/silent_logs.h"
 #include "fuzz/strict_output.h"
-#if __has_include("agents/xmpp_notification_message.h")
 #include "agents/xmpp_notification_message.h"
 #include "text/safe_text.h"
-#define HERALD_FUZZ_NOTIFICATION_MESSAGE 1
-#endif
 
 namespace {
 
@@ -210,7 +207,6 @@ void check_escalations(const herald::storage::Item& item, const std::string& tar
     }
 }
 
-#ifdef HERALD_FUZZ_NOTIFICATION_MESSAGE
 void check_notification_message(herald::storage::Item item) {
     // Its contract: a well-formed payload or none (the router checks first).
     if (!herald::text::well_formed_fragment(item.payload)) item.payload.clear();
@@ -221,7 +217,6 @@ void check_notification_message(herald::storage::Item item) {
                                 "notification_message");
     }
 }
-#endif
 
 }  // namespace
 
@@ -241,9 +236,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto& target = fields[6];
 
     check_escalations(item, target.empty() ? "reader@example.org" : target);
-#ifdef HERALD_FUZZ_NOTIFICATION_MESSAGE
     check_notification_message(item);
-#endif
 
     herald::fuzz::ServiceHarness harness;
     auto registration = stanza_from_reader("iq", "set");

@@ -2,8 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include "component/node_events.h"
-
 namespace herald::component::commands {
 
 DeleteTopic::Outcome DeleteTopic::run(storage::Repositories& repos, const routing::Actor& actor,
@@ -13,7 +11,7 @@ DeleteTopic::Outcome DeleteTopic::run(storage::Repositories& repos, const routin
 
 void DeleteTopic::committed(const routing::Actor& actor, const Outcome& outcome) const {
     spdlog::info("{} deleted node '{}', telling {} subscribers", actor.jid, outcome.topic, outcome.subscribers.size());
-    send_node_deleted(*sender_, component_jid_, outcome.topic, outcome.subscribers);
+    notices_->topic_deleted(outcome.topic, outcome.subscribers);
 }
 
 }  // namespace herald::component::commands

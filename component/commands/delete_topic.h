@@ -3,8 +3,8 @@
 #include <string>
 #include <vector>
 
-#include "component/stanza_sender.h"
 #include "routing/pubsub_service.h"
+#include "routing/user_notices.h"
 
 namespace herald::component::commands {
 
@@ -20,15 +20,14 @@ public:
         std::vector<std::string> subscribers;
     };
 
-    DeleteTopic(const routing::PubsubService& service, StanzaSender& sender, std::string component_jid)
-        : service_(&service), sender_(&sender), component_jid_(std::move(component_jid)) {}
+    DeleteTopic(const routing::PubsubService& service, routing::UserNotices& notices)
+        : service_(&service), notices_(&notices) {}
     Outcome run(storage::Repositories& repos, const routing::Actor& actor, const Input& input) const;
     void committed(const routing::Actor& actor, const Outcome& outcome) const;
 
 private:
     const routing::PubsubService* service_;
-    StanzaSender* sender_;
-    std::string component_jid_;
+    routing::UserNotices* notices_;
 };
 
 }  // namespace herald::component::commands

@@ -23,6 +23,7 @@
 #include "component/commands/unsubscribe.h"
 #include "component/commands/user_command.h"
 #include "component/notification_payload.h"
+#include "component/xmpp_user_notices.h"
 #include "routing/pubsub_service.h"
 #include "storage/sqlite/database.h"
 #include "storage/sqlite/sqlite_ack_repository.h"
@@ -201,8 +202,9 @@ TEST_F(UserCommands, DeletingATopicTellsItsSubscribersOnceCommitted) {
         void send(const component::XmlElement& stanza) override { sent.push_back(stanza.attr("to")); }
         std::vector<std::string> sent;
     } sender;
+    component::XmppUserNotices notices(sender, "notify.example.org");
     commands::Subscribe(service).run(repos, bob, {"deploys"});
-    const commands::DeleteTopic delete_topic(service, sender, "notify.example.org");
+    const commands::DeleteTopic delete_topic(service, notices);
     auto deleted = delete_topic.run(repos, admin, {"deploys"});
     EXPECT_EQ(deleted.subscribers, std::vector<std::string>{bob.jid});
     EXPECT_TRUE(sender.sent.empty()) << "nobody is told before the job commits";
