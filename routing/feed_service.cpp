@@ -77,9 +77,7 @@ FeedRemoved FeedService::remove(storage::Repositories& repos, const Actor& actor
     if (!feed) feed = repos.feeds.find(name);
     if (!feed) throw PubsubError("cancel", "item-not-found", "", "there is no feed " + name);
     pubsub_.unsubscribe(repos, actor, feed->node, actor.jid);
-    FeedRemoved removed{*feed, repos.nodes.subscribers(feed->node).empty()};
-    if (removed.dropped) repos.nodes.remove(feed->node);
-    return removed;
+    return {*feed, repos.nodes.remove_if_unsubscribed(feed->node)};
 }
 
 std::vector<storage::Feed> FeedService::feeds_of(storage::Repositories& repos, const Actor& actor) const {
@@ -92,10 +90,7 @@ std::vector<storage::Feed> FeedService::feeds_of(storage::Repositories& repos, c
 std::optional<storage::Feed> FeedService::wanted(storage::Repositories& repos, const std::string& node) const {
     auto feed = repos.feeds.find(node);
     if (!feed) return std::nullopt;
-    if (repos.nodes.subscribers(node).empty()) {
-        repos.nodes.remove(node);
-        return std::nullopt;
-    }
+    if (repos.nodes.remove_if_unsubscribed(node)) return std::nullopt;
     return feed;
 }
 

@@ -109,9 +109,7 @@ std::vector<std::string> PubsubService::delete_node(storage::Repositories& repos
     const auto found = require_node(repos, node);
     require_owner(repos, actor, found);
     if (found.personal && !actor.admin) throw PubsubError("cancel", "not-allowed");
-    auto subscribers = repos.nodes.subscribers(node);
-    repos.nodes.remove(node);
-    return subscribers;
+    return repos.nodes.remove(node);
 }
 
 PublishOutcome PubsubService::publish(storage::Repositories& repos, const Actor& actor,
