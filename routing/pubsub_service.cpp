@@ -324,10 +324,8 @@ std::string PubsubService::new_webhook_secret(storage::Repositories& repos, cons
 
 storage::Preferences PubsubService::set_paused(storage::Repositories& repos, const Actor& actor,
                                                bool paused) const {
-    auto current = preferences(repos, actor);
-    current.paused = paused;
-    repos.users.save_preferences(actor.jid, current);
-    return current;
+    require_registered(repos, actor);
+    return repos.users.set_paused(actor.jid, paused);
 }
 
 storage::ServiceCounts PubsubService::stats(storage::Repositories& repos, const Actor& actor) const {

@@ -85,6 +85,30 @@ TEST(UserRepository, PagesThroughUsersInOrder) {
     EXPECT_EQ(all.back(), "u124@localhost");
 }
 
+TEST(UserRepository, PausingTouchesNoOtherPreference) {
+    Database db(":memory:");
+    SqliteUserRepository users(db);
+    users.upsert({"a@x", {}, 0});
+    users.upsert({"b@x", {}, 0});
+    const auto fresh = users.set_paused("a@x", true);
+    EXPECT_TRUE(fresh.paused);
+    EXPECT_EQ(fresh.dnd_holds, Preferences{}.dnd_holds) << "defaults for one who never chose";
+    EXPECT_EQ(fresh.escalation_min_priority, Preferences{}.escalation_min_priority);
+    EXPECT_TRUE(users.preferences("a@x").paused);
+
+    Preferences chosen;
+    chosen.dnd_holds = "high";
+    chosen.escalation_channel = "mail";
+    chosen.escalation_target = "b@example.org";
+    users.save_preferences("b@x", chosen);
+    users.set_paused("b@x", true);
+    const auto resumed = users.set_paused("b@x", false);
+    EXPECT_FALSE(resumed.paused);
+    EXPECT_EQ(resumed.dnd_holds, "high");
+    EXPECT_EQ(resumed.escalation_target, "b@example.org");
+    EXPECT_EQ(users.preferences("b@x").escalation_channel, "mail");
+}
+
 namespace {
 
 // Stands in for the io_context: completions are queued and run by the test.
