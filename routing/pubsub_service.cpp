@@ -314,11 +314,11 @@ std::optional<std::string> PubsubService::set_preferences(storage::Repositories&
 }
 
 std::string PubsubService::new_webhook_secret(storage::Repositories& repos, const Actor& actor) const {
-    if (escalation_channel_named(preferences(repos, actor).escalation_channel) != EscalationChannel::webhook)
+    require_registered(repos, actor);
+    auto made = new_secret_token();
+    if (!repos.escalations.replace_webhook_secret(actor.jid, made))
         throw PubsubError("modify", "bad-request", "",
                           "you do not escalate by webhook, so there is no signing secret to replace");
-    auto made = new_secret_token();
-    repos.escalations.replace_webhook_secret(actor.jid, made);
     return made;
 }
 
