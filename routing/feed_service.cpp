@@ -49,24 +49,18 @@ FeedAdded FeedService::add(storage::Repositories& repos, const Actor& actor, con
         throw PubsubError("modify", "bad-request", "",
                           "the interval must be at least " + std::to_string(config_.feed_min_interval_seconds) +
                               " seconds");
-    FeedAdded added;
-    if (auto known = repos.feeds.find_by_url(url)) {
-        added.feed = *known;
-        if (interval_seconds && *interval_seconds < known->interval_seconds) {
-            repos.feeds.set_interval(known->node, *interval_seconds);
-            added.feed.interval_seconds = *interval_seconds;
-        }
-    } else {
-        added.feed = {.node = node_for(url),
-                      .url = url,
-                      .interval_seconds = interval_seconds.value_or(config_.feed_default_interval_seconds)};
-        // Owned by the service itself: no user may delete it or publish to it.
-        if (!repos.nodes.create({added.feed.node, config_.component_jid, std::string(name_of(PublishModel::publishers)),
-                                 false, now_ms() / 1000}) ||
-            !repos.feeds.add(added.feed, now_ms() / 1000))
-            throw PubsubError("cancel", "conflict", "", "the topic " + added.feed.node + " exists already");
-        added.created = true;
-    }
+    const storage::Feed wanted{.node = node_for(url),
+                               .url = url,
+                               .interval_seconds = interval_seconds.value_or(config_.feed_default_interval_seconds)};
+    // Owned by the service itself: no user may delete it or publish to it.
+    // There already when the feed is.
+    repos.nodes.create({wanted.node, config_.component_jid, std::string(name_of(PublishModel::publishers)), false,
+                        now_ms() / 1000});
+    auto found = repos.feeds.add_or_find(wanted, now_ms() / 1000);
+    if (!found) throw PubsubError("cancel", "conflict", "", "the topic " + wanted.node + " exists already");
+    FeedAdded added{std::move(found->feed), found->added};
+    if (!added.created && interval_seconds)
+        added.feed.interval_seconds = repos.feeds.shorten_interval(wanted.node, *interval_seconds);
     pubsub_.subscribe(repos, actor, added.feed.node, actor.jid);
     return added;
 }
@@ -77,9 +71,7 @@ FeedRemoved FeedService::remove(storage::Repositories& repos, const Actor& actor
     if (!feed) feed = repos.feeds.find(name);
     if (!feed) throw PubsubError("cancel", "item-not-found", "", "there is no feed " + name);
     pubsub_.unsubscribe(repos, actor, feed->node, actor.jid);
-    FeedRemoved removed{*feed, repos.nodes.subscribers(feed->node).empty()};
-    if (removed.dropped) repos.nodes.remove(feed->node);
-    return removed;
+    return {*feed, repos.nodes.remove_if_unsubscribed(feed->node)};
 }
 
 std::vector<storage::Feed> FeedService::feeds_of(storage::Repositories& repos, const Actor& actor) const {
@@ -92,10 +84,7 @@ std::vector<storage::Feed> FeedService::feeds_of(storage::Repositories& repos, c
 std::optional<storage::Feed> FeedService::wanted(storage::Repositories& repos, const std::string& node) const {
     auto feed = repos.feeds.find(node);
     if (!feed) return std::nullopt;
-    if (repos.nodes.subscribers(node).empty()) {
-        repos.nodes.remove(node);
-        return std::nullopt;
-    }
+    if (repos.nodes.remove_if_unsubscribed(node)) return std::nullopt;
     return feed;
 }
 

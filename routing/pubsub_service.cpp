@@ -109,9 +109,7 @@ std::vector<std::string> PubsubService::delete_node(storage::Repositories& repos
     const auto found = require_node(repos, node);
     require_owner(repos, actor, found);
     if (found.personal && !actor.admin) throw PubsubError("cancel", "not-allowed");
-    auto subscribers = repos.nodes.subscribers(node);
-    repos.nodes.remove(node);
-    return subscribers;
+    return repos.nodes.remove(node);
 }
 
 PublishOutcome PubsubService::publish(storage::Repositories& repos, const Actor& actor,
@@ -316,20 +314,18 @@ std::optional<std::string> PubsubService::set_preferences(storage::Repositories&
 }
 
 std::string PubsubService::new_webhook_secret(storage::Repositories& repos, const Actor& actor) const {
-    if (escalation_channel_named(preferences(repos, actor).escalation_channel) != EscalationChannel::webhook)
+    require_registered(repos, actor);
+    auto made = new_secret_token();
+    if (!repos.escalations.replace_webhook_secret(actor.jid, made))
         throw PubsubError("modify", "bad-request", "",
                           "you do not escalate by webhook, so there is no signing secret to replace");
-    auto made = new_secret_token();
-    repos.escalations.replace_webhook_secret(actor.jid, made);
     return made;
 }
 
 storage::Preferences PubsubService::set_paused(storage::Repositories& repos, const Actor& actor,
                                                bool paused) const {
-    auto current = preferences(repos, actor);
-    current.paused = paused;
-    repos.users.save_preferences(actor.jid, current);
-    return current;
+    require_registered(repos, actor);
+    return repos.users.set_paused(actor.jid, paused);
 }
 
 storage::ServiceCounts PubsubService::stats(storage::Repositories& repos, const Actor& actor) const {

@@ -26,11 +26,9 @@ bool registration_allowed(const Settings& config, const std::string& bare_jid) {
 std::optional<RemovedUser> remove_user(storage::Repositories& repos, const std::string& bare_jid) {
     if (!repos.users.remove(bare_jid)) return std::nullopt;
     RemovedUser removed;
-    for (const auto& node : repos.nodes.owned_by(bare_jid)) {
-        auto subscribers = repos.nodes.subscribers(node);
-        std::erase(subscribers, bare_jid);
-        repos.nodes.remove(node);
-        removed.topics.push_back({node, std::move(subscribers)});
+    for (auto& node : repos.nodes.remove_owned_by(bare_jid)) {
+        std::erase(node.subscribers, bare_jid);
+        removed.topics.push_back({std::move(node.name), std::move(node.subscribers)});
     }
     repos.tokens.revoke_created_by(bare_jid);
     repos.escalations.remove_user(bare_jid);

@@ -85,8 +85,9 @@ public:
 
     // The user's secret for signing webhook requests, made with `make` the first time.
     virtual std::string webhook_secret(std::string_view user, const std::string& made_if_absent) = 0;
-    // A new secret in place of the old one, which stops signing at once.
-    virtual void replace_webhook_secret(std::string_view user, const std::string& secret) = 0;
+    // A new secret in place of the old one, which stops signing at once; false,
+    // and nothing replaced, unless the user escalates by webhook.
+    virtual bool replace_webhook_secret(std::string_view user, const std::string& secret) = 0;
 
     // Added by issue 15 part A (removing a user): every escalation row of the user.
     virtual void remove_user(std::string_view user) = 0;

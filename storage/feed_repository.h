@@ -22,6 +22,12 @@ struct Feed {
     std::optional<std::string> last_error{};
 };
 
+// The feed of a URL, and whether add_or_find added it.
+struct FeedOfUrl {
+    Feed feed;
+    bool added = false;
+};
+
 // Feeds and the item keys already seen in each.
 class FeedRepository {
 public:
@@ -29,10 +35,14 @@ public:
 
     // False when the node already has a feed.
     virtual bool add(const Feed& feed, std::int64_t now) = 0;
+    // The feed of feed.url: `feed` itself, added, unless there is one already.
+    // Nullopt when feed.node carries another URL's feed.
+    virtual std::optional<FeedOfUrl> add_or_find(const Feed& feed, std::int64_t now) = 0;
     virtual std::optional<Feed> find(std::string_view node) = 0;
     virtual std::optional<Feed> find_by_url(std::string_view url) = 0;
     virtual std::vector<Feed> all() = 0;
-    virtual void set_interval(std::string_view node, std::int64_t seconds) = 0;
+    // Lowers the interval to `seconds` unless it is shorter; returns the interval now.
+    virtual std::int64_t shorten_interval(std::string_view node, std::int64_t seconds) = 0;
 
     // A successful poll: validators and title kept, primed, failures cleared.
     virtual void record_success(std::string_view node, std::string_view title, const std::optional<std::string>& etag,

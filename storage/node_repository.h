@@ -19,6 +19,12 @@ struct NodePage {
     std::int64_t first_index = 0;  // the position of names.front() among them
 };
 
+// A node that was removed, and who was subscribed to it.
+struct RemovedNode {
+    std::string name;
+    std::vector<std::string> subscribers;
+};
+
 // Topics, who may publish to them, and who is subscribed.
 class NodeRepository {
 public:
@@ -27,8 +33,13 @@ public:
     // False when a node of that name exists.
     virtual bool create(const Node& node) = 0;
     virtual std::optional<Node> find(std::string_view name) = 0;
-    // Removes the node with its items, queue entries and subscriptions.
-    virtual void remove(std::string_view name) = 0;
+    // Removes the node with its items, queue entries and subscriptions;
+    // returns who was subscribed.
+    virtual std::vector<std::string> remove(std::string_view name) = 0;
+    // remove, unless someone is subscribed; true when it was removed.
+    virtual bool remove_if_unsubscribed(std::string_view name) = 0;
+    // remove every topic (not personal node) the user is owner of.
+    virtual std::vector<RemovedNode> remove_owned_by(std::string_view jid) = 0;
     virtual std::vector<std::string> public_nodes() = 0;
     // Up to `limit` public topics whose name contains `contains` (ASCII
     // letters in any case; every topic when empty), by name: those after
@@ -54,7 +65,6 @@ public:
     virtual bool unsubscribe(std::string_view node, std::string_view jid) = 0;
     virtual bool is_subscribed(std::string_view node, std::string_view jid) = 0;
     virtual std::vector<std::string> subscriptions_of(std::string_view jid) = 0;
-    virtual std::vector<std::string> subscribers(std::string_view node) = 0;
 
     // Everything a user leaves behind when unregistering: subscriptions,
     // affiliations, queue, history, acknowledgements awaited and their personal node.

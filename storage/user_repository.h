@@ -34,6 +34,9 @@ public:
     // Defaults when the user never chose.
     virtual Preferences preferences(std::string_view jid) = 0;
     virtual void save_preferences(std::string_view jid, const Preferences& preferences) = 0;
+    // Pauses or resumes, leaving the other preferences as they are; returns
+    // the preferences now.
+    virtual Preferences set_paused(std::string_view jid, bool paused) = 0;
 };
 
 }  // namespace herald::storage

@@ -184,10 +184,12 @@ std::string SqliteEscalationRepository::webhook_secret(std::string_view user, co
 }
 
 // Rare, so prepared when used.
-void SqliteEscalationRepository::replace_webhook_secret(std::string_view user, const std::string& secret) {
-    Statement replace(db_, "UPDATE users SET webhook_secret = ?2 WHERE jid = ?1");
+bool SqliteEscalationRepository::replace_webhook_secret(std::string_view user, const std::string& secret) {
+    Statement replace(db_, "UPDATE users SET webhook_secret = ?2 WHERE jid = ?1 AND EXISTS "
+                           "(SELECT 1 FROM preferences WHERE jid = ?1 AND escalation_channel = 'webhook')");
     replace.bind(1, user).bind(2, secret);
     replace.run();
+    return sqlite3_changes(db_) > 0;
 }
 
 // Issue 15 part A (removing a user): rare, so prepared when used.

@@ -25,7 +25,7 @@ public:
     void failed(std::string_view user, const std::vector<std::int64_t>& seqs, std::int64_t now_ms,
                 std::optional<std::int64_t> retry_at_ms) override;
     std::string webhook_secret(std::string_view user, const std::string& made_if_absent) override;
-    void replace_webhook_secret(std::string_view user, const std::string& secret) override;
+    bool replace_webhook_secret(std::string_view user, const std::string& secret) override;
     std::int64_t prune_settled(std::int64_t before_ms, int max_rows) override;
     // Issue 15 part A (removing a user).
     void remove_user(std::string_view user) override;

@@ -25,7 +25,8 @@ SqliteFeedRepository::SqliteFeedRepository(Database& db)
       find_(db.prepare(select(" WHERE node = ?1").c_str())),
       find_by_url_(db.prepare(select(" WHERE url = ?1").c_str())),
       all_(db.prepare(select(" ORDER BY node").c_str())),
-      set_interval_(db.prepare("UPDATE feeds SET interval_seconds = ?2 WHERE node = ?1")),
+      shorten_interval_(db.prepare("UPDATE feeds SET interval_seconds = min(interval_seconds, ?2) WHERE node = ?1 "
+                                   "RETURNING interval_seconds")),
       success_(db.prepare("UPDATE feeds SET title = CASE WHEN ?2 = '' THEN title ELSE ?2 END, etag = ?3, "
                           "last_modified = ?4, primed = 1, failures = 0, last_error = NULL WHERE node = ?1")),
       failure_(db.prepare("UPDATE feeds SET failures = failures + 1, last_error = ?2 WHERE node = ?1")),
@@ -39,6 +40,14 @@ bool SqliteFeedRepository::add(const Feed& feed, std::int64_t now) {
     insert_.bind(1, feed.node).bind(2, feed.url).bind(3, feed.title).bind(4, feed.interval_seconds).bind(5, now);
     insert_.run();
     return sqlite3_changes(db_) > 0;
+}
+
+// Inserting ignores a feed already there for that URL or that node.
+std::optional<FeedOfUrl> SqliteFeedRepository::add_or_find(const Feed& feed, std::int64_t now) {
+    const bool added = add(feed, now);
+    auto found = find_by_url(feed.url);
+    if (!found) return std::nullopt;
+    return FeedOfUrl{std::move(*found), added};
 }
 
 std::optional<Feed> SqliteFeedRepository::one(Statement& query) {
@@ -65,9 +74,11 @@ std::vector<Feed> SqliteFeedRepository::all() {
     return feeds;
 }
 
-void SqliteFeedRepository::set_interval(std::string_view node, std::int64_t seconds) {
-    set_interval_.bind(1, node).bind(2, seconds);
-    set_interval_.run();
+std::int64_t SqliteFeedRepository::shorten_interval(std::string_view node, std::int64_t seconds) {
+    shorten_interval_.bind(1, node).bind(2, seconds);
+    const std::int64_t interval = shorten_interval_.step() ? shorten_interval_.column_int(0) : seconds;
+    shorten_interval_.reset();
+    return interval;
 }
 
 void SqliteFeedRepository::record_success(std::string_view node, std::string_view title,

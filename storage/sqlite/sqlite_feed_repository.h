@@ -11,10 +11,11 @@ public:
     explicit SqliteFeedRepository(Database& db);
 
     bool add(const Feed& feed, std::int64_t now) override;
+    std::optional<FeedOfUrl> add_or_find(const Feed& feed, std::int64_t now) override;
     std::optional<Feed> find(std::string_view node) override;
     std::optional<Feed> find_by_url(std::string_view url) override;
     std::vector<Feed> all() override;
-    void set_interval(std::string_view node, std::int64_t seconds) override;
+    std::int64_t shorten_interval(std::string_view node, std::int64_t seconds) override;
     void record_success(std::string_view node, std::string_view title, const std::optional<std::string>& etag,
                         const std::optional<std::string>& last_modified) override;
     std::int64_t record_failure(std::string_view node, std::string_view error) override;
@@ -26,7 +27,7 @@ private:
     std::optional<Feed> one(Statement& query);
 
     sqlite3* db_;
-    Statement insert_, find_, find_by_url_, all_, set_interval_, success_, failure_, failures_, remember_, trim_,
+    Statement insert_, find_, find_by_url_, all_, shorten_interval_, success_, failure_, failures_, remember_, trim_,
         seen_count_;
 };
 

@@ -17,6 +17,9 @@ SqliteNodeRepository::SqliteNodeRepository(Database& db)
       owned_by_(db.prepare("SELECT nodes.name FROM nodes JOIN affiliations ON affiliations.node = nodes.name "
                            "WHERE affiliations.jid = ?1 AND affiliations.affiliation = 'owner' "
                            "AND nodes.personal = 0 ORDER BY nodes.name")),
+      delete_subscribers_(db.prepare("DELETE FROM subscriptions WHERE node = ?1 RETURNING jid")),
+      delete_unsubscribed_node_(db.prepare(
+          "DELETE FROM nodes WHERE name = ?1 AND NOT EXISTS (SELECT 1 FROM subscriptions WHERE node = ?1)")),
       get_affiliation_(db.prepare("SELECT affiliation FROM affiliations WHERE node = ?1 AND jid = ?2")),
       put_affiliation_(db.prepare("INSERT OR REPLACE INTO affiliations (node, jid, affiliation) VALUES (?1, ?2, ?3)")),
       delete_affiliation_(db.prepare("DELETE FROM affiliations WHERE node = ?1 AND jid = ?2")),
@@ -25,7 +28,6 @@ SqliteNodeRepository::SqliteNodeRepository(Database& db)
       delete_subscription_(db.prepare("DELETE FROM subscriptions WHERE node = ?1 AND jid = ?2")),
       find_subscription_(db.prepare("SELECT 1 FROM subscriptions WHERE node = ?1 AND jid = ?2")),
       subscriptions_of_(db.prepare("SELECT node FROM subscriptions WHERE jid = ?1 ORDER BY node")),
-      subscribers_(db.prepare("SELECT jid FROM subscriptions WHERE node = ?1")),
       personal_nodes_of_(db.prepare("SELECT name FROM nodes WHERE personal = 1 AND owner = ?1")),
       delete_user_subscriptions_(db.prepare("DELETE FROM subscriptions WHERE jid = ?1")),
       delete_user_affiliations_(db.prepare("DELETE FROM affiliations WHERE jid = ?1")),
@@ -75,11 +77,32 @@ std::optional<Node> SqliteNodeRepository::find(std::string_view name) {
 }
 
 // Items go with the node; their queue and history rows follow by cascade.
-void SqliteNodeRepository::remove(std::string_view name) {
+std::vector<std::string> SqliteNodeRepository::remove(std::string_view name) {
+    delete_subscribers_.bind(1, name);
+    auto subscribers = strings(delete_subscribers_);
     delete_items_.bind(1, name);
     delete_items_.run();
     delete_node_.bind(1, name);
     delete_node_.run();
+    return subscribers;
+}
+
+bool SqliteNodeRepository::remove_if_unsubscribed(std::string_view name) {
+    delete_unsubscribed_node_.bind(1, name);
+    delete_unsubscribed_node_.run();
+    if (sqlite3_changes(db_) == 0) return false;
+    delete_items_.bind(1, name);
+    delete_items_.run();
+    return true;
+}
+
+std::vector<RemovedNode> SqliteNodeRepository::remove_owned_by(std::string_view jid) {
+    std::vector<RemovedNode> removed;
+    for (auto& name : owned_by(jid)) {
+        auto subscribers = remove(name);
+        removed.push_back({std::move(name), std::move(subscribers)});
+    }
+    return removed;
 }
 
 std::vector<std::string> SqliteNodeRepository::public_nodes() { return strings(public_nodes_); }
@@ -172,11 +195,6 @@ bool SqliteNodeRepository::is_subscribed(std::string_view node, std::string_view
 std::vector<std::string> SqliteNodeRepository::subscriptions_of(std::string_view jid) {
     subscriptions_of_.bind(1, jid);
     return strings(subscriptions_of_);
-}
-
-std::vector<std::string> SqliteNodeRepository::subscribers(std::string_view node) {
-    subscribers_.bind(1, node);
-    return strings(subscribers_);
 }
 
 void SqliteNodeRepository::remove_user(std::string_view jid) {

@@ -12,7 +12,9 @@ public:
 
     bool create(const Node& node) override;
     std::optional<Node> find(std::string_view name) override;
-    void remove(std::string_view name) override;
+    std::vector<std::string> remove(std::string_view name) override;
+    bool remove_if_unsubscribed(std::string_view name) override;
+    std::vector<RemovedNode> remove_owned_by(std::string_view jid) override;
     std::vector<std::string> public_nodes() override;
     NodePage public_nodes_after(std::string_view contains, std::string_view after, std::int64_t limit) override;
     NodePage public_nodes_before(std::string_view contains, std::string_view before, std::int64_t limit) override;
@@ -26,7 +28,6 @@ public:
     bool unsubscribe(std::string_view node, std::string_view jid) override;
     bool is_subscribed(std::string_view node, std::string_view jid) override;
     std::vector<std::string> subscriptions_of(std::string_view jid) override;
-    std::vector<std::string> subscribers(std::string_view node) override;
     void remove_user(std::string_view jid) override;
     LimitedInsert create_within(const Node& node, std::int64_t max_topics) override;
     LimitedInsert follow_feed_within(std::string_view node, std::string_view jid, std::int64_t now,
@@ -39,9 +40,10 @@ private:
 
     sqlite3* db_;
     Statement insert_node_, find_node_, delete_node_, delete_items_, public_nodes_, owned_by_;
+    Statement delete_subscribers_, delete_unsubscribed_node_;
     Statement get_affiliation_, put_affiliation_, delete_affiliation_, list_affiliations_;
     Statement insert_subscription_, delete_subscription_, find_subscription_;
-    Statement subscriptions_of_, subscribers_;
+    Statement subscriptions_of_;
     Statement personal_nodes_of_, delete_user_subscriptions_, delete_user_affiliations_;
     Statement delete_user_queue_, delete_user_history_, delete_user_acks_;
     Statement insert_node_within_, insert_feed_subscription_within_;

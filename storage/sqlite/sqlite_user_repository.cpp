@@ -20,6 +20,8 @@ SqliteUserRepository::SqliteUserRepository(Database& db)
           "INSERT OR REPLACE INTO preferences (jid, message_type, dnd_holds, quiet_start, quiet_end, "
           "quiet_zone, escalation_channel, escalation_minutes, escalation_target, paused, "
           "escalation_min_priority) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)")),
+      set_paused_(db.prepare("INSERT INTO preferences (jid, paused) VALUES (?1, ?2) "
+                             "ON CONFLICT (jid) DO UPDATE SET paused = excluded.paused")),
       db_(db.handle()) {}
 
 bool SqliteUserRepository::upsert(const User& user) {
@@ -88,6 +90,12 @@ void SqliteUserRepository::save_preferences(std::string_view jid, const Preferen
         .bind(7, p.escalation_channel).bind(8, p.escalation_minutes).bind_optional(9, p.escalation_target)
         .bind(10, std::int64_t{p.paused}).bind(11, std::int64_t{p.escalation_min_priority});
     save_preferences_.run();
+}
+
+Preferences SqliteUserRepository::set_paused(std::string_view jid, bool paused) {
+    set_paused_.bind(1, jid).bind(2, std::int64_t{paused});
+    set_paused_.run();
+    return preferences(jid);
 }
 
 }  // namespace herald::storage

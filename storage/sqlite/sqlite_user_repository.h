@@ -17,6 +17,7 @@ public:
     std::int64_t count() override;
     Preferences preferences(std::string_view jid) override;
     void save_preferences(std::string_view jid, const Preferences& preferences) override;
+    Preferences set_paused(std::string_view jid, bool paused) override;
 
 private:
     Statement insert_;
@@ -27,6 +28,7 @@ private:
     Statement count_;
     Statement load_preferences_;
     Statement save_preferences_;
+    Statement set_paused_;
     sqlite3* db_;
 };
 

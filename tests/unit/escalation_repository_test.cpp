@@ -135,6 +135,20 @@ TEST_F(EscalationFixture, WebhookSecretIsMadeOnceAndKept) {
     EXPECT_EQ(escalations.webhook_secret("a@x", "second"), "first");
 }
 
+TEST_F(EscalationFixture, AWebhookSecretIsReplacedOnlyForOneWhoEscalatesByWebhook) {
+    escalations.webhook_secret("a@x", "first");
+    EXPECT_FALSE(escalations.replace_webhook_secret("a@x", "second")) << "a@x escalates by mail";
+    EXPECT_EQ(escalations.webhook_secret("a@x", "unused"), "first");
+    EXPECT_FALSE(escalations.replace_webhook_secret("b@x", "second")) << "b@x never chose";
+
+    auto webhook = users.preferences("a@x");
+    webhook.escalation_channel = "webhook";
+    webhook.escalation_target = "https://example.org/hook";
+    users.save_preferences("a@x", webhook);
+    EXPECT_TRUE(escalations.replace_webhook_secret("a@x", "second"));
+    EXPECT_EQ(escalations.webhook_secret("a@x", "unused"), "second");
+}
+
 TEST_F(EscalationFixture, ClaimingGoesRoundUsersAFewItemsEach) {
     auto mail = users.preferences("a@x");
     mail.quiet_start = "22:00";

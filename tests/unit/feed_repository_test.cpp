@@ -35,8 +35,31 @@ TEST_F(FeedRepositoryTest, AddsFindsAndRecordsPolls) {
     EXPECT_EQ(feed->last_error, std::nullopt);
     feeds.record_success("feed/abc", "", std::nullopt, std::string("Tue, 24 Nov 2026 05:00:00 GMT"));
     EXPECT_EQ(feeds.find("feed/abc")->title, "Example") << "an empty title keeps the one known";
-    feeds.set_interval("feed/abc", 300);
-    EXPECT_EQ(feeds.all().at(0).interval_seconds, 300);
+}
+
+TEST_F(FeedRepositoryTest, AddsAUrlOnceAndFindsItAfter) {
+    nodes.create({"feed/def", "notify.localhost", "publishers", false, 0});
+    const auto added = feeds.add_or_find({.node = "feed/def", .url = "https://example.org/new", .interval_seconds = 600}, 2);
+    ASSERT_TRUE(added);
+    EXPECT_TRUE(added->added);
+    EXPECT_EQ(added->feed.node, "feed/def");
+    EXPECT_EQ(added->feed.interval_seconds, 600);
+
+    const auto known = feeds.add_or_find({.node = "feed/abc", .url = "https://example.org/feed", .interval_seconds = 60}, 3);
+    ASSERT_TRUE(known) << "a URL already there is found, not a conflict";
+    EXPECT_FALSE(known->added);
+    EXPECT_EQ(known->feed.interval_seconds, 900) << "found as it is";
+
+    EXPECT_FALSE(feeds.add_or_find({.node = "feed/abc", .url = "https://example.org/other", .interval_seconds = 60}, 4))
+        << "the node carries another URL's feed";
+    EXPECT_FALSE(feeds.find_by_url("https://example.org/other"));
+    EXPECT_EQ(feeds.all().size(), 2u);
+}
+
+TEST_F(FeedRepositoryTest, AnIntervalIsOnlyEverShortened) {
+    EXPECT_EQ(feeds.shorten_interval("feed/abc", 300), 300);
+    EXPECT_EQ(feeds.shorten_interval("feed/abc", 600), 300) << "a longer one leaves it";
+    EXPECT_EQ(feeds.find("feed/abc")->interval_seconds, 300);
 }
 
 TEST_F(FeedRepositoryTest, RemembersKeysOnceAndKeepsOnlyTheNewest) {

@@ -2,6 +2,7 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <filesystem>
 #include <future>
@@ -82,6 +83,30 @@ TEST(UserRepository, PagesThroughUsersInOrder) {
     ASSERT_EQ(all.size(), 25u);
     EXPECT_EQ(all.front(), "u100@localhost");
     EXPECT_EQ(all.back(), "u124@localhost");
+}
+
+TEST(UserRepository, PausingTouchesNoOtherPreference) {
+    Database db(":memory:");
+    SqliteUserRepository users(db);
+    users.upsert({"a@x", {}, 0});
+    users.upsert({"b@x", {}, 0});
+    const auto fresh = users.set_paused("a@x", true);
+    EXPECT_TRUE(fresh.paused);
+    EXPECT_EQ(fresh.dnd_holds, Preferences{}.dnd_holds) << "defaults for one who never chose";
+    EXPECT_EQ(fresh.escalation_min_priority, Preferences{}.escalation_min_priority);
+    EXPECT_TRUE(users.preferences("a@x").paused);
+
+    Preferences chosen;
+    chosen.dnd_holds = "high";
+    chosen.escalation_channel = "mail";
+    chosen.escalation_target = "b@example.org";
+    users.save_preferences("b@x", chosen);
+    users.set_paused("b@x", true);
+    const auto resumed = users.set_paused("b@x", false);
+    EXPECT_FALSE(resumed.paused);
+    EXPECT_EQ(resumed.dnd_holds, "high");
+    EXPECT_EQ(resumed.escalation_target, "b@example.org");
+    EXPECT_EQ(users.preferences("b@x").escalation_channel, "mail");
 }
 
 namespace {
@@ -363,8 +388,51 @@ TEST_F(QueueFixture, RemovingUserAndNodeCleansUp) {
     nodes.remove_user("a@x");
     EXPECT_EQ(queue.queued_count("a@x"), 0);
     EXPECT_FALSE(nodes.find("inbox/a@x"));
-    EXPECT_EQ(nodes.subscribers("topic"), std::vector<std::string>{"b@x"});
+    EXPECT_FALSE(nodes.is_subscribed("topic", "a@x"));
+    EXPECT_TRUE(nodes.is_subscribed("topic", "b@x"));
     nodes.remove("topic");
     EXPECT_EQ(queue.queued_count("b@x"), 0);
     EXPECT_TRUE(queue.recent_items("topic", 10).empty());
+}
+
+TEST_F(QueueFixture, RemovingANodeReturnsWhoWasSubscribed) {
+    auto subscribers = nodes.remove("topic");
+    std::sort(subscribers.begin(), subscribers.end());
+    EXPECT_EQ(subscribers, (std::vector<std::string>{"a@x", "b@x"}));
+    EXPECT_FALSE(nodes.find("topic"));
+    EXPECT_TRUE(nodes.subscriptions_of("a@x").empty());
+    EXPECT_TRUE(nodes.remove("topic").empty()) << "nothing left to remove";
+}
+
+TEST_F(QueueFixture, ANodeIsRemovedIfUnsubscribedOnly) {
+    queue.publish(make_item("i1", 1));
+    EXPECT_FALSE(nodes.remove_if_unsubscribed("topic"));
+    EXPECT_TRUE(nodes.find("topic"));
+    EXPECT_EQ(queue.recent_items("topic", 10).size(), 1u);
+    nodes.unsubscribe("topic", "a@x");
+    EXPECT_FALSE(nodes.remove_if_unsubscribed("topic")) << "b@x is still subscribed";
+    nodes.unsubscribe("topic", "b@x");
+    EXPECT_TRUE(nodes.remove_if_unsubscribed("topic"));
+    EXPECT_FALSE(nodes.find("topic"));
+    EXPECT_TRUE(queue.recent_items("topic", 10).empty()) << "its items go with it";
+    EXPECT_FALSE(nodes.remove_if_unsubscribed("topic"));
+}
+
+TEST_F(QueueFixture, RemovingWhatAUserOwnsReturnsEachTopicWithItsSubscribers) {
+    nodes.create({"second", "p@x", "publishers", false, 0});
+    nodes.create({"inbox/p@x", "p@x", "publishers", true, 0});
+    nodes.create({"elsewhere", "a@x", "publishers", false, 0});
+    nodes.subscribe("second", "a@x", 0);
+    auto removed = nodes.remove_owned_by("p@x");
+    ASSERT_EQ(removed.size(), 2u);
+    std::sort(removed[1].subscribers.begin(), removed[1].subscribers.end());
+    EXPECT_EQ(removed[0].name, "second");
+    EXPECT_EQ(removed[0].subscribers, std::vector<std::string>{"a@x"});
+    EXPECT_EQ(removed[1].name, "topic");
+    EXPECT_EQ(removed[1].subscribers, (std::vector<std::string>{"a@x", "b@x"}));
+    EXPECT_FALSE(nodes.find("topic"));
+    EXPECT_FALSE(nodes.find("second"));
+    EXPECT_TRUE(nodes.find("inbox/p@x")) << "personal nodes are left to remove_user";
+    EXPECT_TRUE(nodes.find("elsewhere"));
+    EXPECT_TRUE(nodes.remove_owned_by("p@x").empty());
 }
