@@ -89,9 +89,9 @@ std::optional<storage::Feed> FeedService::wanted(storage::Repositories& repos, c
 }
 
 storage::Item FeedService::item_of(const std::string& node, const FeedEntry& entry, std::int64_t now_ms) const {
-    return pubsub_.payloads().published_item(
-        node, {clipped(entry.title, kMaxTitleBytes), clipped(entry.text, kMaxTextBytes), clipped(entry.link, kMaxTextBytes)},
-        now_ms);
+    const NotificationFields fields{clipped(entry.title, kMaxTitleBytes), clipped(entry.text, kMaxTextBytes),
+                                    clipped(entry.link, kMaxTextBytes), std::nullopt};
+    return pubsub_.payloads().published_item(node, fields, now_ms);
 }
 
 FeedState FeedService::record_fetch(storage::Repositories& repos, const FeedDocument& fetch, std::int64_t now_ms,
