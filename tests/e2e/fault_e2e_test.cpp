@@ -266,7 +266,9 @@ TEST_P(ClientCutE2E, InTheMiddleOfAFlushTheClientGetsTheRestWhenBack) {
     // delivered at login with their first id: ejabberd's doing, not counted.
     EXPECT_LE(resent_by_herald(count), static_cast<std::size_t>(kDeliveryWindow))
         << "only what was sent and not yet confirmed is sent again";
-    if (!options.stream_management) EXPECT_EQ(redelivered_by_ejabberd_, 0u);
+    if (!options.stream_management) {
+        EXPECT_EQ(redelivered_by_ejabberd_, 0u);
+    }
 }
 
 INSTANTIATE_TEST_SUITE_P(StreamManagement, ClientCutE2E, ::testing::Bool(),

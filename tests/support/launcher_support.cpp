@@ -24,6 +24,8 @@ std::filesystem::path launcher_path(const char* environment_variable, const std:
     return std::filesystem::path(HERALD_SOURCE_DIR) / "ejabberd-config" / name;
 }
 
+namespace {
+
 std::filesystem::path make_private_dir(const std::string& prefix, const std::string& owner)
 {
     const char* tmpdir = std::getenv("TMPDIR");
@@ -44,6 +46,35 @@ void remove_private_dir(const std::filesystem::path& dir, const std::string& own
     std::filesystem::remove_all(dir, error);
     if (error)
         std::cerr << owner << ": cannot remove " << dir.string() << ": " << error.message() << '\n';
+}
+
+}  // namespace
+
+void start_in_private_dir(std::filesystem::path& dir, const std::string& prefix, const std::string& owner,
+                          const std::function<void()>& start, const std::function<void()>& stop)
+{
+    dir = make_private_dir(prefix, owner);
+    try {
+        start();
+    } catch (...) {
+        try {
+            stop();
+        } catch (const std::exception&) {
+        }
+        remove_private_dir(dir, owner);
+        throw;
+    }
+}
+
+void stop_and_remove_private_dir(const std::filesystem::path& dir, const std::string& owner,
+                                 const std::function<void()>& stop)
+{
+    try {
+        stop();
+    } catch (const std::exception& error) {
+        std::cerr << owner << ": " << error.what() << '\n';
+    }
+    remove_private_dir(dir, owner);
 }
 
 CommandResult run_launcher_command(const std::string& owner, const std::vector<std::string>& argv,

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -18,13 +19,18 @@ namespace herald::testing {
 // $<environment_variable> when set, else HERALD_SOURCE_DIR/ejabberd-config/<name>.
 std::filesystem::path launcher_path(const char* environment_variable, const std::string& name);
 
-// A fresh directory $TMPDIR/<prefix>-XXXXXX (/tmp without TMPDIR). `owner`
-// names the fixture in error messages. Throws std::runtime_error.
-std::filesystem::path make_private_dir(const std::string& prefix, const std::string& owner);
-
-// Deletes the directory, or keeps it (saying so on stderr) when the
-// environment variable HERALD_KEEP_TEST_DIRS is set. Never throws.
-void remove_private_dir(const std::filesystem::path& dir, const std::string& owner);
+// A server's life in its own directory, for the fixtures' constructors and
+// destructors. `start_in_private_dir` sets `dir` to a fresh
+// $TMPDIR/<prefix>-XXXXXX (/tmp without TMPDIR) and runs `start`; when that
+// throws, it runs `stop` (its own failure ignored) and removes the directory
+// before rethrowing, so a server that failed to start leaves nothing behind.
+// `owner` names the fixture in messages.
+void start_in_private_dir(std::filesystem::path& dir, const std::string& prefix, const std::string& owner,
+                          const std::function<void()>& start, const std::function<void()>& stop);
+// Runs `stop` (a failure is said on stderr), then deletes the directory, or
+// keeps it (saying so) when HERALD_KEEP_TEST_DIRS is set. Never throws.
+void stop_and_remove_private_dir(const std::filesystem::path& dir, const std::string& owner,
+                                 const std::function<void()>& stop);
 
 // Runs a launcher to completion; throws std::runtime_error, with the
 // command, its exit status, duration and output, unless it exits with 0.

@@ -31,27 +31,12 @@ PrivateCluster::PrivateCluster(Options options)
         throw std::invalid_argument("PrivateCluster: a cluster needs at least one node");
     if (!std::filesystem::exists(launcher_))
         throw std::runtime_error("PrivateCluster: launcher not found: " + launcher_.string());
-    dir_ = make_private_dir("herald-cluster", kOwner);
-    try {
-        start();
-    } catch (...) {
-        try {
-            stop();
-        } catch (const std::exception&) {
-        }
-        remove_private_dir(dir_, kOwner);
-        throw;
-    }
+    start_in_private_dir(dir_, "herald-cluster", kOwner, [this] { start(); }, [this] { stop(); });
 }
 
 PrivateCluster::~PrivateCluster()
 {
-    try {
-        stop();
-    } catch (const std::exception& error) {
-        std::cerr << "PrivateCluster: " << error.what() << '\n';
-    }
-    remove_private_dir(dir_, kOwner);
+    stop_and_remove_private_dir(dir_, kOwner, [this] { stop(); });
 }
 
 void PrivateCluster::start()

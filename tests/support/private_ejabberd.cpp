@@ -32,27 +32,12 @@ PrivateEjabberd::PrivateEjabberd(std::filesystem::path launcher) : launcher_(std
 {
     if (!std::filesystem::exists(launcher_))
         throw std::runtime_error("PrivateEjabberd: launcher not found: " + launcher_.string());
-    dir_ = make_private_dir("herald-ejabberd", kOwner);
-    try {
-        start();
-    } catch (...) {
-        try {
-            run_launcher("stop", {}, kStopDeadline);
-        } catch (const std::exception&) {
-        }
-        remove_private_dir(dir_, kOwner);
-        throw;
-    }
+    start_in_private_dir(dir_, "herald-ejabberd", kOwner, [this] { start(); }, [this] { stop(); });
 }
 
 PrivateEjabberd::~PrivateEjabberd()
 {
-    try {
-        stop();
-    } catch (const std::exception& error) {
-        std::cerr << "PrivateEjabberd: " << error.what() << '\n';
-    }
-    remove_private_dir(dir_, kOwner);
+    stop_and_remove_private_dir(dir_, kOwner, [this] { stop(); });
 }
 
 void PrivateEjabberd::start()

@@ -33,27 +33,12 @@ PrivatePostgresql::PrivatePostgresql()
 {
     if (!std::filesystem::exists(launcher_))
         throw std::runtime_error("PrivatePostgresql: launcher not found: " + launcher_.string());
-    dir_ = make_private_dir("herald-postgresql", kOwner);
-    try {
-        start();
-    } catch (...) {
-        try {
-            stop();
-        } catch (const std::exception&) {
-        }
-        remove_private_dir(dir_, kOwner);
-        throw;
-    }
+    start_in_private_dir(dir_, "herald-postgresql", kOwner, [this] { start(); }, [this] { stop(); });
 }
 
 PrivatePostgresql::~PrivatePostgresql()
 {
-    try {
-        stop();
-    } catch (const std::exception& error) {
-        std::cerr << "PrivatePostgresql: " << error.what() << '\n';
-    }
-    remove_private_dir(dir_, kOwner);
+    stop_and_remove_private_dir(dir_, kOwner, [this] { stop(); });
 }
 
 void PrivatePostgresql::start()

@@ -25,14 +25,7 @@
 #include "component/notification_payload.h"
 #include "component/xmpp_user_notices.h"
 #include "routing/pubsub_service.h"
-#include "storage/sqlite/database.h"
-#include "storage/sqlite/sqlite_ack_repository.h"
-#include "storage/sqlite/sqlite_delivery_queue.h"
-#include "storage/sqlite/sqlite_escalation_repository.h"
-#include "storage/sqlite/sqlite_feed_repository.h"
-#include "storage/sqlite/sqlite_node_repository.h"
-#include "storage/sqlite/sqlite_token_repository.h"
-#include "storage/sqlite/sqlite_user_repository.h"
+#include "storage/sqlite/sqlite_backend.h"
 #include "storage/storage_error.h"
 
 using namespace herald;
@@ -44,22 +37,15 @@ class UserCommands : public ::testing::Test {
 protected:
     void SetUp() override {
         for (const auto& jid : {bob.jid, admin.jid}) {
-            users.upsert({jid, std::nullopt, 1});
+            repos.users.upsert({jid, std::nullopt, 1});
             service.create_inbox(repos, jid);
         }
         service.create_node(repos, admin, "backups", "publishers");
         service.create_node(repos, admin, "deploys", "publishers");
     }
 
-    storage::Database db{":memory:"};
-    storage::SqliteUserRepository users{db};
-    storage::SqliteNodeRepository nodes{db};
-    storage::SqliteDeliveryQueue queue{db};
-    storage::SqliteTokenRepository tokens{db};
-    storage::SqliteEscalationRepository escalations{db};
-    storage::SqliteFeedRepository feeds{db};
-    storage::SqliteAckRepository acks{db};
-    storage::Repositories repos{users, nodes, queue, tokens, escalations, feeds, acks};
+    storage::SqliteBackend backend{":memory:"};
+    storage::Repositories& repos = backend.repositories();
     routing::Settings config;
     component::XmlPayloadFormat payloads{config};
     routing::PubsubService service{config, payloads};
