@@ -4,6 +4,7 @@
 
 #include "agents/xmpp_notification_message.h"
 #include "component/namespaces.h"
+#include "component/user_stanzas.h"
 
 namespace herald::agents {
 
@@ -27,15 +28,12 @@ void XmppNotificationChannel::ping(const std::string& full_jid, const std::strin
 }
 
 void XmppNotificationChannel::probe(const std::string& bare_jid) {
-    XmlElement probe("presence");
-    probe.set_attr("from", component_jid_).set_attr("to", bare_jid).set_attr("type", "probe");
-    sender_.send(probe);
+    sender_.send(component::presence_stanza(component_jid_, bare_jid, "probe"));
 }
 
 void XmppNotificationChannel::notice(const std::string& full_jid, const std::string& id, const std::string& text) {
-    XmlElement notice("message");
-    notice.set_attr("from", component_jid_).set_attr("to", full_jid).set_attr("type", "chat").set_attr("id", id);
-    notice.add_child("body").set_text(text);
+    auto notice = component::chat_message(component_jid_, full_jid, text);
+    notice.set_attr("id", id);
     sender_.send(notice);
 }
 

@@ -16,7 +16,8 @@ enum class MessageFormat { chat, headline, pubsub };
 // "chat", "headline" or "pubsub"; anything else reads as chat.
 MessageFormat message_format(const std::string& name);
 
-// One notification on its way to one resource of a user.
+// One notification on its way to one resource of a user. It refers to the
+// router's item: an outbox renders it during the call and keeps nothing.
 struct Delivery {
     const storage::Item& item;
     std::string to;  // full JID
