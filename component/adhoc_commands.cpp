@@ -354,9 +354,9 @@ CommandStage add_feed_form(const CommandContext& c, storage::Repositories&, cons
     form.set_instructions("An RSS or Atom feed (http or https). Its new items come to you as notifications; "
                           "what it holds today does not.");
     form.add_text("url", "Feed URL").required = true;
-    form.add_text("interval", "Check every (seconds, at least " + std::to_string(c.config.feed_min_interval_seconds) +
+    form.add_text("interval", "Check every (seconds, at least " + std::to_string(c.config.feeds.min_interval_seconds) +
                                   ")",
-                  std::to_string(c.config.feed_default_interval_seconds));
+                  std::to_string(c.config.feeds.default_interval_seconds));
     return CommandStage::ask(std::move(form));
 }
 
@@ -411,7 +411,7 @@ DataForm preferences_form(const storage::Preferences& p, const Config& config) {
                   {{"chat", "Chat message (shown in the conversation)"},
                    {"headline", "Headline (most clients show it apart from the conversation)"},
                    {"pubsub", "XEP-0060 event, no text (for programs)"}},
-                  p.message_type.value_or(config.message_type));
+                  p.message_type.value_or(config.delivery.message_type));
     form.add_list("dnd_holds", "While do-not-disturb, hold back",
                   {{"none", "Nothing"},
                    {"low", "Low priority"},
@@ -506,15 +506,15 @@ CommandStage history_form(const CommandContext& c, storage::Repositories&, const
     DataForm form;
     form.set_title("History");
     form.set_instructions("Your last notifications: delivered, dropped or expired, newest first.");
-    form.add_text("count", "How many (1 to " + std::to_string(c.config.max_items_returned) + ")", "10");
+    form.add_text("count", "How many (1 to " + std::to_string(c.config.pubsub.max_items_returned) + ")", "10");
     return CommandStage::ask(std::move(form));
 }
 
 CommandStage history(const CommandContext& c, storage::Repositories& repos, const Actor& actor,
                      const DataForm& form) {
     const auto count = whole_number<std::int64_t>(optional_text(form, "count").value_or("10"));
-    if (!count || *count < 1 || *count > c.config.max_items_returned)
-        refuse("how many must be a number from 1 to " + std::to_string(c.config.max_items_returned));
+    if (!count || *count < 1 || *count > c.config.pubsub.max_items_returned)
+        refuse("how many must be a number from 1 to " + std::to_string(c.config.pubsub.max_items_returned));
     return perform(commands::History(c.service), repos, actor, {static_cast<int>(*count)},
                    [](const commands::History::Outcome& done) {
                        DataForm result("result");
@@ -720,7 +720,7 @@ std::map<std::string, AdhocCommand> herald_commands(const CommandContext& contex
         // Movim lists XEP-0077's namespace as a command of its own.
         {"jabber:iq:register", command("Registration: unregister", false, unregister_form, unregister)},
     };
-    if (context.config.http_enabled)
+    if (context.config.http.enabled)
         commands.emplace("http-tokens", command("HTTP tokens", false, http_tokens_form, http_tokens));
     return commands;
 }

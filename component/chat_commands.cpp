@@ -178,7 +178,7 @@ void ChatCommands::on_message(const XmlElement& message) {
 }
 
 void ChatCommands::reply(const std::string& to, const std::string& text) {
-    sender_.send(chat_message(config_.component_jid, to, text));
+    sender_.send(chat_message(config_.component.jid, to, text));
 }
 
 template <commands::UserCommand Command>
@@ -239,7 +239,7 @@ void ChatCommands::preferences(const Request& request) {
 
 void ChatCommands::show_preferences(const Request& request) {
     run(request, commands::ShowPreferences(service_), {}, [this](commands::ShowPreferences::Outcome& done) {
-        return describe_preferences(done.preferences, config_.message_type);
+        return describe_preferences(done.preferences, config_.delivery.message_type);
     });
 }
 
@@ -256,9 +256,9 @@ void ChatCommands::change_preferences(const Request& request) {
     commands::submit(
         storage_, commands::ChangePreferences(service_, router_), request.actor, std::move(input),
         [this, to = request.reply_to](commands::ChangePreferences::Outcome& saved) {
-            auto text = "saved\n" + describe_preferences(saved.preferences, config_.message_type);
+            auto text = "saved\n" + describe_preferences(saved.preferences, config_.delivery.message_type);
             if (!saved.new_secret) return reply(to, text);
-            auto message = chat_message(config_.component_jid, to,
+            auto message = chat_message(config_.component.jid, to,
                                         text + "\nyour webhook signing secret, shown this once (keep it): " +
                                             *saved.new_secret);
             message.add_child("no-permanent-store", ns::kHints);

@@ -126,44 +126,44 @@ const std::vector<Field>& fields() {
         {"component", "jid", true,
          [](Context& c, const YAML::Node& n, const std::string& k) {
              if (auto v = scalar<std::string>(c, n, k, "a domain such as notify.example.org")) {
-                 if (is_domain(*v)) c.config.component_jid = *v;
+                 if (is_domain(*v)) c.config.component.jid = *v;
                  else c.fail(n, k + ": '" + *v + "' is not a bare domain");
              }
          }},
         {"component", "server", false,
          [](Context& c, const YAML::Node& n, const std::string& k) {
              if (auto v = scalar<std::string>(c, n, k, "a host name or address"))
-                 c.config.server_host = *v;
+                 c.config.component.server_host = *v;
          }},
         {"component", "port", false,
          [](Context& c, const YAML::Node& n, const std::string& k) {
              if (auto v = scalar<int>(c, n, k, "a port number")) {
-                 if (*v > 0 && *v < 65536) c.config.server_port = *v;
+                 if (*v > 0 && *v < 65536) c.config.component.server_port = *v;
                  else c.fail(n, k + ": port must be between 1 and 65535");
              }
          }},
         {"component", "secret", false,
          [](Context& c, const YAML::Node& n, const std::string& k) {
              ++c.secret_sources;
-             if (auto v = scalar<std::string>(c, n, k, "a string")) c.config.secret = *v;
+             if (auto v = scalar<std::string>(c, n, k, "a string")) c.config.component.secret = *v;
          }},
         {"component", "secret_file", false,
          [](Context& c, const YAML::Node& n, const std::string& k) {
              ++c.secret_sources;
-             if (c.secret == ComponentSecret::read) secret_from_file(c, n, k, c.config.secret);
+             if (c.secret == ComponentSecret::read) secret_from_file(c, n, k, c.config.component.secret);
          }},
         {"component", "secret_env", false,
          [](Context& c, const YAML::Node& n, const std::string& k) {
              ++c.secret_sources;
-             if (c.secret == ComponentSecret::read) secret_from_env(c, n, k, c.config.secret);
+             if (c.secret == ComponentSecret::read) secret_from_env(c, n, k, c.config.component.secret);
          }},
         {"component", "reconnect_initial_seconds", false,
          [](Context& c, const YAML::Node& n, const std::string& k) {
-             positive_number(c, n, k, c.config.reconnect_initial_seconds, "a number of seconds");
+             positive_number(c, n, k, c.config.component.reconnect_initial_seconds, "a number of seconds");
          }},
         {"component", "reconnect_max_seconds", false,
          [](Context& c, const YAML::Node& n, const std::string& k) {
-             positive_number(c, n, k, c.config.reconnect_max_seconds, "a number of seconds");
+             positive_number(c, n, k, c.config.component.reconnect_max_seconds, "a number of seconds");
          }},
         {"storage", "backend", false,
          [](Context& c, const YAML::Node& n, const std::string& k) {
@@ -182,85 +182,85 @@ const std::vector<Field>& fields() {
              }
          }},
         {"registration", "register_on_subscribe", false,
-         [](Context& c, const YAML::Node& n, const std::string& k) { flag(c, n, k, c.config.register_on_subscribe); }},
+         [](Context& c, const YAML::Node& n, const std::string& k) { flag(c, n, k, c.config.registration.register_on_subscribe); }},
         {"registration", "allowed_domains", false,
          [](Context& c, const YAML::Node& n, const std::string& k) {
              if (!n.IsSequence()) return c.fail(n, k + ": expected a list of domains, or [\"*\"] for any");
              for (const auto& entry : n)
                  if (auto domain = scalar<std::string>(c, entry, k, "a domain")) {
-                     if (*domain == "*" || is_domain(*domain)) c.config.registration_domains.push_back(*domain);
+                     if (*domain == "*" || is_domain(*domain)) c.config.registration.allowed_domains.push_back(*domain);
                      else c.fail(entry, k + ": '" + *domain + "' is not a domain");
                  }
          }},
         {"pubsub", "create_nodes", false,
          [](Context& c, const YAML::Node& n, const std::string& k) {
              if (auto v = scalar<std::string>(c, n, k, "registered or admins")) {
-                 if (*v == "registered" || *v == "admins") c.config.only_admins_create_nodes = *v == "admins";
+                 if (*v == "registered" || *v == "admins") c.config.pubsub.only_admins_create_nodes = *v == "admins";
                  else c.fail(n, k + ": '" + *v + "' is not one of registered, admins");
              }
          }},
         {"pubsub", "max_payload_bytes", false,
-         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.max_payload_bytes); }},
+         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.pubsub.max_payload_bytes); }},
         {"pubsub", "max_node_name_length", false,
-         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.max_node_name_length); }},
+         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.pubsub.max_node_name_length); }},
         {"pubsub", "default_ttl_seconds", false,
-         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.default_ttl_seconds, true); }},
+         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.pubsub.default_ttl_seconds, true); }},
         {"pubsub", "max_items_returned", false,
-         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.max_items_returned); }},
+         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.pubsub.max_items_returned); }},
         {"pubsub", "disco_page_size", false,
-         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.disco_page_size); }},
+         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.pubsub.disco_page_size); }},
         {"pubsub", "max_ttl_seconds", false,
-         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.max_ttl_seconds); }},
+         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.pubsub.max_ttl_seconds); }},
         {"delivery", "window", false,
-         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.delivery_window); }},
+         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.delivery.window); }},
         {"delivery", "max_queue_per_user", false,
-         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.max_queue_per_user); }},
+         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.delivery.max_queue_per_user); }},
         {"delivery", "expiry_check_seconds", false,
-         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.expiry_check_seconds); }},
+         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.delivery.expiry_check_seconds); }},
         {"delivery", "confirm_timeout_seconds", false,
-         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.confirm_timeout_seconds); }},
+         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.delivery.confirm_timeout_seconds); }},
         {"delivery", "message_type", false,
          [](Context& c, const YAML::Node& n, const std::string& k) {
-             one_of(c, n, k, c.config.message_type, {"chat", "headline"}, "chat, headline");
+             one_of(c, n, k, c.config.delivery.message_type, {"chat", "headline"}, "chat, headline");
          }},
         {"limits", "requests_per_second", false,
          [](Context& c, const YAML::Node& n, const std::string& k) {
-             positive_number(c, n, k, c.config.requests_per_second, "a rate");
+             positive_number(c, n, k, c.config.limits.requests_per_second, "a rate");
          }},
         {"limits", "max_stanza_bytes", false,
-         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.max_stanza_bytes); }},
+         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.limits.max_stanza_bytes); }},
         {"limits", "max_form_fields", false,
-         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.max_form_fields); }},
+         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.limits.max_form_fields); }},
         {"limits", "max_form_value_bytes", false,
-         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.max_form_value_bytes); }},
+         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.limits.max_form_value_bytes); }},
         {"limits", "outbox_bytes", false,
-         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.outbox_bytes); }},
+         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.limits.outbox_bytes); }},
         {"limits", "storage_queue_jobs", false,
-         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.storage_queue_jobs); }},
+         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.limits.storage_queue_jobs); }},
         {"limits", "max_topics_per_user", false,
-         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.max_topics_per_user, true); }},
+         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.limits.max_topics_per_user, true); }},
         {"limits", "max_feeds_per_user", false,
-         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.max_feeds_per_user, true); }},
+         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.limits.max_feeds_per_user, true); }},
         {"limits", "max_tokens_per_user", false,
-         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.max_tokens_per_user, true); }},
+         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.limits.max_tokens_per_user, true); }},
         {"http", "enabled", false,
-         [](Context& c, const YAML::Node& n, const std::string& k) { flag(c, n, k, c.config.http_enabled); }},
+         [](Context& c, const YAML::Node& n, const std::string& k) { flag(c, n, k, c.config.http.enabled); }},
         {"http", "address", false,
          [](Context& c, const YAML::Node& n, const std::string& k) {
-             if (auto v = scalar<std::string>(c, n, k, "an IP address")) c.config.http_address = *v;
+             if (auto v = scalar<std::string>(c, n, k, "an IP address")) c.config.http.address = *v;
          }},
         {"http", "port", false,
          [](Context& c, const YAML::Node& n, const std::string& k) {
              if (auto v = scalar<int>(c, n, k, "a port number")) {
-                 if (*v >= 0 && *v < 65536) c.config.http_port = *v;
+                 if (*v >= 0 && *v < 65536) c.config.http.port = *v;
                  else c.fail(n, k + ": port must be between 0 (any free port) and 65535");
              }
          }},
         {"http", "max_body_bytes", false,
-         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.http_max_body_bytes); }},
+         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.http.max_body_bytes); }},
         {"http", "publishes_per_second", false,
          [](Context& c, const YAML::Node& n, const std::string& k) {
-             positive_number(c, n, k, c.config.http_publishes_per_second, "a rate");
+             positive_number(c, n, k, c.config.http.publishes_per_second, "a rate");
          }},
         {"smtp", "host", false,
          [](Context& c, const YAML::Node& n, const std::string& k) { text(c, n, k, c.config.smtp.host, "a host name"); }},
@@ -335,29 +335,29 @@ const std::vector<Field>& fields() {
         {"retention", "batch_rows", false,
          [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.retention.batch_rows); }},
         {"feeds", "enabled", false,
-         [](Context& c, const YAML::Node& n, const std::string& k) { flag(c, n, k, c.config.feeds_enabled); }},
+         [](Context& c, const YAML::Node& n, const std::string& k) { flag(c, n, k, c.config.feeds.enabled); }},
         {"feeds", "min_interval_seconds", false,
-         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.feed_min_interval_seconds); }},
+         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.feeds.min_interval_seconds); }},
         {"feeds", "default_interval_seconds", false,
          [](Context& c, const YAML::Node& n, const std::string& k) {
-             positive(c, n, k, c.config.feed_default_interval_seconds);
+             positive(c, n, k, c.config.feeds.default_interval_seconds);
          }},
         {"feeds", "max_response_bytes", false,
-         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.feed_max_response_bytes); }},
+         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.feeds.max_response_bytes); }},
         {"feeds", "timeout_seconds", false,
-         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.feed_timeout_seconds); }},
+         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.feeds.timeout_seconds); }},
         {"feeds", "max_redirects", false,
-         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.feed_max_redirects, true); }},
+         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.feeds.max_redirects, true); }},
         {"feeds", "allow_private_addresses", false,
-         [](Context& c, const YAML::Node& n, const std::string& k) { flag(c, n, k, c.config.feed_allow_private_addresses); }},
+         [](Context& c, const YAML::Node& n, const std::string& k) { flag(c, n, k, c.config.feeds.allow_private_addresses); }},
         {"log", "level", false,
          [](Context& c, const YAML::Node& n, const std::string& k) {
-             one_of(c, n, k, c.config.log_level, {"trace", "debug", "info", "warn", "error"},
+             one_of(c, n, k, c.config.log.level, {"trace", "debug", "info", "warn", "error"},
                     "trace, debug, info, warn, error");
          }},
         {"log", "file", false,
          [](Context& c, const YAML::Node& n, const std::string& k) {
-             if (auto v = scalar<std::string>(c, n, k, "a file path")) c.config.log_file = *v;
+             if (auto v = scalar<std::string>(c, n, k, "a file path")) c.config.log.file = *v;
          }},
     };
     return table;
@@ -419,13 +419,13 @@ void check_whole(Context& context, const YAML::Node& root) {
     else if (context.secret_sources > 1)
         context.fail(root["component"],
                      "component: give only one of secret, secret_file or secret_env");
-    if (context.config.feed_default_interval_seconds < context.config.feed_min_interval_seconds)
+    if (context.config.feeds.default_interval_seconds < context.config.feeds.min_interval_seconds)
         context.fail(root["feeds"], "feeds: default_interval_seconds is below min_interval_seconds");
-    if (context.config.max_ttl_seconds > 100LL * 365 * 24 * 3600)
+    if (context.config.pubsub.max_ttl_seconds > 100LL * 365 * 24 * 3600)
         context.fail(root["pubsub"], "pubsub: max_ttl_seconds is above 100 years");
-    if (context.config.default_ttl_seconds > context.config.max_ttl_seconds)
+    if (context.config.pubsub.default_ttl_seconds > context.config.pubsub.max_ttl_seconds)
         context.fail(root["pubsub"], "pubsub: default_ttl_seconds is above max_ttl_seconds");
-    if (context.config.reconnect_max_seconds < context.config.reconnect_initial_seconds)
+    if (context.config.component.reconnect_max_seconds < context.config.component.reconnect_initial_seconds)
         context.fail(root["component"],
                      "component: reconnect_max_seconds is below reconnect_initial_seconds");
     const auto& smtp = context.config.smtp;

@@ -40,27 +40,27 @@ ingest::FeedRecorded recorded_of(routing::FeedState state) {
 
 }  // namespace
 
-ingest::UrlPolicySettings feed_url_policy(const Config& config) {
-    return {config.feed_allow_private_addresses, static_cast<long>(config.feed_max_redirects),
-            config.feed_max_response_bytes, std::chrono::seconds(config.feed_timeout_seconds)};
+ingest::UrlPolicySettings feed_url_policy(const routing::FeedSettings& feeds) {
+    return {feeds.allow_private_addresses, static_cast<long>(feeds.max_redirects),
+            feeds.max_response_bytes, std::chrono::seconds(feeds.timeout_seconds)};
 }
 
-routing::FeedUrlCheck feed_url_check(const Config& config) {
-    return [policy = ingest::UrlPolicy(feed_url_policy(config))](const std::string& url) { return policy.refuse(url); };
+routing::FeedUrlCheck feed_url_check(const routing::FeedSettings& feeds) {
+    return [policy = ingest::UrlPolicy(feed_url_policy(feeds))](const std::string& url) { return policy.refuse(url); };
 }
 
 FeedGateway::FeedGateway(boost::asio::io_context& io, storage::StorageWorker& storage, Router& router,
-                         const FeedService& service, Metrics& metrics, const Config& config)
+                         const FeedService& service, Metrics& metrics, const routing::FeedSettings& feeds)
     : io_(io), storage_(storage), router_(router), service_(service), metrics_(metrics),
-      config_(config) {}
+      feeds_(feeds) {}
 
 FeedGateway::~FeedGateway() = default;
 
 void FeedGateway::start() {
-    if (!config_.feeds_enabled) return;
+    if (!feeds_.enabled) return;
     ingest::FeedPollerSettings settings;
-    settings.min_interval = std::chrono::seconds(config_.feed_min_interval_seconds);
-    poller_ = std::make_unique<ingest::FeedPoller>(io_, ingest::UrlPolicy(feed_url_policy(config_)), settings,
+    settings.min_interval = std::chrono::seconds(feeds_.min_interval_seconds);
+    poller_ = std::make_unique<ingest::FeedPoller>(io_, ingest::UrlPolicy(feed_url_policy(feeds_)), settings,
                                                    *this);
     poller_->start();
 }

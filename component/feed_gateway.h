@@ -3,7 +3,7 @@
 #include <boost/asio/io_context.hpp>
 #include <memory>
 
-#include "component/config.h"
+#include "routing/settings.h"
 #include "ingest/feed_poller.h"
 #include "routing/feed_service.h"
 #include "routing/metrics.h"
@@ -17,8 +17,8 @@ namespace herald::component {
 
 // The address policy for fetching feeds, from the config; the feed service's
 // check of a URL someone adds is the same policy's.
-ingest::UrlPolicySettings feed_url_policy(const Config& config);
-routing::FeedUrlCheck feed_url_check(const Config& config);
+ingest::UrlPolicySettings feed_url_policy(const routing::FeedSettings& feeds);
+routing::FeedUrlCheck feed_url_check(const routing::FeedSettings& feeds);
 
 // The feed poller's way into the service (io_context thread): loads the
 // feeds, records each poll in a storage job through routing::FeedService, then
@@ -27,7 +27,7 @@ routing::FeedUrlCheck feed_url_check(const Config& config);
 class FeedGateway final : public ingest::FeedStore {
 public:
     FeedGateway(boost::asio::io_context& io, storage::StorageWorker& storage, routing::Router& router,
-                const routing::FeedService& service, routing::Metrics& metrics, const Config& config);
+                const routing::FeedService& service, routing::Metrics& metrics, const routing::FeedSettings& feeds);
     ~FeedGateway() override;
 
     // Starts polling (when feeds are enabled).
@@ -54,7 +54,7 @@ private:
     routing::Router& router_;
     const routing::FeedService& service_;
     routing::Metrics& metrics_;
-    const Config& config_;
+    const routing::FeedSettings& feeds_;
     std::unique_ptr<ingest::FeedPoller> poller_;
 };
 

@@ -22,9 +22,9 @@ HeraldApp::HeraldApp(boost::asio::io_context& io, Config config)
                        }
                    });
                },
-               config_.storage_queue_jobs),
-      dispatcher_(link_, config_.component_jid, config_.requests_per_second,
-                  {config_.max_stanza_bytes, config_.max_form_fields, config_.max_form_value_bytes}),
+               config_.limits.storage_queue_jobs),
+      dispatcher_(link_, config_.component.jid, config_.limits.requests_per_second,
+                  {config_.limits.max_stanza_bytes, config_.limits.max_form_fields, config_.limits.max_form_value_bytes}),
       link_(io, config_, dispatcher_),
       services_(io, config_, storage_, dispatcher_, link_),
       signals_(io, SIGTERM, SIGINT) {
@@ -65,21 +65,21 @@ void HeraldApp::run() {
 }
 
 void HeraldApp::start() {
-    spdlog::info("herald starting: component {}, database {}", config_.component_jid,
+    spdlog::info("herald starting: component {}, database {}", config_.component.jid,
                  config_.database_path);
     signals_.async_wait([this](boost::system::error_code error, int signal) {
         if (error) return;
         spdlog::info("received {}, shutting down", signal == SIGTERM ? "SIGTERM" : "SIGINT");
         shutdown();
     });
-    if (config_.http_enabled) {
+    if (config_.http.enabled) {
         http_api_ = std::make_unique<ingest::HttpPublishApi>(
             io_,
-            ingest::HttpApiSettings{config_.http_address, config_.http_port, config_.http_max_body_bytes,
-                                    std::chrono::seconds(30), config_.http_publishes_per_second},
+            ingest::HttpApiSettings{config_.http.address, config_.http.port, config_.http.max_body_bytes,
+                                    std::chrono::seconds(30), config_.http.publishes_per_second},
             services_.http_gateway());
         http_api_->start();
-        spdlog::info("HTTP publish API listening on {}:{}", config_.http_address, http_api_->port());
+        spdlog::info("HTTP publish API listening on {}:{}", config_.http.address, http_api_->port());
     }
     services_.feeds().start();
     link_.start();

@@ -53,9 +53,9 @@ void HttpGateway::publish(ingest::HttpPublishRequest request, std::function<void
         item = read_published_item(
             request.node,
             notification_item(request.title, request.body, request.link, request.priority, request.ttl), nullptr,
-            config_, now_ms());
+            config_.pubsub, now_ms());
         item.ack_required = request.ack;
-        if (request.renotify) item.renotify_seconds = parse_renotify(*request.renotify, config_);
+        if (request.renotify) item.renotify_seconds = parse_renotify(*request.renotify, config_.pubsub);
         item.ack_callback = request.callback;
     } catch (...) {
         done(http_failure(std::current_exception()));

@@ -29,16 +29,16 @@ std::optional<ingest::MailIngestSettings> settings_from(const std::string& path,
     for (const auto& error : loaded.errors) std::cerr << kPrefix << format_error(path, error) << "\n";
     if (!loaded.config) return std::nullopt;
     const auto& config = *loaded.config;
-    if (!config.http_enabled) {
+    if (!config.http.enabled) {
         std::cerr << kPrefix << path << ": http.enabled is false; ingest-mail publishes through the HTTP API\n";
         return std::nullopt;
     }
-    if (config.http_port == 0) {
+    if (config.http.port == 0) {
         std::cerr << kPrefix << path << ": http.port is 0 (any free port); give the port herald listens on\n";
         return std::nullopt;
     }
-    return ingest::MailIngestSettings{{ingest::api_base_url(config.http_address, config.http_port), timeout},
-                                      std::min(config.http_max_body_bytes, config.max_payload_bytes), std::nullopt};
+    return ingest::MailIngestSettings{{ingest::api_base_url(config.http.address, config.http.port), timeout},
+                                      std::min(config.http.max_body_bytes, config.pubsub.max_payload_bytes), std::nullopt};
 }
 
 // The tokens of --token-file; nullopt (reported) when the file is unusable.

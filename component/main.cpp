@@ -103,7 +103,7 @@ int main(int argc, char** argv) {
     }
 
     try {
-        herald::component::configure_logging(loaded.config->log_level, loaded.config->log_file);
+        herald::component::configure_logging(loaded.config->log.level, loaded.config->log.file);
         boost::asio::io_context io;
         herald::component::HeraldApp app(io, *loaded.config);
         app.start();

@@ -63,7 +63,7 @@ std::vector<std::pair<std::string, std::string>> form_values(const XmlElement& f
 }
 
 storage::Item read_published_item(const std::string& node, const XmlElement& item_element,
-                                  const XmlElement* publish_options, const Config& config,
+                                  const XmlElement* publish_options, const routing::PubsubSettings& pubsub,
                                   std::int64_t now_ms) {
     if (item_element.children().size() != 1) throw invalid_payload();
     const auto& payload = item_element.children().front();
@@ -82,7 +82,7 @@ storage::Item read_published_item(const std::string& node, const XmlElement& ite
         item.body = child_text(payload, "body");
         item.link = child_text(payload, "link");
         if (payload.has_attr("priority")) priority = payload.attr("priority");
-        if (payload.has_attr("ttl")) ttl = parse_ttl(payload.attr("ttl"), config.max_ttl_seconds);
+        if (payload.has_attr("ttl")) ttl = parse_ttl(payload.attr("ttl"), pubsub.max_ttl_seconds);
     } else {
         throw invalid_payload();
     }
@@ -94,25 +94,25 @@ storage::Item read_published_item(const std::string& node, const XmlElement& ite
         if (!form) throw PubsubError("modify", "bad-request", "invalid-options");
         for (const auto& [var, value] : form_values(*form)) {
             if (var == "herald#priority") priority = value;
-            else if (var == "herald#ttl") ttl = parse_ttl(value, config.max_ttl_seconds);
+            else if (var == "herald#ttl") ttl = parse_ttl(value, pubsub.max_ttl_seconds);
             else if (var == "herald#ack") item.ack_required = parse_ack(value);
-            else if (var == "herald#renotify") item.renotify_seconds = parse_renotify(value, config);
+            else if (var == "herald#renotify") item.renotify_seconds = parse_renotify(value, pubsub);
         }
     }
     const auto level = parse_priority(priority);
     if (!level) throw invalid_payload();
     item.priority = *level;
-    if (!ttl && config.default_ttl_seconds > 0) ttl = config.default_ttl_seconds;
+    if (!ttl && pubsub.default_ttl_seconds > 0) ttl = pubsub.default_ttl_seconds;
     if (ttl) item.expires_ms = now_ms + *ttl * 1000;
 
     item.payload = payload.to_xml();
-    if (item.payload.size() > config.max_payload_bytes)
+    if (item.payload.size() > pubsub.max_payload_bytes)
         throw PubsubError("modify", "not-acceptable", "payload-too-big");
     return item;
 }
 
-std::int64_t parse_renotify(const std::string& text, const Config& config) {
-    return parse_seconds("renotify", text, kMinRenotifySeconds, config.max_ttl_seconds);
+std::int64_t parse_renotify(const std::string& text, const routing::PubsubSettings& pubsub) {
+    return parse_seconds("renotify", text, kMinRenotifySeconds, pubsub.max_ttl_seconds);
 }
 
 std::string XmlPayloadFormat::payload(const routing::NotificationFields& fields) const {
@@ -126,7 +126,7 @@ std::string XmlPayloadFormat::payload(const routing::NotificationFields& fields)
 storage::Item XmlPayloadFormat::published_item(const std::string& node, const routing::NotificationFields& fields,
                                                std::int64_t now_ms) const {
     return read_published_item(node, notification_item(fields.title, fields.body, fields.link, fields.priority),
-                               nullptr, config_, now_ms);
+                               nullptr, pubsub_, now_ms);
 }
 
 }  // namespace herald::component

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "agents/xmpp_notification_message.h"
-#include "component/config.h"
+#include "routing/settings.h"
 #include "component/xml_element.h"
 #include "routing/item_id.h"
 #include "routing/notification_text.h"
@@ -24,24 +24,24 @@ using routing::random_item_id;
 // the payload's own attributes. Fills everything but the publisher. Throws
 // PubsubError: bad-request/invalid-payload, not-acceptable/payload-too-big.
 storage::Item read_published_item(const std::string& node, const XmlElement& item,
-                                   const XmlElement* publish_options, const Config& config,
+                                   const XmlElement* publish_options, const routing::PubsubSettings& pubsub,
                                    std::int64_t now_ms);
 
 // Reminders of an unacknowledged item come at most this often.
 inline constexpr std::int64_t kMinRenotifySeconds = 10;
 // herald#renotify: whole seconds between reminders; throws PubsubError.
-std::int64_t parse_renotify(const std::string& text, const Config& config);
+std::int64_t parse_renotify(const std::string& text, const routing::PubsubSettings& pubsub);
 
 // Herald's <notification> payload for what the service publishes itself.
 class XmlPayloadFormat final : public routing::PayloadFormat {
 public:
-    explicit XmlPayloadFormat(const Config& config) : config_(config) {}
+    explicit XmlPayloadFormat(const routing::PubsubSettings& pubsub) : pubsub_(pubsub) {}
     std::string payload(const routing::NotificationFields& fields) const override;
     storage::Item published_item(const std::string& node, const routing::NotificationFields& fields,
                                  std::int64_t now_ms) const override;
 
 private:
-    const Config& config_;
+    const routing::PubsubSettings& pubsub_;
 };
 
 // Fields of a submitted XEP-0004 form by var: the first value of each.

@@ -84,8 +84,8 @@ void PresenceResponder::on_unavailable(const XmlElement& presence) {
 }
 
 void PresenceResponder::accept_subscription(const std::string& user) {
-    sender_.send(presence_stanza(config_.component_jid, user, "subscribed"));
-    sender_.send(presence_stanza(config_.component_jid, user));
+    sender_.send(presence_stanza(config_.component.jid, user, "subscribed"));
+    sender_.send(presence_stanza(config_.component.jid, user));
 }
 
 void PresenceResponder::on_subscribe(const XmlElement& presence) {
@@ -98,12 +98,12 @@ void PresenceResponder::on_subscribe(const XmlElement& presence) {
         if (found) {
             // Their client added herald again: herald asks for theirs again too.
             accept_subscription(user);
-            sender_.send(presence_stanza(config_.component_jid, user, "subscribe"));
+            sender_.send(presence_stanza(config_.component.jid, user, "subscribe"));
             return;
         }
-        if (!config_.register_on_subscribe || !users_.may_register(user)) {
+        if (!config_.registration.register_on_subscribe || !users_.may_register(user)) {
             spdlog::info("subscription request from unregistered {} refused", user);
-            sender_.send(presence_stanza(config_.component_jid, user, "unsubscribed"));
+            sender_.send(presence_stanza(config_.component.jid, user, "unsubscribed"));
             return;
         }
         users_.register_user(user, std::nullopt, [this, user](std::exception_ptr register_error) {
@@ -120,8 +120,8 @@ void PresenceResponder::on_subscribed(const XmlElement& presence) {
     const auto user = bare_jid(presence.attr("from"));
     spdlog::info("{} approved herald's presence subscription", user);
     told_missing_.erase(user);
-    sender_.send(presence_stanza(config_.component_jid, user));
-    sender_.send(presence_stanza(config_.component_jid, user, "probe"));
+    sender_.send(presence_stanza(config_.component.jid, user));
+    sender_.send(presence_stanza(config_.component.jid, user, "probe"));
 }
 
 void PresenceResponder::on_unsubscribed(const XmlElement& presence) {
@@ -144,8 +144,8 @@ void PresenceResponder::subscription_missing(const std::string& user) {
         if (told_missing_.size() >= kMaxToldMissing) told_missing_.clear();
         told_missing_.insert(user);
         spdlog::info("herald has no presence subscription to registered {}: asking again", user);
-        sender_.send(presence_stanza(config_.component_jid, user, "subscribe"));
-        sender_.send(chat_message(config_.component_jid, user, kSubscriptionMissing));
+        sender_.send(presence_stanza(config_.component.jid, user, "subscribe"));
+        sender_.send(chat_message(config_.component.jid, user, kSubscriptionMissing));
     });
 }
 
@@ -154,7 +154,7 @@ void PresenceResponder::on_probe(const XmlElement& presence) {
     users_.find_user(bare_jid(from), [this, from](std::optional<storage::User> found,
                                                   std::exception_ptr error) {
         if (error) return;
-        sender_.send(presence_stanza(config_.component_jid, from, found ? "" : "unsubscribed"));
+        sender_.send(presence_stanza(config_.component.jid, from, found ? "" : "unsubscribed"));
     });
 }
 
@@ -169,8 +169,8 @@ void PresenceResponder::announce_page(const std::string& after, std::size_t anno
                 return;
             }
             for (const auto& user : *page) {
-                sender_.send(presence_stanza(config_.component_jid, user));
-                sender_.send(presence_stanza(config_.component_jid, user, "probe"));
+                sender_.send(presence_stanza(config_.component.jid, user));
+                sender_.send(presence_stanza(config_.component.jid, user, "probe"));
             }
             const auto total = announced + page->size();
             if (page->size() == static_cast<std::size_t>(kAnnouncePageSize))
@@ -183,7 +183,7 @@ void PresenceResponder::announce_page(const std::string& after, std::size_t anno
 std::size_t PresenceResponder::say_goodbye() {
     const auto users = router_.online_users();
     for (const auto& user : users)
-        sender_.send(presence_stanza(config_.component_jid, user, "unavailable"));
+        sender_.send(presence_stanza(config_.component.jid, user, "unavailable"));
     return users.size();
 }
 

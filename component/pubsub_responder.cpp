@@ -183,7 +183,7 @@ void PubsubResponder::publish(const Actor& actor, const XmlElement& pubsub, cons
     try {
         if (!item_element || publish.children().size() != 1)
             throw PubsubError("modify", "bad-request", "invalid-payload");
-        item = read_published_item(node, *item_element, pubsub.child("publish-options"), config_, now_ms());
+        item = read_published_item(node, *item_element, pubsub.child("publish-options"), config_.pubsub, now_ms());
         item.ack_reply_to = reply.requester();
     } catch (...) {
         reply_with(reply, std::current_exception());
@@ -261,7 +261,7 @@ void PubsubResponder::subscriptions(const Actor& actor, const XmlElement& reques
 
 void PubsubResponder::items(const Actor& actor, const XmlElement& request, IqReply reply) {
     const auto node = request.attr("node");
-    int max_items = config_.max_items_returned;
+    int max_items = config_.pubsub.max_items_returned;
     if (request.has_attr("max_items")) {
         try {
             max_items = std::stoi(request.attr("max_items"));
@@ -294,7 +294,7 @@ void PubsubResponder::delete_node(const Actor& actor, const XmlElement& request,
         [this, node, actor](std::vector<std::string>& subscribers, IqReply& r) {
             r.result();
             spdlog::info("{} deleted node '{}', telling {} subscribers", actor.jid, node, subscribers.size());
-            send_node_deleted(sender_, config_.component_jid, node, subscribers);
+            send_node_deleted(sender_, config_.component.jid, node, subscribers);
         });
 }
 

@@ -81,10 +81,10 @@ bool carries_private_field(const XmlElement& element) {
 class GlooxComponent final : public gloox::Component {
 public:
     GlooxComponent(boost::asio::io_context& io, const Config& config, LinkObserver& observer)
-        : gloox::Component("jabber:component:accept", config.component_jid, config.component_jid,
-                           config.secret, config.server_port),
+        : gloox::Component("jabber:component:accept", config.component.jid, config.component.jid,
+                           config.component.secret, config.component.server_port),
           observer_(observer) {
-        auto connection = new AsioConnection(io, this, config.server_host, config.server_port);
+        auto connection = new AsioConnection(io, this, config.component.server_host, config.component.server_port);
         connection_ = connection;
         setConnectionImpl(connection);  // gloox owns it from here
     }
@@ -138,8 +138,8 @@ private:
 XmppLink::XmppLink(boost::asio::io_context& io, const Config& config, LinkObserver& observer)
     : config_(config), observer_(observer), listener_(std::make_unique<Listener>(*this)),
       component_(std::make_unique<GlooxComponent>(io, config, observer)), reconnect_timer_(io),
-      backoff_(std::chrono::duration<double>(config.reconnect_initial_seconds),
-               std::chrono::duration<double>(config.reconnect_max_seconds)) {
+      backoff_(std::chrono::duration<double>(config.component.reconnect_initial_seconds),
+               std::chrono::duration<double>(config.component.reconnect_max_seconds)) {
     component_->connection().on_written([this] { on_written(); });
     component_->registerConnectionListener(listener_.get());
     component_->logInstance().registerLogHandler(gloox::LogLevelDebug, gloox::LogAreaAll,
@@ -152,16 +152,16 @@ void XmppLink::start() { connect_now(); }
 
 void XmppLink::connect_now() {
     if (closing_) return;
-    spdlog::info("connecting to {}:{} as {}", config_.server_host, config_.server_port,
-                 config_.component_jid);
+    spdlog::info("connecting to {}:{} as {}", config_.component.server_host, config_.component.server_port,
+                 config_.component.jid);
     if (!component_->connect(false)) schedule_reconnect();
 }
 
 void XmppLink::on_connected() {
     connected_ = true;
     backoff_.connected(std::chrono::steady_clock::now());
-    spdlog::info("connected to {}:{}: handshake accepted for {}", config_.server_host,
-                 config_.server_port, config_.component_jid);
+    spdlog::info("connected to {}:{}: handshake accepted for {}", config_.component.server_host,
+                 config_.component.server_port, config_.component.jid);
     observer_.on_connected();
 }
 
@@ -175,11 +175,11 @@ void XmppLink::on_disconnected(const std::string& reason, bool refused_our_outpu
     }
     if (was_connected) backoff_.lost(std::chrono::steady_clock::now());
     if (was_connected) {
-        spdlog::warn("lost connection to {}:{}: {}", config_.server_host, config_.server_port, reason);
+        spdlog::warn("lost connection to {}:{}: {}", config_.component.server_host, config_.component.server_port, reason);
         if (refused_our_output && output_refused_) output_refused_();
         observer_.on_disconnected();
     } else {
-        spdlog::warn("cannot connect to {}:{}: {}", config_.server_host, config_.server_port, reason);
+        spdlog::warn("cannot connect to {}:{}: {}", config_.component.server_host, config_.component.server_port, reason);
     }
     schedule_reconnect();
 }
@@ -207,15 +207,15 @@ void XmppLink::send(const XmlElement& stanza) {
             spdlog::trace("out: {}", xml);
     }
     component_->send_xml(xml);
-    if (!backed_up_ && component_->connection().queued_bytes() > config_.outbox_bytes) {
+    if (!backed_up_ && component_->connection().queued_bytes() > config_.limits.outbox_bytes) {
         backed_up_ = true;
         spdlog::warn("more than {} bytes wait to be written to {}: deliveries pause until half of it is written",
-                     config_.outbox_bytes, config_.server_host);
+                     config_.limits.outbox_bytes, config_.component.server_host);
     }
 }
 
 void XmppLink::on_written() {
-    if (!backed_up_ || component_->connection().queued_bytes() > config_.outbox_bytes / 2) return;
+    if (!backed_up_ || component_->connection().queued_bytes() > config_.limits.outbox_bytes / 2) return;
     backed_up_ = false;
     spdlog::info("the outbox drained: deliveries resume");
     if (outbox_drained_) outbox_drained_();

@@ -29,11 +29,11 @@ std::deque<std::function<void()>> CompletionQueue::take_ready() {
 
 routing::Settings ServiceHarness::fuzz_config() {
     routing::Settings config;
-    config.component_jid = "notify.localhost";
-    config.secret = "fuzz";
+    config.component.jid = "notify.localhost";
+    config.component.secret = "fuzz";
     config.database_path = ":memory:";
     config.admins = {"admin@localhost"};
-    config.requests_per_second = 1000;
+    config.limits.requests_per_second = 1000;
     return config;
 }
 
@@ -41,8 +41,8 @@ ServiceHarness::ServiceHarness(routing::Settings config)
     : config_(std::move(config)),
       storage_(storage::open_backend({config_.storage_backend, config_.database_path}),
                [this](std::function<void()> completion) { completions_.post(std::move(completion)); }),
-      dispatcher_(sender_, config_.component_jid, config_.requests_per_second,
-                  {config_.max_stanza_bytes, config_.max_form_fields, config_.max_form_value_bytes}),
+      dispatcher_(sender_, config_.component.jid, config_.limits.requests_per_second,
+                  {config_.limits.max_stanza_bytes, config_.limits.max_form_fields, config_.limits.max_form_value_bytes}),
       services_(io_, config_, storage_, dispatcher_, sender_) {
     dispatcher_.on_connected();
     settle();

@@ -213,9 +213,9 @@ std::string item_status_json(const storage::ItemStatus& status) {
 }
 
 Acknowledgements::Acknowledgements(boost::asio::io_context& io, storage::StorageWorker& storage, UserNotices& notices,
-                                   Router& router, AckCallbacks& callbacks, Metrics& metrics, const Settings& config)
+                                   Router& router, AckCallbacks& callbacks, Metrics& metrics, const DeliverySettings& delivery)
     : io_(io), storage_(storage), notices_(notices), router_(router), callbacks_(callbacks), metrics_(metrics),
-      config_(config), reminder_timer_(io) {}
+      delivery_(delivery), reminder_timer_(io) {}
 
 bool Acknowledgements::on_request(const std::string& from, const AckRequest& request) {
     if (!is_user_jid(from)) return false;
@@ -271,7 +271,7 @@ void Acknowledgements::stop() {
 
 void Acknowledgements::schedule_reminders() {
     if (stopped_) return;
-    reminder_timer_.expires_after(std::chrono::seconds(config_.expiry_check_seconds));
+    reminder_timer_.expires_after(std::chrono::seconds(delivery_.expiry_check_seconds));
     reminder_timer_.async_wait([this](boost::system::error_code error) {
         if (error) return;
         schedule_reminders();

@@ -71,7 +71,7 @@ std::string item_status_json(const storage::ItemStatus& status);
 class Acknowledgements {
 public:
     Acknowledgements(boost::asio::io_context& io, storage::StorageWorker& storage, UserNotices& notices,
-                     Router& router, AckCallbacks& callbacks, Metrics& metrics, const Settings& config);
+                     Router& router, AckCallbacks& callbacks, Metrics& metrics, const DeliverySettings& delivery);
 
     // A request read from a message `from` sent; true when `from` is a
     // user's JID (the request is then acknowledged and answered).
@@ -95,7 +95,7 @@ private:
     Router& router_;
     AckCallbacks& callbacks_;
     Metrics& metrics_;
-    const Settings& config_;
+    const DeliverySettings& delivery_;
     boost::asio::steady_timer reminder_timer_;
     bool stopped_ = false;
     bool reminding_ = false;

@@ -40,21 +40,21 @@ std::string FeedService::node_for(const std::string& url) { return "feed/" + tok
 
 FeedAdded FeedService::add(storage::Repositories& repos, const Actor& actor, const std::string& given_url,
                            std::optional<std::int64_t> interval_seconds) const {
-    if (!config_.feeds_enabled)
+    if (!config_.feeds.enabled)
         throw PubsubError("cancel", "service-unavailable", "", "feeds are turned off on this service");
     if (!repos.users.find(actor.jid)) throw PubsubError("auth", "registration-required");
     const auto url = trimmed(given_url);
     if (const auto refusal = refuse_url_(url)) throw PubsubError("modify", "bad-request", "", *refusal);
-    if (interval_seconds && *interval_seconds < config_.feed_min_interval_seconds)
+    if (interval_seconds && *interval_seconds < config_.feeds.min_interval_seconds)
         throw PubsubError("modify", "bad-request", "",
-                          "the interval must be at least " + std::to_string(config_.feed_min_interval_seconds) +
+                          "the interval must be at least " + std::to_string(config_.feeds.min_interval_seconds) +
                               " seconds");
     const storage::Feed wanted{.node = node_for(url),
                                .url = url,
-                               .interval_seconds = interval_seconds.value_or(config_.feed_default_interval_seconds)};
+                               .interval_seconds = interval_seconds.value_or(config_.feeds.default_interval_seconds)};
     // Owned by the service itself: no user may delete it or publish to it.
     // There already when the feed is.
-    repos.nodes.create({wanted.node, config_.component_jid, std::string(name_of(PublishModel::publishers)), false,
+    repos.nodes.create({wanted.node, config_.component.jid, std::string(name_of(PublishModel::publishers)), false,
                         now_ms() / 1000});
     auto found = repos.feeds.add_or_find(wanted, now_ms() / 1000);
     if (!found) throw PubsubError("cancel", "conflict", "", "the topic " + wanted.node + " exists already");
@@ -104,7 +104,7 @@ FeedState FeedService::record_fetch(storage::Repositories& repos, const FeedDocu
     // The first poll only learns what is there. Feeds list newest first:
     // publish in reverse, so the oldest new item arrives first.
     if (feed->primed) {
-        const Actor service{config_.component_jid, false};
+        const Actor service{config_.component.jid, false};
         for (auto entry = fresh.rbegin(); entry != fresh.rend(); ++entry)
             published.push_back(pubsub_.publish(repos, service, item_of(feed->node, **entry, now_ms)));
     }

@@ -88,16 +88,16 @@ void PubsubService::require_owner(storage::Repositories& repos, const Actor& act
 void PubsubService::create_node(storage::Repositories& repos, const Actor& actor, const std::string& node,
                                 const std::string& publish_model) const {
     require_registered(repos, actor);
-    if (config_.only_admins_create_nodes && !actor.admin) throw PubsubError("auth", "forbidden");
+    if (config_.pubsub.only_admins_create_nodes && !actor.admin) throw PubsubError("auth", "forbidden");
     if (node.empty()) throw PubsubError("modify", "not-acceptable", "nodeid-required");
-    if (node.size() > config_.max_node_name_length || !printable_name(node))
+    if (node.size() > config_.pubsub.max_node_name_length || !printable_name(node))
         throw PubsubError("modify", "not-acceptable");
     if (reserved_name(node, actor.admin))
         throw PubsubError("cancel", "not-allowed", "",
                           "topic names starting with feed/, inbox/ or announcement are reserved");
     const auto model = publish_model_named(publish_model);
     if (!model) throw PubsubError("modify", "not-acceptable", "unsupported");
-    const auto limit = limit_for(actor, config_.max_topics_per_user);
+    const auto limit = limit_for(actor, config_.limits.max_topics_per_user);
     const auto created =
         repos.nodes.create_within({node, actor.jid, std::string(name_of(*model)), false, now_seconds()}, limit);
     if (created == storage::LimitedInsert::exists) throw PubsubError("cancel", "conflict");
@@ -128,7 +128,7 @@ PublishOutcome PubsubService::store_and_fan_out(storage::Repositories& repos, st
     if (!item.ack_required) item.ack_required = repos.acks.topic_requires_ack(item.node);
     auto fan_out = repos.queue.publish(item);
     PublishOutcome outcome{item.item_id, std::move(fan_out.users), std::nullopt};
-    if (repos.queue.trim(outcome.subscribers, config_.max_queue_per_user, item.published_ms) == 0)
+    if (repos.queue.trim(outcome.subscribers, config_.delivery.max_queue_per_user, item.published_ms) == 0)
         outcome.queued = storage::QueuedItem{fan_out.seq, item};
     return outcome;
 }
@@ -139,7 +139,7 @@ std::string PubsubService::create_token(storage::Repositories& repos, const Acto
     if (label.empty() || label.size() > 100)
         throw PubsubError("modify", "bad-request", "", "a token needs a label of 1 to 100 characters");
     const auto token = new_secret_token();
-    const auto limit = limit_for(actor, config_.max_tokens_per_user);
+    const auto limit = limit_for(actor, config_.limits.max_tokens_per_user);
     const auto added = repos.tokens.add_within(token_digest(token), {node, label, actor.jid}, now_seconds(), limit);
     if (added == storage::LimitedInsert::exists)
         throw PubsubError("cancel", "conflict", "", "this topic already has a token labelled '" + label + "'");
@@ -208,7 +208,7 @@ void PubsubService::subscribe(storage::Repositories& repos, const Actor& actor, 
         repos.nodes.subscribe(node, jid, now_seconds());
         return;
     }
-    const auto limit = limit_for(actor, config_.max_feeds_per_user);
+    const auto limit = limit_for(actor, config_.limits.max_feeds_per_user);
     if (repos.nodes.follow_feed_within(node, jid, now_seconds(), limit) == storage::LimitedInsert::over_limit)
         throw over_limit(limit, "feeds", "max_feeds_per_user");
 }
@@ -233,7 +233,7 @@ std::vector<storage::Item> PubsubService::items(storage::Repositories& repos, co
     // A user's own inbox reads as their history: everything that reached them.
     if (found.personal && found.owner == actor.jid) {
         std::vector<storage::Item> received;
-        for (auto& entry : history(repos, actor, std::clamp(max_items, 1, config_.max_items_returned)))
+        for (auto& entry : history(repos, actor, std::clamp(max_items, 1, config_.pubsub.max_items_returned)))
             received.push_back(std::move(entry.item));
         return received;
     }
@@ -243,7 +243,7 @@ std::vector<storage::Item> PubsubService::items(storage::Repositories& repos, co
     const bool may_read = actor.admin || (!found.personal && (!repos.nodes.affiliation(node, actor.jid).empty() ||
                                                               repos.nodes.is_subscribed(node, actor.jid)));
     if (!may_read) throw PubsubError("auth", "forbidden");
-    return repos.queue.recent_items(node, std::clamp(max_items, 1, config_.max_items_returned));
+    return repos.queue.recent_items(node, std::clamp(max_items, 1, config_.pubsub.max_items_returned));
 }
 
 std::vector<std::pair<std::string, std::string>> PubsubService::affiliations(
@@ -268,7 +268,7 @@ void PubsubService::set_affiliations(storage::Repositories& repos, const Actor& 
 std::vector<storage::HistoryEntry> PubsubService::history(storage::Repositories& repos, const Actor& actor,
                                                           int limit) const {
     require_registered(repos, actor);
-    return repos.queue.history(actor.jid, std::clamp(limit, 1, config_.max_items_returned));
+    return repos.queue.history(actor.jid, std::clamp(limit, 1, config_.pubsub.max_items_returned));
 }
 
 storage::Preferences PubsubService::preferences(storage::Repositories& repos, const Actor& actor) const {

@@ -103,8 +103,8 @@ struct Router::UserAvatar {
 };
 
 Router::Router(boost::asio::io_context& io, storage::StorageWorker& storage, UserOutbox& outbox,
-               const Settings& config, Metrics& metrics)
-    : io_(io), storage_(storage), outbox_(outbox), config_(config), metrics_(metrics), expiry_timer_(io) {
+               const DeliverySettings& delivery, Metrics& metrics)
+    : io_(io), storage_(storage), outbox_(outbox), delivery_(delivery), metrics_(metrics), expiry_timer_(io) {
     next_id_ = std::random_device{}();
     next_id_ <<= 20;
     schedule_expiry();
@@ -228,7 +228,7 @@ void Router::pump(UserAvatar& avatar) {
         avatar.cursor = 0;
         avatar.rescan = false;
     }
-    const int window = config_.delivery_window;
+    const int window = delivery_.window;
     const int batch = std::max(1, window / 2);
     const int room = window - static_cast<int>(avatar.unconfirmed.size());
     if (room < batch) return;
@@ -276,10 +276,10 @@ bool Router::deliver(UserAvatar& avatar, const std::string& resource, std::span<
         outbox_.notice(to, next_id("notice"),
                        std::to_string(dropped) +
                            " notifications were dropped while you were away: your queue was full (at most " +
-                           std::to_string(config_.max_queue_per_user) + ").");
+                           std::to_string(delivery_.max_queue_per_user) + ").");
     if (avatar.unpinged_resource != resource) ping(avatar);
     avatar.unpinged_resource = resource;
-    const auto format = message_format(avatar.preferences.message_type.value_or(config_.message_type));
+    const auto format = message_format(avatar.preferences.message_type.value_or(delivery_.message_type));
     // Programs taking XEP-0060 events do not send receipts: pings confirm.
     const bool by_receipt = avatar.sending_receipts.count(resource) > 0 && format != MessageFormat::pubsub;
     const auto sent = std::chrono::steady_clock::now();
@@ -341,7 +341,7 @@ void Router::watch(UserAvatar& avatar) {
     for (const auto& entry : avatar.unconfirmed)
         if (entry.second.awaiting_receipt) consider(entry.second.sent);
     if (!oldest) return;
-    const auto timeout = std::chrono::seconds(config_.confirm_timeout_seconds);
+    const auto timeout = std::chrono::seconds(delivery_.confirm_timeout_seconds);
     avatar.watching = true;
     avatar.watch_timer.expires_at(*oldest + timeout);
     avatar.watch_timer.async_wait([this, jid = avatar.jid, epoch = avatar.epoch, timeout](boost::system::error_code error) {
@@ -451,7 +451,7 @@ bool Router::hand_over(UserAvatar& avatar, const storage::QueuedItem& queued) {
         outbox_.backed_up() ||
         !resource || queued.item.priority < *min_priority || queued.seq <= avatar.cursor ||
         (expires && *expires <= now_ms()) ||
-        static_cast<int>(avatar.unconfirmed.size()) >= config_.delivery_window)
+        static_cast<int>(avatar.unconfirmed.size()) >= delivery_.window)
         return false;
     deliver(avatar, *resource, {&queued, 1}, 0);
     return true;
@@ -521,7 +521,7 @@ void Router::check_session(UserAvatar& avatar, const std::string& resource, std:
 
 // Also the moment quiet hours may have ended: every avatar looks again.
 void Router::schedule_expiry() {
-    expiry_timer_.expires_after(std::chrono::seconds(config_.expiry_check_seconds));
+    expiry_timer_.expires_after(std::chrono::seconds(delivery_.expiry_check_seconds));
     expiry_timer_.async_wait([this](boost::system::error_code error) {
         if (error) return;
         schedule_expiry();  // first: a handler that throws below must not end the checks

@@ -49,7 +49,7 @@ public:
     enum class PingError { unsupported, other };
 
     Router(boost::asio::io_context& io, storage::StorageWorker& storage, UserOutbox& outbox,
-           const Settings& config, Metrics& metrics);
+           const DeliverySettings& delivery, Metrics& metrics);
     ~Router();
 
     void on_presence(const std::string& bare_jid, PresenceUpdate update);
@@ -126,7 +126,7 @@ private:
     boost::asio::io_context& io_;
     storage::StorageWorker& storage_;
     UserOutbox& outbox_;
-    const Settings& config_;
+    const DeliverySettings& delivery_;
     Metrics& metrics_;
     std::unordered_map<std::string, std::unique_ptr<UserAvatar>> avatars_;
     std::unordered_map<std::string, std::vector<PresenceUpdate>> awaiting_lookup_;

@@ -44,23 +44,24 @@ struct RetentionSettings {
     int batch_rows = 500;                   // rows deleted per storage job
 };
 
-struct Settings {
-    std::string component_jid;          // e.g. notify.example.org
+// The link to ejabberd (section component).
+struct ComponentSettings {
+    std::string jid;                    // e.g. notify.example.org
     std::string server_host = "127.0.0.1";
     int server_port = 5347;
     std::string secret;                 // never logged
-    std::string storage_backend = "sqlite";  // storage/backend_factory checks the name
-    std::string database_path = "herald.db";
+    double reconnect_initial_seconds = 0.5;
+    double reconnect_max_seconds = 30.0;
+};
+
+struct RegistrationSettings {
     bool register_on_subscribe = true;
     // Domains whose users may register ("*": any domain); empty: the
     // component's parent domain (notify.example.org: users @example.org).
-    std::vector<std::string> registration_domains;
-    std::vector<std::string> admins;    // bare JIDs
-    std::string log_level = "info";
-    std::optional<std::string> log_file;
-    double reconnect_initial_seconds = 0.5;
-    double reconnect_max_seconds = 30.0;
+    std::vector<std::string> allowed_domains;
+};
 
+struct PubsubSettings {
     bool only_admins_create_nodes = false;
     std::size_t max_payload_bytes = 64 * 1024;
     std::size_t max_node_name_length = 200;
@@ -69,13 +70,10 @@ struct Settings {
     // Public topics per disco#items page (XEP-0059 pages past it).
     std::size_t disco_page_size = 100;
     std::int64_t max_ttl_seconds = 365 * 24 * 3600;  // a longer ttl is refused
+};
 
-    // Per user (admins are not limited); past them creating is refused.
-    std::int64_t max_topics_per_user = 50;
-    std::int64_t max_feeds_per_user = 50;
-    std::int64_t max_tokens_per_user = 20;
-
-    int delivery_window = 64;  // unconfirmed messages per resource
+struct DeliverySettings {
+    int window = 64;  // unconfirmed messages per resource
     std::int64_t max_queue_per_user = 10000;
     std::string message_type = "chat";  // or "headline"
     // How often expired items leave the queues and quiet hours are looked at.
@@ -83,7 +81,9 @@ struct Settings {
     // A message neither receipted nor covered by an answered ping after this
     // is sent again.
     std::int64_t confirm_timeout_seconds = 30;
+};
 
+struct LimitsSettings {
     // Per bare JID: IQ sets (publishes, commands, registration) and chat
     // commands; bursts of twice this pass, then resource-constraint.
     double requests_per_second = 50;
@@ -99,26 +99,54 @@ struct Settings {
     // Storage jobs waiting: past it publishes are refused (HTTP 503, IQ
     // resource-constraint wait) instead of queued.
     std::size_t storage_queue_jobs = 10000;
+    // Per user (admins are not limited); past them creating is refused.
+    std::int64_t max_topics_per_user = 50;
+    std::int64_t max_feeds_per_user = 50;
+    std::int64_t max_tokens_per_user = 20;
+};
 
-    bool http_enabled = false;
-    std::string http_address = "127.0.0.1";
-    int http_port = 8480;
-    std::size_t http_max_body_bytes = 64 * 1024;
-    double http_publishes_per_second = 20;
+struct HttpSettings {
+    bool enabled = false;
+    std::string address = "127.0.0.1";
+    int port = 8480;
+    std::size_t max_body_bytes = 64 * 1024;
+    double publishes_per_second = 20;
+};
 
+// RSS/Atom feeds users add; each polled no more often than the floor.
+struct FeedSettings {
+    bool enabled = true;
+    std::int64_t min_interval_seconds = 300;
+    std::int64_t default_interval_seconds = 1800;
+    std::size_t max_response_bytes = 5 * 1024 * 1024;
+    std::int64_t timeout_seconds = 30;
+    std::int64_t max_redirects = 5;
+    // Private, loopback and link-local addresses (refused unless on: a user
+    // could otherwise make Herald fetch from inside the network).
+    bool allow_private_addresses = false;
+};
+
+struct LogSettings {
+    std::string level = "info";
+    std::optional<std::string> file;
+};
+
+// One member per section of the configuration file.
+struct Settings {
+    ComponentSettings component;
+    std::string storage_backend = "sqlite";  // storage/backend_factory checks the name
+    std::string database_path = "herald.db";
+    RegistrationSettings registration;
+    std::vector<std::string> admins;    // bare JIDs
+    PubsubSettings pubsub;
+    DeliverySettings delivery;
+    LimitsSettings limits;
+    HttpSettings http;
     SmtpSettings smtp;
     EscalationSettings escalation;
     RetentionSettings retention;
-    // RSS/Atom feeds users add; each polled no more often than the floor.
-    bool feeds_enabled = true;
-    std::int64_t feed_min_interval_seconds = 300;
-    std::int64_t feed_default_interval_seconds = 1800;
-    std::size_t feed_max_response_bytes = 5 * 1024 * 1024;
-    std::int64_t feed_timeout_seconds = 30;
-    std::int64_t feed_max_redirects = 5;
-    // Private, loopback and link-local addresses (refused unless on: a user
-    // could otherwise make Herald fetch from inside the network).
-    bool feed_allow_private_addresses = false;
+    FeedSettings feeds;
+    LogSettings log;
 };
 
 }  // namespace herald::routing

@@ -14,11 +14,11 @@ namespace herald::routing {
 bool registration_allowed(const Settings& config, const std::string& bare_jid) {
     const auto at = bare_jid.find('@');
     const auto domain = at == std::string::npos ? bare_jid : bare_jid.substr(at + 1);
-    if (config.registration_domains.empty()) {
-        const auto dot = config.component_jid.find('.');
-        return domain == (dot == std::string::npos ? config.component_jid : config.component_jid.substr(dot + 1));
+    if (config.registration.allowed_domains.empty()) {
+        const auto dot = config.component.jid.find('.');
+        return domain == (dot == std::string::npos ? config.component.jid : config.component.jid.substr(dot + 1));
     }
-    const auto& allowed = config.registration_domains;
+    const auto& allowed = config.registration.allowed_domains;
     return std::find(allowed.begin(), allowed.end(), "*") != allowed.end() ||
            std::find(allowed.begin(), allowed.end(), domain) != allowed.end();
 }

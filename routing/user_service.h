@@ -67,7 +67,7 @@ public:
     void find_user(const std::string& bare_jid,
                    std::function<void(std::optional<storage::User>, std::exception_ptr)> done);
 
-    const std::string& component_jid() const { return config_.component_jid; }
+    const std::string& component_jid() const { return config_.component.jid; }
 
 private:
     storage::StorageWorker& storage_;

@@ -37,22 +37,22 @@ TEST(Config, ReadsEverySetting) {
     const auto result = load_config_text(kValid);
     ASSERT_TRUE(result.errors.empty()) << result.errors.front().message;
     const auto& config = *result.config;
-    EXPECT_EQ(config.component_jid, "notify.localhost");
-    EXPECT_EQ(config.server_port, 5999);
-    EXPECT_EQ(config.secret, "s3cret");
+    EXPECT_EQ(config.component.jid, "notify.localhost");
+    EXPECT_EQ(config.component.server_port, 5999);
+    EXPECT_EQ(config.component.secret, "s3cret");
     EXPECT_EQ(config.database_path, "/tmp/herald-test.db");
-    EXPECT_FALSE(config.register_on_subscribe);
+    EXPECT_FALSE(config.registration.register_on_subscribe);
     EXPECT_EQ(config.admins, std::vector<std::string>{"admin@localhost"});
-    EXPECT_EQ(config.log_level, "debug");
+    EXPECT_EQ(config.log.level, "debug");
 }
 
 TEST(Config, DefaultsApplyWhenOmitted) {
     const auto result = load_config_text("component:\n  jid: notify.localhost\n  secret: x\n");
     ASSERT_TRUE(result.config);
-    EXPECT_EQ(result.config->server_host, "127.0.0.1");
-    EXPECT_EQ(result.config->server_port, 5347);
-    EXPECT_TRUE(result.config->register_on_subscribe);
-    EXPECT_EQ(result.config->log_level, "info");
+    EXPECT_EQ(result.config->component.server_host, "127.0.0.1");
+    EXPECT_EQ(result.config->component.server_port, 5347);
+    EXPECT_TRUE(result.config->registration.register_on_subscribe);
+    EXPECT_EQ(result.config->log.level, "info");
 }
 
 TEST(Config, ReportsEveryErrorWithItsLine) {
@@ -101,7 +101,7 @@ TEST(Config, ReadsSecretFromFileRelativeToConfigAndFromEnvironment) {
     std::ofstream(dir / "herald.yaml") << "component:\n  jid: a.b\n  secret_file: secret\n";
     const auto from_file = load_config_file((dir / "herald.yaml").string());
     ASSERT_TRUE(from_file.config);
-    EXPECT_EQ(from_file.config->secret, "from-file");
+    EXPECT_EQ(from_file.config->component.secret, "from-file");
 
     std::ofstream(dir / "missing.yaml") << "component:\n  jid: a.b\n  secret_file: nope\n";
     EXPECT_TRUE(has_error(load_config_file((dir / "missing.yaml").string()), 3, "cannot read"));
@@ -109,7 +109,7 @@ TEST(Config, ReadsSecretFromFileRelativeToConfigAndFromEnvironment) {
     ::setenv("HERALD_TEST_SECRET", "from-env", 1);
     const auto from_env = load_config_text("component:\n  jid: a.b\n  secret_env: HERALD_TEST_SECRET\n");
     ASSERT_TRUE(from_env.config);
-    EXPECT_EQ(from_env.config->secret, "from-env");
+    EXPECT_EQ(from_env.config->component.secret, "from-env");
     EXPECT_TRUE(has_error(load_config_text("component:\n  jid: a.b\n  secret_env: HERALD_UNSET_VAR\n"),
                           3, "is not set"));
     std::filesystem::remove_all(dir);
@@ -120,8 +120,8 @@ TEST(Config, ProgramsThatNeverConnectSkipTheSecret) {
     const auto unset = load_config_text("component:\n  jid: a.b\n  secret_env: HERALD_UNSET_VAR\nhttp:\n  port: 9000\n",
                                         ".", ComponentSecret::skip);
     ASSERT_TRUE(unset.config) << (unset.errors.empty() ? "" : unset.errors.front().message);
-    EXPECT_EQ(unset.config->secret, "");
-    EXPECT_EQ(unset.config->http_port, 9000);
+    EXPECT_EQ(unset.config->component.secret, "");
+    EXPECT_EQ(unset.config->http.port, 9000);
     EXPECT_TRUE(load_config_text("component:\n  jid: a.b\n  secret_file: /nonexistent\n", ".", ComponentSecret::skip).config);
     EXPECT_FALSE(load_config_text("component:\n  jid: a.b\n", ".", ComponentSecret::skip).config)
         << "the file must still name a secret";
@@ -146,13 +146,13 @@ delivery:
   confirm_timeout_seconds: 5
 )");
     ASSERT_TRUE(result.config) << result.errors.front().message;
-    EXPECT_TRUE(result.config->only_admins_create_nodes);
-    EXPECT_EQ(result.config->max_payload_bytes, 1000u);
-    EXPECT_EQ(result.config->default_ttl_seconds, 0);
-    EXPECT_EQ(result.config->delivery_window, 8);
-    EXPECT_EQ(result.config->max_queue_per_user, 50);
-    EXPECT_EQ(result.config->message_type, "headline");
-    EXPECT_EQ(result.config->confirm_timeout_seconds, 5);
+    EXPECT_TRUE(result.config->pubsub.only_admins_create_nodes);
+    EXPECT_EQ(result.config->pubsub.max_payload_bytes, 1000u);
+    EXPECT_EQ(result.config->pubsub.default_ttl_seconds, 0);
+    EXPECT_EQ(result.config->delivery.window, 8);
+    EXPECT_EQ(result.config->delivery.max_queue_per_user, 50);
+    EXPECT_EQ(result.config->delivery.message_type, "headline");
+    EXPECT_EQ(result.config->delivery.confirm_timeout_seconds, 5);
 
     const auto bad = load_config_text(
         "component: {jid: a.b, secret: x}\ndelivery:\n  window: 0\n  message_type: loud\npubsub:\n  create_nodes: all\n");
@@ -165,9 +165,9 @@ TEST(Config, ReadsFeedSettingsAndRefusesBadOnes) {
     const std::string base = "component:\n  jid: notify.localhost\n  secret: s\n";
     const auto defaults = load_config_text(base);
     ASSERT_TRUE(defaults.config);
-    EXPECT_TRUE(defaults.config->feeds_enabled);
-    EXPECT_FALSE(defaults.config->feed_allow_private_addresses) << "private addresses are refused by default";
-    EXPECT_EQ(defaults.config->feed_min_interval_seconds, 300);
+    EXPECT_TRUE(defaults.config->feeds.enabled);
+    EXPECT_FALSE(defaults.config->feeds.allow_private_addresses) << "private addresses are refused by default";
+    EXPECT_EQ(defaults.config->feeds.min_interval_seconds, 300);
 
     const auto result = load_config_text(base + "feeds:\n  enabled: false\n  min_interval_seconds: 10\n"
                                                 "  default_interval_seconds: 60\n  max_response_bytes: 1000\n"
@@ -175,13 +175,13 @@ TEST(Config, ReadsFeedSettingsAndRefusesBadOnes) {
                                                 "  allow_private_addresses: true\n");
     ASSERT_TRUE(result.config) << result.errors.front().message;
     const auto& config = *result.config;
-    EXPECT_FALSE(config.feeds_enabled);
-    EXPECT_EQ(config.feed_min_interval_seconds, 10);
-    EXPECT_EQ(config.feed_default_interval_seconds, 60);
-    EXPECT_EQ(config.feed_max_response_bytes, 1000u);
-    EXPECT_EQ(config.feed_timeout_seconds, 5);
-    EXPECT_EQ(config.feed_max_redirects, 0);
-    EXPECT_TRUE(config.feed_allow_private_addresses);
+    EXPECT_FALSE(config.feeds.enabled);
+    EXPECT_EQ(config.feeds.min_interval_seconds, 10);
+    EXPECT_EQ(config.feeds.default_interval_seconds, 60);
+    EXPECT_EQ(config.feeds.max_response_bytes, 1000u);
+    EXPECT_EQ(config.feeds.timeout_seconds, 5);
+    EXPECT_EQ(config.feeds.max_redirects, 0);
+    EXPECT_TRUE(config.feeds.allow_private_addresses);
 
     const auto bad = load_config_text(base + "feeds:\n  min_interval_seconds: 0\n  timeout_seconds: soon\n"
                                              "  allow_private_addresses: maybe\n  poll_everything: true\n");
@@ -205,12 +205,12 @@ limits:
   storage_queue_jobs: 3
 )");
     ASSERT_TRUE(result.config) << result.errors.front().message;
-    EXPECT_EQ(result.config->outbox_bytes, 65536u);
-    EXPECT_EQ(result.config->storage_queue_jobs, 3u);
-    EXPECT_EQ(result.config->requests_per_second, 5);
-    EXPECT_EQ(result.config->max_stanza_bytes, 4096u);
-    EXPECT_EQ(result.config->max_form_fields, 10u);
-    EXPECT_EQ(result.config->max_form_value_bytes, 100u);
+    EXPECT_EQ(result.config->limits.outbox_bytes, 65536u);
+    EXPECT_EQ(result.config->limits.storage_queue_jobs, 3u);
+    EXPECT_EQ(result.config->limits.requests_per_second, 5);
+    EXPECT_EQ(result.config->limits.max_stanza_bytes, 4096u);
+    EXPECT_EQ(result.config->limits.max_form_fields, 10u);
+    EXPECT_EQ(result.config->limits.max_form_value_bytes, 100u);
 
     const auto bad = load_config_text("component: {jid: a.b, secret: x}\nlimits:\n  max_stanza_bytes: 0\n"
                                       "  max_form_fields: -1\n  max_form_value_bytes: lots\n");
@@ -222,9 +222,9 @@ limits:
 TEST(Config, ReadsRegistrationDomainsUserCapsAndTtlBound) {
     const auto defaults = load_config_text("component: {jid: a.b, secret: x}\n");
     ASSERT_TRUE(defaults.config);
-    EXPECT_TRUE(defaults.config->registration_domains.empty()) << "empty: the component's parent domain";
-    EXPECT_EQ(defaults.config->max_ttl_seconds, 365 * 24 * 3600);
-    EXPECT_GT(defaults.config->max_topics_per_user, 0);
+    EXPECT_TRUE(defaults.config->registration.allowed_domains.empty()) << "empty: the component's parent domain";
+    EXPECT_EQ(defaults.config->pubsub.max_ttl_seconds, 365 * 24 * 3600);
+    EXPECT_GT(defaults.config->limits.max_topics_per_user, 0);
 
     const auto result = load_config_text(R"(component: {jid: a.b, secret: x}
 registration:
@@ -238,11 +238,11 @@ limits:
   max_tokens_per_user: 7
 )");
     ASSERT_TRUE(result.config) << result.errors.front().message;
-    EXPECT_EQ(result.config->registration_domains, (std::vector<std::string>{"example.org", "*"}));
-    EXPECT_EQ(result.config->max_ttl_seconds, 86400);
-    EXPECT_EQ(result.config->max_topics_per_user, 3);
-    EXPECT_EQ(result.config->max_feeds_per_user, 0);
-    EXPECT_EQ(result.config->max_tokens_per_user, 7);
+    EXPECT_EQ(result.config->registration.allowed_domains, (std::vector<std::string>{"example.org", "*"}));
+    EXPECT_EQ(result.config->pubsub.max_ttl_seconds, 86400);
+    EXPECT_EQ(result.config->limits.max_topics_per_user, 3);
+    EXPECT_EQ(result.config->limits.max_feeds_per_user, 0);
+    EXPECT_EQ(result.config->limits.max_tokens_per_user, 7);
 
     const auto bad = load_config_text("component: {jid: a.b, secret: x}\nregistration:\n  allowed_domains: example.org\n"
                                       "pubsub:\n  max_ttl_seconds: 60\nlimits:\n  max_topics_per_user: -1\n");

@@ -22,7 +22,7 @@ XmlElement herald_notification(const std::string& title, const std::string& body
     return payload;
 }
 
-std::string refusal(const XmlElement& item, const Config& config = {}, const XmlElement* options = nullptr) {
+std::string refusal(const XmlElement& item, const PubsubSettings& config = {}, const XmlElement* options = nullptr) {
     try {
         read_published_item("n", item, options, config, 1000);
     } catch (const PubsubError& error) {
@@ -39,14 +39,14 @@ TEST(NotificationPayload, ReadsAtomEntry) {
     entry.add_child("content", "http://www.w3.org/2005/Atom").set_text("db1");
     entry.add_child("link", "http://www.w3.org/2005/Atom").set_attr("rel", "self").set_attr("href", "https://x/self");
     entry.add_child("link", "http://www.w3.org/2005/Atom").set_attr("rel", "alternate").set_attr("href", "https://x/42");
-    const auto item = read_published_item("backups", item_with(entry, "id-1"), nullptr, Config{}, 5000);
+    const auto item = read_published_item("backups", item_with(entry, "id-1"), nullptr, PubsubSettings{}, 5000);
     EXPECT_EQ(item.item_id, "id-1");
     EXPECT_EQ(item.title, "Backup failed");
     EXPECT_EQ(item.body, "db1");
     EXPECT_EQ(item.link, "https://x/42");
     EXPECT_EQ(item.priority, 1);
     ASSERT_TRUE(item.expires_ms);
-    EXPECT_EQ(*item.expires_ms, 5000 + Config{}.default_ttl_seconds * 1000);
+    EXPECT_EQ(*item.expires_ms, 5000 + PubsubSettings{}.default_ttl_seconds * 1000);
     EXPECT_EQ(notification_text(item), "[backups] Backup failed: db1 https://x/42");
     EXPECT_NE(item.payload.find("<entry xmlns='http://www.w3.org/2005/Atom'>"), std::string::npos);
 }
@@ -54,7 +54,7 @@ TEST(NotificationPayload, ReadsAtomEntry) {
 TEST(NotificationPayload, HeraldNotificationWithAttributesAndGeneratedId) {
     auto payload = herald_notification("Disk", "full");
     payload.set_attr("priority", "urgent").set_attr("ttl", "60");
-    const auto item = read_published_item("n", item_with(payload), nullptr, Config{}, 1000);
+    const auto item = read_published_item("n", item_with(payload), nullptr, PubsubSettings{}, 1000);
     EXPECT_EQ(item.priority, 3);
     EXPECT_EQ(*item.expires_ms, 61000);
     EXPECT_EQ(item.item_id.size(), 16u);
@@ -67,13 +67,13 @@ TEST(NotificationPayload, PublishOptionsOverrideThePayload) {
     auto& form = options.add_child("x", "jabber:x:data");
     form.add_child("field", "jabber:x:data").set_attr("var", "herald#priority").add_child("value", "jabber:x:data").set_text("high");
     form.add_child("field", "jabber:x:data").set_attr("var", "herald#ttl").add_child("value", "jabber:x:data").set_text("10");
-    const auto item = read_published_item("n", item_with(payload), &options, Config{}, 0);
+    const auto item = read_published_item("n", item_with(payload), &options, PubsubSettings{}, 0);
     EXPECT_EQ(item.priority, 2);
     EXPECT_EQ(*item.expires_ms, 10000);
 }
 
 TEST(NotificationPayload, NoDefaultTtlMeansNoExpiry) {
-    Config config;
+    PubsubSettings config;
     config.default_ttl_seconds = 0;
     EXPECT_FALSE(read_published_item("n", item_with(herald_notification("t")), nullptr, config, 0).expires_ms);
 }
@@ -88,7 +88,7 @@ TEST(NotificationPayload, RefusesWhatIsNotANotification) {
     auto bad_ttl = herald_notification("t");
     bad_ttl.set_attr("ttl", "-5");
     EXPECT_EQ(refusal(item_with(bad_ttl)), "bad-request/invalid-payload");
-    Config small;
+    PubsubSettings small;
     small.max_payload_bytes = 100;
     EXPECT_EQ(refusal(item_with(herald_notification("t", std::string(200, 'x'))), small),
               "not-acceptable/payload-too-big");
@@ -107,7 +107,7 @@ TEST(NotificationPayload, RefusesATtlAboveTheBound) {
     auto huge = herald_notification("t");
     huge.set_attr("ttl", "9223372036854775");
     EXPECT_EQ(refusal(item_with(huge)), "bad-request/invalid-payload");
-    Config config;
+    PubsubSettings config;
     config.max_ttl_seconds = 3600;
     auto above = herald_notification("t");
     above.set_attr("ttl", "3601");

@@ -35,7 +35,7 @@ protected:
     storage::SqliteAckRepository acks{db};
     storage::Repositories repos{users, nodes, queue, tokens, escalations, feeds, acks};
     routing::Settings config;
-    component::XmlPayloadFormat payloads{config};
+    component::XmlPayloadFormat payloads{config.pubsub};
     routing::PubsubService service{config, payloads};
     const routing::Actor user{"bob@example.org", false};
     const routing::Actor admin{"admin@example.org", true};
@@ -119,8 +119,8 @@ TEST_F(PubsubServiceOwnership, ReservedNamesCannotBeCreated) {
 }
 
 TEST_F(PubsubServiceOwnership, TopicsAndTokensPerUserAreCapped) {
-    config.max_topics_per_user = 2;
-    config.max_tokens_per_user = 1;
+    config.limits.max_topics_per_user = 2;
+    config.limits.max_tokens_per_user = 1;
     service.create_node(repos, alice, "one", "publishers");
     service.create_node(repos, alice, "two", "publishers");
     EXPECT_EQ(refusal_of([&] { service.create_node(repos, alice, "three", "publishers"); }), "policy-violation");
@@ -143,7 +143,7 @@ TEST_F(PubsubServiceOwnership, TopicsAndTokensPerUserAreCapped) {
 }
 
 TEST_F(PubsubServiceOwnership, FeedFollowsPerUserAreCapped) {
-    config.max_feeds_per_user = 1;
+    config.limits.max_feeds_per_user = 1;
     for (const auto* node : {"feed/000000000001", "feed/000000000002"}) {
         repos.nodes.create({node, "notify.example.org", "publishers", false, 1});
         repos.feeds.add({.node = node, .url = std::string("https://example.org/") + node, .interval_seconds = 600}, 1);
@@ -233,14 +233,14 @@ TEST_F(PubsubServiceOwnership, RemovingAUserDeletesTheirTopicsTokensFollowsAndEs
 
 TEST(RegistrationDomains, DefaultIsTheComponentsParentDomain) {
     routing::Settings config;
-    config.component_jid = "notify.example.org";
+    config.component.jid = "notify.example.org";
     EXPECT_TRUE(routing::registration_allowed(config, "alice@example.org"));
     EXPECT_FALSE(routing::registration_allowed(config, "mallory@evil.example"));
     EXPECT_FALSE(routing::registration_allowed(config, "mallory@notify.example.org"));
-    config.registration_domains = {"example.net", "example.org"};
+    config.registration.allowed_domains = {"example.net", "example.org"};
     EXPECT_TRUE(routing::registration_allowed(config, "bob@example.net"));
     EXPECT_FALSE(routing::registration_allowed(config, "mallory@evil.example"));
-    config.registration_domains = {"*"};
+    config.registration.allowed_domains = {"*"};
     EXPECT_TRUE(routing::registration_allowed(config, "anyone@evil.example"));
 }
 

@@ -47,7 +47,7 @@ struct RecordingSender : StanzaSender {
 
 Config router_config() {
     Config config;
-    config.component_jid = "notify.x";
+    config.component.jid = "notify.x";
     return config;
 }
 
@@ -122,9 +122,9 @@ protected:
                                     [this](std::function<void()> done) { boost::asio::post(io_, std::move(done)); }};
     RecordingSender sender_;
     Config config_ = router_config();
-    herald::agents::XmppNotificationChannel channel_{sender_, config_.component_jid};
+    herald::agents::XmppNotificationChannel channel_{sender_, config_.component.jid};
     Metrics metrics_;
-    Router router_{io_, storage_, channel_, config_, metrics_};
+    Router router_{io_, storage_, channel_, config_.delivery, metrics_};
 };
 
 TEST_F(RouterTest, AnItemInFlightAtThreeLossesInARowIsSetAsideAndDeliveryGoesOn) {

@@ -47,7 +47,7 @@ protected:
     storage::SqliteBackend backend{":memory:"};
     storage::Repositories& repos = backend.repositories();
     routing::Settings config;
-    component::XmlPayloadFormat payloads{config};
+    component::XmlPayloadFormat payloads{config.pubsub};
     routing::PubsubService service{config, payloads};
     const routing::Actor bob{"bob@example.org", false};
     const routing::Actor admin{"admin@example.org", true};

@@ -84,10 +84,10 @@ bool run_until(boost::asio::io_context& io, const std::function<bool()>& done, s
 TEST(XmppLinkOutbox, BacksUpPastTheLimitAndSaysWhenItDrained) {
     StalledServer server;
     Config config;
-    config.component_jid = "notify.x";
-    config.secret = "secret";
-    config.server_port = server.port();
-    config.outbox_bytes = 64 * 1024;
+    config.component.jid = "notify.x";
+    config.component.secret = "secret";
+    config.component.server_port = server.port();
+    config.limits.outbox_bytes = 64 * 1024;
     boost::asio::io_context io;
     QuietObserver observer;
     XmppLink link(io, config, observer);
