@@ -260,20 +260,16 @@ void Acknowledgements::settled(const std::string& by, const AckResult& result) {
 }
 
 void Acknowledgements::start() {
-    stopped_ = false;
+    reminder_timer_.resume();
     schedule_reminders();
 }
 
 void Acknowledgements::stop() {
-    stopped_ = true;
-    reminder_timer_.cancel();
+    reminder_timer_.stop();
 }
 
 void Acknowledgements::schedule_reminders() {
-    if (stopped_) return;
-    reminder_timer_.expires_after(std::chrono::seconds(delivery_.expiry_check_seconds));
-    reminder_timer_.async_wait([this](boost::system::error_code error) {
-        if (error) return;
+    reminder_timer_.run_after(std::chrono::seconds(delivery_.expiry_check_seconds), [this] {
         schedule_reminders();
         if (reminding_) return;  // the last round is still with storage
         reminding_ = true;

@@ -1,7 +1,6 @@
 #pragma once
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include <cstdint>
 #include <functional>
@@ -12,6 +11,7 @@
 #include "routing/ack_callbacks.h"
 #include "routing/metrics.h"
 #include "routing/settings.h"
+#include "routing/stoppable_timer.h"
 #include "routing/user_notices.h"
 #include "storage/storage_worker.h"
 
@@ -96,8 +96,7 @@ private:
     AckCallbacks& callbacks_;
     Metrics& metrics_;
     const DeliverySettings& delivery_;
-    boost::asio::steady_timer reminder_timer_;
-    bool stopped_ = false;
+    StoppableTimer reminder_timer_;
     bool reminding_ = false;
 };
 

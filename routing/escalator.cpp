@@ -59,21 +59,16 @@ void Escalator::on_state(const std::string& bare_jid, Availability state) {
 }
 
 void Escalator::stop() {
-    stopped_ = true;
-    timer_.cancel();
+    timer_.stop();
 }
 
 void Escalator::schedule(std::chrono::milliseconds delay) {
-    if (stopped_) return;
-    timer_.expires_after(delay);
-    timer_.async_wait([this](boost::system::error_code error) {
-        if (!error) check();
-    });
+    timer_.run_after(delay, [this] { check(); });
 }
 
 void Escalator::check() {
     const auto now = now_ms();
-    if (checking_ || stopped_) return;
+    if (checking_ || timer_.stopped()) return;
     if (now < not_before_ms_) {
         schedule(std::chrono::milliseconds(not_before_ms_ - now));
         return;

@@ -1,7 +1,6 @@
 #pragma once
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include <cstdint>
 #include <map>
@@ -12,6 +11,7 @@
 #include "routing/escalation_channel.h"
 #include "routing/metrics.h"
 #include "routing/settings.h"
+#include "routing/stoppable_timer.h"
 #include "routing/user_presence.h"
 
 namespace herald::storage {
@@ -55,12 +55,11 @@ private:
     Metrics& metrics_;
     const EscalationSettings& settings_;
     Agents agents_;
-    boost::asio::steady_timer timer_;
+    StoppableTimer timer_;
     std::set<std::string> in_flight_;  // users whose batch is with an agent
     std::string claim_cursor_;         // the last user claimed for, while a round of users is under way
     std::int64_t not_before_ms_ = 0;   // the presence grace period after connecting
     bool checking_ = false;
-    bool stopped_ = false;
 };
 
 }  // namespace herald::routing

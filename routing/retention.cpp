@@ -62,16 +62,11 @@ Retention::Retention(boost::asio::io_context& io, storage::StorageWorker& storag
 void Retention::start() { schedule(std::chrono::milliseconds(0)); }
 
 void Retention::stop() {
-    stopped_ = true;
-    timer_.cancel();
+    timer_.stop();
 }
 
 void Retention::schedule(std::chrono::milliseconds delay) {
-    if (stopped_) return;
-    timer_.expires_after(delay);
-    timer_.async_wait([this](boost::system::error_code error) {
-        if (!error) step();
-    });
+    timer_.run_after(delay, [this] { step(); });
 }
 
 void Retention::step() {
@@ -80,7 +75,7 @@ void Retention::step() {
             return prune_some(repos, at, keep, now);
         },
         [this](std::optional<Progress> next, std::exception_ptr error) {
-            if (stopped_) return;
+            if (timer_.stopped()) return;
             if (error || !next) {
                 spdlog::error("retention: pruning failed; the pass starts again in {} s", settings_.check_seconds);
                 progress_ = {};

@@ -1,7 +1,6 @@
 #pragma once
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -9,6 +8,7 @@
 #include <string>
 
 #include "routing/settings.h"
+#include "routing/stoppable_timer.h"
 
 namespace herald::storage {
 class StorageWorker;
@@ -46,10 +46,9 @@ private:
     boost::asio::io_context& io_;
     storage::StorageWorker& storage_;
     const RetentionSettings& settings_;
-    boost::asio::steady_timer timer_;
+    StoppableTimer timer_;
     Progress progress_;
     std::function<void(std::int64_t)> observer_;
-    bool stopped_ = false;
 };
 
 }  // namespace herald::routing

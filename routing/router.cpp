@@ -521,9 +521,7 @@ void Router::check_session(UserAvatar& avatar, const std::string& resource, std:
 
 // Also the moment quiet hours may have ended: every avatar looks again.
 void Router::schedule_expiry() {
-    expiry_timer_.expires_after(std::chrono::seconds(delivery_.expiry_check_seconds));
-    expiry_timer_.async_wait([this](boost::system::error_code error) {
-        if (error) return;
+    expiry_timer_.run_after(std::chrono::seconds(delivery_.expiry_check_seconds), [this] {
         schedule_expiry();  // first: a handler that throws below must not end the checks
         for (auto& entry : avatars_) {
             entry.second->rescan = true;
@@ -561,7 +559,7 @@ void Router::on_preferences(const std::string& bare_jid, const storage::Preferen
 }
 
 void Router::stop() {
-    expiry_timer_.cancel();
+    expiry_timer_.stop();
     avatars_.clear();
     awaiting_lookup_.clear();
     awaiting_outbox_.clear();

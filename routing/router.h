@@ -15,6 +15,7 @@
 
 #include "routing/metrics.h"
 #include "routing/settings.h"
+#include "routing/stoppable_timer.h"
 #include "routing/user_outbox.h"
 #include "routing/user_presence.h"
 
@@ -141,7 +142,7 @@ private:
     std::uint64_t generation_ = 0;
     std::uint64_t next_epoch_ = 0;
     std::uint64_t next_id_ = 0;
-    boost::asio::steady_timer expiry_timer_;
+    StoppableTimer expiry_timer_;
     std::function<void(const std::string&, Availability)> state_observer_;
 };
 
