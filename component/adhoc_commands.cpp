@@ -47,7 +47,7 @@ using herald::routing::priority_name;
 
 namespace {
 
-[[noreturn]] void refuse(const std::string& text) { throw PubsubError("modify", "bad-request", "", text); }
+[[noreturn]] void refuse(const std::string& text) { throw PubsubError(routing::Refusal::bad_request, "", text); }
 
 std::string trimmed(const std::string& text) { return std::string(trim(text)); }
 
@@ -636,7 +636,7 @@ CommandStage remove_user_form(const CommandContext&, storage::Repositories&, con
 
 CommandStage remove_other_user(const CommandContext& c, storage::Repositories& repos, const Actor& actor,
                                const DataForm& form) {
-    if (!actor.admin) throw PubsubError("auth", "forbidden");
+    if (!actor.admin) throw PubsubError(routing::Refusal::forbidden);
     const auto jid = bare_jid(chosen(form, "jid", "give the user's JID"));
     if (!form.boolean("confirm").value_or(false)) refuse("tick the box to confirm, or cancel the command");
     return perform(commands::RemoveUser(c.notices, c.router), repos, actor, {jid},

@@ -209,7 +209,7 @@ void AdhocResponder::run(Request request, Work work, std::shared_ptr<IqReply> re
 AdhocResponder::Work AdhocResponder::guarded(const Request& request, Work work) const {
     return [needs_registration = !request.command->admin_only, jid = request.actor.jid,
             work = std::move(work)](storage::Repositories& repos) {
-        if (needs_registration && !repos.users.find(jid)) throw PubsubError("auth", "registration-required");
+        if (needs_registration && !repos.users.find(jid)) throw PubsubError(routing::Refusal::registration_required);
         return work(repos);
     };
 }

@@ -35,9 +35,10 @@ ingest::HttpPublishResult http_failure(std::exception_ptr error) {
     }
     const auto& refusal = *failure.refusal;
     // The service refuses an unknown topic and a bad token alike.
-    if (refusal.condition == "item-not-found") return {404, {}, "not-found", explain(refusal)};
+    if (refusal.reason == routing::Refusal::item_not_found) return {404, {}, "not-found", explain(refusal)};
     if (refusal.pubsub_condition == "payload-too-big") return {413, {}, "payload-too-big", "the notification is too large"};
-    return {400, {}, refusal.pubsub_condition.empty() ? refusal.condition : refusal.pubsub_condition,
+    return {400, {}, refusal.pubsub_condition.empty() ? std::string(routing::stanza_error_of(refusal.reason).condition)
+                                                 : refusal.pubsub_condition,
             refusal.text.empty() ? "invalid notification (priority is low, normal, high or urgent)" : refusal.text};
 }
 

@@ -11,7 +11,7 @@ using herald::routing::parse_priority;
 
 namespace {
 
-PubsubError invalid_payload() { return PubsubError("modify", "bad-request", "invalid-payload"); }
+PubsubError invalid_payload() { return PubsubError(routing::Refusal::bad_request, "invalid-payload"); }
 
 std::string child_text(const XmlElement& element, const char* name) {
     const auto* child = element.child(name);
@@ -27,7 +27,7 @@ std::int64_t parse_seconds(const char* what, const std::string& text, std::int64
         if (used == text.size() && seconds >= min_seconds && seconds <= max_seconds) return seconds;
     } catch (const std::exception&) {
     }
-    throw PubsubError("modify", "bad-request", "invalid-payload",
+    throw PubsubError(routing::Refusal::bad_request, "invalid-payload",
                       std::string(what) + " must be a whole number of seconds from " + std::to_string(min_seconds) +
                           " to " + std::to_string(max_seconds));
 }
@@ -39,7 +39,7 @@ std::int64_t parse_ttl(const std::string& text, std::int64_t max_seconds) {
 bool parse_ack(const std::string& text) {
     if (text == "required" || text == "true" || text == "1") return true;
     if (text == "none" || text == "false" || text == "0") return false;
-    throw PubsubError("modify", "bad-request", "invalid-payload", "herald#ack is required or none");
+    throw PubsubError(routing::Refusal::bad_request, "invalid-payload", "herald#ack is required or none");
 }
 
 void read_atom(const XmlElement& entry, storage::Item& item) {
@@ -91,7 +91,7 @@ storage::Item read_published_item(const std::string& node, const XmlElement& ite
 
     if (publish_options) {
         const auto* form = publish_options->child("x", ns::kDataForms);
-        if (!form) throw PubsubError("modify", "bad-request", "invalid-options");
+        if (!form) throw PubsubError(routing::Refusal::bad_request, "invalid-options");
         for (const auto& [var, value] : form_values(*form)) {
             if (var == "herald#priority") priority = value;
             else if (var == "herald#ttl") ttl = parse_ttl(value, pubsub.max_ttl_seconds);
@@ -107,7 +107,7 @@ storage::Item read_published_item(const std::string& node, const XmlElement& ite
 
     item.payload = payload.to_xml();
     if (item.payload.size() > pubsub.max_payload_bytes)
-        throw PubsubError("modify", "not-acceptable", "payload-too-big");
+        throw PubsubError(routing::Refusal::not_acceptable, "payload-too-big");
     return item;
 }
 

@@ -49,10 +49,12 @@ void reply_with(IqReply& reply, std::exception_ptr error) {
         case JobFailure::Kind::failed: return reply.error("wait", "internal-server-error");
     }
     const auto& refusal = *failure.refusal;
+    const std::string type(routing::stanza_error_of(refusal.reason).type);
+    const std::string condition(routing::stanza_error_of(refusal.reason).condition);
     if (refusal.pubsub_condition.empty() && !refusal.text.empty())
-        reply.error(refusal.type, refusal.condition, stanza_error_text(refusal.text));
-    else if (refusal.pubsub_condition.empty()) reply.error(refusal.type, refusal.condition);
-    else reply.error(refusal.type, refusal.condition, pubsub_error_condition(refusal.pubsub_condition));
+        reply.error(type, condition, stanza_error_text(refusal.text));
+    else if (refusal.pubsub_condition.empty()) reply.error(type, condition);
+    else reply.error(type, condition, pubsub_error_condition(refusal.pubsub_condition));
 }
 
 XmlElement item_element(const storage::Item& item) {
@@ -182,7 +184,7 @@ void PubsubResponder::publish(const Actor& actor, const XmlElement& pubsub, cons
     storage::Item item;
     try {
         if (!item_element || publish.children().size() != 1)
-            throw PubsubError("modify", "bad-request", "invalid-payload");
+            throw PubsubError(routing::Refusal::bad_request, "invalid-payload");
         item = read_published_item(node, *item_element, pubsub.child("publish-options"), config_.pubsub, now_ms());
         item.ack_reply_to = reply.requester();
     } catch (...) {
@@ -215,7 +217,7 @@ void PubsubResponder::subscribe(const Actor& actor, const XmlElement& subscribe,
     run<bool>(std::move(reply),
               [this, actor, node, jid, full_jid](storage::Repositories& repos) {
                   // Deliveries go to the user, not to one resource.
-                  if (full_jid) throw PubsubError("modify", "bad-request", "invalid-jid");
+                  if (full_jid) throw PubsubError(routing::Refusal::bad_request, "invalid-jid");
                   service_.subscribe(repos, actor, node, jid);
                   return true;
               },

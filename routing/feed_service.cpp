@@ -41,12 +41,12 @@ std::string FeedService::node_for(const std::string& url) { return "feed/" + tok
 FeedAdded FeedService::add(storage::Repositories& repos, const Actor& actor, const std::string& given_url,
                            std::optional<std::int64_t> interval_seconds) const {
     if (!config_.feeds.enabled)
-        throw PubsubError("cancel", "service-unavailable", "", "feeds are turned off on this service");
-    if (!repos.users.find(actor.jid)) throw PubsubError("auth", "registration-required");
+        throw PubsubError(Refusal::service_unavailable, "", "feeds are turned off on this service");
+    if (!repos.users.find(actor.jid)) throw PubsubError(Refusal::registration_required);
     const auto url = trimmed(given_url);
-    if (const auto refusal = refuse_url_(url)) throw PubsubError("modify", "bad-request", "", *refusal);
+    if (const auto refusal = refuse_url_(url)) throw PubsubError(Refusal::bad_request, "", *refusal);
     if (interval_seconds && *interval_seconds < config_.feeds.min_interval_seconds)
-        throw PubsubError("modify", "bad-request", "",
+        throw PubsubError(Refusal::bad_request, "",
                           "the interval must be at least " + std::to_string(config_.feeds.min_interval_seconds) +
                               " seconds");
     const storage::Feed wanted{.node = node_for(url),
@@ -57,7 +57,7 @@ FeedAdded FeedService::add(storage::Repositories& repos, const Actor& actor, con
     repos.nodes.create({wanted.node, config_.component.jid, std::string(name_of(PublishModel::publishers)), false,
                         now_ms() / 1000});
     auto found = repos.feeds.add_or_find(wanted, now_ms() / 1000);
-    if (!found) throw PubsubError("cancel", "conflict", "", "the topic " + wanted.node + " exists already");
+    if (!found) throw PubsubError(Refusal::conflict, "", "the topic " + wanted.node + " exists already");
     FeedAdded added{std::move(found->feed), found->added};
     if (!added.created && interval_seconds)
         added.feed.interval_seconds = repos.feeds.shorten_interval(wanted.node, *interval_seconds);
@@ -69,7 +69,7 @@ FeedRemoved FeedService::remove(storage::Repositories& repos, const Actor& actor
     const auto name = trimmed(given);
     auto feed = repos.feeds.find_by_url(name);
     if (!feed) feed = repos.feeds.find(name);
-    if (!feed) throw PubsubError("cancel", "item-not-found", "", "there is no feed " + name);
+    if (!feed) throw PubsubError(Refusal::item_not_found, "", "there is no feed " + name);
     pubsub_.unsubscribe(repos, actor, feed->node, actor.jid);
     return {*feed, repos.nodes.remove_if_unsubscribed(feed->node)};
 }

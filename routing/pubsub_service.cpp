@@ -30,7 +30,7 @@ bool reserved_name(const std::string& name, bool admin) {
 
 // Past a per-user limit: the refusal names the limit and its setting.
 PubsubError over_limit(std::int64_t limit, const std::string& what, const std::string& setting) {
-    return PubsubError("cancel", "policy-violation", "",
+    return PubsubError(Refusal::policy_violation, "",
                        "you have reached this service's limit of " + std::to_string(limit) + " " + what +
                            " per user (limits." + setting + "); remove one first");
 }
@@ -44,15 +44,17 @@ bool printable_name(const std::string& name) {
 
 std::string explain(const PubsubError& error) {
     if (!error.text.empty()) return error.text;
-    if (error.condition == "registration-required") return "you are not registered: add this contact to your roster first";
-    if (error.condition == "item-not-found") return "there is no such topic";
-    if (error.condition == "forbidden") return "you are not allowed to do that";
-    if (error.condition == "conflict") return "that topic already exists";
-    if (error.condition == "not-allowed") return "that name is reserved";
     if (error.pubsub_condition == "not-subscribed") return "you are not subscribed to that topic";
     if (error.pubsub_condition == "nodeid-required") return "a topic name is needed";
-    if (error.condition == "not-acceptable") return "that topic name is not acceptable";
-    return error.condition;
+    switch (error.reason) {
+        case Refusal::registration_required: return "you are not registered: add this contact to your roster first";
+        case Refusal::item_not_found: return "there is no such topic";
+        case Refusal::forbidden: return "you are not allowed to do that";
+        case Refusal::conflict: return "that topic already exists";
+        case Refusal::not_allowed: return "that name is reserved";
+        case Refusal::not_acceptable: return "that topic name is not acceptable";
+        default: return std::string(stanza_error_of(error.reason).condition);
+    }
 }
 
 std::optional<int> parse_priority(std::string_view name) {
@@ -70,37 +72,37 @@ std::int64_t PubsubService::limit_for(const Actor& actor, std::int64_t limit) co
 }
 
 void PubsubService::require_registered(storage::Repositories& repos, const Actor& actor) const {
-    if (!repos.users.find(actor.jid)) throw PubsubError("auth", "registration-required");
+    if (!repos.users.find(actor.jid)) throw PubsubError(Refusal::registration_required);
 }
 
 storage::Node PubsubService::require_node(storage::Repositories& repos, const std::string& node) const {
     auto found = repos.nodes.find(node);
-    if (!found) throw PubsubError("cancel", "item-not-found");
+    if (!found) throw PubsubError(Refusal::item_not_found);
     return *found;
 }
 
 void PubsubService::require_owner(storage::Repositories& repos, const Actor& actor,
                                   const storage::Node& node) const {
     if (!actor.admin && affiliation_named(repos.nodes.affiliation(node.name, actor.jid)) != Affiliation::owner)
-        throw PubsubError("auth", "forbidden");
+        throw PubsubError(Refusal::forbidden);
 }
 
 void PubsubService::create_node(storage::Repositories& repos, const Actor& actor, const std::string& node,
                                 const std::string& publish_model) const {
     require_registered(repos, actor);
-    if (config_.pubsub.only_admins_create_nodes && !actor.admin) throw PubsubError("auth", "forbidden");
-    if (node.empty()) throw PubsubError("modify", "not-acceptable", "nodeid-required");
+    if (config_.pubsub.only_admins_create_nodes && !actor.admin) throw PubsubError(Refusal::forbidden);
+    if (node.empty()) throw PubsubError(Refusal::not_acceptable, "nodeid-required");
     if (node.size() > config_.pubsub.max_node_name_length || !printable_name(node))
-        throw PubsubError("modify", "not-acceptable");
+        throw PubsubError(Refusal::not_acceptable);
     if (reserved_name(node, actor.admin))
-        throw PubsubError("cancel", "not-allowed", "",
+        throw PubsubError(Refusal::not_allowed, "",
                           "topic names starting with feed/, inbox/ or announcement are reserved");
     const auto model = publish_model_named(publish_model);
-    if (!model) throw PubsubError("modify", "not-acceptable", "unsupported");
+    if (!model) throw PubsubError(Refusal::not_acceptable, "unsupported");
     const auto limit = limit_for(actor, config_.limits.max_topics_per_user);
     const auto created =
         repos.nodes.create_within({node, actor.jid, std::string(name_of(*model)), false, now_seconds()}, limit);
-    if (created == storage::LimitedInsert::exists) throw PubsubError("cancel", "conflict");
+    if (created == storage::LimitedInsert::exists) throw PubsubError(Refusal::conflict);
     if (created == storage::LimitedInsert::over_limit) throw over_limit(limit, "topics", "max_topics_per_user");
 }
 
@@ -108,7 +110,7 @@ std::vector<std::string> PubsubService::delete_node(storage::Repositories& repos
                                                     const std::string& node) const {
     const auto found = require_node(repos, node);
     require_owner(repos, actor, found);
-    if (found.personal && !actor.admin) throw PubsubError("cancel", "not-allowed");
+    if (found.personal && !actor.admin) throw PubsubError(Refusal::not_allowed);
     return repos.nodes.remove(node);
 }
 
@@ -119,7 +121,7 @@ PublishOutcome PubsubService::publish(storage::Repositories& repos, const Actor&
     const bool open = publish_model_named(node.publish_model) == PublishModel::open;
     const bool may_publish = actor.admin || affiliation == Affiliation::owner ||
                              affiliation == Affiliation::publisher || (open && repos.users.find(actor.jid));
-    if (!may_publish) throw PubsubError("auth", "forbidden");
+    if (!may_publish) throw PubsubError(Refusal::forbidden);
     item.publisher = actor.jid;
     return store_and_fan_out(repos, item);
 }
@@ -137,12 +139,12 @@ std::string PubsubService::create_token(storage::Repositories& repos, const Acto
                                         const std::string& label) const {
     require_owner(repos, actor, require_node(repos, node));
     if (label.empty() || label.size() > 100)
-        throw PubsubError("modify", "bad-request", "", "a token needs a label of 1 to 100 characters");
+        throw PubsubError(Refusal::bad_request, "", "a token needs a label of 1 to 100 characters");
     const auto token = new_secret_token();
     const auto limit = limit_for(actor, config_.limits.max_tokens_per_user);
     const auto added = repos.tokens.add_within(token_digest(token), {node, label, actor.jid}, now_seconds(), limit);
     if (added == storage::LimitedInsert::exists)
-        throw PubsubError("cancel", "conflict", "", "this topic already has a token labelled '" + label + "'");
+        throw PubsubError(Refusal::conflict, "", "this topic already has a token labelled '" + label + "'");
     if (added == storage::LimitedInsert::over_limit) throw over_limit(limit, "HTTP tokens", "max_tokens_per_user");
     return token;
 }
@@ -151,7 +153,7 @@ void PubsubService::revoke_token(storage::Repositories& repos, const Actor& acto
                                  const std::string& label) const {
     require_owner(repos, actor, require_node(repos, node));
     if (!repos.tokens.revoke(node, label))
-        throw PubsubError("cancel", "item-not-found", "", "this topic has no token labelled '" + label + "'");
+        throw PubsubError(Refusal::item_not_found, "", "this topic has no token labelled '" + label + "'");
 }
 
 std::vector<std::string> PubsubService::token_labels(storage::Repositories& repos, const Actor& actor,
@@ -186,7 +188,7 @@ storage::ItemStatus PubsubService::item_status(storage::Repositories& repos, con
                                                const std::string& node, const std::string& item_id) const {
     require_token(repos, token_digest(token), node);
     auto status = repos.acks.status(node, item_id);
-    if (!status) throw PubsubError("cancel", "item-not-found", "", "no such item");
+    if (!status) throw PubsubError(Refusal::item_not_found, "", "no such item");
     return std::move(*status);
 }
 
@@ -194,16 +196,16 @@ storage::NodeToken PubsubService::require_token(storage::Repositories& repos, co
                                                 const std::string& node) const {
     auto found = repos.tokens.find(digest);
     if (!found || found->node != node || !repos.nodes.find(node))
-        throw PubsubError("cancel", "item-not-found", "", "no such topic, or the token is not valid for it");
+        throw PubsubError(Refusal::item_not_found, "", "no such topic, or the token is not valid for it");
     return std::move(*found);
 }
 
 void PubsubService::subscribe(storage::Repositories& repos, const Actor& actor, const std::string& node,
                               const std::string& jid) const {
-    if (jid != actor.jid) throw PubsubError("modify", "bad-request", "invalid-jid");
+    if (jid != actor.jid) throw PubsubError(Refusal::bad_request, "invalid-jid");
     require_registered(repos, actor);
     const auto found = require_node(repos, node);
-    if (found.personal && found.owner != actor.jid) throw PubsubError("auth", "forbidden");
+    if (found.personal && found.owner != actor.jid) throw PubsubError(Refusal::forbidden);
     if (!repos.feeds.find(node)) {
         repos.nodes.subscribe(node, jid, now_seconds());
         return;
@@ -215,10 +217,10 @@ void PubsubService::subscribe(storage::Repositories& repos, const Actor& actor, 
 
 void PubsubService::unsubscribe(storage::Repositories& repos, const Actor& actor, const std::string& node,
                                 const std::string& jid) const {
-    if (jid != actor.jid) throw PubsubError("modify", "bad-request", "invalid-jid");
+    if (jid != actor.jid) throw PubsubError(Refusal::bad_request, "invalid-jid");
     require_node(repos, node);
     if (!repos.nodes.unsubscribe(node, jid))
-        throw PubsubError("cancel", "unexpected-request", "not-subscribed");
+        throw PubsubError(Refusal::unexpected_request, "not-subscribed");
 }
 
 std::vector<std::string> PubsubService::subscriptions(storage::Repositories& repos,
@@ -242,7 +244,7 @@ std::vector<storage::Item> PubsubService::items(storage::Repositories& repos, co
     // subscribers.
     const bool may_read = actor.admin || (!found.personal && (!repos.nodes.affiliation(node, actor.jid).empty() ||
                                                               repos.nodes.is_subscribed(node, actor.jid)));
-    if (!may_read) throw PubsubError("auth", "forbidden");
+    if (!may_read) throw PubsubError(Refusal::forbidden);
     return repos.queue.recent_items(node, std::clamp(max_items, 1, config_.pubsub.max_items_returned));
 }
 
@@ -259,8 +261,8 @@ void PubsubService::set_affiliations(storage::Repositories& repos, const Actor& 
     for (const auto& [jid, affiliation] : changes) {
         const auto wanted = affiliation_named(affiliation);
         if (wanted != Affiliation::publisher && wanted != Affiliation::none)
-            throw PubsubError("modify", "not-acceptable");
-        if (jid == found.owner) throw PubsubError("modify", "not-acceptable");
+            throw PubsubError(Refusal::not_acceptable);
+        if (jid == found.owner) throw PubsubError(Refusal::not_acceptable);
         repos.nodes.set_affiliation(node, jid, name_of(*wanted));
     }
 }
@@ -279,7 +281,7 @@ storage::Preferences PubsubService::preferences(storage::Repositories& repos, co
 std::optional<std::string> PubsubService::set_preferences(storage::Repositories& repos, const Actor& actor,
                                                           const storage::Preferences& p) const {
     require_registered(repos, actor);
-    auto refuse = [](const std::string& text) { throw PubsubError("modify", "bad-request", "", text); };
+    auto refuse = [](const std::string& text) { throw PubsubError(Refusal::bad_request, "", text); };
     if (p.message_type && *p.message_type != "chat" && *p.message_type != "headline" && *p.message_type != "pubsub")
         refuse("message type must be chat, headline or pubsub");
     if (p.dnd_holds != "none" && p.dnd_holds != "low" && p.dnd_holds != "normal" && p.dnd_holds != "high")
@@ -317,7 +319,7 @@ std::string PubsubService::new_webhook_secret(storage::Repositories& repos, cons
     require_registered(repos, actor);
     auto made = new_secret_token();
     if (!repos.escalations.replace_webhook_secret(actor.jid, made))
-        throw PubsubError("modify", "bad-request", "",
+        throw PubsubError(Refusal::bad_request, "",
                           "you do not escalate by webhook, so there is no signing secret to replace");
     return made;
 }
@@ -329,14 +331,14 @@ storage::Preferences PubsubService::set_paused(storage::Repositories& repos, con
 }
 
 storage::ServiceCounts PubsubService::stats(storage::Repositories& repos, const Actor& actor) const {
-    if (!actor.admin) throw PubsubError("auth", "forbidden");
+    if (!actor.admin) throw PubsubError(Refusal::forbidden);
     return repos.queue.counts();
 }
 
 PublishOutcome PubsubService::broadcast(storage::Repositories& repos, const Actor& actor, const std::string& title,
                                         const std::string& body, std::int64_t now_ms) const {
-    if (!actor.admin) throw PubsubError("auth", "forbidden");
-    if (title.empty() && body.empty()) throw PubsubError("modify", "bad-request", "", "a broadcast needs a title or a text");
+    if (!actor.admin) throw PubsubError(Refusal::forbidden);
+    if (title.empty() && body.empty()) throw PubsubError(Refusal::bad_request, "", "a broadcast needs a title or a text");
     storage::Item item;
     item.item_id = "broadcast-" + random_item_id();
     item.node = "announcement";

@@ -11,6 +11,7 @@
 #include "routing/escalation_channel.h"
 #include "routing/payload_format.h"
 #include "routing/publish_model.h"
+#include "routing/refusal.h"
 #include "routing/settings.h"
 #include "storage/storage_worker.h"
 
@@ -29,12 +30,10 @@ struct Actor {
 // A refusal, with its stanza error and XEP-0060 application condition.
 class PubsubError : public std::runtime_error {
 public:
-    PubsubError(std::string type, std::string condition, std::string pubsub_condition = {},
-                std::string text = {})
-        : std::runtime_error(condition), type(std::move(type)), condition(std::move(condition)),
+    explicit PubsubError(Refusal reason, std::string pubsub_condition = {}, std::string text = {})
+        : std::runtime_error(std::string(stanza_error_of(reason).condition)), reason(reason),
           pubsub_condition(std::move(pubsub_condition)), text(std::move(text)) {}
-    std::string type;
-    std::string condition;
+    Refusal reason;
     std::string pubsub_condition;  // e.g. invalid-jid, in pubsub#errors
     std::string text;              // for people: what to change
 };

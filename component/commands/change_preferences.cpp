@@ -14,7 +14,7 @@ ChangePreferences::Outcome ChangePreferences::run(storage::Repositories& repos, 
     if (input.all || !input.change.empty()) {
         if (input.all) preferences = *input.all;
         else if (const auto problem = change_preference(preferences, input.change))
-            throw PubsubError("modify", "bad-request", "", *problem);
+            throw PubsubError(routing::Refusal::bad_request, "", *problem);
         new_secret = service_->set_preferences(repos, actor, preferences);
     }
     if (!new_secret && input.new_webhook_secret) new_secret = service_->new_webhook_secret(repos, actor);

@@ -15,7 +15,8 @@ CommandFailure command_failure(std::exception_ptr error, const std::string& requ
     switch (failure.kind) {
         case JobFailure::Kind::refused: {
             const auto& refusal = *failure.refusal;
-            return {refusal.type, refusal.condition, routing::explain(refusal), true};
+            const auto stanza_error = routing::stanza_error_of(refusal.reason);
+            return {std::string(stanza_error.type), std::string(stanza_error.condition), routing::explain(refusal), true};
         }
         case JobFailure::Kind::busy: return {"wait", "resource-constraint", kTryLater, false};
         case JobFailure::Kind::conflict:

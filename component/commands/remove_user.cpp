@@ -6,9 +6,9 @@ using herald::routing::PubsubError;
 
 RemoveUser::Outcome RemoveUser::run(storage::Repositories& repos, const routing::Actor& actor,
                                     const Input& input) const {
-    if (!actor.admin) throw PubsubError("auth", "forbidden");
+    if (!actor.admin) throw PubsubError(routing::Refusal::forbidden);
     auto removed = routing::remove_user(repos, input.jid);
-    if (!removed) throw PubsubError("modify", "bad-request", "", input.jid + " is not registered");
+    if (!removed) throw PubsubError(routing::Refusal::bad_request, "", input.jid + " is not registered");
     return {input.jid, std::move(*removed)};
 }
 

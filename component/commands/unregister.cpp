@@ -6,7 +6,7 @@ using herald::routing::PubsubError;
 
 Unregister::Outcome Unregister::run(storage::Repositories& repos, const routing::Actor& actor, const Input&) const {
     auto removed = routing::remove_user(repos, actor.jid);
-    if (!removed) throw PubsubError("auth", "registration-required");
+    if (!removed) throw PubsubError(routing::Refusal::registration_required);
     return std::move(*removed);
 }
 

@@ -26,7 +26,7 @@ std::string refusal(const XmlElement& item, const PubsubSettings& config = {}, c
     try {
         read_published_item("n", item, options, config, 1000);
     } catch (const PubsubError& error) {
-        return error.condition + "/" + error.pubsub_condition;
+        return std::string(stanza_error_of(error.reason).condition) + "/" + error.pubsub_condition;
     }
     return "accepted";
 }

@@ -46,7 +46,7 @@ std::string refusal_of(const std::function<void()>& action, bool text = false) {
     try {
         action();
     } catch (const routing::PubsubError& refusal) {
-        return text ? refusal.text : refusal.condition;
+        return text ? refusal.text : std::string(routing::stanza_error_of(refusal.reason).condition);
     }
     return "allowed";
 }
@@ -175,7 +175,8 @@ TEST_F(PubsubServiceOwnership, PublishingWithATokenRefusesUnknownTopicsAndBadTok
             service.publish_with_token(repos, given, item_on(node, "x-" + node));
             ADD_FAILURE() << node << " accepted";
         } catch (const routing::PubsubError& refusal) {
-            answers.insert(refusal.type + "/" + refusal.condition + "/" + refusal.text);
+            answers.insert(std::string(routing::stanza_error_of(refusal.reason).type) + "/" +
+                           std::string(routing::stanza_error_of(refusal.reason).condition) + "/" + refusal.text);
         }
     }
     ASSERT_EQ(answers.size(), 1u) << "every refusal alike";
