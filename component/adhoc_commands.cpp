@@ -122,7 +122,7 @@ DataForm search_topics_form(std::string instructions, std::string search = {}) {
 
 // Few topics: the list at once, as it always was. Many: a search first.
 CommandStage subscribe_form(const CommandContext& c, storage::Repositories& repos, const Actor& actor) {
-    return perform(commands::SubscribableTopics(c.service), repos, actor, {""},
+    return perform(commands::SubscribableTopics(c.rules.pubsub), repos, actor, {""},
                    [](const commands::SubscribableTopics::Outcome& choice) {
                        if (choice.topics.empty())
                            return CommandStage::done("There is no topic you are not subscribed to already.");
@@ -140,7 +140,7 @@ CommandStage subscribe_form(const CommandContext& c, storage::Repositories& repo
 // says which search the list shows, so a changed search searches again.
 CommandStage matching_topics(const CommandContext& c, storage::Repositories& repos, const Actor& actor,
                              const std::string& search) {
-    return perform(commands::SubscribableTopics(c.service), repos, actor, {search},
+    return perform(commands::SubscribableTopics(c.rules.pubsub), repos, actor, {search},
                    [search](const commands::SubscribableTopics::Outcome& choice) {
                        if (choice.topics.empty())
                            refuse("no topic you are not subscribed to matches '" + search + "': try another search");
@@ -165,13 +165,13 @@ CommandStage subscribe(const CommandContext& c, storage::Repositories& repos, co
     if (!search.empty() && (topic.empty() || search != trimmed(form.value("searched"))))
         return matching_topics(c, repos, actor, search);
     if (topic.empty()) refuse(form.field("search") ? "type part of a topic's name" : "choose a topic");
-    return perform(commands::Subscribe(c.service), repos, actor, {topic}, [](const commands::Subscribe::Outcome& done) {
+    return perform(commands::Subscribe(c.rules.pubsub), repos, actor, {topic}, [](const commands::Subscribe::Outcome& done) {
         return CommandStage::done("You are subscribed to " + done.topic + ".");
     });
 }
 
 CommandStage unsubscribe_form(const CommandContext& c, storage::Repositories& repos, const Actor& actor) {
-    return perform(commands::Subscriptions(c.service), repos, actor, {.with_inbox = false},
+    return perform(commands::Subscriptions(c.rules.pubsub), repos, actor, {.with_inbox = false},
                    [](const commands::Subscriptions::Outcome& subscribed) {
                        if (subscribed.topics.empty()) return CommandStage::done("You are not subscribed to any topic.");
                        DataForm form;
@@ -190,14 +190,14 @@ CommandStage unsubscribe(const CommandContext& c, storage::Repositories& repos, 
     for (const auto& value : form.values("topics"))
         if (!trimmed(value).empty()) topics.push_back(trimmed(value));
     if (topics.empty()) refuse("choose at least one topic");
-    return perform(commands::Unsubscribe(c.service), repos, actor, {topics},
+    return perform(commands::Unsubscribe(c.rules.pubsub), repos, actor, {topics},
                    [](const commands::Unsubscribe::Outcome& done) {
                        return CommandStage::done("You are no longer subscribed to " + joined(done.topics, ", ") + ".");
                    });
 }
 
 CommandStage list_subscriptions(const CommandContext& c, storage::Repositories& repos, const Actor& actor) {
-    return perform(commands::Subscriptions(c.service), repos, actor, {},
+    return perform(commands::Subscriptions(c.rules.pubsub), repos, actor, {},
                    [](const commands::Subscriptions::Outcome& subscribed) {
                        const auto& topics = subscribed.topics;
                        DataForm result("result");
@@ -223,7 +223,7 @@ CommandStage create_topic(const CommandContext& c, storage::Repositories& repos,
                           const DataForm& form) {
     const auto topic = trimmed(form.value("topic"));
     const auto model = optional_text(form, "publish_model").value_or("publishers");
-    return perform(commands::CreateTopic(c.service), repos, actor, {topic, model},
+    return perform(commands::CreateTopic(c.rules.pubsub), repos, actor, {topic, model},
                    [](const commands::CreateTopic::Outcome& created) {
                        return CommandStage::done("Created topic " + created.topic + "; you own it.");
                    });
@@ -242,7 +242,7 @@ CommandStage delete_topic_form(const CommandContext&, storage::Repositories& rep
 CommandStage delete_topic(const CommandContext& c, storage::Repositories& repos, const Actor& actor,
                           const DataForm& form) {
     const auto topic = chosen(form, "topic", "choose a topic");
-    return perform(commands::DeleteTopic(c.service, c.notices), repos, actor, {topic},
+    return perform(commands::DeleteTopic(c.rules.pubsub, c.notices), repos, actor, {topic},
                    [](const commands::DeleteTopic::Outcome& deleted) {
                        return CommandStage::done("Deleted topic " + deleted.topic + "; " +
                                                  std::to_string(deleted.subscribers.size()) +
@@ -251,7 +251,7 @@ CommandStage delete_topic(const CommandContext& c, storage::Repositories& repos,
 }
 
 CommandStage publishers_form(const CommandContext& c, storage::Repositories& repos, const Actor& actor) {
-    return perform(commands::Publishers(c.service), repos, actor, {}, [](const commands::Publishers::Outcome& known) {
+    return perform(commands::Publishers(c.rules.pubsub), repos, actor, {}, [](const commands::Publishers::Outcome& known) {
         std::vector<FormOption> topics{{known.inbox, "Your inbox (" + known.inbox + ")"}};
         for (const auto& topic : known.owned) topics.push_back({topic, topic});
         DataForm form;
@@ -273,7 +273,7 @@ CommandStage set_publisher(const CommandContext& c, storage::Repositories& repos
     if (!is_user_jid(jid)) refuse("enter the publisher's address, like name@example.org");
     const auto action = optional_text(form, "action").value_or("allow");
     if (action != "allow" && action != "remove") refuse("choose allow or remove");
-    return perform(commands::SetPublisher(c.service), repos, actor, {topic, jid, action == "allow"},
+    return perform(commands::SetPublisher(c.rules.pubsub), repos, actor, {topic, jid, action == "allow"},
                    [](const commands::SetPublisher::Outcome& done) {
                        return CommandStage::done(done.jid +
                                                  (done.allow ? " may now publish to " : " may no longer publish to ") +
@@ -337,7 +337,7 @@ CommandStage save_topic_settings(const CommandContext& c, storage::Repositories&
     const auto topic = chosen(form, "topic", "choose a topic");
     const auto ack = optional_text(form, "ack").value_or("optional");
     if (ack != "optional" && ack != "required") refuse("choose optional or required");
-    return perform(commands::TopicAcknowledgement(c.service), repos, actor, {topic, ack == "required"},
+    return perform(commands::TopicAcknowledgement(c.rules.pubsub), repos, actor, {topic, ack == "required"},
                    [](const commands::TopicAcknowledgement::Outcome& done) {
                        return CommandStage::done(done.topic +
                                                  (done.required ? ": notifications ask for an acknowledgement."
@@ -467,7 +467,7 @@ storage::Preferences read_preferences(const DataForm& form) {
 }
 
 CommandStage preferences_form_stage(const CommandContext& c, storage::Repositories& repos, const Actor& actor) {
-    return perform(commands::ShowPreferences(c.service), repos, actor, {},
+    return perform(commands::ShowPreferences(c.rules.preferences), repos, actor, {},
                    [&c](const commands::ShowPreferences::Outcome& shown) {
                        return CommandStage::ask(preferences_form(shown.preferences, c.config));
                    });
@@ -478,7 +478,7 @@ CommandStage save_preferences(const CommandContext& c, storage::Repositories& re
     commands::ChangePreferences::Input input;
     input.all = read_preferences(form);
     input.new_webhook_secret = form.boolean("new_webhook_secret").value_or(false);
-    return perform(commands::ChangePreferences(c.service, c.router), repos, actor, input,
+    return perform(commands::ChangePreferences(c.rules.preferences, c.router), repos, actor, input,
                    [](const commands::ChangePreferences::Outcome& saved) {
                        if (!saved.new_secret) return CommandStage::done("Your preferences are saved.");
                        // Shown this once, as a field of an answer the log never writes.
@@ -494,7 +494,7 @@ CommandStage save_preferences(const CommandContext& c, storage::Repositories& re
 }
 
 CommandStage set_paused(const CommandContext& c, storage::Repositories& repos, const Actor& actor, bool paused) {
-    return perform(commands::Pause(c.service, c.router), repos, actor, {paused},
+    return perform(commands::Pause(c.rules.preferences, c.router), repos, actor, {paused},
                    [](const commands::Pause::Outcome& done) {
                        return CommandStage::done(done.preferences.paused
                                                      ? "Paused: notifications wait in your queue until you resume."
@@ -515,7 +515,7 @@ CommandStage history(const CommandContext& c, storage::Repositories& repos, cons
     const auto count = whole_number<std::int64_t>(optional_text(form, "count").value_or("10"));
     if (!count || *count < 1 || *count > c.config.pubsub.max_items_returned)
         refuse("how many must be a number from 1 to " + std::to_string(c.config.pubsub.max_items_returned));
-    return perform(commands::History(c.service), repos, actor, {static_cast<int>(*count)},
+    return perform(commands::History(c.rules.preferences), repos, actor, {static_cast<int>(*count)},
                    [](const commands::History::Outcome& done) {
                        DataForm result("result");
                        result.set_title("History");
@@ -530,7 +530,7 @@ CommandStage history(const CommandContext& c, storage::Repositories& repos, cons
 // Admins.
 
 CommandStage stats(const CommandContext& c, storage::Repositories& repos, const Actor& actor) {
-    return perform(commands::Stats(c.service, c.router, c.started), repos, actor, {},
+    return perform(commands::Stats(c.rules.pubsub, c.router, c.started), repos, actor, {},
                    [](const commands::Stats::Outcome& stats) {
                        const auto& counts = stats.counts;
                        DataForm result("result");
@@ -562,7 +562,7 @@ CommandStage broadcast_form(const CommandContext&, storage::Repositories&, const
 
 CommandStage broadcast(const CommandContext& c, storage::Repositories& repos, const Actor& actor,
                        const DataForm& form) {
-    return perform(commands::Broadcast(c.service, c.router, c.metrics), repos, actor,
+    return perform(commands::Broadcast(c.rules.pubsub, c.router, c.metrics), repos, actor,
                    {trimmed(form.value("title")), trimmed(joined(form.values("text"), "\n"))},
                    [](const commands::Broadcast::Outcome& sent) {
                        return CommandStage::done("Sent to " + std::to_string(sent.subscribers.size()) + " users.");
@@ -571,7 +571,7 @@ CommandStage broadcast(const CommandContext& c, storage::Repositories& repos, co
 
 // Bearer tokens for the HTTP publish API, one topic at a time.
 CommandStage http_tokens_form(const CommandContext& c, storage::Repositories& repos, const Actor& actor) {
-    return perform(commands::HttpTokens(c.service), repos, actor, {}, [](const commands::HttpTokens::Outcome& known) {
+    return perform(commands::HttpTokens(c.rules.tokens), repos, actor, {}, [](const commands::HttpTokens::Outcome& known) {
         if (known.topics.empty()) return CommandStage::done("You own no topic: create one first.");
         DataForm form;
         form.set_title("HTTP tokens");
@@ -589,7 +589,7 @@ CommandStage http_tokens(const CommandContext& c, storage::Repositories& repos, 
     const auto topic = chosen(form, "topic", "choose a topic");
     const auto label = chosen(form, "label", "give the token a label");
     const bool revoke = optional_text(form, "action").value_or("create") == "revoke";
-    return perform(commands::ChangeHttpToken(c.service), repos, actor, {topic, label, revoke},
+    return perform(commands::ChangeHttpToken(c.rules.tokens), repos, actor, {topic, label, revoke},
                    [](const commands::ChangeHttpToken::Outcome& done) {
                        if (!done.token)
                            return CommandStage::done("Revoked token '" + done.label + "' of " + done.topic + ".");

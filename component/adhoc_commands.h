@@ -11,7 +11,7 @@
 #include "component/data_form.h"
 #include "component/stanza_sender.h"
 #include "routing/metrics.h"
-#include "routing/pubsub_service.h"
+#include "routing/rule_services.h"
 #include "routing/user_notices.h"
 
 namespace herald::routing {
@@ -60,7 +60,7 @@ struct AdhocCommand {
 
 // What the commands act with once committed (router and notices: io thread only).
 struct CommandContext {
-    const routing::PubsubService& service;
+    routing::RuleServices rules;
     routing::Router& router;
     routing::Metrics& metrics;
     const Config& config;

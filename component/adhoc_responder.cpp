@@ -39,11 +39,11 @@ std::string sentence(std::string text) {
 }  // namespace
 
 AdhocResponder::AdhocResponder(StanzaDispatcher& dispatcher, DiscoResponder& disco, storage::StorageWorker& storage,
-                               Router& router, const PubsubService& service, Metrics& metrics, const Config& config,
+                               Router& router, const routing::RuleServices& rules, Metrics& metrics, const Config& config,
                                std::chrono::steady_clock::time_point started, FeedGateway& feeds,
                                Acknowledgements& acks, routing::UserNotices& notices)
     : storage_(storage), config_(config),
-      commands_(herald_commands(CommandContext{service, router, metrics, config, started, feeds, acks, notices})) {
+      commands_(herald_commands(CommandContext{rules, router, metrics, config, started, feeds, acks, notices})) {
     disco.add_feature(ns::kCommands);
     disco.set_command_catalogue(*this);
     dispatcher.handle_iq("set", ns::kCommands, [this](const XmlElement& iq, const XmlElement& payload, IqReply reply) {

@@ -10,7 +10,7 @@
 #include "component/config.h"
 #include "component/disco_responder.h"
 #include "component/stanza_dispatcher.h"
-#include "routing/pubsub_service.h"
+#include "routing/rule_services.h"
 
 namespace herald::routing {
 class Acknowledgements;
@@ -31,7 +31,7 @@ namespace herald::component {
 class AdhocResponder final : public CommandCatalogue {
 public:
     AdhocResponder(StanzaDispatcher& dispatcher, DiscoResponder& disco, storage::StorageWorker& storage,
-                   routing::Router& router, const routing::PubsubService& service,
+                   routing::Router& router, const routing::RuleServices& rules,
                    routing::Metrics& metrics, const Config& config, std::chrono::steady_clock::time_point started,
                    FeedGateway& feeds, routing::Acknowledgements& acks, routing::UserNotices& notices);
 

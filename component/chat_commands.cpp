@@ -139,12 +139,12 @@ std::string describe_preferences(const storage::Preferences& p, const std::strin
 }  // namespace
 
 ChatCommands::ChatCommands(StanzaSender& sender, routing::UserNotices& notices, storage::StorageWorker& storage,
-                           Router& router, const PubsubService& service, const Config& config, FeedGateway& feeds)
+                           Router& router, const routing::RuleServices& rules, const Config& config, FeedGateway& feeds)
     : sender_(sender),
       notices_(notices),
       storage_(storage),
       router_(router),
-      service_(service),
+      rules_(rules),
       config_(config),
       feeds_(feeds),
       handlers_{
@@ -200,25 +200,25 @@ void ChatCommands::help(const Request& request) { reply(request.reply_to, kHelp)
 
 void ChatCommands::subscribe(const Request& request) {
     if (request.argument.empty()) return reply(request.reply_to, "usage: sub TOPIC");
-    run(request, commands::Subscribe(service_), {request.argument},
+    run(request, commands::Subscribe(rules_.pubsub), {request.argument},
         [](commands::Subscribe::Outcome& done) { return "subscribed to " + done.topic; });
 }
 
 void ChatCommands::unsubscribe(const Request& request) {
     if (request.argument.empty()) return reply(request.reply_to, "usage: unsub TOPIC");
-    run(request, commands::Unsubscribe(service_), {{request.argument}},
+    run(request, commands::Unsubscribe(rules_.pubsub), {{request.argument}},
         [topic = request.argument](commands::Unsubscribe::Outcome&) { return "unsubscribed from " + topic; });
 }
 
 void ChatCommands::list(const Request& request) {
-    run(request, commands::TopicOverview(service_, feeds_), {request.argument},
+    run(request, commands::TopicOverview(rules_.pubsub, feeds_), {request.argument},
         [](commands::TopicOverview::Outcome& topics) { return topics_text(topics); });
 }
 
 void ChatCommands::history(const Request& request) {
     const auto count = parse_history_count(request.argument, kDefaultHistoryCount);
     if (!count) return reply(request.reply_to, "usage: history [N], e.g. history 20");
-    run(request, commands::History(service_), {*count},
+    run(request, commands::History(rules_.preferences), {*count},
         [](commands::History::Outcome& done) { return history_text(done.entries); });
 }
 
@@ -227,7 +227,7 @@ void ChatCommands::pause(const Request& request) { set_paused(request, true); }
 void ChatCommands::resume(const Request& request) { set_paused(request, false); }
 
 void ChatCommands::set_paused(const Request& request, bool paused) {
-    run(request, commands::Pause(service_, router_), {paused}, [](commands::Pause::Outcome& done) {
+    run(request, commands::Pause(rules_.preferences, router_), {paused}, [](commands::Pause::Outcome& done) {
         return std::string(done.preferences.paused ? kPaused : kResumed);
     });
 }
@@ -238,7 +238,7 @@ void ChatCommands::preferences(const Request& request) {
 }
 
 void ChatCommands::show_preferences(const Request& request) {
-    run(request, commands::ShowPreferences(service_), {}, [this](commands::ShowPreferences::Outcome& done) {
+    run(request, commands::ShowPreferences(rules_.preferences), {}, [this](commands::ShowPreferences::Outcome& done) {
         return describe_preferences(done.preferences, config_.delivery.message_type);
     });
 }
@@ -254,7 +254,7 @@ void ChatCommands::change_preferences(const Request& request) {
         input.change = request.argument;
     }
     commands::submit(
-        storage_, commands::ChangePreferences(service_, router_), request.actor, std::move(input),
+        storage_, commands::ChangePreferences(rules_.preferences, router_), request.actor, std::move(input),
         [this, to = request.reply_to](commands::ChangePreferences::Outcome& saved) {
             auto text = "saved\n" + describe_preferences(saved.preferences, config_.delivery.message_type);
             if (!saved.new_secret) return reply(to, text);
@@ -285,7 +285,7 @@ void ChatCommands::topic(const Request& request) {
         return reply(request.reply_to, "usage: topic TOPIC ack required|optional");
     commands::TopicAcknowledgement::Input input{words[0], std::nullopt};
     if (!show) input.required = words[2] == "required";
-    run(request, commands::TopicAcknowledgement(service_), std::move(input),
+    run(request, commands::TopicAcknowledgement(rules_.pubsub), std::move(input),
         [](commands::TopicAcknowledgement::Outcome& done) {
             return "topic " + done.topic + ": " +
                    (done.required ? "notifications ask for an acknowledgement unless their publisher says none"

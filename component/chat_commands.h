@@ -7,7 +7,7 @@
 #include "component/commands/user_command.h"
 #include "component/config.h"
 #include "component/stanza_sender.h"
-#include "routing/pubsub_service.h"
+#include "routing/rule_services.h"
 #include "routing/user_notices.h"
 
 namespace herald::routing {
@@ -24,7 +24,7 @@ class FeedGateway;
 class ChatCommands {
 public:
     ChatCommands(StanzaSender& sender, routing::UserNotices& notices, storage::StorageWorker& storage, routing::Router& router,
-                 const routing::PubsubService& service, const Config& config, FeedGateway& feeds);
+                 const routing::RuleServices& rules, const Config& config, FeedGateway& feeds);
 
     // A message from a user that is not about a delivery.
     void on_message(const XmlElement& message);
@@ -67,7 +67,7 @@ private:
     routing::UserNotices& notices_;
     storage::StorageWorker& storage_;
     routing::Router& router_;
-    const routing::PubsubService& service_;
+    routing::RuleServices rules_;
     const Config& config_;
     FeedGateway& feeds_;
     std::map<std::string, Handler> handlers_;

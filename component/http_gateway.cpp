@@ -44,9 +44,9 @@ ingest::HttpPublishResult http_failure(std::exception_ptr error) {
 
 }  // namespace
 
-HttpGateway::HttpGateway(storage::StorageWorker& storage, Router& router, const PubsubService& service,
+HttpGateway::HttpGateway(storage::StorageWorker& storage, Router& router, const routing::TokenService& tokens,
                          Metrics& metrics, const Config& config)
-    : storage_(storage), router_(router), service_(service), metrics_(metrics), config_(config) {}
+    : storage_(storage), router_(router), tokens_(tokens), metrics_(metrics), config_(config) {}
 
 void HttpGateway::publish(ingest::HttpPublishRequest request, std::function<void(ingest::HttpPublishResult)> done) {
     storage::Item item;
@@ -64,7 +64,7 @@ void HttpGateway::publish(ingest::HttpPublishRequest request, std::function<void
     }
     storage_.submit<PublishOutcome>(
         [this, token = std::move(request.token), item = std::move(item)](storage::Repositories& repos) {
-            return service_.publish_with_token(repos, token, item);
+            return tokens_.publish_with_token(repos, token, item);
         },
         [this, done = std::move(done)](std::optional<PublishOutcome> outcome, std::exception_ptr error) {
             if (error) return done(http_failure(error));
@@ -79,7 +79,7 @@ void HttpGateway::item_status(std::string node, std::string token, std::string i
                               std::function<void(ingest::HttpPublishResult)> done) {
     storage_.submit<storage::ItemStatus>(
         [this, node = std::move(node), token = std::move(token), item_id = std::move(item_id)](
-            storage::Repositories& repos) { return service_.item_status(repos, token, node, item_id); },
+            storage::Repositories& repos) { return tokens_.item_status(repos, token, node, item_id); },
         [done = std::move(done)](std::optional<storage::ItemStatus> status, std::exception_ptr error) {
             if (error) return done(http_failure(error));
             done({200, status->item.item_id, {}, {}, item_status_json(*status)});

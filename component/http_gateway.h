@@ -3,7 +3,7 @@
 #include "component/config.h"
 #include "ingest/http_publish_api.h"
 #include "routing/metrics.h"
-#include "routing/pubsub_service.h"
+#include "routing/token_service.h"
 
 namespace herald::routing {
 class Router;
@@ -15,7 +15,7 @@ namespace herald::component {
 // and delivery as an IQ publish, with the node's bearer token as credential.
 class HttpGateway final : public ingest::PublishGateway {
 public:
-    HttpGateway(storage::StorageWorker& storage, routing::Router& router, const routing::PubsubService& service, routing::Metrics& metrics,
+    HttpGateway(storage::StorageWorker& storage, routing::Router& router, const routing::TokenService& tokens, routing::Metrics& metrics,
                 const Config& config);
 
     void publish(ingest::HttpPublishRequest request, std::function<void(ingest::HttpPublishResult)> done) override;
@@ -26,7 +26,7 @@ public:
 private:
     storage::StorageWorker& storage_;
     routing::Router& router_;
-    const routing::PubsubService& service_;
+    const routing::TokenService& tokens_;
     routing::Metrics& metrics_;
     const Config& config_;
 };

@@ -23,7 +23,7 @@
 #include "routing/escalator.h"
 #include "routing/feed_service.h"
 #include "routing/metrics.h"
-#include "routing/pubsub_service.h"
+#include "routing/rule_services.h"
 #include "routing/retention.h"
 #include "routing/router.h"
 #include "routing/user_service.h"
@@ -57,6 +57,8 @@ private:
     DeliveryResponder deliveries_;
     XmlPayloadFormat payloads_;
     routing::PubsubService pubsub_;
+    routing::PreferenceService preferences_;
+    routing::TokenService tokens_;
     routing::UserService users_;
     // libcurl on the io_context for mail to the operator's SMTP server. Feeds
     // and webhooks each have their own (one connection pool per address

@@ -15,24 +15,11 @@ namespace {
 
 constexpr std::array<const char*, 4> kPriorities = {"low", "normal", "high", "urgent"};
 
-std::int64_t now_seconds() {
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
 // Feeds' and inboxes' nodes are made by the service only; the broadcast
 // node's names are left to admins.
 bool reserved_name(const std::string& name, bool admin) {
     const auto starts = [&](const char* prefix) { return name.rfind(prefix, 0) == 0; };
     return starts("feed/") || starts("inbox/") || (!admin && starts("announcement"));
-}
-
-// Past a per-user limit: the refusal names the limit and its setting.
-PubsubError over_limit(std::int64_t limit, const std::string& what, const std::string& setting) {
-    return PubsubError(Refusal::policy_violation, "",
-                       "you have reached this service's limit of " + std::to_string(limit) + " " + what +
-                           " per user (limits." + setting + "); remove one first");
 }
 
 bool printable_name(const std::string& name) {
@@ -42,21 +29,6 @@ bool printable_name(const std::string& name) {
 
 }  // namespace
 
-std::string explain(const PubsubError& error) {
-    if (!error.text.empty()) return error.text;
-    if (error.pubsub_condition == "not-subscribed") return "you are not subscribed to that topic";
-    if (error.pubsub_condition == "nodeid-required") return "a topic name is needed";
-    switch (error.reason) {
-        case Refusal::registration_required: return "you are not registered: add this contact to your roster first";
-        case Refusal::item_not_found: return "there is no such topic";
-        case Refusal::forbidden: return "you are not allowed to do that";
-        case Refusal::conflict: return "that topic already exists";
-        case Refusal::not_allowed: return "that name is reserved";
-        case Refusal::not_acceptable: return "that topic name is not acceptable";
-        default: return std::string(stanza_error_of(error.reason).condition);
-    }
-}
-
 std::optional<int> parse_priority(std::string_view name) {
     for (std::size_t i = 0; i < kPriorities.size(); ++i)
         if (name == kPriorities[i]) return static_cast<int>(i);
@@ -65,26 +37,6 @@ std::optional<int> parse_priority(std::string_view name) {
 
 std::string priority_name(int priority) {
     return kPriorities[static_cast<std::size_t>(std::clamp(priority, 0, 3))];
-}
-
-std::int64_t PubsubService::limit_for(const Actor& actor, std::int64_t limit) const {
-    return actor.admin ? std::numeric_limits<std::int64_t>::max() : limit;
-}
-
-void PubsubService::require_registered(storage::Repositories& repos, const Actor& actor) const {
-    if (!repos.users.find(actor.jid)) throw PubsubError(Refusal::registration_required);
-}
-
-storage::Node PubsubService::require_node(storage::Repositories& repos, const std::string& node) const {
-    auto found = repos.nodes.find(node);
-    if (!found) throw PubsubError(Refusal::item_not_found);
-    return *found;
-}
-
-void PubsubService::require_owner(storage::Repositories& repos, const Actor& actor,
-                                  const storage::Node& node) const {
-    if (!actor.admin && affiliation_named(repos.nodes.affiliation(node.name, actor.jid)) != Affiliation::owner)
-        throw PubsubError(Refusal::forbidden);
 }
 
 void PubsubService::create_node(storage::Repositories& repos, const Actor& actor, const std::string& node,
@@ -135,44 +87,6 @@ PublishOutcome PubsubService::store_and_fan_out(storage::Repositories& repos, st
     return outcome;
 }
 
-std::string PubsubService::create_token(storage::Repositories& repos, const Actor& actor, const std::string& node,
-                                        const std::string& label) const {
-    require_owner(repos, actor, require_node(repos, node));
-    if (label.empty() || label.size() > 100)
-        throw PubsubError(Refusal::bad_request, "", "a token needs a label of 1 to 100 characters");
-    const auto token = new_secret_token();
-    const auto limit = limit_for(actor, config_.limits.max_tokens_per_user);
-    const auto added = repos.tokens.add_within(token_digest(token), {node, label, actor.jid}, now_seconds(), limit);
-    if (added == storage::LimitedInsert::exists)
-        throw PubsubError(Refusal::conflict, "", "this topic already has a token labelled '" + label + "'");
-    if (added == storage::LimitedInsert::over_limit) throw over_limit(limit, "HTTP tokens", "max_tokens_per_user");
-    return token;
-}
-
-void PubsubService::revoke_token(storage::Repositories& repos, const Actor& actor, const std::string& node,
-                                 const std::string& label) const {
-    require_owner(repos, actor, require_node(repos, node));
-    if (!repos.tokens.revoke(node, label))
-        throw PubsubError(Refusal::item_not_found, "", "this topic has no token labelled '" + label + "'");
-}
-
-std::vector<std::string> PubsubService::token_labels(storage::Repositories& repos, const Actor& actor,
-                                                     const std::string& node) const {
-    require_owner(repos, actor, require_node(repos, node));
-    return repos.tokens.labels(node);
-}
-
-PublishOutcome PubsubService::publish_with_token(storage::Repositories& repos, const std::string& token,
-                                                 storage::Item item) const {
-    // One refusal for an unknown topic, an unknown token and a token for
-    // another topic: a caller without the right token learns nothing about
-    // which topics (or inboxes, hence users) exist.
-    const auto digest = token_digest(token);
-    item.publisher = require_token(repos, digest, item.node).created_by;
-    if (item.ack_callback) item.callback_key = digest;
-    return store_and_fan_out(repos, item);
-}
-
 void PubsubService::set_ack_default(storage::Repositories& repos, const Actor& actor, const std::string& node,
                                     bool required) const {
     require_owner(repos, actor, require_node(repos, node));
@@ -182,22 +96,6 @@ void PubsubService::set_ack_default(storage::Repositories& repos, const Actor& a
 bool PubsubService::ack_default(storage::Repositories& repos, const Actor& actor, const std::string& node) const {
     require_owner(repos, actor, require_node(repos, node));
     return repos.acks.topic_requires_ack(node);
-}
-
-storage::ItemStatus PubsubService::item_status(storage::Repositories& repos, const std::string& token,
-                                               const std::string& node, const std::string& item_id) const {
-    require_token(repos, token_digest(token), node);
-    auto status = repos.acks.status(node, item_id);
-    if (!status) throw PubsubError(Refusal::item_not_found, "", "no such item");
-    return std::move(*status);
-}
-
-storage::NodeToken PubsubService::require_token(storage::Repositories& repos, const std::string& digest,
-                                                const std::string& node) const {
-    auto found = repos.tokens.find(digest);
-    if (!found || found->node != node || !repos.nodes.find(node))
-        throw PubsubError(Refusal::item_not_found, "", "no such topic, or the token is not valid for it");
-    return std::move(*found);
 }
 
 void PubsubService::subscribe(storage::Repositories& repos, const Actor& actor, const std::string& node,
@@ -234,8 +132,9 @@ std::vector<storage::Item> PubsubService::items(storage::Repositories& repos, co
     const auto found = require_node(repos, node);
     // A user's own inbox reads as their history: everything that reached them.
     if (found.personal && found.owner == actor.jid) {
+        require_registered(repos, actor);
         std::vector<storage::Item> received;
-        for (auto& entry : history(repos, actor, std::clamp(max_items, 1, config_.pubsub.max_items_returned)))
+        for (auto& entry : repos.queue.history(actor.jid, std::clamp(max_items, 1, config_.pubsub.max_items_returned)))
             received.push_back(std::move(entry.item));
         return received;
     }
@@ -265,69 +164,6 @@ void PubsubService::set_affiliations(storage::Repositories& repos, const Actor& 
         if (jid == found.owner) throw PubsubError(Refusal::not_acceptable);
         repos.nodes.set_affiliation(node, jid, name_of(*wanted));
     }
-}
-
-std::vector<storage::HistoryEntry> PubsubService::history(storage::Repositories& repos, const Actor& actor,
-                                                          int limit) const {
-    require_registered(repos, actor);
-    return repos.queue.history(actor.jid, std::clamp(limit, 1, config_.pubsub.max_items_returned));
-}
-
-storage::Preferences PubsubService::preferences(storage::Repositories& repos, const Actor& actor) const {
-    require_registered(repos, actor);
-    return repos.users.preferences(actor.jid);
-}
-
-std::optional<std::string> PubsubService::set_preferences(storage::Repositories& repos, const Actor& actor,
-                                                          const storage::Preferences& p) const {
-    require_registered(repos, actor);
-    auto refuse = [](const std::string& text) { throw PubsubError(Refusal::bad_request, "", text); };
-    if (p.message_type && *p.message_type != "chat" && *p.message_type != "headline" && *p.message_type != "pubsub")
-        refuse("message type must be chat, headline or pubsub");
-    if (p.dnd_holds != "none" && p.dnd_holds != "low" && p.dnd_holds != "normal" && p.dnd_holds != "high")
-        refuse("while dnd, hold back one of: none, low, normal, high");
-    const bool any_quiet = p.quiet_start || p.quiet_end || p.quiet_zone;
-    if (any_quiet) {
-        if (!p.quiet_start || !parse_clock_time(*p.quiet_start)) refuse("quiet hours start must be HH:MM, e.g. 22:00");
-        if (!p.quiet_end || !parse_clock_time(*p.quiet_end)) refuse("quiet hours end must be HH:MM, e.g. 07:00");
-        if (!p.quiet_zone || !known_time_zone(*p.quiet_zone))
-            refuse("quiet hours need a time zone such as Europe/Paris or UTC");
-    }
-    const auto channel = escalation_channel_named(p.escalation_channel);
-    if (!channel) refuse("escalation channel must be none, mail or webhook");
-    if (p.escalation_minutes < 0 || p.escalation_minutes > 7 * 24 * 60)
-        refuse("escalation delay must be between 0 and 10080 minutes");
-    if (channel == EscalationChannel::mail &&
-        (!p.escalation_target || p.escalation_target->find('@') == std::string::npos))
-        refuse("escalation by mail needs an email address");
-    if (channel == EscalationChannel::webhook &&
-        (!p.escalation_target || (p.escalation_target->rfind("https://", 0) != 0 &&
-                                  p.escalation_target->rfind("http://", 0) != 0)))
-        refuse("escalation by webhook needs an http or https URL");
-    if (p.escalation_target && p.escalation_target->find_first_of("<> \r\n") != std::string::npos)
-        refuse("the escalation address or URL may not contain spaces, line breaks or angle brackets");
-    if (p.escalation_min_priority < 0 || p.escalation_min_priority > 3)
-        refuse("escalation priority must be low, normal, high or urgent");
-    repos.users.save_preferences(actor.jid, p);
-    if (channel != EscalationChannel::webhook) return std::nullopt;
-    const auto made = new_secret_token();
-    if (repos.escalations.webhook_secret(actor.jid, made) == made) return made;
-    return std::nullopt;
-}
-
-std::string PubsubService::new_webhook_secret(storage::Repositories& repos, const Actor& actor) const {
-    require_registered(repos, actor);
-    auto made = new_secret_token();
-    if (!repos.escalations.replace_webhook_secret(actor.jid, made))
-        throw PubsubError(Refusal::bad_request, "",
-                          "you do not escalate by webhook, so there is no signing secret to replace");
-    return made;
-}
-
-storage::Preferences PubsubService::set_paused(storage::Repositories& repos, const Actor& actor,
-                                               bool paused) const {
-    require_registered(repos, actor);
-    return repos.users.set_paused(actor.jid, paused);
 }
 
 storage::ServiceCounts PubsubService::stats(storage::Repositories& repos, const Actor& actor) const {

@@ -3,7 +3,7 @@
 #include <optional>
 #include <string>
 
-#include "routing/pubsub_service.h"
+#include "routing/token_service.h"
 
 namespace herald::component::commands {
 
@@ -22,11 +22,11 @@ public:
         std::optional<std::string> token;  // made; nullopt when revoked
     };
 
-    explicit ChangeHttpToken(const routing::PubsubService& service) : service_(&service) {}
+    explicit ChangeHttpToken(const routing::TokenService& service) : service_(&service) {}
     Outcome run(storage::Repositories& repos, const routing::Actor& actor, const Input& input) const;
 
 private:
-    const routing::PubsubService* service_;
+    const routing::TokenService* service_;
 };
 
 }  // namespace herald::component::commands

@@ -3,7 +3,7 @@
 #include <optional>
 #include <string>
 
-#include "routing/pubsub_service.h"
+#include "routing/preference_service.h"
 
 namespace herald::routing {
 class Router;
@@ -26,13 +26,13 @@ public:
         std::optional<std::string> new_secret;
     };
 
-    ChangePreferences(const routing::PubsubService& service, routing::Router& router)
+    ChangePreferences(const routing::PreferenceService& service, routing::Router& router)
         : service_(&service), router_(&router) {}
     Outcome run(storage::Repositories& repos, const routing::Actor& actor, const Input& input) const;
     void committed(const routing::Actor& actor, const Outcome& outcome) const;
 
 private:
-    const routing::PubsubService* service_;
+    const routing::PreferenceService* service_;
     routing::Router* router_;
 };
 

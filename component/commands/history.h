@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "routing/pubsub_service.h"
+#include "routing/preference_service.h"
 
 namespace herald::component::commands {
 
@@ -18,11 +18,11 @@ public:
         std::vector<storage::HistoryEntry> entries;
     };
 
-    explicit History(const routing::PubsubService& service) : service_(&service) {}
+    explicit History(const routing::PreferenceService& service) : service_(&service) {}
     Outcome run(storage::Repositories& repos, const routing::Actor& actor, const Input& input) const;
 
 private:
-    const routing::PubsubService* service_;
+    const routing::PreferenceService* service_;
 };
 
 // As both front ends show it: a heading, then a line per entry with its time and outcome.

@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "routing/pubsub_service.h"
+#include "routing/token_service.h"
 
 namespace herald::component::commands {
 
@@ -21,11 +21,11 @@ public:
         std::vector<Token> tokens;
     };
 
-    explicit HttpTokens(const routing::PubsubService& service) : service_(&service) {}
+    explicit HttpTokens(const routing::TokenService& service) : service_(&service) {}
     Outcome run(storage::Repositories& repos, const routing::Actor& actor, const Input& input) const;
 
 private:
-    const routing::PubsubService* service_;
+    const routing::TokenService* service_;
 };
 
 }  // namespace herald::component::commands

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "routing/pubsub_service.h"
+#include "routing/preference_service.h"
 
 namespace herald::routing {
 class Router;
@@ -19,12 +19,12 @@ public:
         storage::Preferences preferences;
     };
 
-    Pause(const routing::PubsubService& service, routing::Router& router) : service_(&service), router_(&router) {}
+    Pause(const routing::PreferenceService& service, routing::Router& router) : service_(&service), router_(&router) {}
     Outcome run(storage::Repositories& repos, const routing::Actor& actor, const Input& input) const;
     void committed(const routing::Actor& actor, const Outcome& outcome) const;
 
 private:
-    const routing::PubsubService* service_;
+    const routing::PreferenceService* service_;
     routing::Router* router_;
 };
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "routing/pubsub_service.h"
+#include "routing/preference_service.h"
 
 namespace herald::component::commands {
 
@@ -12,11 +12,11 @@ public:
         storage::Preferences preferences;
     };
 
-    explicit ShowPreferences(const routing::PubsubService& service) : service_(&service) {}
+    explicit ShowPreferences(const routing::PreferenceService& service) : service_(&service) {}
     Outcome run(storage::Repositories& repos, const routing::Actor& actor, const Input& input) const;
 
 private:
-    const routing::PubsubService* service_;
+    const routing::PreferenceService* service_;
 };
 
 }  // namespace herald::component::commands

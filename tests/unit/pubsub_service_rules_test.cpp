@@ -6,7 +6,7 @@
 #include <set>
 
 #include "component/notification_payload.h"
-#include "routing/pubsub_service.h"
+#include "routing/rule_services.h"
 #include "routing/secret_token.h"
 #include "routing/user_service.h"
 #include "storage/sqlite/database.h"
@@ -37,6 +37,8 @@ protected:
     routing::Settings config;
     component::XmlPayloadFormat payloads{config.pubsub};
     routing::PubsubService service{config, payloads};
+    routing::PreferenceService preferences{config};
+    routing::TokenService token_rules{config, service};
     const routing::Actor user{"bob@example.org", false};
     const routing::Actor admin{"admin@example.org", true};
 };
@@ -134,12 +136,12 @@ TEST_F(PubsubServiceOwnership, TopicsAndTokensPerUserAreCapped) {
     for (const auto* name : {"a1", "a2", "a3"})
         EXPECT_EQ(refusal_of([&] { service.create_node(repos, admin, name, "publishers"); }), "allowed");
 
-    service.create_token(repos, alice, "one", "cron");
-    EXPECT_EQ(refusal_of([&] { service.create_token(repos, alice, "two", "cron"); }), "policy-violation");
-    EXPECT_NE(refusal_of([&] { service.create_token(repos, alice, "two", "cron"); }, true)
+    token_rules.create_token(repos, alice, "one", "cron");
+    EXPECT_EQ(refusal_of([&] { token_rules.create_token(repos, alice, "two", "cron"); }), "policy-violation");
+    EXPECT_NE(refusal_of([&] { token_rules.create_token(repos, alice, "two", "cron"); }, true)
                   .find("max_tokens_per_user"),
               std::string::npos);
-    EXPECT_EQ(refusal_of([&] { service.create_token(repos, alice, "one", "cron"); }), "conflict");
+    EXPECT_EQ(refusal_of([&] { token_rules.create_token(repos, alice, "one", "cron"); }), "conflict");
 }
 
 TEST_F(PubsubServiceOwnership, FeedFollowsPerUserAreCapped) {
@@ -165,14 +167,14 @@ TEST_F(PubsubServiceOwnership, FeedFollowsPerUserAreCapped) {
 TEST_F(PubsubServiceOwnership, PublishingWithATokenRefusesUnknownTopicsAndBadTokensAlike) {
     service.create_node(repos, alice, "backups", "publishers");
     service.create_node(repos, alice, "other", "publishers");
-    const auto token = service.create_token(repos, alice, "other", "cron");
+    const auto token = token_rules.create_token(repos, alice, "other", "cron");
     const auto inbox = routing::PubsubService::inbox_of(user.jid);
     std::set<std::string> answers;
     for (const auto& [node, given] : std::vector<std::pair<std::string, std::string>>{
              {inbox, "bogus"}, {"inbox/nobody@example.org", "bogus"}, {"backups", "bogus"},
              {"backups", token}, {"nosuch", token}}) {
         try {
-            service.publish_with_token(repos, given, item_on(node, "x-" + node));
+            token_rules.publish_with_token(repos, given, item_on(node, "x-" + node));
             ADD_FAILURE() << node << " accepted";
         } catch (const routing::PubsubError& refusal) {
             answers.insert(std::string(routing::stanza_error_of(refusal.reason).type) + "/" +
@@ -181,7 +183,7 @@ TEST_F(PubsubServiceOwnership, PublishingWithATokenRefusesUnknownTopicsAndBadTok
     }
     ASSERT_EQ(answers.size(), 1u) << "every refusal alike";
     EXPECT_EQ(answers.begin()->rfind("cancel/item-not-found/", 0), 0u) << *answers.begin();
-    EXPECT_EQ(refusal_of([&] { service.publish_with_token(repos, token, item_on("other", "ok")); }), "allowed");
+    EXPECT_EQ(refusal_of([&] { token_rules.publish_with_token(repos, token, item_on("other", "ok")); }), "allowed");
 }
 
 std::int64_t count_rows(storage::Database& db, const char* sql, const std::string& jid) {
@@ -197,10 +199,10 @@ TEST_F(PubsubServiceOwnership, RemovingAUserDeletesTheirTopicsTokensFollowsAndEs
     service.create_node(repos, alice, "backups", "publishers");
     service.subscribe(repos, user, "backups", user.jid);
     service.subscribe(repos, alice, "backups", alice.jid);
-    const auto token = service.create_token(repos, alice, "backups", "cron");
+    const auto token = token_rules.create_token(repos, alice, "backups", "cron");
     service.create_node(repos, carol, "carols", "open");
     service.subscribe(repos, alice, "carols", alice.jid);
-    const auto token_on_carols = service.create_token(repos, admin, "carols", "by-admin");
+    const auto token_on_carols = token_rules.create_token(repos, admin, "carols", "by-admin");
     repos.nodes.create({"feed/000000000001", "notify.example.org", "publishers", false, 1});
     repos.feeds.add({.node = "feed/000000000001", .url = "https://example.org/feed", .interval_seconds = 600}, 1);
     service.subscribe(repos, alice, "feed/000000000001", alice.jid);

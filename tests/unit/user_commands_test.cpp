@@ -24,7 +24,7 @@
 #include "component/commands/user_command.h"
 #include "component/notification_payload.h"
 #include "component/xmpp_user_notices.h"
-#include "routing/pubsub_service.h"
+#include "routing/rule_services.h"
 #include "storage/sqlite/sqlite_backend.h"
 #include "storage/storage_error.h"
 
@@ -49,6 +49,8 @@ protected:
     routing::Settings config;
     component::XmlPayloadFormat payloads{config.pubsub};
     routing::PubsubService service{config, payloads};
+    routing::PreferenceService preferences{config};
+    routing::TokenService tokens{config, service};
     const routing::Actor bob{"bob@example.org", false};
     const routing::Actor admin{"admin@example.org", true};
     const routing::Actor stranger{"carol@example.org", false};
@@ -85,7 +87,7 @@ TEST_F(UserCommands, RefusalsAreExplainedTheSameWayForBothFrontEnds) {
     EXPECT_EQ(unknown.condition, "item-not-found");
     EXPECT_EQ(unknown.text, "there is no such topic");
 
-    const auto unregistered = failure_of([&] { commands::History(service).run(repos, stranger, {10}); });
+    const auto unregistered = failure_of([&] { commands::History(preferences).run(repos, stranger, {10}); });
     EXPECT_TRUE(unregistered.refused);
     EXPECT_EQ(unregistered.type, "auth");
     EXPECT_EQ(unregistered.text, "you are not registered: add this contact to your roster first");
@@ -109,13 +111,13 @@ TEST_F(UserCommands, FailuresAreNotRefusals) {
 }
 
 TEST_F(UserCommands, HistoryOfSomeoneWhoReceivedNothingIsEmpty) {
-    EXPECT_TRUE(commands::History(service).run(repos, bob, {10}).entries.empty());
+    EXPECT_TRUE(commands::History(preferences).run(repos, bob, {10}).entries.empty());
     EXPECT_EQ(commands::history_heading(3), "Your last 3 notifications, newest first (times in UTC)");
 }
 
 TEST_F(UserCommands, ShowPreferencesReadsWhatIsStored) {
-    EXPECT_EQ(commands::ShowPreferences(service).run(repos, bob, {}).preferences.escalation_channel, "none");
-    EXPECT_EQ(failure_of([&] { commands::ShowPreferences(service).run(repos, stranger, {}); }).condition,
+    EXPECT_EQ(commands::ShowPreferences(preferences).run(repos, bob, {}).preferences.escalation_channel, "none");
+    EXPECT_EQ(failure_of([&] { commands::ShowPreferences(preferences).run(repos, stranger, {}); }).condition,
               "registration-required");
 }
 
@@ -172,15 +174,15 @@ TEST_F(UserCommands, PublishersAreAllowedAndListedThenRemoved) {
 }
 
 TEST_F(UserCommands, HttpTokensAreMadeOnceListedByLabelAndRevoked) {
-    const auto made = commands::ChangeHttpToken(service).run(repos, admin, {"backups", "ci", false});
+    const auto made = commands::ChangeHttpToken(tokens).run(repos, admin, {"backups", "ci", false});
     ASSERT_TRUE(made.token);
     EXPECT_FALSE(made.token->empty());
-    const auto known = commands::HttpTokens(service).run(repos, admin, {});
+    const auto known = commands::HttpTokens(tokens).run(repos, admin, {});
     ASSERT_EQ(known.tokens.size(), 1u);
     EXPECT_EQ(known.tokens.front().topic, "backups");
     EXPECT_EQ(known.tokens.front().label, "ci");
-    EXPECT_FALSE(commands::ChangeHttpToken(service).run(repos, admin, {"backups", "ci", true}).token);
-    EXPECT_TRUE(commands::HttpTokens(service).run(repos, admin, {}).tokens.empty());
+    EXPECT_FALSE(commands::ChangeHttpToken(tokens).run(repos, admin, {"backups", "ci", true}).token);
+    EXPECT_TRUE(commands::HttpTokens(tokens).run(repos, admin, {}).tokens.empty());
 }
 
 TEST_F(UserCommands, DeletingATopicTellsItsSubscribersOnceCommitted) {
