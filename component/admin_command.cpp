@@ -159,10 +159,11 @@ public:
 
     const std::string& argument(std::size_t index) const { return arguments_.at(index); }
 
-    storage::StorageSettings storage() const { return {config_.storage_backend, config_.database_path}; }
-    // An admin command never creates a database.
+    storage::StorageSettings storage() const { return storage_settings(config_); }
+    bool on_sqlite() const { return config_.storage_backend == "sqlite"; }
+    // An admin command never creates a database (a PostgreSQL one is the operator's).
     storage::StorageSettings existing_storage() const {
-        if (!std::filesystem::exists(config_.database_path))
+        if (on_sqlite() && !std::filesystem::exists(config_.database_path))
             throw Failure{ExitCode::no_input, config_.database_path + ": no such database"};
         return storage();
     }
@@ -290,7 +291,7 @@ int stats(AdminSession& session) {
     for (const auto& [name, value] : session.queries().stats()) counts[name] = value;
     counts["schema version"] = session.queries().schema_version();
     std::error_code ignored;
-    counts["database bytes"] = std::filesystem::file_size(session.config().database_path, ignored);
+    if (session.on_sqlite()) counts["database bytes"] = std::filesystem::file_size(session.config().database_path, ignored);
     return session.answer(counts);
 }
 

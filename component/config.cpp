@@ -181,6 +181,28 @@ const std::vector<Field>& fields() {
                  c.config.database_path = path.string();
              }
          }},
+        {"storage", "postgresql", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) {
+             if (!n.IsMap()) return c.fail(n, k + ": expected a mapping (connection, password_file)");
+             for (const auto& entry : n) {
+                 const auto key = entry.first.Scalar();
+                 const auto path = k + "." + key;
+                 if (key == "connection") {
+                     text(c, entry.second, path, c.config.postgresql_connection,
+                          "a libpq connection string or URI, e.g. postgresql://herald@db.example.org/herald");
+                 } else if (key == "password_file") {
+                     auto v = scalar<std::string>(c, entry.second, path, "a file path");
+                     if (!v) continue;
+                     std::filesystem::path file(*v);
+                     if (file.is_relative()) file = std::filesystem::path(c.base_dir) / file;
+                     c.config.postgresql_password_file = file.string();
+                     // Read when the database is opened; checked here when secrets are.
+                     if (c.secret == ComponentSecret::read) read_secret_file(c, entry.second, path, file.string());
+                 } else {
+                     c.fail(entry.first, "unknown setting '" + path + "'");
+                 }
+             }
+         }},
         {"registration", "register_on_subscribe", false,
          [](Context& c, const YAML::Node& n, const std::string& k) { flag(c, n, k, c.config.register_on_subscribe); }},
         {"registration", "allowed_domains", false,
@@ -428,6 +450,9 @@ void check_whole(Context& context, const YAML::Node& root) {
     if (context.config.reconnect_max_seconds < context.config.reconnect_initial_seconds)
         context.fail(root["component"],
                      "component: reconnect_max_seconds is below reconnect_initial_seconds");
+    if (context.config.storage_backend == "postgresql" && context.config.postgresql_connection.empty())
+        context.fail(root["storage"],
+                     "storage: backend postgresql needs postgresql.connection (a libpq connection string or URI)");
     const auto& smtp = context.config.smtp;
     if (!smtp.host.empty() && smtp.from.empty())
         context.fail(root["smtp"], "smtp: 'from' is required when a host is set");
@@ -459,6 +484,13 @@ ConfigResult load_config_file(const std::string& path, ComponentSecret secret) {
     text << in.rdbuf();
     const auto base = std::filesystem::absolute(path).parent_path().string();
     return load_config_text(text.str(), base, secret);
+}
+
+storage::StorageSettings storage_settings(const Config& config) {
+    return {.backend = config.storage_backend,
+            .path = config.database_path,
+            .postgresql_connection = config.postgresql_connection,
+            .postgresql_password_file = config.postgresql_password_file};
 }
 
 std::string format_error(const std::string& path, const ConfigError& error) {

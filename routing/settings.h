@@ -51,6 +51,10 @@ struct Settings {
     std::string secret;                 // never logged
     std::string storage_backend = "sqlite";  // storage/backend_factory checks the name
     std::string database_path = "herald.db";
+    // storage.postgresql: a libpq connection string or URI (required with
+    // the postgresql backend) and a file whose first line is the password.
+    std::string postgresql_connection;
+    std::string postgresql_password_file;
     bool register_on_subscribe = true;
     // Domains whose users may register ("*": any domain); empty: the
     // component's parent domain (notify.example.org: users @example.org).

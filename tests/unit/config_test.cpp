@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <unistd.h>
+
 #include "component/config.h"
 
 using herald::component::load_config_file;
@@ -268,4 +270,38 @@ TEST(Config, ReadsRetentionWithSaneDefaults) {
     EXPECT_EQ(set.config->retention.check_seconds, 60);
     EXPECT_EQ(set.config->retention.batch_rows, 100);
     EXPECT_FALSE(load_config_text("component:\n  jid: notify.example.org\n  secret: s\nretention:\n  history_days: 0\n").config);
+}
+
+TEST(Config, ReadsThePostgresqlBackendAndRequiresItsConnection) {
+    const auto dir = std::filesystem::temp_directory_path() / ("herald-config-pg-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    std::ofstream(dir / "pg.password") << "pg-s3cret\n";
+    const auto config = load_config_text(R"(component:
+  jid: notify.localhost
+  secret: s3cret
+storage:
+  backend: postgresql
+  postgresql:
+    connection: postgresql://herald@db.example.org/herald
+    password_file: pg.password
+)",
+                                         dir.string());
+    ASSERT_TRUE(config.config) << config.errors.front().message;
+    EXPECT_EQ(config.config->storage_backend, "postgresql");
+    EXPECT_EQ(config.config->postgresql_connection, "postgresql://herald@db.example.org/herald");
+    EXPECT_EQ(config.config->postgresql_password_file, (dir / "pg.password").string()) << "relative to the config";
+    const auto settings = herald::component::storage_settings(*config.config);
+    EXPECT_EQ(settings.backend, "postgresql");
+    EXPECT_EQ(settings.postgresql_connection, "postgresql://herald@db.example.org/herald");
+
+    const auto missing = load_config_text("component:\n  jid: a.b\n  secret: s\nstorage:\n  backend: postgresql\n");
+    EXPECT_TRUE(has_error(missing, 5, "backend postgresql needs postgresql.connection")) << missing.errors.size();
+    const auto unreadable = load_config_text(
+        "component:\n  jid: a.b\n  secret: s\nstorage:\n  backend: postgresql\n  postgresql:\n"
+        "    connection: dbname=herald\n    password_file: /nonexistent/pg.password\n    colour: blue\n");
+    EXPECT_TRUE(has_error(unreadable, 8, "storage.postgresql.password_file: cannot read"));
+    EXPECT_TRUE(has_error(unreadable, 9, "unknown setting 'storage.postgresql.colour'"));
+    EXPECT_TRUE(has_error(load_config_text("component:\n  jid: a.b\n  secret: s\nstorage:\n  backend: mysql\n"), 5,
+                          "not one of sqlite, postgresql"));
+    std::filesystem::remove_all(dir);
 }

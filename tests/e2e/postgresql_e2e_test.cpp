@@ -1,0 +1,75 @@
+// The daemon on storage.backend postgresql (a private PostgreSQL per test):
+// a publish over IQ reaches a subscriber, and what is queued for a user who
+// is offline survives a restart of herald, in PostgreSQL.
+
+#include <cstdlib>
+
+#include "tests/e2e/herald_e2e_fixture.h"
+#include "tests/support/private_postgresql.h"
+
+namespace herald::testing {
+namespace {
+
+bool running_in_ci() {
+    const char* ci = std::getenv("CI");
+    return ci && *ci && std::string(ci) != "false" && std::string(ci) != "0";
+}
+
+class PostgresqlE2E : public HeraldE2E {
+protected:
+    void SetUp() override {
+        if (const auto reason = PrivatePostgresql::unavailable_reason(); !reason.empty()) {
+            // CI installs PostgreSQL (scripts/setup): there a skip would hide a failure.
+            if (running_in_ci()) FAIL() << reason << " (CI is set)";
+            GTEST_SKIP() << reason;
+        }
+        postgresql_ = std::make_unique<PrivatePostgresql>();
+        herald_ = std::make_unique<HeraldUnderTest>(ejabberd_, ejabberd_.dir() / "herald", log_level(), extra_config(),
+                                                    std::filesystem::path(), postgresql_->connection_string());
+        HeraldE2E::SetUp();
+    }
+
+    // herald stops before its database does.
+    void TearDown() override { herald_.reset(); }
+
+    // One number from PostgreSQL, as psql prints it.
+    std::string query(const std::string& sql) {
+        const auto result = postgresql_->psql({"-c", sql});
+        EXPECT_EQ(result.exit_code, 0) << result.output;
+        auto value = result.output;
+        while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) value.pop_back();
+        return value;
+    }
+
+    std::unique_ptr<PrivatePostgresql> postgresql_;
+};
+
+TEST_F(PostgresqlE2E, DeliversAndKeepsTheQueueOfAnOfflineUserAcrossARestart) {
+    with_topic();
+    const auto live_id = publish_ok(*alice_, "backups", notification("while online"));
+    auto live = next_notification(*bob_);
+    ASSERT_TRUE(live) << "no delivery from herald on PostgreSQL";
+    EXPECT_EQ(live->text("notification/notification/title"), "while online");
+    EXPECT_EQ(live->find("notification")->attr("item"), live_id);
+    send_receipt(*bob_, *live);
+
+    bob_->disconnect();
+    ASSERT_TRUE(state_logged(*bob_, "offline"));
+    ASSERT_FALSE(publish_ok(*alice_, "backups", notification("while away")).empty());
+    // The publish was acknowledged: its queue row is committed.
+    EXPECT_EQ(query("SELECT count(*) FROM queue q JOIN items i ON i.id = q.item "
+                    "WHERE q.user_jid = 'bob@localhost' AND i.title = 'while away'"),
+              "1");
+
+    ASSERT_TRUE(herald_->stop()) << "herald did not exit on SIGTERM; its log ends:\n" << herald_->log().tail();
+    herald_->start();
+    auto back = ejabberd_.client("bob", "secret-bob", "back");
+    ASSERT_TRUE(back->connect(kWait)) << back->last_error();
+    back->send("<presence/>");
+    auto kept = next_notification(*back);
+    ASSERT_TRUE(kept) << "the queue did not survive the restart; herald's log ends:\n" << herald_->log().tail();
+    EXPECT_EQ(kept->text("notification/notification/title"), "while away");
+}
+
+}  // namespace
+}  // namespace herald::testing
