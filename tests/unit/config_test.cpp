@@ -6,6 +6,7 @@
 
 #include <unistd.h>
 
+#include "component/admin_command.h"
 #include "component/config.h"
 
 using herald::component::load_config_file;
@@ -303,5 +304,20 @@ storage:
     EXPECT_TRUE(has_error(unreadable, 9, "unknown setting 'storage.postgresql.colour'"));
     EXPECT_TRUE(has_error(load_config_text("component:\n  jid: a.b\n  secret: s\nstorage:\n  backend: mysql\n"), 5,
                           "not one of sqlite, postgresql"));
+    std::filesystem::remove_all(dir);
+}
+
+TEST(Config, HeraldAdminBackupOnPostgresqlPointsToPgDump) {
+    const auto dir = std::filesystem::temp_directory_path() / ("herald-admin-pg-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    std::ofstream(dir / "herald.yaml") << "component:\n  jid: notify.localhost\n  secret: s\nstorage:\n"
+                                          "  backend: postgresql\n  postgresql:\n"
+                                          "    connection: postgresql://herald@127.0.0.1:1/herald\n";
+    std::ostringstream out, err;
+    const auto status = herald::component::run_admin(
+        {"--config", (dir / "herald.yaml").string(), "backup", (dir / "copy.db").string()}, out, err);
+    EXPECT_EQ(status, 69) << "EX_UNAVAILABLE; " << err.str();
+    EXPECT_NE(err.str().find("pg_dump"), std::string::npos) << err.str();
+    EXPECT_FALSE(std::filesystem::exists(dir / "copy.db"));
     std::filesystem::remove_all(dir);
 }
