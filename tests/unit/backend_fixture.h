@@ -17,6 +17,10 @@
 #include "storage/backend_factory.h"
 #include "tests/unit/test_items.h"
 
+namespace herald::testing {
+class PrivatePostgresql;
+}
+
 namespace herald::storage::fixtures {
 
 inline const auto kBackends = ::testing::Values(std::string("sqlite"), std::string("postgresql"));
@@ -27,6 +31,8 @@ inline std::string backend_name(const ::testing::TestParamInfo<std::string>& inf
 std::string unavailable_reason(const std::string& backend);
 // Settings for a fresh, empty database of `backend` (not yet opened).
 StorageSettings fresh_database(const std::string& backend);
+// The private PostgreSQL the test program shares, started on first use.
+::herald::testing::PrivatePostgresql& shared_postgresql_server();
 // A fresh database of `backend`, opened and migrated; an in-memory SQLite
 // one in place of an unavailable backend (the test skips itself in SetUp).
 std::unique_ptr<Backend> open_fresh_backend(const std::string& backend);

@@ -119,10 +119,10 @@ TEST_F(PostgresqlBackendTest, ABadConnectionStringIsAStorageError) {
                  StorageError);
 }
 
-// A server of its own: it is stopped and restarted under the backend.
+// The shared server is stopped and restarted under the backend.
 TEST_F(PostgresqlBackendTest, TheNextGroupReconnectsAfterTheServerRestarted) {
-    testing::PrivatePostgresql server;
-    const auto backend = open_backend({.backend = "postgresql", .path = {}, .postgresql_connection = server.connection_string()});
+    const auto backend = open_backend(fixtures::fresh_database("postgresql"));
+    auto& server = fixtures::shared_postgresql_server();
     const auto group = [&](const std::string& jid) {
         backend->begin();
         if (auto error = backend->run_isolated([&](Repositories& r) { r.users.upsert({jid, {}, 1}); }))
