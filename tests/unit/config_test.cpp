@@ -321,3 +321,24 @@ TEST(Config, HeraldAdminBackupOnPostgresqlPointsToPgDump) {
     EXPECT_FALSE(std::filesystem::exists(dir / "copy.db"));
     std::filesystem::remove_all(dir);
 }
+
+TEST(Config, HeraldAdminMigratesToPostgresqlOnlyWhenConfiguredFor) {
+    const auto dir = std::filesystem::temp_directory_path() / ("herald-admin-migrate-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    std::ofstream(dir / "sqlite.yaml") << "component:\n  jid: notify.localhost\n  secret: s\nstorage:\n  database: h.db\n";
+    std::ofstream(dir / "postgresql.yaml") << "component:\n  jid: notify.localhost\n  secret: s\nstorage:\n"
+                                              "  backend: postgresql\n  postgresql:\n"
+                                              "    connection: postgresql://herald@127.0.0.1:1/herald\n";
+    std::ostringstream out, err;
+    EXPECT_EQ(herald::component::run_admin({"--config", (dir / "sqlite.yaml").string(), "migrate-to-postgresql",
+                                            (dir / "h.db").string()},
+                                           out, err),
+              78)
+        << "EX_CONFIG: the target is the configured PostgreSQL database; " << err.str();
+    EXPECT_EQ(herald::component::run_admin({"--config", (dir / "postgresql.yaml").string(), "migrate-to-postgresql",
+                                            (dir / "absent.db").string()},
+                                           out, err),
+              66)
+        << "EX_NOINPUT; " << err.str();
+    std::filesystem::remove_all(dir);
+}

@@ -4,11 +4,16 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <latch>
+#include <map>
 #include <thread>
 
 #include "storage/postgresql/connection.h"
 #include "storage/postgresql/migrations.h"
+#include "storage/sqlite_to_postgresql.h"
 #include "storage/storage_error.h"
 #include "tests/support/private_postgresql.h"
 #include "tests/unit/backend_fixture.h"
@@ -161,6 +166,81 @@ TEST_F(PostgresqlBackendTest, TheNextGroupReconnectsAfterTheServerRestarted) {
     EXPECT_TRUE(users.find("after-restart@x"));
     EXPECT_FALSE(users.find("in-flight@x")) << "the group under way when the server went away is lost, unacknowledged";
     EXPECT_TRUE(users.find("back@x"));
+}
+
+// What an operator's SQLite database holds, copied into PostgreSQL: every
+// admin count and every user's queue, history and acknowledgements the same;
+// new item ids after the old ones.
+TEST_F(PostgresqlBackendTest, ASqliteDatabaseIsCopiedWholeIntoAnEmptyOne) {
+    const auto dir = std::filesystem::temp_directory_path() / ("herald-copy-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const auto file = dir / "herald.db";
+    std::int64_t last_sqlite_seq = 0;
+    {
+        const auto sqlite = open_backend({.path = file.string()});
+        auto& r = sqlite->repositories();
+        r.users.upsert({"a@x", std::string("a@mail.example"), 5});
+        r.users.upsert({"b@x", {}, 6});
+        Preferences mail;
+        mail.escalation_channel = "mail";
+        mail.escalation_target = "a@mail.example";
+        mail.paused = true;
+        r.users.save_preferences("a@x", mail);
+        r.nodes.create({"topic", "p@x", "publishers", false, 1});
+        r.nodes.create({"inbox/a@x", "a@x", "open", true, 1});
+        r.nodes.subscribe("topic", "a@x", 2);
+        r.nodes.subscribe("topic", "b@x", 2);
+        r.tokens.add("digest", {"topic", "ci", "p@x"}, 3);
+        auto page = fixtures::make_item("page", 2);
+        page.ack_required = true;
+        const auto paged = r.queue.publish(page).seq;
+        const auto plain = r.queue.publish(fixtures::make_item("plain", 1)).seq;
+        r.queue.confirm("a@x", paged, 10);
+        r.queue.set_aside("b@x", plain, 11);
+        r.escalations.mark_away("b@x", 12);
+        r.escalations.claim({"b@x", paged, 2, "mail"}, 13);
+        r.nodes.create({"feed/abc", "notify.x", "publishers", false, 1});
+        r.feeds.add({.node = "feed/abc", .url = "https://example.org/feed", .interval_seconds = 900}, 1);
+        r.feeds.remember("feed/abc", "k1", 14);
+        auto gone = fixtures::make_item("gone", 1);
+        gone.node = "feed/abc";
+        last_sqlite_seq = r.queue.publish(gone).seq;
+        ASSERT_TRUE(r.nodes.remove_if_unsubscribed("feed/abc")) << "its item goes: the largest id is no row now";
+    }
+    const auto settings = fixtures::fresh_database("postgresql");
+    const auto copied = copy_sqlite_to_postgresql(file, settings);
+    const std::map<std::string, std::int64_t> rows(copied.begin(), copied.end());
+    EXPECT_EQ(rows.at("items"), 2);
+
+    const auto sqlite = open_backend({.path = file.string()});
+    const auto postgresql = open_backend(settings);
+    EXPECT_EQ(postgresql->admin().stats(), sqlite->admin().stats());
+    for (const auto* user : {"a@x", "b@x"}) {
+        auto seqs = [&](Backend& backend) {
+            std::vector<std::pair<std::int64_t, std::string>> queued;
+            for (const auto& q : backend.repositories().queue.next(user, 0, 0, 100, 10))
+                queued.emplace_back(q.seq, q.item.item_id);
+            return queued;
+        };
+        EXPECT_EQ(seqs(*postgresql), seqs(*sqlite)) << user;
+        auto outcomes = [&](Backend& backend) {
+            std::vector<std::string> found;
+            for (const auto& h : backend.repositories().queue.history(user, 10))
+                found.push_back(h.outcome + " " + h.item.item_id + " " + std::to_string(h.at_ms));
+            return found;
+        };
+        EXPECT_EQ(outcomes(*postgresql), outcomes(*sqlite)) << user;
+        EXPECT_EQ(postgresql->repositories().acks.waiting(user, 10).size(),
+                  sqlite->repositories().acks.waiting(user, 10).size()) << user;
+        EXPECT_EQ(postgresql->admin().user(user)->summary.email, sqlite->admin().user(user)->summary.email);
+    }
+    EXPECT_TRUE(postgresql->repositories().users.preferences("a@x").paused);
+    EXPECT_EQ(postgresql->repositories().tokens.find("digest")->label, "ci");
+    EXPECT_EQ(postgresql->repositories().queue.counts().queued, sqlite->repositories().queue.counts().queued);
+    EXPECT_GT(postgresql->repositories().queue.publish(fixtures::make_item("after", 1)).seq, last_sqlite_seq)
+        << "ids are never reused";
+    EXPECT_THROW(copy_sqlite_to_postgresql(file, settings), StorageError) << "only into an empty database";
+    std::filesystem::remove_all(dir);
 }
 
 }  // namespace
