@@ -41,6 +41,13 @@ protected:
         return value;
     }
 
+    CommandResult admin(std::vector<std::string> arguments) {
+        arguments.insert(arguments.begin(), {HERALD_BINARY, "admin", "--config", herald_->config_path().string()});
+        auto result = run_command(arguments, 60s);
+        EXPECT_FALSE(result.timed_out) << describe_command(arguments);
+        return result;
+    }
+
     std::unique_ptr<PrivatePostgresql> postgresql_;
 };
 
@@ -69,6 +76,24 @@ TEST_F(PostgresqlE2E, DeliversAndKeepsTheQueueOfAnOfflineUserAcrossARestart) {
     auto kept = next_notification(*back);
     ASSERT_TRUE(kept) << "the queue did not survive the restart; herald's log ends:\n" << herald_->log().tail();
     EXPECT_EQ(kept->text("notification/notification/title"), "while away");
+}
+
+TEST_F(PostgresqlE2E, HeraldAdminReadsThePostgresqlDatabaseAndPointsToPgDumpForBackups) {
+    with_topic();
+    publish_ok(*alice_, "backups", notification("counted"));
+    storage_barrier(*bob_);
+    const auto stats = admin({"stats"});
+    EXPECT_EQ(stats.exit_code, 0) << stats.output;
+    EXPECT_NE(stats.output.find("users: 2"), std::string::npos) << stats.output;
+    EXPECT_NE(stats.output.find("topics: 1"), std::string::npos) << stats.output;
+    EXPECT_EQ(stats.output.find("database bytes"), std::string::npos) << "no file to measure: " << stats.output;
+    const auto topics = admin({"list-topics"});
+    EXPECT_EQ(topics.exit_code, 0) << topics.output;
+    EXPECT_NE(topics.output.find("backups"), std::string::npos) << topics.output;
+
+    const auto backup = admin({"backup", (ejabberd_.dir() / "copy.db").string()});
+    EXPECT_EQ(backup.exit_code, 69) << "EX_UNAVAILABLE: " << backup.output;
+    EXPECT_NE(backup.output.find("pg_dump"), std::string::npos) << backup.output;
 }
 
 }  // namespace
