@@ -63,16 +63,26 @@ std::string unavailable_reason(const std::string& backend) {
     return testing::PrivatePostgresql::unavailable_reason();
 }
 
-StorageSettings fresh_database(const std::string& backend) {
-    if (backend != "postgresql") return {.backend = backend, .path = ":memory:"};
+namespace {
+
+StorageSettings new_postgresql_database(const std::string& template_database) {
     auto& shared = shared_postgresql();
     const auto name = "herald_t" + std::to_string(++shared.databases_made);
-    // A database name is no bindable parameter; this one is our own counter.
+    // A database name is no bindable parameter; these are our own.
     if (!shared.last_database.empty()) shared.run("DROP DATABASE " + shared.last_database + " WITH (FORCE)");
-    shared.run("CREATE DATABASE " + name + " TEMPLATE herald_migrated");
+    shared.run("CREATE DATABASE " + name + " TEMPLATE " + template_database);
     shared.last_database = name;
-    return {.backend = backend, .path = {}, .postgresql_connection = shared.connection_to(name)};
+    return {.backend = "postgresql", .path = {}, .postgresql_connection = shared.connection_to(name)};
 }
+
+}  // namespace
+
+StorageSettings fresh_database(const std::string& backend) {
+    if (backend != "postgresql") return {.backend = backend, .path = ":memory:"};
+    return new_postgresql_database("herald_migrated");
+}
+
+StorageSettings empty_postgresql_database() { return new_postgresql_database("template1"); }
 
 testing::PrivatePostgresql& shared_postgresql_server() { return shared_postgresql().server; }
 

@@ -29,8 +29,11 @@ inline std::string backend_name(const ::testing::TestParamInfo<std::string>& inf
 
 // Why `backend` cannot be tested here ("" when it can): PostgreSQL not installed.
 std::string unavailable_reason(const std::string& backend);
-// Settings for a fresh, empty database of `backend` (not yet opened).
+// Settings for a fresh database of `backend` without rows (not yet opened;
+// on PostgreSQL a copy of one already migrated).
 StorageSettings fresh_database(const std::string& backend);
+// A PostgreSQL database with nothing in it, not even herald's schema.
+StorageSettings empty_postgresql_database();
 // The private PostgreSQL the test program shares, started on first use.
 ::herald::testing::PrivatePostgresql& shared_postgresql_server();
 // A fresh database of `backend`, opened and migrated; an in-memory SQLite

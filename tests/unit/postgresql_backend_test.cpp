@@ -78,7 +78,11 @@ TEST_F(PostgresqlBackendTest, AJobThatSwallowsAFailedStatementIsUndoneNotCommitt
 }
 
 TEST_F(PostgresqlBackendTest, TwoHeraldsMigratingAtOnceMakeOneSchema) {
-    const auto settings = fixtures::fresh_database("postgresql");
+    const auto settings = fixtures::empty_postgresql_database();
+    {
+        pg::Connection connection(settings.postgresql_connection, std::nullopt);
+        ASSERT_EQ(pg::postgresql_schema_version(connection), 0) << "a database herald never saw";
+    }
     std::latch start(2);
     std::exception_ptr failures[2];
     std::vector<std::thread> heralds;
@@ -105,7 +109,7 @@ TEST_F(PostgresqlBackendTest, TwoHeraldsMigratingAtOnceMakeOneSchema) {
 }
 
 TEST_F(PostgresqlBackendTest, RefusesADatabaseFromANewerHerald) {
-    const auto settings = fixtures::fresh_database("postgresql");
+    const auto settings = fixtures::empty_postgresql_database();
     open_backend(settings);
     {
         pg::Connection connection(settings.postgresql_connection, std::nullopt);
@@ -207,7 +211,7 @@ TEST_F(PostgresqlBackendTest, ASqliteDatabaseIsCopiedWholeIntoAnEmptyOne) {
         last_sqlite_seq = r.queue.publish(gone).seq;
         ASSERT_TRUE(r.nodes.remove_if_unsubscribed("feed/abc")) << "its item goes: the largest id is no row now";
     }
-    const auto settings = fixtures::fresh_database("postgresql");
+    const auto settings = fixtures::empty_postgresql_database();
     const auto copied = copy_sqlite_to_postgresql(file, settings);
     const std::map<std::string, std::int64_t> rows(copied.begin(), copied.end());
     EXPECT_EQ(rows.at("items"), 2);
