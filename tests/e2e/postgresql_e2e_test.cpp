@@ -4,6 +4,10 @@
 
 #include <cstdlib>
 
+#include <fstream>
+#include <sstream>
+
+#include "storage/backend_factory.h"
 #include "tests/e2e/herald_e2e_fixture.h"
 #include "tests/support/private_postgresql.h"
 
@@ -94,6 +98,51 @@ TEST_F(PostgresqlE2E, HeraldAdminReadsThePostgresqlDatabaseAndPointsToPgDumpForB
     const auto backup = admin({"backup", (ejabberd_.dir() / "copy.db").string()});
     EXPECT_EQ(backup.exit_code, 69) << "EX_UNAVAILABLE: " << backup.output;
     EXPECT_NE(backup.output.find("pg_dump"), std::string::npos) << backup.output;
+}
+
+// An operator's move: a SQLite database copied by `herald admin
+// migrate-to-postgresql` into an empty database of the configured server.
+TEST_F(PostgresqlE2E, HeraldAdminCopiesASqliteDatabaseIntoAnEmptyPostgresqlOne) {
+    const auto sqlite_file = ejabberd_.dir() / "old-herald.db";
+    {
+        const auto old = storage::open_backend({.path = sqlite_file.string()});
+        auto& r = old->repositories();
+        r.users.upsert({"carol@localhost", {}, 1});
+        r.nodes.create({"old-topic", "carol@localhost", "publishers", false, 1});
+        r.nodes.subscribe("old-topic", "carol@localhost", 1);
+        storage::Item item;
+        item.item_id = "kept";
+        item.node = "old-topic";
+        item.publisher = "carol@localhost";
+        item.payload = notification("kept");
+        item.title = "kept";
+        r.queue.publish(item);
+    }
+    ASSERT_EQ(query("CREATE DATABASE moved"), "CREATE DATABASE");
+    std::stringstream config;
+    config << std::ifstream(herald_->config_path()).rdbuf();
+    auto text = config.str();
+    const auto database = text.find(postgresql_->connection_string());
+    ASSERT_NE(database, std::string::npos) << text;
+    text.replace(database, postgresql_->connection_string().size(),
+                 postgresql_->connection_string().substr(0, postgresql_->connection_string().rfind('/')) + "/moved");
+    const auto moved_config = ejabberd_.dir() / "moved.yaml";
+    std::ofstream(moved_config) << text;
+
+    const auto moved = run_command({HERALD_BINARY, "admin", "--config", moved_config.string(), "migrate-to-postgresql",
+                                    sqlite_file.string()},
+                                   60s);
+    EXPECT_EQ(moved.exit_code, 0) << moved.output;
+    EXPECT_NE(moved.output.find("items: 1"), std::string::npos) << moved.output;
+    const auto queue = run_command({HERALD_BINARY, "admin", "--config", moved_config.string(), "show-queue",
+                                    "carol@localhost"},
+                                   60s);
+    EXPECT_EQ(queue.exit_code, 0) << queue.output;
+    EXPECT_NE(queue.output.find("kept"), std::string::npos) << queue.output;
+    const auto again = run_command({HERALD_BINARY, "admin", "--config", moved_config.string(), "migrate-to-postgresql",
+                                    sqlite_file.string()},
+                                   60s);
+    EXPECT_NE(again.exit_code, 0) << "not into a database that holds rows: " << again.output;
 }
 
 }  // namespace
