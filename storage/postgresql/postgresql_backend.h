@@ -34,6 +34,8 @@ public:
 
 private:
     pg::Connection connection_;
+    // Set once the schema is current: the repositories below prepare nothing
+    // before, but members are made in this order.
     bool migrated_;
     PostgresqlUserRepository users_;
     PostgresqlNodeRepository nodes_;
