@@ -34,8 +34,8 @@ public:
 
 private:
     pg::Connection connection_;
-    // Set once the schema is current: the repositories below prepare nothing
-    // before, but members are made in this order.
+    // The migration, run while the members are made: the schema is current
+    // before anything else here exists.
     bool migrated_;
     PostgresqlUserRepository users_;
     PostgresqlNodeRepository nodes_;
