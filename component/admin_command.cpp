@@ -13,6 +13,7 @@
 #include "component/config.h"
 #include "routing/user_service.h"
 #include "storage/backend_factory.h"
+#include "storage/sqlite_to_postgresql.h"
 #include "storage/storage_error.h"
 #include "storage/storage_worker.h"
 #include "text/clock.h"
@@ -48,6 +49,9 @@ constexpr const char* kUsage = R"(usage: herald admin --config FILE COMMAND [ARG
   stats                 the service's counts
   backup FILE           online copy of the database (herald may run)
   check-backup FILE     can herald start on FILE? integrity, schema, counts
+  migrate-to-postgresql SQLITE_FILE
+                        copy every row of a SQLite database (herald stopped) into
+                        the configured, empty PostgreSQL database, in one transaction
 
 Exit codes (sysexits): 0 ok, 64 usage, 65 bad data (unknown ID, failed
 check), 66 no database or file, 67 no such user, 69 database unusable,
@@ -159,11 +163,12 @@ public:
 
     const std::string& argument(std::size_t index) const { return arguments_.at(index); }
 
-    storage::StorageSettings storage() const { return {config_.storage_backend, config_.database_path}; }
-    // An admin command never creates a database.
+    storage::StorageSettings storage() const { return storage_settings(config_); }
+    bool on_sqlite() const { return config_.storage.backend == "sqlite"; }
+    // An admin command never creates a database (a PostgreSQL one is the operator's).
     storage::StorageSettings existing_storage() const {
-        if (!std::filesystem::exists(config_.database_path))
-            throw Failure{ExitCode::no_input, config_.database_path + ": no such database"};
+        if (on_sqlite() && !std::filesystem::exists(config_.storage.path))
+            throw Failure{ExitCode::no_input, config_.storage.path + ": no such database"};
         return storage();
     }
     // The configured database, opened once.
@@ -290,7 +295,7 @@ int stats(AdminSession& session) {
     for (const auto& [name, value] : session.queries().stats()) counts[name] = value;
     counts["schema version"] = session.queries().schema_version();
     std::error_code ignored;
-    counts["database bytes"] = std::filesystem::file_size(session.config().database_path, ignored);
+    if (session.on_sqlite()) counts["database bytes"] = std::filesystem::file_size(session.config().storage.path, ignored);
     return session.answer(counts);
 }
 
@@ -312,6 +317,18 @@ int check_backup(AdminSession& session) {
     return check.problems.empty() ? 0 : exit_status(ExitCode::data_error);
 }
 
+int migrate_to_postgresql(AdminSession& session) {
+    if (session.on_sqlite())
+        throw Failure{ExitCode::config, "migrate-to-postgresql copies into the configured PostgreSQL database: set "
+                                        "storage.backend: postgresql and storage.postgresql.connection first"};
+    if (!std::filesystem::is_regular_file(session.argument(0)))
+        throw Failure{ExitCode::no_input, session.argument(0) + ": no such database file"};
+    json rows = json::object();
+    for (const auto& [table, count] : storage::copy_sqlite_to_postgresql(session.argument(0), session.storage()))
+        rows[table] = count;
+    return session.answer({{"copied from", session.argument(0)}, {"rows", rows}});
+}
+
 struct Command {
     std::size_t arguments;
     std::function<int(AdminSession&)> run;
@@ -324,7 +341,7 @@ const std::map<std::string, Command>& commands() {
         {"show-queue", {1, show_queue}},     {"list-set-aside", {0, list_set_aside}},
         {"requeue", {1, requeue}},           {"drop", {1, drop}},
         {"stats", {0, stats}},               {"backup", {1, backup}},
-        {"check-backup", {1, check_backup}},
+        {"check-backup", {1, check_backup}}, {"migrate-to-postgresql", {1, migrate_to_postgresql}},
     };
     return table;
 }

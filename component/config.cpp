@@ -169,7 +169,7 @@ const std::vector<Field>& fields() {
          [](Context& c, const YAML::Node& n, const std::string& k) {
              if (auto v = scalar<std::string>(c, n, k, "a backend name such as sqlite")) {
                  if (auto problem = storage::backend_problem(*v)) c.fail(n, k + ": " + *problem);
-                 else c.config.storage_backend = *v;
+                 else c.config.storage.backend = *v;
              }
          }},
         {"storage", "database", false,
@@ -178,7 +178,29 @@ const std::vector<Field>& fields() {
                  std::filesystem::path path(*v);
                  if (path.is_relative() && *v != ":memory:")
                      path = std::filesystem::path(c.base_dir) / path;
-                 c.config.database_path = path.string();
+                 c.config.storage.path = path.string();
+             }
+         }},
+        {"storage", "postgresql", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) {
+             if (!n.IsMap()) return c.fail(n, k + ": expected a mapping (connection, password_file)");
+             for (const auto& entry : n) {
+                 const auto key = entry.first.Scalar();
+                 const auto path = k + "." + key;
+                 if (key == "connection") {
+                     text(c, entry.second, path, c.config.storage.postgresql_connection,
+                          "a libpq connection string or URI, e.g. postgresql://herald@db.example.org/herald");
+                 } else if (key == "password_file") {
+                     auto v = scalar<std::string>(c, entry.second, path, "a file path");
+                     if (!v) continue;
+                     std::filesystem::path file(*v);
+                     if (file.is_relative()) file = std::filesystem::path(c.base_dir) / file;
+                     c.config.storage.postgresql_password_file = file.string();
+                     // Read when the database is opened; checked here when secrets are.
+                     if (c.secret == ComponentSecret::read) read_secret_file(c, entry.second, path, file.string());
+                 } else {
+                     c.fail(entry.first, "unknown setting '" + path + "'");
+                 }
              }
          }},
         {"registration", "register_on_subscribe", false,
@@ -428,6 +450,9 @@ void check_whole(Context& context, const YAML::Node& root) {
     if (context.config.component.reconnect_max_seconds < context.config.component.reconnect_initial_seconds)
         context.fail(root["component"],
                      "component: reconnect_max_seconds is below reconnect_initial_seconds");
+    if (context.config.storage.backend == "postgresql" && context.config.storage.postgresql_connection.empty())
+        context.fail(root["storage"],
+                     "storage: backend postgresql needs postgresql.connection (a libpq connection string or URI)");
     const auto& smtp = context.config.smtp;
     if (!smtp.host.empty() && smtp.from.empty())
         context.fail(root["smtp"], "smtp: 'from' is required when a host is set");
@@ -459,6 +484,13 @@ ConfigResult load_config_file(const std::string& path, ComponentSecret secret) {
     text << in.rdbuf();
     const auto base = std::filesystem::absolute(path).parent_path().string();
     return load_config_text(text.str(), base, secret);
+}
+
+storage::StorageSettings storage_settings(const Config& config) {
+    return {.backend = config.storage.backend,
+            .path = config.storage.path,
+            .postgresql_connection = config.storage.postgresql_connection,
+            .postgresql_password_file = config.storage.postgresql_password_file};
 }
 
 std::string format_error(const std::string& path, const ConfigError& error) {

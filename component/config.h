@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "routing/settings.h"
+#include "storage/backend_factory.h"
 
 namespace herald::component {
 
@@ -36,6 +37,9 @@ enum class ComponentSecret { read, skip };
 ConfigResult load_config_file(const std::string& path, ComponentSecret secret = ComponentSecret::read);
 ConfigResult load_config_text(const std::string& yaml_text, const std::string& base_dir = ".",
                               ComponentSecret secret = ComponentSecret::read);
+
+// What storage::open_backend needs of the configuration.
+storage::StorageSettings storage_settings(const Config& config);
 
 std::string format_error(const std::string& path, const ConfigError& error);
 

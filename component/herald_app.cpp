@@ -12,7 +12,7 @@ namespace herald::component {
 HeraldApp::HeraldApp(boost::asio::io_context& io, Config config)
     : io_(io),
       config_(std::move(config)),
-      storage_(storage::open_backend({config_.storage_backend, config_.database_path}),
+      storage_(storage::open_backend(storage_settings(config_)),
                [this](std::function<void()> completion) {
                    boost::asio::post(io_, [this, completion = std::move(completion)] {
                        try {
@@ -65,8 +65,9 @@ void HeraldApp::run() {
 }
 
 void HeraldApp::start() {
+    // Never the connection string: it may hold a password.
     spdlog::info("herald starting: component {}, database {}", config_.component.jid,
-                 config_.database_path);
+                 config_.storage.backend == "postgresql" ? std::string("on PostgreSQL") : config_.storage.path);
     signals_.async_wait([this](boost::system::error_code error, int signal) {
         if (error) return;
         spdlog::info("received {}, shutting down", signal == SIGTERM ? "SIGTERM" : "SIGINT");

@@ -31,7 +31,7 @@ routing::Settings ServiceHarness::fuzz_config() {
     routing::Settings config;
     config.component.jid = "notify.localhost";
     config.component.secret = "fuzz";
-    config.database_path = ":memory:";
+    config.storage.path = ":memory:";
     config.admins = {"admin@localhost"};
     config.limits.requests_per_second = 1000;
     return config;
@@ -39,7 +39,7 @@ routing::Settings ServiceHarness::fuzz_config() {
 
 ServiceHarness::ServiceHarness(routing::Settings config)
     : config_(std::move(config)),
-      storage_(storage::open_backend({config_.storage_backend, config_.database_path}),
+      storage_(storage::open_backend({config_.storage.backend, config_.storage.path}),
                [this](std::function<void()> completion) { completions_.post(std::move(completion)); }),
       dispatcher_(sender_, config_.component.jid, config_.limits.requests_per_second,
                   {config_.limits.max_stanza_bytes, config_.limits.max_form_fields, config_.limits.max_form_value_bytes}),

@@ -54,6 +54,17 @@ struct ComponentSettings {
     double reconnect_max_seconds = 30.0;
 };
 
+// Where Herald keeps its state (section storage); storage/backend_factory
+// opens it.
+struct DatabaseSettings {
+    std::string backend = "sqlite";  // storage/backend_factory checks the name
+    std::string path = "herald.db";  // the SQLite file
+    // storage.postgresql: a libpq connection string or URI (required with
+    // the postgresql backend) and a file whose first line is the password.
+    std::string postgresql_connection;
+    std::string postgresql_password_file;
+};
+
 struct RegistrationSettings {
     bool register_on_subscribe = true;
     // Domains whose users may register ("*": any domain); empty: the
@@ -134,8 +145,7 @@ struct LogSettings {
 // One member per section of the configuration file.
 struct Settings {
     ComponentSettings component;
-    std::string storage_backend = "sqlite";  // storage/backend_factory checks the name
-    std::string database_path = "herald.db";
+    DatabaseSettings storage;
     RegistrationSettings registration;
     std::vector<std::string> admins;    // bare JIDs
     PubsubSettings pubsub;

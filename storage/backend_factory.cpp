@@ -1,5 +1,9 @@
 #include "storage/backend_factory.h"
 
+#include <fstream>
+
+#include "storage/postgresql/postgresql_backend.h"
+#include "storage/postgresql/postgresql_backup.h"
 #include "storage/sqlite/sqlite_backend.h"
 #include "storage/sqlite/sqlite_backup.h"
 #include "storage/storage_error.h"
@@ -11,21 +15,37 @@ void require_backend(std::string_view backend) {
     if (const auto problem = backend_problem(backend)) throw StorageError("storage.backend: " + *problem, false);
 }
 
+std::optional<std::string> read_password(const std::string& file) {
+    if (file.empty()) return std::nullopt;
+    std::ifstream in(file);
+    std::string password;
+    if (!in || !std::getline(in, password))
+        throw StorageError("storage.postgresql.password_file: cannot read " + file, false);
+    while (!password.empty() && (password.back() == '\r' || password.back() == ' ')) password.pop_back();
+    return password;
+}
+
 }  // namespace
 
 std::optional<std::string> backend_problem(std::string_view backend) {
-    if (backend == "sqlite") return std::nullopt;
-    if (backend == "postgresql") return "'postgresql' is not built yet; this herald has sqlite only";
-    return "'" + std::string(backend) + "' is not one of sqlite";
+    if (backend == "sqlite" || backend == "postgresql") return std::nullopt;
+    return "'" + std::string(backend) + "' is not one of sqlite, postgresql";
 }
 
 std::unique_ptr<Backend> open_backend(const StorageSettings& settings) {
     require_backend(settings.backend);
+    if (settings.backend == "postgresql") {
+        if (settings.postgresql_connection.empty())
+            throw StorageError("storage.postgresql.connection is required with backend postgresql", false);
+        return std::make_unique<PostgresqlBackend>(settings.postgresql_connection,
+                                                   read_password(settings.postgresql_password_file));
+    }
     return std::make_unique<SqliteBackend>(settings.path);
 }
 
 std::unique_ptr<Backup> backup_for(const StorageSettings& settings) {
     require_backend(settings.backend);
+    if (settings.backend == "postgresql") return std::make_unique<PostgresqlBackup>();
     return std::make_unique<SqliteBackup>(settings.path);
 }
 

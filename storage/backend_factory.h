@@ -13,6 +13,11 @@ namespace herald::storage {
 struct StorageSettings {
     std::string backend = "sqlite";  // storage.backend
     std::string path;                // storage.database; ":memory:" in tests
+    // storage.postgresql.connection: a libpq connection string or URI.
+    std::string postgresql_connection{};
+    // storage.postgresql.password_file: its first line is the password, read
+    // when the database is opened; empty: libpq's own (PGPASSWORD, ~/.pgpass).
+    std::string postgresql_password_file{};
 };
 
 // Why this build cannot run on `backend`; nullopt when it can.

@@ -12,14 +12,19 @@ namespace herald::testing {
 
 HeraldUnderTest::HeraldUnderTest(const PrivateEjabberd& ejabberd, std::filesystem::path dir,
                                  std::string log_level, const std::string& extra_config,
-                                 const std::filesystem::path& database_dir)
+                                 const std::filesystem::path& database_dir,
+                                 const std::string& postgresql_connection)
     : dir_(std::move(dir)),
       config_path_(dir_ / "herald.yaml"),
       database_path_((database_dir.empty() ? dir_ : database_dir) / "herald.db"),
       log_(dir_ / "herald.log") {
     std::filesystem::create_directories(dir_);
     std::ofstream config(config_path_);
+    // herald_config ends with the storage section: these lines go on in it.
     config << ejabberd.herald_config(dir_, database_path_)
+           << (postgresql_connection.empty()
+                   ? std::string()
+                   : "  backend: postgresql\n  postgresql:\n    connection: " + postgresql_connection + "\n")
            << "admins: [admin@" << ejabberd.domain() << "]\n"
            << "log:\n"
            << "  level: " << log_level << "\n"

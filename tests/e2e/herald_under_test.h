@@ -18,10 +18,12 @@ class HeraldUnderTest {
 public:
     // `extra_config`: further YAML sections (pubsub:, delivery:, ...);
     // `database_dir`: where herald.db lives when not in `dir` (e.g. a small
-    // file system that a test fills up).
+    // file system that a test fills up); `postgresql_connection`, when given:
+    // storage.backend postgresql on that database instead (herald.db unused).
     HeraldUnderTest(const PrivateEjabberd& ejabberd, std::filesystem::path dir,
                     std::string log_level = "debug", const std::string& extra_config = {},
-                    const std::filesystem::path& database_dir = {});
+                    const std::filesystem::path& database_dir = {},
+                    const std::string& postgresql_connection = {});
     ~HeraldUnderTest();
 
     // Starts herald and waits until its handshake with ejabberd is accepted.

@@ -5,12 +5,8 @@
 #include "ingest/http_publish_api.h"
 #include "routing/acknowledgements.h"
 #include "routing/delivery.h"
-#include "storage/sqlite/sqlite_ack_repository.h"
-#include "storage/sqlite/sqlite_escalation_repository.h"
-#include "storage/sqlite/sqlite_feed_repository.h"
-#include "storage/sqlite/sqlite_token_repository.h"
 #include "storage/storage_worker.h"
-#include "tests/unit/queue_fixture.h"
+#include "tests/unit/backend_fixture.h"
 
 using namespace herald;
 using routing::AckRequest;
@@ -30,14 +26,9 @@ XmlElement chat(const std::string& body) {
 
 std::optional<AckRequest> read(const std::string& body) { return component::read_ack_request(chat(body)); }
 
-struct AckFixture : storage::fixtures::QueueFixture {
-    storage::SqliteAckRepository acks{db};
-    storage::SqliteEscalationRepository escalations{db};
-    storage::SqliteTokenRepository tokens{db};
-    storage::SqliteFeedRepository feeds{db};
-    storage::Repositories repositories{users, nodes, queue, tokens, escalations, feeds, acks};
-
-    storage::Repositories& repos() { return repositories; }
+// On every backend (tests/unit/backend_fixture.h).
+struct AckFixture : storage::fixtures::QueueContract {
+    storage::Repositories& repos() { return backend->repositories(); }
 
     std::int64_t publish(const std::string& id, bool ack, std::optional<std::int64_t> renotify = std::nullopt,
                          std::int64_t at_ms = 0) {
@@ -142,7 +133,7 @@ TEST(ItemFromTarget, SplitsNodeAndItem) {
     EXPECT_FALSE(ingest::item_from_target("/v1/nodes/backups/items/"));
 }
 
-TEST_F(AckFixture, TheFirstAcknowledgementWinsAndSettlesEveryone) {
+TEST_P(AckFixture, TheFirstAcknowledgementWinsAndSettlesEveryone) {
     const auto plain = publish("plain", false);
     const auto page = publish("page-1", true);
     EXPECT_EQ(waiting_ids("a@x"), std::vector<std::string>{"page-1"}) << "only items that ask for it wait";
@@ -169,7 +160,7 @@ TEST_F(AckFixture, TheFirstAcknowledgementWinsAndSettlesEveryone) {
     EXPECT_EQ(queue.history("a@x", 10).front().outcome, "acknowledged by you");
 }
 
-TEST_F(AckFixture, ReceivedItemsComeFirstAndPrefixesMatchOnlyTheUsers) {
+TEST_P(AckFixture, ReceivedItemsComeFirstAndPrefixesMatchOnlyTheUsers) {
     const auto older = publish("abcd-older", true);
     publish("abcd-newer", true);
     queue.confirm("a@x", older, 10);
@@ -181,7 +172,7 @@ TEST_F(AckFixture, ReceivedItemsComeFirstAndPrefixesMatchOnlyTheUsers) {
     EXPECT_TRUE(acks.waiting_with_prefix("c@x", "abcd", 5).empty());
 }
 
-TEST_F(AckFixture, RemindersComeAfterEachDeliveryUntilAcknowledged) {
+TEST_P(AckFixture, RemindersComeAfterEachDeliveryUntilAcknowledged) {
     const auto page = publish("page", true, 60);
     queue.confirm("a@x", page, 1000);
     EXPECT_TRUE(acks.queue_reminders(60'999, 10).empty());
@@ -193,7 +184,7 @@ TEST_F(AckFixture, RemindersComeAfterEachDeliveryUntilAcknowledged) {
     EXPECT_TRUE(acks.queue_reminders(400'000, 10).empty());
 }
 
-TEST_F(AckFixture, UnacknowledgedItemsEscalateThoughReceivedAndPresent) {
+TEST_P(AckFixture, UnacknowledgedItemsEscalateThoughReceivedAndPresent) {
     escalate_by_mail("a@x");
     const auto page = publish("page", true, std::nullopt, 0);
     const auto plain = publish("plain", false, std::nullopt, 0);
@@ -228,7 +219,7 @@ TEST(AckRequestInMessage, SaysHowToAcknowledgeOnlyWhileItWaits) {
     EXPECT_EQ(message.child("body")->text().find("ack"), std::string::npos);
 }
 
-TEST_F(AckFixture, AReactionToAnotherMessageAcknowledgesNothing) {
+TEST_P(AckFixture, AReactionToAnotherMessageAcknowledgesNothing) {
     const auto page = publish("page", true);
     AckRequest reaction{Target::message, "some-other-message", true};
     auto result = routing::acknowledge_in_storage(repos(), "a@x", reaction);
@@ -242,7 +233,7 @@ TEST_F(AckFixture, AReactionToAnotherMessageAcknowledgesNothing) {
     (void)page;
 }
 
-TEST_F(AckFixture, AckAloneTakesTheOneReceivedLastEvenWhenSomeoneAcknowledgedItFirst) {
+TEST_P(AckFixture, AckAloneTakesTheOneReceivedLastEvenWhenSomeoneAcknowledgedItFirst) {
     const auto first = publish("first", true);
     const auto second = publish("second", true);
     queue.confirm("a@x", second, 10);
@@ -259,14 +250,14 @@ TEST_F(AckFixture, AckAloneTakesTheOneReceivedLastEvenWhenSomeoneAcknowledgedItF
     EXPECT_EQ(waiting_ids("b@x"), std::vector<std::string>{"second"});
 }
 
-TEST_F(AckFixture, RemovingAUserRemovesWhatTheyWereToAcknowledge) {
+TEST_P(AckFixture, RemovingAUserRemovesWhatTheyWereToAcknowledge) {
     publish("page", true);
     nodes.remove_user("a@x");
     EXPECT_TRUE(waiting_ids("a@x").empty());
     EXPECT_TRUE(acks.queue_reminders(1'000'000, 10).empty());
 }
 
-TEST_F(AckFixture, AReceiptAfterSomeoneElseAcknowledgedStillCountsTheDelivery) {
+TEST_P(AckFixture, AReceiptAfterSomeoneElseAcknowledgedStillCountsTheDelivery) {
     const auto page = publish("page", true);
     acks.acknowledge(page, "a@x", 10);
     queue.confirm("b@x", page, 20);  // b@x's client had it on its way
@@ -277,7 +268,7 @@ TEST_F(AckFixture, AReceiptAfterSomeoneElseAcknowledgedStillCountsTheDelivery) {
     EXPECT_EQ(acks.status("topic", "page")->delivered, 1) << "a duplicate receipt counts once";
 }
 
-TEST_F(AckFixture, AFormNamingAnotherUsersItemAcknowledgesNothing) {
+TEST_P(AckFixture, AFormNamingAnotherUsersItemAcknowledgesNothing) {
     const auto page = publish("page", true);
     nodes.unsubscribe("topic", "b@x");
     auto other = storage::fixtures::make_item("other", 1);
@@ -292,3 +283,5 @@ TEST_F(AckFixture, AFormNamingAnotherUsersItemAcknowledgesNothing) {
     EXPECT_EQ(waiting_ids("a@x"), std::vector<std::string>{"page"}) << "a@x's own item still waits";
     (void)page;
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, AckFixture, storage::fixtures::kBackends, storage::fixtures::backend_name);

@@ -1,30 +1,17 @@
-// `herald admin`'s queries (storage/sqlite/sqlite_admin_queries.*) on
-// :memory:, and the online backup and its check (storage/sqlite/sqlite_backup.*)
-// on real files.
+// `herald admin`'s queries on every backend (tests/unit/backend_fixture.h).
 
 #include <gtest/gtest.h>
 
-#include <sqlite3.h>
+#include <map>
 
-#include <atomic>
-#include <filesystem>
-#include <fstream>
-#include <thread>
-
-#include "storage/sqlite/migrations.h"
-#include "storage/sqlite/sqlite_admin_queries.h"
-#include "storage/sqlite/sqlite_backup.h"
-#include "storage/storage_error.h"
-#include "tests/unit/queue_fixture.h"
+#include "tests/unit/backend_fixture.h"
 
 namespace herald::storage {
 namespace {
 
 using fixtures::make_item;
 
-struct AdminQueriesTest : fixtures::QueueFixture {
-    SqliteAdminQueries admin{db};
-
+struct AdminQueriesTest : fixtures::QueueContract {
     std::int64_t publish(const std::string& id, int priority = 1) { return queue.publish(make_item(id, priority)).seq; }
 
     std::vector<std::int64_t> queued_for(const std::string& user) {
@@ -34,7 +21,7 @@ struct AdminQueriesTest : fixtures::QueueFixture {
     }
 };
 
-TEST_F(AdminQueriesTest, UsersShowSubscriptionsQueueDepthAndSetAside) {
+TEST_P(AdminQueriesTest, UsersShowSubscriptionsQueueDepthAndSetAside) {
     const auto first = publish("one");
     publish("two");
     queue.set_aside("a@x", first, 10);
@@ -49,7 +36,7 @@ TEST_F(AdminQueriesTest, UsersShowSubscriptionsQueueDepthAndSetAside) {
     EXPECT_EQ(users[1].set_aside, 0);
 }
 
-TEST_F(AdminQueriesTest, AUserShowsTheTopicsTheyFollowAndOwn) {
+TEST_P(AdminQueriesTest, AUserShowsTheTopicsTheyFollowAndOwn) {
     EXPECT_FALSE(admin.user("p@x")) << "p@x owns a topic but is not registered";
     users.upsert({"p@x", std::string("p@mail.example"), 5});
     nodes.create({"inbox/p@x", "p@x", "open", true, 0});
@@ -62,7 +49,7 @@ TEST_F(AdminQueriesTest, AUserShowsTheTopicsTheyFollowAndOwn) {
     EXPECT_EQ(admin.user("a@x")->subscribed, std::vector<std::string>{"topic"});
 }
 
-TEST_F(AdminQueriesTest, TopicsCountSubscribersQueuedAndItems) {
+TEST_P(AdminQueriesTest, TopicsCountSubscribersQueuedAndItems) {
     nodes.create({"quiet", "a@x", "publishers", false, 0});
     nodes.create({"inbox/a@x", "a@x", "open", true, 0});
     queue.confirm("b@x", publish("one"), 5);
@@ -78,7 +65,7 @@ TEST_F(AdminQueriesTest, TopicsCountSubscribersQueuedAndItems) {
     EXPECT_EQ(topics[1].items, 2);
 }
 
-TEST_F(AdminQueriesTest, AQueueListsItsItemsOldestFirst) {
+TEST_P(AdminQueriesTest, AQueueListsItsItemsOldestFirst) {
     const auto low = publish("low", 0);
     const auto high = publish("high", 2);
     const auto entries = admin.queue("a@x");
@@ -90,7 +77,7 @@ TEST_F(AdminQueriesTest, AQueueListsItsItemsOldestFirst) {
     EXPECT_TRUE(admin.queue("nobody@x").empty());
 }
 
-TEST_F(AdminQueriesTest, RequeuePutsOneSetAsideDeliveryBackInItsUsersQueue) {
+TEST_P(AdminQueriesTest, RequeuePutsOneSetAsideDeliveryBackInItsUsersQueue) {
     const auto first = publish("one", 2);
     const auto second = publish("two");
     queue.set_aside("a@x", first, 10);
@@ -110,7 +97,7 @@ TEST_F(AdminQueriesTest, RequeuePutsOneSetAsideDeliveryBackInItsUsersQueue) {
     EXPECT_EQ(queued_for("b@x").size(), 2u);
 }
 
-TEST_F(AdminQueriesTest, RequeueAllSkipsUsersWhoAreGone) {
+TEST_P(AdminQueriesTest, RequeueAllSkipsUsersWhoAreGone) {
     const auto seq = publish("one");
     queue.set_aside("a@x", seq, 10);
     queue.set_aside("b@x", seq, 10);
@@ -120,7 +107,7 @@ TEST_F(AdminQueriesTest, RequeueAllSkipsUsersWhoAreGone) {
     EXPECT_TRUE(queued_for("b@x").empty());
 }
 
-TEST_F(AdminQueriesTest, DropRecordsSetAsideDeliveriesAsDropped) {
+TEST_P(AdminQueriesTest, DropRecordsSetAsideDeliveriesAsDropped) {
     const auto first = publish("one");
     const auto second = publish("two");
     queue.set_aside("a@x", first, 10);
@@ -136,7 +123,7 @@ TEST_F(AdminQueriesTest, DropRecordsSetAsideDeliveriesAsDropped) {
     EXPECT_EQ(admin.requeue(std::nullopt), 0) << "a dropped delivery is not requeued";
 }
 
-TEST_F(AdminQueriesTest, StatsCountWhatIsQueuedAndSetAside) {
+TEST_P(AdminQueriesTest, StatsCountWhatIsQueuedAndSetAside) {
     const auto seq = publish("one");
     queue.set_aside("a@x", seq, 10);
     std::map<std::string, std::int64_t> stats;
@@ -148,116 +135,7 @@ TEST_F(AdminQueriesTest, StatsCountWhatIsQueuedAndSetAside) {
     EXPECT_EQ(stats["items"], 1);
 }
 
-class BackupTest : public ::testing::Test {
-protected:
-    void SetUp() override {
-        dir_ = std::filesystem::temp_directory_path() /
-               ("herald-backup-" + std::to_string(::getpid()) + "-" +
-                ::testing::UnitTest::GetInstance()->current_test_info()->name());
-        std::filesystem::remove_all(dir_);
-        std::filesystem::create_directories(dir_);
-    }
-    void TearDown() override { std::filesystem::remove_all(dir_); }
-
-    std::filesystem::path dir_;
-};
-
-std::map<std::string, std::int64_t> counts_of(const BackupCheck& check) {
-    return {check.counts.begin(), check.counts.end()};
-}
-
-TEST_F(BackupTest, ACopyTakenWhileAWriterCommitsIsCompleteAndRestorable) {
-    const auto source = dir_ / "herald.db";
-    Database db(source.string());
-    SqliteUserRepository users(db);
-    Transaction seeding(db);
-    for (int i = 0; i < 20000; ++i) users.upsert({"seed" + std::to_string(i) + "@x", std::string(200, 'e'), i});
-    seeding.commit();
-
-    // Another connection commits all along, faster than herald would (no
-    // fsync): page-by-page copying alone would start over forever.
-    std::atomic<bool> done{false};
-    std::atomic<int> written{0};
-    std::thread writer([&] {
-        Database live(source.string());
-        live.execute("PRAGMA synchronous=OFF");
-        SqliteUserRepository live_users(live);
-        while (!done) live_users.upsert({"live" + std::to_string(written++) + "@x", {}, 0});
-    });
-    while (written < 10) std::this_thread::yield();
-    const auto pages = backup_database(source, dir_ / "copy.db", {1, std::chrono::seconds(5)});
-    done = true;
-    writer.join();
-
-    EXPECT_GT(pages, 10);
-    EXPECT_GT(written.load(), 0);
-    EXPECT_EQ(std::filesystem::status(dir_ / "copy.db").permissions() & std::filesystem::perms::all,
-              std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
-    EXPECT_FALSE(std::filesystem::exists(dir_ / "copy.db.partial"));
-    const auto check = check_backup(dir_ / "copy.db");
-    EXPECT_TRUE(check.problems.empty()) << check.problems.front();
-    EXPECT_EQ(check.schema_version, latest_schema_version());
-    EXPECT_GE(counts_of(check)["users"], 20000);
-}
-
-TEST_F(BackupTest, TheCheckFindsDamageAndAWrongSchema) {
-    {
-        Database db((dir_ / "herald.db").string());
-        SqliteUserRepository users(db);
-        Transaction seeding(db);
-        for (int i = 0; i < 500; ++i) users.upsert({"u" + std::to_string(i) + "@x", std::string(300, 'e'), i});
-        seeding.commit();
-    }
-    backup_database(dir_ / "herald.db", dir_ / "good.db");
-    EXPECT_TRUE(check_backup(dir_ / "good.db").problems.empty());
-    EXPECT_EQ(counts_of(check_backup(dir_ / "good.db"))["users"], 500);
-
-    std::filesystem::copy_file(dir_ / "good.db", dir_ / "damaged.db");
-    {
-        std::fstream file(dir_ / "damaged.db", std::ios::in | std::ios::out | std::ios::binary);
-        file.seekp(4096 * 3);
-        file << std::string(4096, '\x5a');
-    }
-    EXPECT_FALSE(check_backup(dir_ / "damaged.db").problems.empty());
-
-    auto altered_copy = [&](const std::string& name, const char* sql) {
-        std::filesystem::copy_file(dir_ / "good.db", dir_ / name);
-        sqlite3* db = nullptr;
-        sqlite3_open((dir_ / name).c_str(), &db);
-        EXPECT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
-        sqlite3_close(db);
-    };
-    // Tables intact, an index's pages lost to the schema: only integrity_check sees it.
-    altered_copy("orphan.db",
-                 "PRAGMA writable_schema=ON; DELETE FROM sqlite_schema WHERE name = 'subscriptions_by_jid';");
-    const auto orphan = check_backup(dir_ / "orphan.db");
-    ASSERT_FALSE(orphan.problems.empty());
-    EXPECT_NE(orphan.problems[0].find("never used"), std::string::npos) << orphan.problems[0];
-
-    altered_copy("old.db", "PRAGMA user_version=3");
-    const auto old = check_backup(dir_ / "old.db");
-    ASSERT_EQ(old.problems.size(), 1u);
-    EXPECT_NE(old.problems[0].find("schema version 3"), std::string::npos) << old.problems[0];
-
-    std::ofstream(dir_ / "text.db") << "not a database at all, just some text that is long enough";
-    EXPECT_FALSE(check_backup(dir_ / "text.db").problems.empty());
-}
-
-TEST_F(BackupTest, MissingSourceAndUnwritableDestinationAreTold) {
-    try {
-        check_backup(dir_ / "absent.db");
-        FAIL() << "no error for a missing file";
-    } catch (const BackupError& error) {
-        EXPECT_EQ(error.kind(), BackupError::Kind::no_input);
-    }
-    { Database db((dir_ / "herald.db").string()); }
-    try {
-        backup_database(dir_ / "herald.db", dir_ / "no-such-dir" / "copy.db");
-        FAIL() << "no error for an impossible destination";
-    } catch (const BackupError& error) {
-        EXPECT_EQ(error.kind(), BackupError::Kind::cannot_create);
-    }
-}
+INSTANTIATE_TEST_SUITE_P(Backends, AdminQueriesTest, fixtures::kBackends, fixtures::backend_name);
 
 }  // namespace
 }  // namespace herald::storage

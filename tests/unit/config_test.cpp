@@ -4,6 +4,9 @@
 #include <filesystem>
 #include <fstream>
 
+#include <unistd.h>
+
+#include "component/admin_command.h"
 #include "component/config.h"
 
 using herald::component::load_config_file;
@@ -40,7 +43,7 @@ TEST(Config, ReadsEverySetting) {
     EXPECT_EQ(config.component.jid, "notify.localhost");
     EXPECT_EQ(config.component.server_port, 5999);
     EXPECT_EQ(config.component.secret, "s3cret");
-    EXPECT_EQ(config.database_path, "/tmp/herald-test.db");
+    EXPECT_EQ(config.storage.path, "/tmp/herald-test.db");
     EXPECT_FALSE(config.registration.register_on_subscribe);
     EXPECT_EQ(config.admins, std::vector<std::string>{"admin@localhost"});
     EXPECT_EQ(config.log.level, "debug");
@@ -268,4 +271,74 @@ TEST(Config, ReadsRetentionWithSaneDefaults) {
     EXPECT_EQ(set.config->retention.check_seconds, 60);
     EXPECT_EQ(set.config->retention.batch_rows, 100);
     EXPECT_FALSE(load_config_text("component:\n  jid: notify.example.org\n  secret: s\nretention:\n  history_days: 0\n").config);
+}
+
+TEST(Config, ReadsThePostgresqlBackendAndRequiresItsConnection) {
+    const auto dir = std::filesystem::temp_directory_path() / ("herald-config-pg-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    std::ofstream(dir / "pg.password") << "pg-s3cret\n";
+    const auto config = load_config_text(R"(component:
+  jid: notify.localhost
+  secret: s3cret
+storage:
+  backend: postgresql
+  postgresql:
+    connection: postgresql://herald@db.example.org/herald
+    password_file: pg.password
+)",
+                                         dir.string());
+    ASSERT_TRUE(config.config) << config.errors.front().message;
+    EXPECT_EQ(config.config->storage.backend, "postgresql");
+    EXPECT_EQ(config.config->storage.postgresql_connection, "postgresql://herald@db.example.org/herald");
+    EXPECT_EQ(config.config->storage.postgresql_password_file, (dir / "pg.password").string()) << "relative to the config";
+    const auto settings = herald::component::storage_settings(*config.config);
+    EXPECT_EQ(settings.backend, "postgresql");
+    EXPECT_EQ(settings.postgresql_connection, "postgresql://herald@db.example.org/herald");
+
+    const auto missing = load_config_text("component:\n  jid: a.b\n  secret: s\nstorage:\n  backend: postgresql\n");
+    EXPECT_TRUE(has_error(missing, 5, "backend postgresql needs postgresql.connection")) << missing.errors.size();
+    const auto unreadable = load_config_text(
+        "component:\n  jid: a.b\n  secret: s\nstorage:\n  backend: postgresql\n  postgresql:\n"
+        "    connection: dbname=herald\n    password_file: /nonexistent/pg.password\n    colour: blue\n");
+    EXPECT_TRUE(has_error(unreadable, 8, "storage.postgresql.password_file: cannot read"));
+    EXPECT_TRUE(has_error(unreadable, 9, "unknown setting 'storage.postgresql.colour'"));
+    EXPECT_TRUE(has_error(load_config_text("component:\n  jid: a.b\n  secret: s\nstorage:\n  backend: mysql\n"), 5,
+                          "not one of sqlite, postgresql"));
+    std::filesystem::remove_all(dir);
+}
+
+TEST(Config, HeraldAdminBackupOnPostgresqlPointsToPgDump) {
+    const auto dir = std::filesystem::temp_directory_path() / ("herald-admin-pg-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    std::ofstream(dir / "herald.yaml") << "component:\n  jid: notify.localhost\n  secret: s\nstorage:\n"
+                                          "  backend: postgresql\n  postgresql:\n"
+                                          "    connection: postgresql://herald@127.0.0.1:1/herald\n";
+    std::ostringstream out, err;
+    const auto status = herald::component::run_admin(
+        {"--config", (dir / "herald.yaml").string(), "backup", (dir / "copy.db").string()}, out, err);
+    EXPECT_EQ(status, 69) << "EX_UNAVAILABLE; " << err.str();
+    EXPECT_NE(err.str().find("pg_dump"), std::string::npos) << err.str();
+    EXPECT_FALSE(std::filesystem::exists(dir / "copy.db"));
+    std::filesystem::remove_all(dir);
+}
+
+TEST(Config, HeraldAdminMigratesToPostgresqlOnlyWhenConfiguredFor) {
+    const auto dir = std::filesystem::temp_directory_path() / ("herald-admin-migrate-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    std::ofstream(dir / "sqlite.yaml") << "component:\n  jid: notify.localhost\n  secret: s\nstorage:\n  database: h.db\n";
+    std::ofstream(dir / "postgresql.yaml") << "component:\n  jid: notify.localhost\n  secret: s\nstorage:\n"
+                                              "  backend: postgresql\n  postgresql:\n"
+                                              "    connection: postgresql://herald@127.0.0.1:1/herald\n";
+    std::ostringstream out, err;
+    EXPECT_EQ(herald::component::run_admin({"--config", (dir / "sqlite.yaml").string(), "migrate-to-postgresql",
+                                            (dir / "h.db").string()},
+                                           out, err),
+              78)
+        << "EX_CONFIG: the target is the configured PostgreSQL database; " << err.str();
+    EXPECT_EQ(herald::component::run_admin({"--config", (dir / "postgresql.yaml").string(), "migrate-to-postgresql",
+                                            (dir / "absent.db").string()},
+                                           out, err),
+              66)
+        << "EX_NOINPUT; " << err.str();
+    std::filesystem::remove_all(dir);
 }

@@ -1,7 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "storage/sqlite/sqlite_escalation_repository.h"
-#include "tests/unit/queue_fixture.h"
+#include "tests/unit/backend_fixture.h"
 
 using namespace herald::storage;
 
@@ -9,11 +8,10 @@ namespace {
 
 constexpr std::int64_t kMinute = 60'000;
 
-struct EscalationFixture : fixtures::QueueFixture {
-    SqliteEscalationRepository escalations{db};
-
+struct EscalationFixture : fixtures::QueueContract {
     void SetUp() override {
-        QueueFixture::SetUp();
+        QueueContract::SetUp();
+        if (IsSkipped() || HasFatalFailure()) return;
         Preferences mail;
         mail.escalation_channel = "mail";
         mail.escalation_target = "a@example.org";
@@ -48,7 +46,7 @@ struct EscalationFixture : fixtures::QueueFixture {
 
 }  // namespace
 
-TEST_F(EscalationFixture, DueOnlyAfterTheDelayWhileAwayAndAtTheThreshold) {
+TEST_P(EscalationFixture, DueOnlyAfterTheDelayWhileAwayAndAtTheThreshold) {
     const auto seq = publish("i1", 1, 0);
     EXPECT_TRUE(due_items(10 * kMinute).empty()) << "a@x is not away";
     escalations.mark_away("a@x", 2 * kMinute);
@@ -67,7 +65,7 @@ TEST_F(EscalationFixture, DueOnlyAfterTheDelayWhileAwayAndAtTheThreshold) {
     EXPECT_TRUE(due_items(7 * kMinute).empty()) << "paused users get nothing";
 }
 
-TEST_F(EscalationFixture, AwaySinceKeepsTheEarliestAndPresenceClearsIt) {
+TEST_P(EscalationFixture, AwaySinceKeepsTheEarliestAndPresenceClearsIt) {
     publish("i1", 1, 0);
     escalations.mark_away("a@x", 1 * kMinute);
     escalations.mark_away("a@x", 4 * kMinute);
@@ -80,7 +78,7 @@ TEST_F(EscalationFixture, AwaySinceKeepsTheEarliestAndPresenceClearsIt) {
     EXPECT_EQ(due_items(15 * kMinute).size(), 1u);
 }
 
-TEST_F(EscalationFixture, ClaimedOnceSentOnceAndRecordedInHistory) {
+TEST_P(EscalationFixture, ClaimedOnceSentOnceAndRecordedInHistory) {
     publish("i1", 1, 0);
     publish("i2", 3, 0);
     escalations.mark_away("a@x", 0);
@@ -103,7 +101,7 @@ TEST_F(EscalationFixture, ClaimedOnceSentOnceAndRecordedInHistory) {
     EXPECT_EQ(history[0].outcome, "escalated by mail");
 }
 
-TEST_F(EscalationFixture, ConfirmedOrReturnedFirstCancelsThePendingClaim) {
+TEST_P(EscalationFixture, ConfirmedOrReturnedFirstCancelsThePendingClaim) {
     const auto seq = publish("i1", 1, 0);
     publish("i2", 1, 0);
     escalations.mark_away("a@x", 0);
@@ -116,7 +114,7 @@ TEST_F(EscalationFixture, ConfirmedOrReturnedFirstCancelsThePendingClaim) {
     EXPECT_TRUE(escalations.ready(5 * kMinute, {}, 50).empty());
 }
 
-TEST_F(EscalationFixture, FailuresRetryLaterThenFailForGood) {
+TEST_P(EscalationFixture, FailuresRetryLaterThenFailForGood) {
     publish("i1", 1, 0);
     escalations.mark_away("a@x", 0);
     claim_all(5 * kMinute);
@@ -130,12 +128,12 @@ TEST_F(EscalationFixture, FailuresRetryLaterThenFailForGood) {
     EXPECT_EQ(queue.history("a@x", 10).at(0).outcome, "escalation by mail failed");
 }
 
-TEST_F(EscalationFixture, WebhookSecretIsMadeOnceAndKept) {
+TEST_P(EscalationFixture, WebhookSecretIsMadeOnceAndKept) {
     EXPECT_EQ(escalations.webhook_secret("a@x", "first"), "first");
     EXPECT_EQ(escalations.webhook_secret("a@x", "second"), "first");
 }
 
-TEST_F(EscalationFixture, AWebhookSecretIsReplacedOnlyForOneWhoEscalatesByWebhook) {
+TEST_P(EscalationFixture, AWebhookSecretIsReplacedOnlyForOneWhoEscalatesByWebhook) {
     escalations.webhook_secret("a@x", "first");
     EXPECT_FALSE(escalations.replace_webhook_secret("a@x", "second")) << "a@x escalates by mail";
     EXPECT_EQ(escalations.webhook_secret("a@x", "unused"), "first");
@@ -149,7 +147,7 @@ TEST_F(EscalationFixture, AWebhookSecretIsReplacedOnlyForOneWhoEscalatesByWebhoo
     EXPECT_EQ(escalations.webhook_secret("a@x", "unused"), "second");
 }
 
-TEST_F(EscalationFixture, ClaimingGoesRoundUsersAFewItemsEach) {
+TEST_P(EscalationFixture, ClaimingGoesRoundUsersAFewItemsEach) {
     auto mail = users.preferences("a@x");
     mail.quiet_start = "22:00";
     mail.quiet_end = "07:00";
@@ -171,7 +169,7 @@ TEST_F(EscalationFixture, ClaimingGoesRoundUsersAFewItemsEach) {
     EXPECT_EQ(urgent[0].priority, 3);
 }
 
-TEST_F(EscalationFixture, OneUsersBacklogDoesNotFillTheReadyBatches) {
+TEST_P(EscalationFixture, OneUsersBacklogDoesNotFillTheReadyBatches) {
     users.save_preferences("b@x", users.preferences("a@x"));
     for (int i = 0; i < 300; ++i) publish("backlog-" + std::to_string(i), 1, 0);
     escalations.mark_away("a@x", 0);
@@ -184,7 +182,7 @@ TEST_F(EscalationFixture, OneUsersBacklogDoesNotFillTheReadyBatches) {
     EXPECT_EQ(batches[1].items.size(), 20u);
 }
 
-TEST_F(EscalationFixture, SendingIsNeitherReadyNorDueAgainAndShowsInHistory) {
+TEST_P(EscalationFixture, SendingIsNeitherReadyNorDueAgainAndShowsInHistory) {
     publish("i1", 1, 0);
     escalations.mark_away("a@x", 0);
     claim_all(5 * kMinute);
@@ -197,3 +195,5 @@ TEST_F(EscalationFixture, SendingIsNeitherReadyNorDueAgainAndShowsInHistory) {
     escalations.sent("a@x", batch.seqs, 6 * kMinute);
     EXPECT_EQ(queue.history("a@x", 10).at(0).outcome, "escalated by mail");
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, EscalationFixture, fixtures::kBackends, fixtures::backend_name);

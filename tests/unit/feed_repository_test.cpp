@@ -1,23 +1,20 @@
 #include <gtest/gtest.h>
 
-#include "storage/sqlite/database.h"
-#include "storage/sqlite/sqlite_feed_repository.h"
-#include "storage/sqlite/sqlite_node_repository.h"
+#include "tests/unit/backend_fixture.h"
 
 namespace herald::storage {
 namespace {
 
-struct FeedRepositoryTest : ::testing::Test {
-    Database db{":memory:"};
-    SqliteNodeRepository nodes{db};
-    SqliteFeedRepository feeds{db};
+struct FeedRepositoryTest : fixtures::BackendTest {
     void SetUp() override {
+        BackendTest::SetUp();
+        if (IsSkipped() || HasFatalFailure()) return;
         nodes.create({"feed/abc", "notify.localhost", "publishers", false, 0});
         ASSERT_TRUE(feeds.add({.node = "feed/abc", .url = "https://example.org/feed", .interval_seconds = 900}, 1));
     }
 };
 
-TEST_F(FeedRepositoryTest, AddsFindsAndRecordsPolls) {
+TEST_P(FeedRepositoryTest, AddsFindsAndRecordsPolls) {
     EXPECT_FALSE(feeds.add({.node = "feed/abc", .url = "https://example.org/other", .interval_seconds = 60}, 2)) << "one feed per node";
     auto feed = feeds.find_by_url("https://example.org/feed");
     ASSERT_TRUE(feed);
@@ -37,7 +34,7 @@ TEST_F(FeedRepositoryTest, AddsFindsAndRecordsPolls) {
     EXPECT_EQ(feeds.find("feed/abc")->title, "Example") << "an empty title keeps the one known";
 }
 
-TEST_F(FeedRepositoryTest, AddsAUrlOnceAndFindsItAfter) {
+TEST_P(FeedRepositoryTest, AddsAUrlOnceAndFindsItAfter) {
     nodes.create({"feed/def", "notify.localhost", "publishers", false, 0});
     const auto added = feeds.add_or_find({.node = "feed/def", .url = "https://example.org/new", .interval_seconds = 600}, 2);
     ASSERT_TRUE(added);
@@ -56,13 +53,13 @@ TEST_F(FeedRepositoryTest, AddsAUrlOnceAndFindsItAfter) {
     EXPECT_EQ(feeds.all().size(), 2u);
 }
 
-TEST_F(FeedRepositoryTest, AnIntervalIsOnlyEverShortened) {
+TEST_P(FeedRepositoryTest, AnIntervalIsOnlyEverShortened) {
     EXPECT_EQ(feeds.shorten_interval("feed/abc", 300), 300);
     EXPECT_EQ(feeds.shorten_interval("feed/abc", 600), 300) << "a longer one leaves it";
     EXPECT_EQ(feeds.find("feed/abc")->interval_seconds, 300);
 }
 
-TEST_F(FeedRepositoryTest, RemembersKeysOnceAndKeepsOnlyTheNewest) {
+TEST_P(FeedRepositoryTest, RemembersKeysOnceAndKeepsOnlyTheNewest) {
     EXPECT_TRUE(feeds.remember("feed/abc", "k1", 10));
     EXPECT_FALSE(feeds.remember("feed/abc", "k1", 11));
     for (int i = 2; i <= 6; ++i) EXPECT_TRUE(feeds.remember("feed/abc", "k" + std::to_string(i), 10 + i));
@@ -72,12 +69,14 @@ TEST_F(FeedRepositoryTest, RemembersKeysOnceAndKeepsOnlyTheNewest) {
     EXPECT_TRUE(feeds.remember("feed/abc", "k1", 20)) << "trimmed keys are forgotten";
 }
 
-TEST_F(FeedRepositoryTest, TheFeedGoesWithItsNode) {
+TEST_P(FeedRepositoryTest, TheFeedGoesWithItsNode) {
     feeds.remember("feed/abc", "k1", 10);
     nodes.remove("feed/abc");
     EXPECT_FALSE(feeds.find("feed/abc"));
     EXPECT_EQ(feeds.seen_count("feed/abc"), 0);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, FeedRepositoryTest, fixtures::kBackends, fixtures::backend_name);
 
 }  // namespace
 }  // namespace herald::storage

@@ -7,17 +7,17 @@
 #include <string>
 #include <vector>
 
-#include "storage/sqlite/database.h"
-#include "storage/sqlite/migrations.h"
-#include "storage/sqlite/sqlite_node_repository.h"
+#include "tests/unit/backend_fixture.h"
 
 using namespace herald::storage;
 
 namespace {
 
-class NodeRepositoryPages : public ::testing::Test {
+class NodeRepositoryPages : public fixtures::BackendTest {
 protected:
     void SetUp() override {
+        BackendTest::SetUp();
+        if (IsSkipped() || HasFatalFailure()) return;
         for (int i = 0; i < 25; ++i) {
             const auto number = std::to_string(i);
             nodes.create({"topic-" + std::string(2 - number.size(), '0') + number, "o@x", "publishers", false, 0});
@@ -25,13 +25,9 @@ protected:
         nodes.create({"Backups", "o@x", "publishers", false, 0});
         nodes.create({"inbox/o@x", "o@x", "publishers", true, 0});  // personal: never listed
     }
-
-    Database db{":memory:"};
-    bool migrated = (migrate(db), true);
-    SqliteNodeRepository nodes{db};
 };
 
-TEST_F(NodeRepositoryPages, PagesAfterANameWalkEveryPublicTopicOnceInOrder) {
+TEST_P(NodeRepositoryPages, PagesAfterANameWalkEveryPublicTopicOnceInOrder) {
     std::vector<std::string> seen;
     std::string after;
     for (int pages = 0; pages < 10; ++pages) {
@@ -50,7 +46,7 @@ TEST_F(NodeRepositoryPages, PagesAfterANameWalkEveryPublicTopicOnceInOrder) {
     EXPECT_EQ(nodes.public_nodes(), seen) << "the same topics as the whole list";
 }
 
-TEST_F(NodeRepositoryPages, PagesBeforeANameAndTheLastPage) {
+TEST_P(NodeRepositoryPages, PagesBeforeANameAndTheLastPage) {
     const auto last = nodes.public_nodes_before("", "", 10);
     ASSERT_EQ(last.names.size(), 10u);
     EXPECT_EQ(last.names.front(), "topic-15");
@@ -62,7 +58,7 @@ TEST_F(NodeRepositoryPages, PagesBeforeANameAndTheLastPage) {
     EXPECT_EQ(earlier.first_index, 6);
 }
 
-TEST_F(NodeRepositoryPages, SearchMatchesPartOfANameInAnyCaseAndCountsEveryMatch) {
+TEST_P(NodeRepositoryPages, SearchMatchesPartOfANameInAnyCaseAndCountsEveryMatch) {
     const auto some = nodes.public_nodes_after("TOPIC-1", "", 4);
     EXPECT_EQ(some.count, 10) << "topic-10 .. topic-19";
     EXPECT_EQ(some.names, (std::vector<std::string>{"topic-10", "topic-11", "topic-12", "topic-13"}));
@@ -74,5 +70,7 @@ TEST_F(NodeRepositoryPages, SearchMatchesPartOfANameInAnyCaseAndCountsEveryMatch
     EXPECT_EQ(nodes.public_nodes_after("%", "", 4).count, 0) << "no LIKE wildcards";
     EXPECT_TRUE(nodes.public_nodes_after("", "topic-24", 4).names.empty()) << "past the last";
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, NodeRepositoryPages, fixtures::kBackends, fixtures::backend_name);
 
 }  // namespace

@@ -13,22 +13,9 @@
 #include "storage/sqlite/sqlite_delivery_queue.h"
 #include "storage/sqlite/sqlite_node_repository.h"
 #include "storage/sqlite/sqlite_user_repository.h"
+#include "tests/unit/test_items.h"
 
 namespace herald::storage::fixtures {
-
-inline Item make_item(const std::string& id, int priority, std::optional<std::int64_t> expires = std::nullopt,
-                      std::int64_t published_ms = 1) {
-    Item item;
-    item.item_id = id;
-    item.node = "topic";
-    item.publisher = "p@x";
-    item.payload = "<notification xmlns='urn:herald:0'/>";
-    item.title = id;
-    item.priority = priority;
-    item.published_ms = published_ms;
-    item.expires_ms = expires;
-    return item;
-}
 
 struct QueueFixture : ::testing::Test {
     Database db{":memory:"};

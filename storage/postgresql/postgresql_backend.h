@@ -1,0 +1,52 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "storage/backend.h"
+#include "storage/postgresql/connection.h"
+#include "storage/postgresql/postgresql_ack_repository.h"
+#include "storage/postgresql/postgresql_admin_queries.h"
+#include "storage/postgresql/postgresql_delivery_queue.h"
+#include "storage/postgresql/postgresql_escalation_repository.h"
+#include "storage/postgresql/postgresql_feed_repository.h"
+#include "storage/postgresql/postgresql_node_repository.h"
+#include "storage/postgresql/postgresql_token_repository.h"
+#include "storage/postgresql/postgresql_user_repository.h"
+
+namespace herald::storage {
+
+// The PostgreSQL database at `conninfo`, migrated when opened. A commit group
+// is one transaction (synchronous_commit as the server says: on by default,
+// so COMMIT returns once the group is on disk); a job runs in its own
+// savepoint inside it. When the server goes away, the group under way fails
+// with a transient StorageError and the next begin() connects again.
+class PostgresqlBackend final : public Backend {
+public:
+    PostgresqlBackend(const std::string& conninfo, const std::optional<std::string>& password);
+
+    Repositories& repositories() override { return repositories_; }
+    AdminQueries& admin() override;
+    void begin() override;
+    void commit() override;
+    void rollback() override;
+    std::exception_ptr run_isolated(const Job& job) override;
+
+private:
+    pg::Connection connection_;
+    // The migration, run while the members are made: the schema is current
+    // before anything else here exists.
+    bool migrated_;
+    PostgresqlUserRepository users_;
+    PostgresqlNodeRepository nodes_;
+    PostgresqlDeliveryQueue queue_;
+    PostgresqlTokenRepository tokens_;
+    PostgresqlEscalationRepository escalations_;
+    PostgresqlFeedRepository feeds_;
+    PostgresqlAckRepository acks_;
+    Repositories repositories_;
+    // Made on first use: the daemon never asks.
+    std::optional<PostgresqlAdminQueries> admin_;
+};
+
+}  // namespace herald::storage
