@@ -50,7 +50,7 @@ PresenceResponder::PresenceResponder(boost::asio::io_context& io, StanzaDispatch
                                      StanzaSender& sender, routing::UserOutbox& outbox, Router& router,
                                      UserService& users, storage::StorageWorker& storage, const Config& config)
     : sender_(sender), router_(router), users_(users), storage_(storage), config_(config),
-      probe_rounds_(io, outbox, {.page_size = kAnnouncePageSize}) {
+      probe_rounds_(io, storage, outbox, {.page_size = kAnnouncePageSize}) {
     auto bind = [this](void (PresenceResponder::*handler)(const XmlElement&)) {
         return [this, handler](const XmlElement& presence) {
             if (is_user_jid(presence.attr("from"))) (this->*handler)(presence);
@@ -168,7 +168,9 @@ void PresenceResponder::on_probe(const XmlElement& presence) {
 void PresenceResponder::announce_page(const std::string& after, std::size_t announced,
                                       std::uint64_t round) {
     storage_.submit<std::vector<std::string>>(
-        [after](storage::Repositories& repos) { return repos.users.jids_after(after, static_cast<int>(kAnnouncePageSize)); },
+        [after](storage::Repositories& repos) {
+            return repos.users.jids_after(after, static_cast<int>(kAnnouncePageSize));
+        },
         [this, announced, round](std::optional<std::vector<std::string>> page, std::exception_ptr error) {
             if (round != announce_round_) return;
             if (error) {
@@ -176,7 +178,6 @@ void PresenceResponder::announce_page(const std::string& after, std::size_t anno
                 probe_rounds_.first_round_sent();
                 return;
             }
-            probe_rounds_.probed(*page);
             for (const auto& user : *page) {
                 sender_.send(presence_stanza(config_.component_jid, user));
                 sender_.send(presence_stanza(config_.component_jid, user, "probe"));
@@ -189,6 +190,11 @@ void PresenceResponder::announce_page(const std::string& after, std::size_t anno
                 probe_rounds_.first_round_sent();
             }
         });
+}
+
+void PresenceResponder::stop() {
+    ++announce_round_;
+    probe_rounds_.stop();
 }
 
 std::size_t PresenceResponder::say_goodbye() {

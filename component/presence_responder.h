@@ -41,6 +41,8 @@ public:
 
     // Unavailable presence to every user we know to be online; returns how many.
     std::size_t say_goodbye();
+    // Shutting down: no more probes.
+    void stop();
 
 private:
     void on_available(const XmlElement& presence);

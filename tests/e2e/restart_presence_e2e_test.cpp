@@ -44,7 +44,8 @@ protected:
         for (std::size_t first = 0; first < users_.size(); first += kConnectBatch) {
             std::vector<std::future<bool>> connected;
             for (auto i = first; i < std::min(users_.size(), first + kConnectBatch); ++i)
-                connected.push_back(std::async(std::launch::async, [&user = *users_[i]] { return user.connect(kWait); }));
+                connected.push_back(
+                    std::async(std::launch::async, [&user = *users_[i]] { return user.connect(kWait); }));
             for (auto& done : connected) ASSERT_TRUE(done.get());
         }
         for (auto& user : users_) {

@@ -1,17 +1,24 @@
-// Probing again the users who did not answer the probes sent at connection,
-// against an outbox that records the probes.
+// Probing again the registered users who did not answer the probes sent at
+// connection: users in a SQLite :memory: database, an outbox that records
+// the probes.
 
 #include <gtest/gtest.h>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
 
 #include <algorithm>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "routing/probe_rounds.h"
+#include "storage/backend_factory.h"
+#include "storage/storage_worker.h"
 
 using namespace herald::routing;
+namespace storage = herald::storage;
 using namespace std::chrono_literals;
 
 namespace {
@@ -30,85 +37,101 @@ struct ProbeRecorder : UserOutbox {
 
 class ProbeRoundsTest : public ::testing::Test {
 protected:
-    // Runs until no round is pending any more.
-    void run() {
+    ProbeRoundsTest() {
+        bool registered = false;
+        storage_.submit(
+            [](storage::Repositories& repos) {
+                for (const char* user : {"a@x", "b@x", "c@x", "d@x", "e@x"}) repos.users.upsert({user, {}, 0});
+            },
+            [&](std::exception_ptr) { registered = true; });
+        run_until([&] { return registered; });
+    }
+    ~ProbeRoundsTest() override {
+        rounds_.stop();
+        storage_.stop();
         io_.restart();
-        io_.run();
+        io_.poll();
+    }
+
+    // A new connection whose first round probed everyone; `answering` answer it.
+    void connected(std::initializer_list<const char*> answering) {
+        rounds_.restart();
+        for (const char* user : answering) rounds_.answered(user);
+        rounds_.first_round_sent();
+    }
+
+    // Runs handlers (storage completions come from another thread) until
+    // `done`, for 5 s at most.
+    void run_until(const std::function<bool()>& done) {
+        io_.restart();
+        auto work = boost::asio::make_work_guard(io_);
+        const auto deadline = std::chrono::steady_clock::now() + 5s;
+        while (!done() && std::chrono::steady_clock::now() < deadline) io_.run_one_for(5ms);
+    }
+
+    void run_to_the_end() {
+        run_until([&] { return !rounds_.active(); });
+        EXPECT_FALSE(rounds_.active());
     }
 
     boost::asio::io_context io_;
+    storage::StorageWorker storage_{storage::open_backend({.path = ":memory:"}),
+                                    [this](std::function<void()> done) { boost::asio::post(io_, std::move(done)); }};
     ProbeRecorder outbox_;
-    ProbeRounds rounds_{io_, outbox_, {.answer_window = 5ms, .extra_rounds = 2, .page_size = 2, .page_interval = 1ms}};
+    ProbeRounds rounds_{io_, storage_, outbox_,
+                        {.answer_window = 5ms, .extra_rounds = 3, .page_size = 2, .backed_up_retry = 1ms}};
 };
 
 TEST_F(ProbeRoundsTest, OnlyWhoDidNotAnswerIsProbedAgain) {
-    rounds_.probed({"a@x", "b@x", "c@x"});
-    rounds_.answered("a@x");
-    rounds_.answered("c@x");  // unavailable is an answer too
-    rounds_.first_round_sent();
-    io_.restart();
-    while (outbox_.probed.empty() && io_.run_one_for(1s)) {
+    connected({"a@x", "c@x", "d@x", "e@x"});  // an unavailable presence is an answer too
+    run_until([&] { return !outbox_.probed.empty(); });
+    EXPECT_EQ(outbox_.probed, std::vector<std::string>{"b@x"});
+}
+
+TEST_F(ProbeRoundsTest, AnotherRoundOnlyWhileRoundsBringAnswers) {
+    connected({"a@x", "c@x"});
+    run_until([&] { return outbox_.probed.size() == 3; });
+    EXPECT_EQ(outbox_.probed, (std::vector<std::string>{"b@x", "d@x", "e@x"}));
+    rounds_.answered("b@x");  // its answer had gone to the old connection
+    run_to_the_end();
+    EXPECT_EQ(outbox_.count("b@x"), 1);
+    EXPECT_EQ(outbox_.count("d@x"), 2) << "probed again after a round that brought an answer";
+    EXPECT_EQ(outbox_.probed.size(), 5u) << "then a round without answers ends them";
+}
+
+TEST_F(ProbeRoundsTest, RoundsAreBounded) {
+    connected({});
+    for (int round = 1; round <= 3; ++round) {
+        run_until([&] { return outbox_.count("e@x") == round; });
+        rounds_.answered("x" + std::to_string(round) + "@x");  // someone answers each time
     }
-    ASSERT_EQ(outbox_.probed, std::vector<std::string>{"b@x"});
-    // b answers the probe sent again.
-    rounds_.answered("b@x");
-    run();
-    EXPECT_EQ(outbox_.probed, std::vector<std::string>{"b@x"}) << "an answer ends the rounds";
-    EXPECT_EQ(rounds_.unanswered(), 0u);
+    run_to_the_end();
+    EXPECT_EQ(outbox_.count("a@x"), 3) << "extra_rounds, then no more";
 }
 
-TEST_F(ProbeRoundsTest, NoOneIsProbedAgainWhenEveryoneAnswered) {
-    rounds_.probed({"a@x", "b@x"});
-    rounds_.answered("b@x");
-    rounds_.answered("a@x");
-    rounds_.first_round_sent();
-    run();
-    EXPECT_TRUE(outbox_.probed.empty());
-}
-
-TEST_F(ProbeRoundsTest, RoundsAreBoundedThenTheUserIsLeftAlone) {
-    rounds_.probed({"silent@x"});
-    rounds_.first_round_sent();
-    run();
-    EXPECT_EQ(outbox_.count("silent@x"), 2) << "probed again extra_rounds times, then given up";
-    EXPECT_EQ(rounds_.unanswered(), 0u) << "nothing kept about users who never answered";
-}
-
-TEST_F(ProbeRoundsTest, ProbesAgainAPageAtATimeAndNotWhileTheOutboxIsBackedUp) {
-    rounds_.probed({"a@x", "b@x", "c@x", "d@x", "e@x"});
+TEST_F(ProbeRoundsTest, NothingIsProbedAgainWhileTheOutboxIsBackedUp) {
     outbox_.full = true;
-    rounds_.first_round_sent();
-    io_.restart();
-    // The window ends, then a page interval passes with the outbox full.
-    for (int handlers = 0; handlers < 3 && io_.run_one_for(1s);) ++handlers;
+    connected({});
+    int retries = 0;
+    run_until([&] { return ++retries == 20; });  // the window, then retries of the first page
     EXPECT_TRUE(outbox_.probed.empty());
     outbox_.full = false;
-    while (outbox_.probed.empty() && io_.run_one_for(1s)) {
-    }
-    EXPECT_EQ(outbox_.probed.size(), 2u) << "one page";
-    while (outbox_.probed.size() < 5 && io_.run_one_for(1s)) {
-    }
-    EXPECT_EQ(outbox_.probed.size(), 5u) << "then the next pages, one per interval";
+    run_until([&] { return outbox_.probed.size() == 5; });
+    EXPECT_EQ(outbox_.probed.size(), 5u);
 }
 
-TEST_F(ProbeRoundsTest, AConnectionLostEndsTheRounds) {
-    rounds_.probed({"a@x"});
-    rounds_.first_round_sent();
+TEST_F(ProbeRoundsTest, ALostConnectionEndsTheRounds) {
+    connected({});
     rounds_.stop();
-    run();
+    run_to_the_end();
     EXPECT_TRUE(outbox_.probed.empty());
-    EXPECT_EQ(rounds_.unanswered(), 0u);
 }
 
-TEST_F(ProbeRoundsTest, ANewConnectionForgetsWhoWasAwaitedOnTheOldOne) {
-    rounds_.probed({"old@x"});
-    rounds_.first_round_sent();
-    rounds_.restart();
-    rounds_.probed({"new@x"});
-    rounds_.first_round_sent();
-    run();
-    EXPECT_EQ(outbox_.count("old@x"), 0);
-    EXPECT_EQ(outbox_.count("new@x"), 2);
+TEST_F(ProbeRoundsTest, ANewConnectionForgetsTheAnswersOfTheOldOne) {
+    connected({"a@x", "b@x", "c@x", "d@x"});
+    connected({"e@x"});
+    run_until([&] { return outbox_.probed.size() == 4; });
+    EXPECT_EQ(outbox_.probed, (std::vector<std::string>{"a@x", "b@x", "c@x", "d@x"}));
 }
 
 }  // namespace
