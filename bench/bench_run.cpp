@@ -135,10 +135,11 @@ void BenchRun::run_all() {
     set_up();
     const auto wanted = [&](const char* name) { return sizes_.only.empty() || sizes_.only.count(name) > 0; };
     if (wanted("fan-out") || wanted("latency"))
-        for (const auto& [subscribers, publishes] : sizes_.fan_out) fan_out(subscribers, publishes);
-    if (wanted("latency")) latency();
-    if (wanted("acks")) publish_acks();
-    if (wanted("flush")) offline_flush();
+        for (const auto& [subscribers, publishes] : sizes_.fan_out)
+            with_added_latency([&, s = subscribers, p = publishes] { fan_out(s, p); });
+    if (wanted("latency")) with_added_latency([&] { latency(); });
+    if (wanted("acks")) with_added_latency([&] { publish_acks(); });
+    if (wanted("flush")) with_added_latency([&] { offline_flush(); });
     if (sizes_.instructions && wanted("instructions")) instructions();
     if (wanted("memory")) memory_and_start_up();
 }
@@ -149,6 +150,22 @@ void BenchRun::record(ScenarioResult result) {
         (result.baseline ? ", baseline " + std::to_string(*result.baseline) : std::string()) +
         (ratio ? ", ratio " + std::to_string(*ratio) : std::string()));
     table_.add(std::move(result));
+}
+
+void BenchRun::with_added_latency(const std::function<void()>& scenario) {
+    constexpr const char* kHistogram = "herald_publish_to_send_seconds";
+    const auto first_row = table_.results().size();
+    const auto before = HeraldMetrics(herald_->http_port()).histogram(kHistogram);
+    scenario();
+    const auto after = HeraldMetrics(herald_->http_port()).histogram(kHistogram);
+    if (!before || !after || after->count <= before->count || first_row >= table_.results().size()) return;
+    const auto added = after->since(*before);
+    const auto p50 = quantile_from_buckets(added, 0.5);
+    const auto p99 = quantile_from_buckets(added, 0.99);
+    if (!p50 || !p99) return;
+    table_.set_added_latency(first_row, {*p50, *p99, added.count});
+    say("herald's added latency: p50 " + std::to_string(*p50 * 1e3) + " ms, p99 " + std::to_string(*p99 * 1e3) +
+        " ms over " + std::to_string(static_cast<long>(added.count)) + " live deliveries (from buckets)");
 }
 
 // ---- set-up ------------------------------------------------------------------

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <set>
@@ -52,6 +53,9 @@ public:
 private:
     void set_up();
     void record(ScenarioResult result);
+    // Runs a scenario and gives its first row Herald's added latency from
+    // /metrics, read before and after.
+    void with_added_latency(const std::function<void()>& scenario);
     void fan_out(int subscribers, int publishes);
     void latency();
     void publish_acks();

@@ -31,6 +31,11 @@ double HeraldMetrics::value(const std::string& name) const {
     return found == samples.end() ? -1 : found->second;
 }
 
+std::optional<HistogramReading> HeraldMetrics::histogram(const std::string& name) const {
+    const auto body = http_fetch(url_);
+    return body ? read_histogram(*body, name) : std::nullopt;
+}
+
 bool HeraldMetrics::wait_for(const std::string& name, const std::function<bool(double)>& done,
                              std::chrono::milliseconds deadline, std::chrono::milliseconds interval) const {
     const auto until = std::chrono::steady_clock::now() + deadline;

@@ -6,7 +6,10 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
+
+#include "bench/latency_histogram.h"
 
 namespace herald::bench {
 
@@ -17,6 +20,7 @@ public:
     // name -> value of every unlabelled sample; empty when herald does not answer.
     std::map<std::string, double> fetch() const;
     double value(const std::string& name) const;
+    std::optional<HistogramReading> histogram(const std::string& name) const;
     // Polls (every 10 ms unless told) until done(value of name) or the deadline.
     bool wait_for(const std::string& name, const std::function<bool(double)>& done,
                   std::chrono::milliseconds deadline,

@@ -13,6 +13,15 @@
 
 namespace herald::bench {
 
+// Herald's own publish-to-send latency during a scenario: quantiles
+// interpolated from the buckets of /metrics' herald_publish_to_send_seconds
+// (read before and after), live deliveries only.
+struct AddedLatency {
+    double p50_seconds = 0;
+    double p99_seconds = 0;
+    double observations = 0;
+};
+
 struct ScenarioResult {
     std::string name;
     double herald = 0;
@@ -24,6 +33,7 @@ struct ScenarioResult {
     bool judged = true;         // false: a figure the target needs was not measured
     bool difference = false;    // a difference of two measures: zero or below is a figure too
     nlohmann::json details = nlohmann::json::object();
+    std::optional<AddedLatency> added_latency = std::nullopt;
 
     std::optional<double> ratio() const;  // herald / baseline
 };
@@ -31,6 +41,7 @@ struct ScenarioResult {
 class ResultTable {
 public:
     void add(ScenarioResult result);
+    void set_added_latency(std::size_t row, AddedLatency latency) { results_.at(row).added_latency = latency; }
     void print(std::ostream& out) const;
     void write_json(const std::filesystem::path& path, const nlohmann::json& run) const;
     const std::vector<ScenarioResult>& results() const { return results_; }

@@ -43,6 +43,7 @@ HeraldApp::~HeraldApp() {
 
 void HeraldApp::stop_timers() {
     services_.router().stop();
+    services_.presence().stop();
     services_.escalator().stop();
     services_.retention().stop();
     services_.acknowledgements().stop();

@@ -49,6 +49,7 @@ HttpGateway::HttpGateway(storage::StorageWorker& storage, Router& router, const 
     : storage_(storage), router_(router), tokens_(tokens), metrics_(metrics), config_(config) {}
 
 void HttpGateway::publish(ingest::HttpPublishRequest request, std::function<void(ingest::HttpPublishResult)> done) {
+    const auto received = std::chrono::steady_clock::now();
     storage::Item item;
     try {
         item = read_published_item(
@@ -66,11 +67,11 @@ void HttpGateway::publish(ingest::HttpPublishRequest request, std::function<void
         [this, token = std::move(request.token), item = std::move(item)](storage::Repositories& repos) {
             return tokens_.publish_with_token(repos, token, item);
         },
-        [this, done = std::move(done)](std::optional<PublishOutcome> outcome, std::exception_ptr error) {
+        [this, received, done = std::move(done)](std::optional<PublishOutcome> outcome, std::exception_ptr error) {
             if (error) return done(http_failure(error));
             metrics_.published();
             done({202, outcome->item_id, {}, {}});
-            router_.on_published(*outcome);
+            router_.on_published(*outcome, received);
         },
         storage::StorageWorker::Admission::if_room);
 }

@@ -24,7 +24,7 @@ using herald::routing::availability_from_show;
 
 namespace {
 
-constexpr int kAnnouncePageSize = 500;
+constexpr std::size_t kAnnouncePageSize = 500;
 // Past this many users waiting to approve, the oldest memory goes: at worst
 // someone is asked and told twice.
 constexpr std::size_t kMaxToldMissing = 10000;
@@ -46,10 +46,11 @@ int parse_priority(const XmlElement& presence) {
 
 }  // namespace
 
-PresenceResponder::PresenceResponder(StanzaDispatcher& dispatcher, StanzaSender& sender,
-                                     Router& router, UserService& users,
-                                     storage::StorageWorker& storage, const Config& config)
-    : sender_(sender), router_(router), users_(users), storage_(storage), config_(config) {
+PresenceResponder::PresenceResponder(boost::asio::io_context& io, StanzaDispatcher& dispatcher,
+                                     StanzaSender& sender, routing::UserOutbox& outbox, Router& router,
+                                     UserService& users, storage::StorageWorker& storage, const Config& config)
+    : sender_(sender), router_(router), users_(users), storage_(storage), config_(config),
+      probe_rounds_(io, storage, outbox, {.page_size = kAnnouncePageSize}) {
     auto bind = [this](void (PresenceResponder::*handler)(const XmlElement&)) {
         return [this, handler](const XmlElement& presence) {
             if (is_user_jid(presence.attr("from"))) (this->*handler)(presence);
@@ -64,9 +65,13 @@ PresenceResponder::PresenceResponder(StanzaDispatcher& dispatcher, StanzaSender&
     dispatcher.handle_presence("unsubscribe", bind(&PresenceResponder::on_unsubscribe));
     dispatcher.handle_presence("probe", bind(&PresenceResponder::on_probe));
     dispatcher.on_link_events(
-        [this] { announce_page("", 0, ++announce_round_); },
+        [this] {
+            probe_rounds_.restart();
+            announce_page("", 0, ++announce_round_);
+        },
         [this] {
             ++announce_round_;
+            probe_rounds_.stop();
             router_.forget_all_presence();
         });
 }
@@ -74,13 +79,15 @@ PresenceResponder::PresenceResponder(StanzaDispatcher& dispatcher, StanzaSender&
 void PresenceResponder::on_available(const XmlElement& presence) {
     const auto* show = presence.child("show");
     ResourcePresence state{availability_from_show(show ? show->text() : ""), parse_priority(presence)};
-    const auto& from = presence.attr("from");
-    router_.on_presence(bare_jid(from), {resource_of(from), state});
+    on_presence(presence.attr("from"), state);
 }
 
-void PresenceResponder::on_unavailable(const XmlElement& presence) {
-    const auto& from = presence.attr("from");
-    router_.on_presence(bare_jid(from), {resource_of(from), std::nullopt});
+void PresenceResponder::on_unavailable(const XmlElement& presence) { on_presence(presence.attr("from"), std::nullopt); }
+
+void PresenceResponder::on_presence(const std::string& from, std::optional<ResourcePresence> state) {
+    const auto user = bare_jid(from);
+    probe_rounds_.answered(user);
+    router_.on_presence(user, {resource_of(from), state});
 }
 
 void PresenceResponder::accept_subscription(const std::string& user) {
@@ -161,11 +168,14 @@ void PresenceResponder::on_probe(const XmlElement& presence) {
 void PresenceResponder::announce_page(const std::string& after, std::size_t announced,
                                       std::uint64_t round) {
     storage_.submit<std::vector<std::string>>(
-        [after](storage::Repositories& repos) { return repos.users.jids_after(after, kAnnouncePageSize); },
+        [after](storage::Repositories& repos) {
+            return repos.users.jids_after(after, static_cast<int>(kAnnouncePageSize));
+        },
         [this, announced, round](std::optional<std::vector<std::string>> page, std::exception_ptr error) {
             if (round != announce_round_) return;
             if (error) {
                 spdlog::error("cannot list users to probe; presence stays unknown until they change it");
+                probe_rounds_.first_round_sent();
                 return;
             }
             for (const auto& user : *page) {
@@ -173,11 +183,18 @@ void PresenceResponder::announce_page(const std::string& after, std::size_t anno
                 sender_.send(presence_stanza(config_.component.jid, user, "probe"));
             }
             const auto total = announced + page->size();
-            if (page->size() == static_cast<std::size_t>(kAnnouncePageSize))
+            if (page->size() == kAnnouncePageSize)
                 announce_page(page->back(), total, round);
-            else
+            else {
                 spdlog::info("announced herald and probed presence of {} registered users", total);
+                probe_rounds_.first_round_sent();
+            }
         });
+}
+
+void PresenceResponder::stop() {
+    ++announce_round_;
+    probe_rounds_.stop();
 }
 
 std::size_t PresenceResponder::say_goodbye() {

@@ -1,11 +1,15 @@
 #pragma once
 
+#include <boost/asio/io_context.hpp>
 #include <cstddef>
+#include <optional>
 #include <set>
 #include <string>
 
 #include "component/config.h"
 #include "component/stanza_dispatcher.h"
+#include "routing/probe_rounds.h"
+#include "routing/user_presence.h"
 
 namespace herald::routing {
 class Router;
@@ -21,7 +25,8 @@ namespace herald::component {
 // RFC 6121 presence between users and the component: tracks users' resources
 // through the routing::Router, handles subscriptions (registering on subscribe when
 // configured), answers probes, and on every (re)connection announces herald
-// and probes every registered user, a page of users at a time.
+// and probes every registered user, a page of users at a time; those who do
+// not answer are probed again (routing::ProbeRounds).
 //
 // Subscriptions are mutual: herald approves a registered user's subscribe
 // and asks for theirs back every time (a contact removed and added again).
@@ -30,14 +35,19 @@ namespace herald::component {
 // why notifications wait and how to fix it.
 class PresenceResponder {
 public:
-    PresenceResponder(StanzaDispatcher& dispatcher, StanzaSender& sender, routing::Router& router,
-                      routing::UserService& users, storage::StorageWorker& storage, const Config& config);
+    PresenceResponder(boost::asio::io_context& io, StanzaDispatcher& dispatcher, StanzaSender& sender,
+                      routing::UserOutbox& outbox, routing::Router& router, routing::UserService& users,
+                      storage::StorageWorker& storage, const Config& config);
 
     // Unavailable presence to every user we know to be online; returns how many.
     std::size_t say_goodbye();
+    // Shutting down: no more probes.
+    void stop();
 
 private:
     void on_available(const XmlElement& presence);
+    // Any presence of a user's resource (`state` empty: gone) answers a probe.
+    void on_presence(const std::string& from, std::optional<routing::ResourcePresence> state);
     void on_unavailable(const XmlElement& presence);
     void on_subscribe(const XmlElement& presence);
     void on_subscribed(const XmlElement& presence);
@@ -55,6 +65,7 @@ private:
     const Config& config_;
     // Each connection starts a new round; pages of an older round stop.
     std::uint64_t announce_round_ = 0;
+    routing::ProbeRounds probe_rounds_;
     // Registered users told their subscription is missing, until they approve
     // it again: they are asked and told once, not on every unsubscribed.
     std::set<std::string> told_missing_;

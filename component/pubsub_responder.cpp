@@ -175,6 +175,7 @@ void PubsubResponder::create(const Actor& actor, const XmlElement& pubsub, const
 
 void PubsubResponder::publish(const Actor& actor, const XmlElement& pubsub, const XmlElement& publish,
                               IqReply reply) {
+    const auto received = std::chrono::steady_clock::now();
     const auto node = publish.attr("node");
     if (node.empty()) {
         reply.error("modify", "bad-request", pubsub_error_condition("nodeid-required"));
@@ -196,7 +197,7 @@ void PubsubResponder::publish(const Actor& actor, const XmlElement& pubsub, cons
         [this, actor, item = std::move(item)](storage::Repositories& repos) {
             return service_.publish(repos, actor, item);
         },
-        [this, node](PublishOutcome& outcome, IqReply& r) {
+        [this, node, received](PublishOutcome& outcome, IqReply& r) {
             XmlElement result("pubsub", ns::kPubsub);
             auto& published = result.add_child("publish");
             published.set_attr("node", node);
@@ -205,7 +206,7 @@ void PubsubResponder::publish(const Actor& actor, const XmlElement& pubsub, cons
             spdlog::debug("published {} on '{}' for {} subscribers", outcome.item_id, node,
                           outcome.subscribers.size());
             metrics_.published();
-            router_.on_published(outcome);
+            router_.on_published(outcome, received);
         },
         storage::StorageWorker::Admission::if_room);
 }

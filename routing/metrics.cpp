@@ -5,24 +5,29 @@
 
 namespace herald::routing {
 
-void Metrics::Histogram::observe(std::int64_t milliseconds) {
+template <std::size_t Buckets>
+void Metrics::Histogram<Buckets>::observe(double seconds) {
     ++count_;
-    const double seconds = static_cast<double>(std::max<std::int64_t>(milliseconds, 0)) / 1000.0;
+    seconds = std::max(seconds, 0.0);
     sum_ += seconds;
-    for (std::size_t i = 0; i < kBuckets.size(); ++i)
-        if (seconds <= kBuckets[i]) ++counts_[i];
+    for (std::size_t i = 0; i < Buckets; ++i)
+        if (seconds <= bounds_[i]) ++counts_[i];
 }
 
-void Metrics::Histogram::render(std::ostream& out, const char* name, const char* help) const {
+template <std::size_t Buckets>
+void Metrics::Histogram<Buckets>::render(std::ostream& out, const char* name, const char* help) const {
     out << "# HELP " << name << " " << help << "\n# TYPE " << name << " histogram\n";
-    for (std::size_t i = 0; i < kBuckets.size(); ++i)
-        out << name << "_bucket{le=\"" << kBuckets[i] << "\"} " << counts_[i] << "\n";
+    for (std::size_t i = 0; i < Buckets; ++i)
+        out << name << "_bucket{le=\"" << bounds_[i] << "\"} " << counts_[i] << "\n";
     out << name << "_bucket{le=\"+Inf\"} " << count_ << "\n"
         << name << "_sum " << sum_ << "\n"
         << name << "_count " << count_ << "\n";
 }
 
-void Metrics::delivered(std::int64_t latency_ms) { latency_.observe(latency_ms); }
+template class Metrics::Histogram<Metrics::kSlowBuckets.size()>;
+template class Metrics::Histogram<Metrics::kFastBuckets.size()>;
+
+void Metrics::delivered(std::int64_t latency_ms) { latency_.observe_ms(latency_ms); }
 
 std::string Metrics::render(const storage::ServiceCounts& counts, std::size_t online_users) const {
     std::ostringstream out;
@@ -53,6 +58,11 @@ std::string Metrics::render(const storage::ServiceCounts& counts, std::size_t on
            time_to_ack_.count());
     latency_.render(out, "herald_delivery_latency_seconds", "From publish to confirmed delivery.");
     time_to_ack_.render(out, "herald_time_to_acknowledge_seconds", "From publish to the first acknowledgement.");
+    publish_to_send_.render(out, "herald_publish_to_send_seconds",
+                            "Herald's added latency, on its own clock: from receiving a publish (IQ or HTTP) to "
+                            "handing a subscriber's message to the socket. Live deliveries only: an item handed "
+                            "straight to a subscriber online and caught up; items read back from a queue "
+                            "(offline, busy, backlog) are not counted.");
     out << "# HELP herald_escalations_total Escalation attempts by channel and outcome since start.\n"
         << "# TYPE herald_escalations_total counter\n";
     for (const auto& [key, count] : escalations_)

@@ -428,11 +428,15 @@ void Router::retry_later(UserAvatar& avatar) {
 
 // A freshly committed item goes straight to the users whose queue was read
 // to its end and who take it now; the others read their queue.
-void Router::on_published(const PublishOutcome& outcome) {
+void Router::on_published(const PublishOutcome& outcome,
+                          std::optional<std::chrono::steady_clock::time_point> received) {
     for (const auto& user : outcome.subscribers) {
         const auto avatar = avatars_.find(user);
         if (avatar == avatars_.end()) continue;
-        if (outcome.queued && hand_over(*avatar->second, *outcome.queued)) continue;
+        if (outcome.queued && hand_over(*avatar->second, *outcome.queued)) {
+            if (received) metrics_.sent_live(std::chrono::steady_clock::now() - *received);
+            continue;
+        }
         avatar->second->caught_up = false;
         pump(*avatar->second);
     }

@@ -2,6 +2,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -67,8 +68,10 @@ public:
     // The outbox no longer backed up: the users held back by it read their queues.
     void on_outbox_drained();
 
-    // A new item is queued for its subscribers.
-    void on_published(const PublishOutcome& outcome);
+    // A new item is queued for its subscribers. `received`: when herald
+    // received the publish; its live deliveries are timed from then.
+    void on_published(const PublishOutcome& outcome,
+                      std::optional<std::chrono::steady_clock::time_point> received = std::nullopt);
     // Answers about delivery `message_id` from the resource `full_jid`: a
     // receipt (XEP-0184), an error bounced in its place, or a reaction
     // (XEP-0444) or reply (XEP-0461) proving a person saw it.

@@ -257,6 +257,23 @@ TEST_F(RouterTest, ABackedUpOutboxStopsReadingTheQueueUntilItDrains) {
     EXPECT_EQ(sender_.titles_sent_since(first), (std::vector<std::string>{"before", "while-full"}));
 }
 
+// Herald's added latency is timed for a just-published item handed straight
+// to a user online and caught up, not for what is read back from the queue.
+TEST_F(RouterTest, OnlyItemsHandedOverLiveAreTimedFromTheirPublish) {
+    publish("queued");
+    const auto first = sender_.sent.size();
+    come_online();
+    ASSERT_TRUE(run_until([&] { return sender_.titles_sent_since(first).size() == 1; }));
+    EXPECT_NE(metrics_.render({}, 0).find("herald_publish_to_send_seconds_count 0\n"), std::string::npos);
+
+    const auto item = storage::fixtures::make_item("live", 1);
+    const auto fan_out = in_storage<storage::FanOut>([item](storage::Repositories& repos) { return repos.queue.publish(item); });
+    router_.on_published({item.item_id, fan_out.users, storage::QueuedItem{fan_out.seq, item}},
+                         std::chrono::steady_clock::now());
+    EXPECT_EQ(sender_.titles_sent_since(first), (std::vector<std::string>{"queued", "live"}));
+    EXPECT_NE(metrics_.render({}, 0).find("herald_publish_to_send_seconds_count 1\n"), std::string::npos);
+}
+
 // The edge reads each answer once: what is about a delivery is not read as a
 // command, except a reply, whose text still is.
 TEST_F(RouterTest, TheEdgeTellsAnswersAboutDeliveriesFromCommands) {
