@@ -9,10 +9,20 @@
 
 namespace herald::component {
 
+namespace {
+
+storage::StorageSettings daemon_storage(const Config& config) {
+    auto settings = storage_settings(config);
+    settings.sole_instance = true;
+    return settings;
+}
+
+}  // namespace
+
 HeraldApp::HeraldApp(boost::asio::io_context& io, Config config)
     : io_(io),
       config_(std::move(config)),
-      storage_(storage::open_backend(storage_settings(config_)),
+      storage_(storage::open_backend(daemon_storage(config_)),
                [this](std::function<void()> completion) {
                    boost::asio::post(io_, [this, completion = std::move(completion)] {
                        try {
@@ -94,6 +104,7 @@ void HeraldApp::shutdown() {
     if (http_api_) http_api_->stop();
     services_.feeds().stop();
     link_.stop_input();
+    services_.presence().stop();  // no more probing, which reads storage
     // Runs every queued write to the end; their completions are now queued on
     // the io_context ahead of the goodbye below.
     storage_.stop();

@@ -1,6 +1,8 @@
 #include "routing/metrics.h"
 
 #include <algorithm>
+#include <array>
+#include <charconv>
 #include <sstream>
 
 namespace herald::routing {
@@ -14,13 +16,26 @@ void Metrics::Histogram<Buckets>::observe(double seconds) {
         if (seconds <= bounds_[i]) ++counts_[i];
 }
 
+namespace {
+
+// Shortest text that reads back as the same double: a sum of many seconds
+// keeps its fractions.
+std::string exact(double value) {
+    std::array<char, 64> text{};
+    auto written = std::to_chars(text.data(), text.data() + text.size(), value, std::chars_format::fixed);
+    if (written.ec != std::errc()) written = std::to_chars(text.data(), text.data() + text.size(), value);
+    return std::string(text.data(), written.ptr);
+}
+
+}  // namespace
+
 template <std::size_t Buckets>
 void Metrics::Histogram<Buckets>::render(std::ostream& out, const char* name, const char* help) const {
     out << "# HELP " << name << " " << help << "\n# TYPE " << name << " histogram\n";
     for (std::size_t i = 0; i < Buckets; ++i)
-        out << name << "_bucket{le=\"" << bounds_[i] << "\"} " << counts_[i] << "\n";
+        out << name << "_bucket{le=\"" << exact(bounds_[i]) << "\"} " << counts_[i] << "\n";
     out << name << "_bucket{le=\"+Inf\"} " << count_ << "\n"
-        << name << "_sum " << sum_ << "\n"
+        << name << "_sum " << exact(sum_) << "\n"
         << name << "_count " << count_ << "\n";
 }
 
@@ -60,7 +75,7 @@ std::string Metrics::render(const storage::ServiceCounts& counts, std::size_t on
     time_to_ack_.render(out, "herald_time_to_acknowledge_seconds", "From publish to the first acknowledgement.");
     publish_to_send_.render(out, "herald_publish_to_send_seconds",
                             "Herald's added latency, on its own clock: from receiving a publish (IQ or HTTP) to "
-                            "handing a subscriber's message to the socket. Live deliveries only: an item handed "
+                            "handing a subscriber's message to the link to ejabberd (its outbox). Live deliveries only: an item handed "
                             "straight to a subscriber online and caught up; items read back from a queue "
                             "(offline, busy, backlog) are not counted.");
     out << "# HELP herald_escalations_total Escalation attempts by channel and outcome since start.\n"

@@ -24,10 +24,18 @@ void ProbeRounds::first_round_sent() {
 }
 
 void ProbeRounds::answered(const std::string& bare_jid) {
-    if (collecting_) answered_.insert(bare_jid);
+    if (!collecting_) return;
+    answered_.insert(bare_jid);
+    if (answered_.size() > schedule_.max_answers) give_up("too many users answered to remember them all");
+}
+
+void ProbeRounds::give_up(const char* why) {
+    spdlog::warn("probing again stopped: {}", why);
+    stop();
 }
 
 void ProbeRounds::stop() {
+    backed_up_since_ = {};
     ++generation_;
     timer_.cancel();
     collecting_ = false;
@@ -56,23 +64,23 @@ void ProbeRounds::await_answers() {
 
 void ProbeRounds::probe_page(const std::string& after) {
     if (outbox_.backed_up()) {
+        const auto now = std::chrono::steady_clock::now();
+        if (backed_up_since_ == std::chrono::steady_clock::time_point{}) backed_up_since_ = now;
+        if (now - backed_up_since_ > schedule_.backed_up_limit) return give_up("the link to ejabberd stays backed up");
         timer_.expires_after(schedule_.backed_up_retry);
         timer_.async_wait([this, generation = generation_, after](boost::system::error_code error) {
             if (!error && generation == generation_) probe_page(after);
         });
         return;
     }
+    backed_up_since_ = {};
     storage_.submit<std::vector<std::string>>(
         [after, limit = static_cast<int>(schedule_.page_size)](storage::Repositories& repos) {
             return repos.users.jids_after(after, limit);
         },
         [this, generation = generation_](std::optional<std::vector<std::string>> page, std::exception_ptr error) {
             if (generation != generation_) return;
-            if (error) {
-                spdlog::error("cannot list users to probe again");
-                stop();
-                return;
-            }
+            if (error) return give_up("cannot list the registered users");
             for (const auto& user : *page)
                 if (!answered_.contains(user)) {
                     outbox_.probe(user);

@@ -22,16 +22,21 @@ namespace herald::routing {
 // presence (available, unavailable or error) came are probed again, a page
 // at a time from storage like the first round and never while the outbox is
 // backed up. Another round follows while a round brought new answers, at
-// most `extra_rounds`. ejabberd does not answer probes for users who are
-// offline, so only those who answered are remembered, and only until the
-// rounds end: memory follows the users online, not the registered ones.
+// most `extra_rounds`: on a busy server someone new is always heard, so
+// each offline user may be probed `extra_rounds` more times per
+// connection. ejabberd does not answer probes for users who are offline,
+// so only those who answered are remembered, at most `max_answers`, and
+// only until the rounds end. An outbox backed up for longer than
+// `backed_up_limit` ends the rounds too.
 class ProbeRounds {
 public:
     struct Schedule {
         std::chrono::milliseconds answer_window = std::chrono::seconds(3);
-        int extra_rounds = 4;
+        int extra_rounds = 2;
         std::size_t page_size = 500;
         std::chrono::milliseconds backed_up_retry = std::chrono::milliseconds(20);
+        std::chrono::milliseconds backed_up_limit = std::chrono::seconds(60);
+        std::size_t max_answers = 1000000;
     };
 
     ProbeRounds(boost::asio::io_context& io, storage::StorageWorker& storage, UserOutbox& outbox,
@@ -50,6 +55,7 @@ public:
 private:
     void await_answers();
     void probe_page(const std::string& after);
+    void give_up(const char* why);
 
     storage::StorageWorker& storage_;
     UserOutbox& outbox_;
@@ -59,6 +65,7 @@ private:
     std::size_t answered_before_round_ = 0;
     std::size_t probed_in_round_ = 0;
     int rounds_done_ = 0;
+    std::chrono::steady_clock::time_point backed_up_since_{};
     // Bumped by restart() and stop(): a handler or storage job from before does nothing.
     std::uint64_t generation_ = 0;
     boost::asio::steady_timer timer_;

@@ -15,17 +15,18 @@ void require_backend(std::string_view backend) {
     if (const auto problem = backend_problem(backend)) throw StorageError("storage.backend: " + *problem, false);
 }
 
-std::optional<std::string> read_password(const std::string& file) {
+}  // namespace
+
+std::optional<std::string> postgresql_password(const StorageSettings& settings) {
+    const auto& file = settings.postgresql_password_file;
     if (file.empty()) return std::nullopt;
     std::ifstream in(file);
     std::string password;
     if (!in || !std::getline(in, password))
         throw StorageError("storage.postgresql.password_file: cannot read " + file, false);
-    while (!password.empty() && (password.back() == '\r' || password.back() == ' ')) password.pop_back();
+    if (!password.empty() && password.back() == '\r') password.pop_back();  // a file written on Windows
     return password;
 }
-
-}  // namespace
 
 std::optional<std::string> backend_problem(std::string_view backend) {
     if (backend == "sqlite" || backend == "postgresql") return std::nullopt;
@@ -38,7 +39,7 @@ std::unique_ptr<Backend> open_backend(const StorageSettings& settings) {
         if (settings.postgresql_connection.empty())
             throw StorageError("storage.postgresql.connection is required with backend postgresql", false);
         return std::make_unique<PostgresqlBackend>(settings.postgresql_connection,
-                                                   read_password(settings.postgresql_password_file));
+                                                   postgresql_password(settings), settings.sole_instance);
     }
     return std::make_unique<SqliteBackend>(settings.path);
 }

@@ -18,7 +18,15 @@ struct StorageSettings {
     // storage.postgresql.password_file: its first line is the password, read
     // when the database is opened; empty: libpq's own (PGPASSWORD, ~/.pgpass).
     std::string postgresql_password_file{};
+    // The daemon's database: on PostgreSQL no other Herald may run on it
+    // (`herald admin` may, to read and repair).
+    bool sole_instance = false;
 };
+
+// The first line of storage.postgresql.password_file (without a trailing
+// carriage return); nullopt without a file: libpq's own (PGPASSWORD,
+// ~/.pgpass). Throws StorageError when the file cannot be read.
+std::optional<std::string> postgresql_password(const StorageSettings& settings);
 
 // Why this build cannot run on `backend`; nullopt when it can.
 std::optional<std::string> backend_problem(std::string_view backend);

@@ -1,7 +1,6 @@
 #include "storage/sqlite_to_postgresql.h"
 
-#include <fstream>
-
+#include "storage/backend_factory.h"
 #include "storage/postgresql/connection.h"
 #include "storage/postgresql/migrations.h"
 #include "storage/sqlite/database.h"
@@ -92,16 +91,11 @@ std::vector<std::pair<std::string, std::int64_t>> copy_sqlite_to_postgresql(cons
     if (!std::filesystem::is_regular_file(sqlite_file))
         throw StorageError(sqlite_file.string() + ": no such database file", false);
     Database from(sqlite_file.string());
-    auto password = std::optional<std::string>();
-    if (!postgresql.postgresql_password_file.empty()) {
-        std::ifstream in(postgresql.postgresql_password_file);
-        std::string line;
-        if (!in || !std::getline(in, line))
-            throw StorageError("storage.postgresql.password_file: cannot read " + postgresql.postgresql_password_file,
-                               false);
-        password = line;
-    }
-    pg::Connection to(postgresql.postgresql_connection, password);
+    // One snapshot of the whole file, even while a herald still writes to it
+    // (which then waits for the copy, or makes it fail after SQLite's busy
+    // timeout). Closing the file ends the transaction.
+    from.execute("BEGIN IMMEDIATE");
+    pg::Connection to(postgresql.postgresql_connection, postgresql_password(postgresql));
     pg::migrate_postgresql(to);
 
     pg::Transaction transaction(to);

@@ -80,8 +80,15 @@ std::int64_t Result::affected() const {
 Connection::Connection(const std::string& conninfo, const std::optional<std::string>& password) {
     // dbname is read as the whole connection string (expand_dbname); what
     // comes before it are defaults it may override, what comes after overrides it.
-    std::vector<const char*> keywords{"application_name", "client_encoding", "dbname"};
-    std::vector<const char*> values{"herald", "UTF8", conninfo.c_str()};
+    // The defaults bound how long the storage thread can wait on a server
+    // or network that went silent: connecting, a dead TCP peer (keepalives,
+    // unacknowledged data), a lock held elsewhere, one statement.
+    std::vector<const char*> keywords{"application_name", "client_encoding", "connect_timeout",
+                                      "keepalives",       "keepalives_idle",  "keepalives_interval",
+                                      "keepalives_count", "tcp_user_timeout", "options",
+                                      "dbname"};
+    std::vector<const char*> values{"herald", "UTF8", "10", "1", "30", "10", "3", "60000",
+                                    "-c lock_timeout=30s -c statement_timeout=300s", conninfo.c_str()};
     if (password) {
         keywords.push_back("password");
         values.push_back(password->c_str());
@@ -137,12 +144,13 @@ bool Connection::transaction_failed() const { return PQtransactionStatus(connect
 
 bool Connection::lost() const { return PQstatus(connection_.get()) == CONNECTION_BAD; }
 
-void Connection::reconnect_if_lost() {
-    if (!lost()) return;
+bool Connection::reconnect_if_lost() {
+    if (!lost()) return false;
     prepared_.clear();
     PQreset(connection_.get());
     if (lost())
         throw StorageError("cannot reconnect to PostgreSQL: " + trimmed(PQerrorMessage(connection_.get())), true);
+    return true;
 }
 
 Transaction::~Transaction() {

@@ -78,7 +78,8 @@ public:
     bool lost() const;
     // Opens the connection again when the server went away (its prepared
     // statements go with the old session). Throws StorageError when it cannot.
-    void reconnect_if_lost();
+    // True when it connected again.
+    bool reconnect_if_lost();
     // A name no other statement on this connection has.
     std::string next_statement_name() { return "herald_" + std::to_string(++statements_named_); }
 

@@ -7,8 +7,16 @@ namespace herald::storage {
 
 using namespace pg;
 
-PostgresqlBackend::PostgresqlBackend(const std::string& conninfo, const std::optional<std::string>& password)
+namespace {
+
+constexpr std::int64_t kInstanceLock = 0x6865'7261'6c64'0001;  // "herald", one instance
+
+}  // namespace
+
+PostgresqlBackend::PostgresqlBackend(const std::string& conninfo, const std::optional<std::string>& password,
+                                     bool sole_instance)
     : connection_(conninfo, password),
+      sole_instance_(sole_instance),
       migrated_((migrate_postgresql(connection_), true)),
       users_(connection_),
       nodes_(connection_),
@@ -17,7 +25,18 @@ PostgresqlBackend::PostgresqlBackend(const std::string& conninfo, const std::opt
       escalations_(connection_),
       feeds_(connection_),
       acks_(connection_),
-      repositories_{users_, nodes_, queue_, tokens_, escalations_, feeds_, acks_} {}
+      repositories_{users_, nodes_, queue_, tokens_, escalations_, feeds_, acks_} {
+    claim_database();
+}
+
+void PostgresqlBackend::claim_database() {
+    if (!sole_instance_) return;
+    const auto taken = connection_.run_once("SELECT pg_try_advisory_lock($1)", {parameter(kInstanceLock)});
+    if (!taken.boolean(0, 0))
+        throw StorageError("another herald is running on this PostgreSQL database; one instance per database "
+                           "until several can share it",
+                           false);
+}
 
 AdminQueries& PostgresqlBackend::admin() {
     if (!admin_) admin_.emplace(connection_);
@@ -27,12 +46,12 @@ AdminQueries& PostgresqlBackend::admin() {
 // A connection lost since the last group is opened again here; one lost
 // while BEGIN was on its way is too, once: nothing of the group was sent yet.
 void PostgresqlBackend::begin() {
-    connection_.reconnect_if_lost();
+    if (connection_.reconnect_if_lost()) claim_database();
     try {
         connection_.execute("BEGIN");
     } catch (const StorageError&) {
         if (!connection_.lost()) throw;
-        connection_.reconnect_if_lost();
+        if (connection_.reconnect_if_lost()) claim_database();
         connection_.execute("BEGIN");
     }
 }

@@ -23,7 +23,11 @@ namespace herald::storage {
 // with a transient StorageError and the next begin() connects again.
 class PostgresqlBackend final : public Backend {
 public:
-    PostgresqlBackend(const std::string& conninfo, const std::optional<std::string>& password);
+    // `sole_instance` (the daemon): the database is Herald's alone; another
+    // instance that holds it makes this one refuse to open. Several instances
+    // sharing one database need the coordination issue 17 is to bring.
+    PostgresqlBackend(const std::string& conninfo, const std::optional<std::string>& password,
+                      bool sole_instance = false);
 
     Repositories& repositories() override { return repositories_; }
     AdminQueries& admin() override;
@@ -33,7 +37,12 @@ public:
     std::exception_ptr run_isolated(const Job& job) override;
 
 private:
+    // Held for the session, taken again after a reconnect; throws when
+    // another instance holds it.
+    void claim_database();
+
     pg::Connection connection_;
+    const bool sole_instance_;
     // The migration, run while the members are made: the schema is current
     // before anything else here exists.
     bool migrated_;

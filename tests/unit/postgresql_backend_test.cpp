@@ -108,6 +108,18 @@ TEST_F(PostgresqlBackendTest, TwoHeraldsMigratingAtOnceMakeOneSchema) {
     EXPECT_EQ(backend->admin().schema_version(), pg::latest_postgresql_schema_version());
 }
 
+TEST_F(PostgresqlBackendTest, ASecondDaemonOnTheSameDatabaseIsRefusedButAdminMayRead) {
+    auto settings = fixtures::fresh_database("postgresql");
+    settings.sole_instance = true;
+    auto running = open_backend(settings);
+    EXPECT_THROW(open_backend(settings), StorageError) << "two daemons would both claim escalations and feeds";
+    auto admin = settings;
+    admin.sole_instance = false;
+    EXPECT_EQ(open_backend(admin)->repositories().users.count(), 0);
+    running.reset();
+    EXPECT_NO_THROW(open_backend(settings)) << "the database is free once the daemon is gone";
+}
+
 TEST_F(PostgresqlBackendTest, RefusesADatabaseFromANewerHerald) {
     const auto settings = fixtures::empty_postgresql_database();
     open_backend(settings);

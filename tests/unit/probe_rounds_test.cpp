@@ -26,11 +26,15 @@ namespace {
 struct ProbeRecorder : UserOutbox {
     std::vector<std::string> probed;
     bool full = false;
+    mutable int backed_up_asked = 0;
     void deliver(const Delivery&) override {}
     void ping(const std::string&, const std::string&) override {}
     void probe(const std::string& bare_jid) override { probed.push_back(bare_jid); }
     void notice(const std::string&, const std::string&, const std::string&) override {}
-    bool backed_up() const override { return full; }
+    bool backed_up() const override {
+        ++backed_up_asked;
+        return full;
+    }
 
     long count(const std::string& user) const { return std::count(probed.begin(), probed.end(), user); }
 };
@@ -112,8 +116,8 @@ TEST_F(ProbeRoundsTest, RoundsAreBounded) {
 TEST_F(ProbeRoundsTest, NothingIsProbedAgainWhileTheOutboxIsBackedUp) {
     outbox_.full = true;
     connected({});
-    int retries = 0;
-    run_until([&] { return ++retries == 20; });  // the window, then retries of the first page
+    run_until([&] { return outbox_.backed_up_asked >= 5; });  // the window, then retries of the first page
+    ASSERT_GE(outbox_.backed_up_asked, 5);
     EXPECT_TRUE(outbox_.probed.empty());
     outbox_.full = false;
     run_until([&] { return outbox_.probed.size() == 5; });
@@ -123,15 +127,32 @@ TEST_F(ProbeRoundsTest, NothingIsProbedAgainWhileTheOutboxIsBackedUp) {
 TEST_F(ProbeRoundsTest, ALostConnectionEndsTheRounds) {
     connected({});
     rounds_.stop();
-    run_to_the_end();
+    // Past the answer window (5 ms) many times over: a round would have begun.
+    const auto until = std::chrono::steady_clock::now() + 100ms;
+    run_until([&] { return std::chrono::steady_clock::now() >= until; });
+    EXPECT_FALSE(rounds_.active());
+    EXPECT_TRUE(outbox_.probed.empty());
+}
+
+TEST_F(ProbeRoundsTest, AnOutboxBackedUpTooLongEndsTheRounds) {
+    ProbeRounds impatient{io_, storage_, outbox_,
+                          {.answer_window = 1ms, .extra_rounds = 3, .page_size = 2, .backed_up_retry = 1ms,
+                           .backed_up_limit = 20ms}};
+    outbox_.full = true;
+    impatient.restart();
+    impatient.first_round_sent();
+    run_until([&] { return !impatient.active(); });
+    EXPECT_FALSE(impatient.active());
+    EXPECT_GE(outbox_.backed_up_asked, 2);
     EXPECT_TRUE(outbox_.probed.empty());
 }
 
 TEST_F(ProbeRoundsTest, ANewConnectionForgetsTheAnswersOfTheOldOne) {
     connected({"a@x", "b@x", "c@x", "d@x"});
     connected({"e@x"});
-    run_until([&] { return outbox_.probed.size() == 4; });
-    EXPECT_EQ(outbox_.probed, (std::vector<std::string>{"a@x", "b@x", "c@x", "d@x"}));
+    run_to_the_end();
+    EXPECT_EQ(outbox_.probed, (std::vector<std::string>{"a@x", "b@x", "c@x", "d@x"}))
+        << "e@x answered this connection; a round of the old one would have probed it";
 }
 
 }  // namespace
