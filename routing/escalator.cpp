@@ -15,6 +15,19 @@ using herald::text::now_ms;
 
 namespace {
 
+// What another writer moved to sending first is not this round's to send.
+void keep_only(storage::EscalationBatch& batch, const std::vector<std::int64_t>& taken) {
+    std::vector<std::int64_t> seqs;
+    std::vector<storage::Item> items;
+    for (std::size_t i = 0; i < batch.seqs.size(); ++i)
+        if (std::find(taken.begin(), taken.end(), batch.seqs[i]) != taken.end()) {
+            seqs.push_back(batch.seqs[i]);
+            items.push_back(std::move(batch.items[i]));
+        }
+    batch.seqs = std::move(seqs);
+    batch.items = std::move(items);
+}
+
 constexpr int kUrgentPriority = 3;
 // Claiming goes round the users away, this many per storage job, claiming
 // at most one batch's worth of items from each.
@@ -90,12 +103,12 @@ void Escalator::check() {
                 }
             }
             if (users.size() == static_cast<std::size_t>(kUsersPerRound)) round.last_user = users.back().jid;
-            round.batches = repos.escalations.ready(now, busy, max_items);
-            for (auto& batch : round.batches) {
+            for (auto& batch : repos.escalations.ready(now, busy, max_items)) {
                 if (escalation_channel_named(batch.channel) == EscalationChannel::webhook && !batch.webhook_secret)
                     batch.webhook_secret = repos.escalations.webhook_secret(batch.user, new_secret_token());
                 // Committed before any agent is called (completions run after the commit).
-                repos.escalations.sending(batch.user, batch.seqs, now);
+                keep_only(batch, repos.escalations.sending(batch.user, batch.seqs, now));
+                if (!batch.seqs.empty()) round.batches.push_back(std::move(batch));
             }
             return round;
         },

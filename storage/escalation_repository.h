@@ -71,8 +71,11 @@ public:
     virtual std::vector<EscalationBatch> ready(std::int64_t now_ms, const std::set<std::string>& busy,
                                                int max_items_per_batch) = 0;
     // The batch goes to its agent now: recorded first, so that a crash or a
-    // lost outcome never sends it twice.
-    virtual void sending(std::string_view user, const std::vector<std::int64_t>& seqs, std::int64_t now_ms) = 0;
+    // lost outcome never sends it twice. Only claims still pending move; the
+    // seqs that did are returned, in the order given (a claim another writer
+    // moved first is not sent twice).
+    virtual std::vector<std::int64_t> sending(std::string_view user, const std::vector<std::int64_t>& seqs,
+                                              std::int64_t now_ms) = 0;
     virtual void sent(std::string_view user, const std::vector<std::int64_t>& seqs, std::int64_t now_ms) = 0;
     // One more failed attempt: pending again at `retry_at_ms`, or failed for good when empty.
     virtual void failed(std::string_view user, const std::vector<std::int64_t>& seqs, std::int64_t now_ms,

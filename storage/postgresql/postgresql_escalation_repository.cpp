@@ -61,7 +61,8 @@ PostgresqlEscalationRepository::PostgresqlEscalationRepository(Connection& conne
                  "JOIN users u ON u.jid = e.user_jid JOIN preferences p ON p.jid = e.user_jid "
                  "JOIN items i ON i.id = e.item WHERE e.n <= $3 ORDER BY e.user_jid, e.item LIMIT $2")),
       sending_(connection,
-               "UPDATE escalations SET state = 'sending', updated_ms = $3 WHERE user_jid = $1 AND item = $2"),
+               "UPDATE escalations SET state = 'sending', updated_ms = $3 WHERE user_jid = $1 AND item = $2 "
+               "AND state = 'pending'"),
       sent_(connection, "UPDATE escalations SET state = 'sent', updated_ms = $3 WHERE user_jid = $1 AND item = $2"),
       failed_(connection,
               "UPDATE escalations SET attempts = attempts + 1, updated_ms = $3, "
@@ -134,9 +135,13 @@ void PostgresqlEscalationRepository::set_state(Statement& update, std::string_vi
     for (const auto seq : seqs) update.run(user, seq, now_ms);
 }
 
-void PostgresqlEscalationRepository::sending(std::string_view user, const std::vector<std::int64_t>& seqs,
-                                             std::int64_t now_ms) {
-    set_state(sending_, user, seqs, now_ms);
+std::vector<std::int64_t> PostgresqlEscalationRepository::sending(std::string_view user,
+                                                                  const std::vector<std::int64_t>& seqs,
+                                                                  std::int64_t now_ms) {
+    std::vector<std::int64_t> moved;
+    for (const auto seq : seqs)
+        if (sending_.run(user, seq, now_ms).affected() > 0) moved.push_back(seq);
+    return moved;
 }
 
 void PostgresqlEscalationRepository::sent(std::string_view user, const std::vector<std::int64_t>& seqs,

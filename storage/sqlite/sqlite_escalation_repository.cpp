@@ -59,7 +59,8 @@ SqliteEscalationRepository::SqliteEscalationRepository(Database& db)
           "WHERE e.n <= ?3 ORDER BY e.user, e.item LIMIT ?2")
                       .c_str())),
       sending_(db.prepare(
-          "UPDATE escalations SET state = 'sending', updated_ms = ?3 WHERE user = ?1 AND item = ?2")),
+          "UPDATE escalations SET state = 'sending', updated_ms = ?3 WHERE user = ?1 AND item = ?2 "
+          "AND state = 'pending'")),
       sent_(db.prepare(
           "UPDATE escalations SET state = 'sent', updated_ms = ?3 WHERE user = ?1 AND item = ?2")),
       failed_(db.prepare(
@@ -148,9 +149,16 @@ void SqliteEscalationRepository::set_state(Statement& update, std::string_view u
     }
 }
 
-void SqliteEscalationRepository::sending(std::string_view user, const std::vector<std::int64_t>& seqs,
-                                         std::int64_t now_ms) {
-    set_state(sending_, user, seqs, now_ms);
+std::vector<std::int64_t> SqliteEscalationRepository::sending(std::string_view user,
+                                                              const std::vector<std::int64_t>& seqs,
+                                                              std::int64_t now_ms) {
+    std::vector<std::int64_t> moved;
+    for (const auto seq : seqs) {
+        sending_.bind(1, user).bind(2, seq).bind(3, now_ms);
+        sending_.run();
+        if (sqlite3_changes(db_) > 0) moved.push_back(seq);
+    }
+    return moved;
 }
 
 void SqliteEscalationRepository::sent(std::string_view user, const std::vector<std::int64_t>& seqs,

@@ -20,7 +20,8 @@ public:
     std::int64_t cancel_stale() override;
     std::vector<EscalationBatch> ready(std::int64_t now_ms, const std::set<std::string>& busy,
                                        int max_items_per_batch) override;
-    void sending(std::string_view user, const std::vector<std::int64_t>& seqs, std::int64_t now_ms) override;
+    std::vector<std::int64_t> sending(std::string_view user, const std::vector<std::int64_t>& seqs,
+                                      std::int64_t now_ms) override;
     void sent(std::string_view user, const std::vector<std::int64_t>& seqs, std::int64_t now_ms) override;
     void failed(std::string_view user, const std::vector<std::int64_t>& seqs, std::int64_t now_ms,
                 std::optional<std::int64_t> retry_at_ms) override;

@@ -187,7 +187,9 @@ TEST_P(EscalationFixture, SendingIsNeitherReadyNorDueAgainAndShowsInHistory) {
     escalations.mark_away("a@x", 0);
     claim_all(5 * kMinute);
     const auto batch = escalations.ready(5 * kMinute, {}, 50).at(0);
-    escalations.sending("a@x", batch.seqs, 5 * kMinute);
+    EXPECT_EQ(escalations.sending("a@x", batch.seqs, 5 * kMinute), batch.seqs);
+    EXPECT_TRUE(escalations.sending("a@x", batch.seqs, 5 * kMinute).empty())
+        << "a writer that read the same batch before the first one moved it gets nothing to send";
     EXPECT_TRUE(escalations.ready(60 * kMinute, {}, 50).empty()) << "never handed to an agent twice";
     EXPECT_TRUE(due_items(60 * kMinute).empty());
     EXPECT_EQ(escalations.cancel_stale(), 0) << "only pending claims are canceled";
