@@ -1,5 +1,8 @@
 #include "storage/postgresql/postgresql_backend.h"
 
+#include <chrono>
+#include <thread>
+
 #include "storage/postgresql/migrations.h"
 #include "storage/storage_error.h"
 
@@ -10,6 +13,7 @@ using namespace pg;
 namespace {
 
 constexpr std::int64_t kInstanceLock = 0x6865'7261'6c64'0001;  // "herald", one instance
+constexpr auto kClaimPatience = std::chrono::seconds(5);
 
 }  // namespace
 
@@ -29,13 +33,20 @@ PostgresqlBackend::PostgresqlBackend(const std::string& conninfo, const std::opt
     claim_database();
 }
 
+// A herald that just stopped may still hold it for a moment: its server
+// process ends after its client has gone.
 void PostgresqlBackend::claim_database() {
     if (!sole_instance_) return;
-    const auto taken = connection_.run_once("SELECT pg_try_advisory_lock($1)", {parameter(kInstanceLock)});
-    if (!taken.boolean(0, 0))
+    const auto deadline = std::chrono::steady_clock::now() + kClaimPatience;
+    while (!connection_.run_once("SELECT pg_try_advisory_lock($1)", {parameter(kInstanceLock)}).boolean(0, 0)) {
+        if (std::chrono::steady_clock::now() < deadline) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            continue;
+        }
         throw StorageError("another herald is running on this PostgreSQL database; one instance per database "
                            "until several can share it",
                            false);
+    }
 }
 
 AdminQueries& PostgresqlBackend::admin() {
