@@ -49,8 +49,9 @@ void reply_with(IqReply& reply, std::exception_ptr error) {
         case JobFailure::Kind::failed: return reply.error("wait", "internal-server-error");
     }
     const auto& refusal = *failure.refusal;
-    const std::string type(routing::stanza_error_of(refusal.reason).type);
-    const std::string condition(routing::stanza_error_of(refusal.reason).condition);
+    const auto stanza_error = routing::stanza_error_of(refusal.reason);
+    const std::string type(stanza_error.type);
+    const std::string condition(stanza_error.condition);
     if (refusal.pubsub_condition.empty() && !refusal.text.empty())
         reply.error(type, condition, stanza_error_text(refusal.text));
     else if (refusal.pubsub_condition.empty()) reply.error(type, condition);

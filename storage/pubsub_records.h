@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace herald::storage {
@@ -74,6 +75,17 @@ struct ServiceCounts {
     std::int64_t delivered = 0;
     std::int64_t dropped = 0;
     std::int64_t expired = 0;
+
+    // Takes one row of the backends' counters table (kept by triggers: see
+    // their migrations); a name it does not count is left out.
+    void take_counter(std::string_view name, std::int64_t value) {
+        if (name == "users") users = value;
+        else if (name == "topics") nodes = value;
+        else if (name == "queued") queued = value;
+        else if (name == "outcome delivered") delivered = value;
+        else if (name == "outcome dropped") dropped = value;
+        else if (name == "outcome expired") expired = value;
+    }
 };
 
 // An item waiting in one user's queue; `seq` orders queues oldest first.

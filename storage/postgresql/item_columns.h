@@ -2,13 +2,13 @@
 
 #include <string>
 
+#include "storage/item_columns.h"
 #include "storage/postgresql/connection.h"
 #include "storage/pubsub_records.h"
 
 namespace herald::storage::pg {
 
-// The columns of an item (table alias `i`), in the order read_item reads them.
-std::string with_pg_item_columns(const std::string& before, const std::string& after);
+// An item read from the columns of with_item_columns, from `first_column` on.
 Item read_item(const Result& rows, int row, int first_column);
 
 }  // namespace herald::storage::pg

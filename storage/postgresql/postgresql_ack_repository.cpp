@@ -29,20 +29,20 @@ std::vector<std::string> first_column(const Result& rows) {
 }  // namespace
 
 PostgresqlAckRepository::PostgresqlAckRepository(Connection& connection)
-    : waiting_(connection, with_pg_item_columns("SELECT a.item, ",
+    : waiting_(connection, with_item_columns("SELECT a.item, ",
                                                 " FROM ack_recipients a JOIN items i ON i.id = a.item "
                                                 "WHERE a.user_jid = $1 AND NOT a.settled "
                                                 "AND starts_with(i.item_id, $2::text) "
                                                 "ORDER BY a.last_delivered_ms IS NULL, a.last_delivered_ms DESC, "
                                                 "a.item DESC LIMIT $3")),
-      last_seen_(connection, with_pg_item_columns("SELECT a.item, ",
+      last_seen_(connection, with_item_columns("SELECT a.item, ",
                                                   " FROM ack_recipients a JOIN items i ON i.id = a.item "
                                                   "WHERE a.user_jid = $1 AND a.last_delivered_ms IS NOT NULL "
                                                   "ORDER BY a.last_delivered_ms DESC, a.item DESC LIMIT 1")),
       // Any item sent to the user, so that a reply or reaction to one that
       // needs no acknowledgement is told so rather than taken for another.
       received_(connection,
-                with_pg_item_columns(
+                with_item_columns(
                     "SELECT i.id, ",
                     " FROM items i WHERE i.id = $2 AND ("
                     "EXISTS (SELECT 1 FROM ack_recipients a WHERE a.user_jid = $1 AND a.item = i.id) "
@@ -50,7 +50,7 @@ PostgresqlAckRepository::PostgresqlAckRepository(Connection& connection)
                     "OR EXISTS (SELECT 1 FROM queue q WHERE q.user_jid = $1 AND q.item = i.id))")),
       mark_acknowledged_(connection, "UPDATE items SET acknowledged_by = $2, acknowledged_ms = $3 "
                                      "WHERE id = $1 AND ack_required AND acknowledged_by IS NULL"),
-      item_(connection, with_pg_item_columns("SELECT ", " FROM items i WHERE i.id = $1")),
+      item_(connection, with_item_columns("SELECT ", " FROM items i WHERE i.id = $1")),
       to_tell_(connection, "SELECT user_jid FROM ack_recipients WHERE item = $1 AND delivered_ms IS NOT NULL "
                            "AND user_jid <> $2 ORDER BY user_jid"),
       on_the_way_(connection, "SELECT user_jid FROM queue WHERE item = $1 AND user_jid <> $2 ORDER BY user_jid"),
@@ -66,7 +66,7 @@ PostgresqlAckRepository::PostgresqlAckRepository(Connection& connection)
                            "ON CONFLICT DO NOTHING"),
       reminded_(connection, "UPDATE ack_recipients SET remind_at_ms = NULL WHERE user_jid = $1 AND item = $2"),
       find_item_(connection,
-                 with_pg_item_columns("SELECT i.id, ", " FROM items i WHERE i.node = $1 AND i.item_id = $2")),
+                 with_item_columns("SELECT i.id, ", " FROM items i WHERE i.node = $1 AND i.item_id = $2")),
       // History rows can be replaced (expired, pruned); for an item that needs
       // acknowledging its recipients' rows say who received it.
       delivered_count_(connection,

@@ -1,7 +1,6 @@
 #include "storage/postgresql/postgresql_delivery_queue.h"
 
 #include <algorithm>
-#include <map>
 
 #include "storage/postgresql/item_columns.h"
 #include "storage/storage_error.h"
@@ -40,7 +39,7 @@ PostgresqlDeliveryQueue::PostgresqlDeliveryQueue(Connection& connection)
       drop_oldest_(connection, "DELETE FROM queue WHERE user_jid = $1 AND item IN (SELECT item FROM queue "
                                "WHERE user_jid = $1 ORDER BY priority ASC, item ASC LIMIT $2) RETURNING item"),
       add_dropped_(connection, "UPDATE users SET dropped_unreported = dropped_unreported + $2 WHERE jid = $1"),
-      next_(connection, with_pg_item_columns("SELECT q.item, ",
+      next_(connection, with_item_columns("SELECT q.item, ",
                                              " FROM queue q JOIN items i ON i.id = q.item "
                                              "WHERE q.user_jid = $1 AND q.item > $2 AND q.priority >= $3 "
                                              "AND (q.expires_ms IS NULL OR q.expires_ms > $4) ORDER BY q.item "
@@ -57,9 +56,9 @@ PostgresqlDeliveryQueue::PostgresqlDeliveryQueue(Connection& connection)
                                 "FROM users WHERE jid = $1 FOR UPDATE) previous WHERE u.jid = previous.jid "
                                 "AND previous.dropped_unreported > 0 RETURNING previous.dropped_unreported"),
       recent_(connection,
-              with_pg_item_columns("SELECT ", " FROM items i WHERE i.node = $1 ORDER BY i.id DESC LIMIT $2")),
+              with_item_columns("SELECT ", " FROM items i WHERE i.node = $1 ORDER BY i.id DESC LIMIT $2")),
       history_(connection,
-               with_pg_item_columns(
+               with_item_columns(
                    "SELECT h.outcome, h.at_ms, ",
                    " FROM (SELECT item, outcome, at_ms FROM history WHERE user_jid = $1 "
                    "UNION ALL SELECT item, CASE state WHEN 'sent' THEN 'escalated by ' || channel "
@@ -216,17 +215,8 @@ std::int64_t PostgresqlDeliveryQueue::last_seq() { return last_seq_.run().intege
 // Kept by triggers (see the migrations): a few rows, whatever the size of history.
 ServiceCounts PostgresqlDeliveryQueue::counts() {
     ServiceCounts counts;
-    const std::map<std::string, std::int64_t*, std::less<>> fields = {
-        {"users", &counts.users},
-        {"topics", &counts.nodes},
-        {"queued", &counts.queued},
-        {"outcome delivered", &counts.delivered},
-        {"outcome dropped", &counts.dropped},
-        {"outcome expired", &counts.expired}};
     const auto rows = counts_.run();
-    for (int row = 0; row < rows.rows(); ++row)
-        if (const auto field = fields.find(rows.text(row, 0)); field != fields.end())
-            *field->second = rows.integer(row, 1);
+    for (int row = 0; row < rows.rows(); ++row) counts.take_counter(rows.text(row, 0), rows.integer(row, 1));
     return counts;
 }
 

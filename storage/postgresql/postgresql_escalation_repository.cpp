@@ -53,7 +53,7 @@ PostgresqlEscalationRepository::PostgresqlEscalationRepository(Connection& conne
                     "AND p.escalation_channel <> 'none' AND NOT p.paused))"),
       // At most $3 rows per user, so one user's backlog cannot fill the limit.
       ready_(connection,
-             with_pg_item_columns(
+             with_item_columns(
                  "SELECT e.user_jid, p.escalation_channel, coalesce(p.escalation_target, ''), u.webhook_secret, "
                  "e.attempts, e.item, ",
                  " FROM (SELECT user_jid, item, attempts, row_number() OVER (PARTITION BY user_jid ORDER BY item) "

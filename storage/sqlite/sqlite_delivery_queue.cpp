@@ -2,7 +2,6 @@
 
 #include <sqlite3.h>
 
-#include <map>
 
 #include "storage/sqlite/item_columns.h"
 #include "storage/storage_error.h"
@@ -262,16 +261,7 @@ std::int64_t SqliteDeliveryQueue::last_seq() {
 // Kept by triggers (see the migrations): a few rows, whatever the size of history.
 ServiceCounts SqliteDeliveryQueue::counts() {
     ServiceCounts counts;
-    const std::map<std::string, std::int64_t*, std::less<>> fields = {
-        {"users", &counts.users},
-        {"topics", &counts.nodes},
-        {"queued", &counts.queued},
-        {"outcome delivered", &counts.delivered},
-        {"outcome dropped", &counts.dropped},
-        {"outcome expired", &counts.expired}};
-    while (counts_.step())
-        if (const auto field = fields.find(counts_.column_text(0)); field != fields.end())
-            *field->second = counts_.column_int(1);
+    while (counts_.step()) counts.take_counter(counts_.column_text(0), counts_.column_int(1));
     counts_.reset();
     return counts;
 }

@@ -72,11 +72,7 @@ struct QueueContract : BackendTest {
     void SetUp() override {
         BackendTest::SetUp();
         if (IsSkipped() || HasFatalFailure()) return;
-        users.upsert({"a@x", {}, 0});
-        users.upsert({"b@x", {}, 0});
-        nodes.create({"topic", "p@x", "publishers", false, 0});
-        nodes.subscribe("topic", "a@x", 0);
-        nodes.subscribe("topic", "b@x", 0);
+        subscribe_two_users(users, nodes);
     }
 };
 

@@ -23,13 +23,7 @@ struct QueueFixture : ::testing::Test {
     SqliteNodeRepository nodes{db};
     SqliteDeliveryQueue queue{db};
 
-    void SetUp() override {
-        users.upsert({"a@x", {}, 0});
-        users.upsert({"b@x", {}, 0});
-        nodes.create({"topic", "p@x", "publishers", false, 0});
-        nodes.subscribe("topic", "a@x", 0);
-        nodes.subscribe("topic", "b@x", 0);
-    }
+    void SetUp() override { subscribe_two_users(users, nodes); }
 };
 
 }  // namespace herald::storage::fixtures

@@ -1,12 +1,16 @@
 #pragma once
 
-// An item of "topic" published by p@x, as the storage tests publish them.
+// The ground the queue, escalation, retention and admin tests share: two
+// users, a@x and b@x, subscribed to "topic" (owned by p@x), and the items
+// p@x publishes there.
 
 #include <cstdint>
 #include <optional>
 #include <string>
 
+#include "storage/node_repository.h"
 #include "storage/pubsub_records.h"
+#include "storage/user_repository.h"
 
 namespace herald::storage::fixtures {
 
@@ -22,6 +26,14 @@ inline Item make_item(const std::string& id, int priority, std::optional<std::in
     item.published_ms = published_ms;
     item.expires_ms = expires;
     return item;
+}
+
+inline void subscribe_two_users(UserRepository& users, NodeRepository& nodes) {
+    users.upsert({"a@x", {}, 0});
+    users.upsert({"b@x", {}, 0});
+    nodes.create({"topic", "p@x", "publishers", false, 0});
+    nodes.subscribe("topic", "a@x", 0);
+    nodes.subscribe("topic", "b@x", 0);
 }
 
 }  // namespace herald::storage::fixtures
