@@ -22,6 +22,7 @@ PostgresqlBackend::PostgresqlBackend(const std::string& conninfo, const std::opt
     : connection_(conninfo, password),
       sole_instance_(sole_instance),
       instance_(std::move(instance)),
+      queued_{{}, !instance_.name.empty()},
       migrated_((migrate_postgresql(connection_), true)),
       users_(connection_),
       nodes_(connection_),

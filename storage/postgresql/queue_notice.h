@@ -17,6 +17,10 @@ inline constexpr const char* kQueueChannel = "herald_queue";
 // instances when it commits.
 struct QueuedInTransaction {
     std::vector<std::int64_t> items;
+    // Several instances write: item ids are taken in commit order (see
+    // PostgresqlDeliveryQueue::store), so no reader's cursor passes an item
+    // that commits later.
+    bool shared = false;
 };
 
 // The payload of a notification (at most ~8000 bytes): the instance's
