@@ -1,0 +1,709 @@
+// Several Herald instances (issue 17): real herald processes attached to the
+// two nodes of a private ejabberd cluster (domain_balancing over 2 component
+// slots), sharing one private PostgreSQL; clients entering through both
+// nodes. Each test prints
+//   acknowledged=A delivered=D duplicated=U lost=L
+// counted per (subscriber, item): A = acknowledged items x subscribers,
+// D = those received at least once, U = receptions beyond the first, L =
+// A - D, which must be 0.
+//
+// The cluster and the PostgreSQL server start once for the suite (this file
+// runs as one ctest entry, MultiInstance.Cluster); each test has a database
+// of its own on that server and users of its own (their rosters live in the
+// cluster's Mnesia), so each also passes alone.
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <csignal>
+#include <functional>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tests/e2e/herald_e2e_fixture.h"
+#include "tests/e2e/publish_storm.h"
+#include "tests/support/private_cluster.h"
+#include "tests/support/private_postgresql.h"
+#include "tests/support/smtp_sink.h"
+
+namespace herald::testing {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr const char* kPassword = "secret";
+// A step of ejabberd + herald (login, IQ round trip, a presence reaching its owner).
+constexpr auto kStep = 20s;
+// Everything due reaching every subscriber.
+constexpr auto kDrain = 60s;
+// Issue 17: a dead instance's users are served again by the standby within this.
+constexpr auto kServedAgainWithin = 30s;
+constexpr int kHeartbeatSeconds = 1;
+constexpr int kDeadAfterSeconds = 3;
+
+// The single-instance fixture's stanza builders (static members, reused).
+struct Stanzas : HeraldE2E {
+    using HeraldE2E::notification;
+    using HeraldE2E::publish_iq;
+    using HeraldE2E::send_receipt;
+};
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+// Polls `done` until it holds or the deadline passes (a condition over
+// several processes' files and a database: nothing to block on).
+bool eventually(const std::function<bool()>& done, std::chrono::milliseconds deadline) {
+    const auto give_up_at = Clock::now() + deadline;
+    while (!done()) {
+        if (Clock::now() >= give_up_at) return false;
+        std::this_thread::sleep_for(50ms);
+    }
+    return true;
+}
+
+// What is left until `until` (0 once past).
+std::chrono::milliseconds left(Clock::time_point until) {
+    return std::max(0ms, std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()));
+}
+
+double seconds_since(Clock::time_point start) {
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// One subscriber's session, read on a thread of its own as a client would:
+// every notification is counted by title and, while acking, confirmed with a
+// receipt. A session that ends (its node killed) logs in again and sends its
+// presence, as a client does.
+class Receiver {
+public:
+    Receiver(std::unique_ptr<XmppTestClient> client, std::string component, bool acking)
+        : client_(std::move(client)), component_(std::move(component)), acking_(acking) {
+        bare_jid_ = client_->bare_jid();
+        thread_ = std::thread([this] { run(); });
+    }
+    ~Receiver() { stop(); }
+
+    void stop() {
+        {
+            std::lock_guard lock(mutex_);
+            stopping_ = true;
+        }
+        changed_.notify_all();
+        if (thread_.joinable()) thread_.join();
+        client_->disconnect();
+    }
+
+    // Acking on again also confirms what arrived while it was off.
+    void set_acking(bool acking) {
+        std::vector<ReceivedStanza> held;
+        {
+            std::lock_guard lock(mutex_);
+            acking_ = acking;
+            if (acking) held.swap(unconfirmed_);
+        }
+        for (const auto& message : held) Stanzas::send_receipt(*client_, message);
+    }
+
+    const std::string& bare_jid() const { return bare_jid_; }
+    XmppTestClient& client() { return *client_; }
+
+    std::map<std::string, int> received() const {
+        std::lock_guard lock(mutex_);
+        return received_;
+    }
+    // Titles in arrival order, duplicates included.
+    std::vector<std::string> arrivals() const {
+        std::lock_guard lock(mutex_);
+        return arrivals_;
+    }
+    std::size_t distinct() const {
+        std::lock_guard lock(mutex_);
+        return received_.size();
+    }
+
+    // Until every one of `titles` has arrived.
+    bool wait_for_all(const std::set<std::string>& titles, Clock::time_point deadline) {
+        std::unique_lock lock(mutex_);
+        return changed_.wait_until(lock, deadline, [&] {
+            return std::all_of(titles.begin(), titles.end(), [&](const auto& t) { return received_.count(t) > 0; });
+        });
+    }
+    bool wait_for_count(std::size_t distinct, Clock::time_point deadline) {
+        std::unique_lock lock(mutex_);
+        return changed_.wait_until(lock, deadline, [&] { return received_.size() >= distinct; });
+    }
+    // When the first notification came after `since` (nullopt: none yet).
+    std::optional<Clock::time_point> first_arrival_after(Clock::time_point since) const {
+        std::lock_guard lock(mutex_);
+        for (const auto& at : arrival_times_)
+            if (at > since) return at;
+        return std::nullopt;
+    }
+
+private:
+    void run() {
+        while (true) {
+            {
+                std::unique_lock lock(mutex_);
+                if (stopping_) return;
+            }
+            if (!client_->connected()) {
+                // The session ended under us: log in again, as a client does.
+                if (client_->connect(5s)) {
+                    client_->send("<presence/>");
+                } else {
+                    std::unique_lock lock(mutex_);
+                    changed_.wait_for(lock, 200ms, [this] { return stopping_; });
+                }
+                continue;
+            }
+            auto message = client_->wait_for(
+                [&](const ReceivedStanza& s) {
+                    return s.name() == "message" && from_herald(s, component_) &&
+                           s.has("notification[@xmlns='urn:herald:0']");
+                },
+                200ms);
+            if (!message) continue;
+            const auto title = message->text("notification/notification/title");
+            bool ack = false;
+            {
+                std::lock_guard lock(mutex_);
+                ++received_[title];
+                arrivals_.push_back(title);
+                arrival_times_.push_back(Clock::now());
+                ack = acking_;
+                if (!ack) unconfirmed_.push_back(*message);
+            }
+            if (ack) Stanzas::send_receipt(*client_, *message);
+            changed_.notify_all();
+        }
+    }
+
+    std::unique_ptr<XmppTestClient> client_;
+    const std::string component_;
+    std::string bare_jid_;
+    mutable std::mutex mutex_;
+    std::condition_variable changed_;
+    bool stopping_ = false;
+    bool acking_;
+    std::map<std::string, int> received_;
+    std::vector<std::string> arrivals_;
+    std::vector<Clock::time_point> arrival_times_;
+    std::vector<ReceivedStanza> unconfirmed_;
+    std::thread thread_;  // last: started after everything above exists
+};
+
+// Per (subscriber, item) over every subscriber; prints the line the issue asks for.
+struct Tally {
+    std::size_t acknowledged = 0, delivered = 0, duplicated = 0, lost = 0;
+
+    void add(const std::set<std::string>& acknowledged_titles, const std::map<std::string, int>& received) {
+        const auto count = DeliveryCount::of(acknowledged_titles, received);
+        acknowledged += count.acknowledged;
+        delivered += count.delivered;
+        duplicated += count.duplicated;
+        lost += count.lost;
+    }
+
+    std::string line() const {
+        std::ostringstream out;
+        out << "acknowledged=" << acknowledged << " delivered=" << delivered << " duplicated=" << duplicated
+            << " lost=" << lost;
+        return out.str();
+    }
+};
+
+class MultiInstanceE2E : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        ::signal(SIGPIPE, SIG_IGN);
+        if (!PrivatePostgresql::unavailable_reason().empty()) return;  // each test skips (or fails in CI)
+        postgresql_ = new PrivatePostgresql;
+        cluster_ = new PrivateCluster(PrivateCluster::Options{.nodes = 2, .component_number = 2});
+    }
+
+    static void TearDownTestSuite() {
+        delete cluster_;
+        cluster_ = nullptr;
+        delete postgresql_;
+        postgresql_ = nullptr;
+    }
+
+    void SetUp() override {
+        if (const auto reason = PrivatePostgresql::unavailable_reason(); !reason.empty()) {
+            const char* ci = std::getenv("CI");
+            if (ci && *ci && std::string(ci) != "false" && std::string(ci) != "0") FAIL() << reason << " (CI is set)";
+            GTEST_SKIP() << reason;
+        }
+        ASSERT_TRUE(cluster_ && postgresql_);
+        started_ = Clock::now();
+        // A database and a user name prefix of the test's own.
+        database_ = "multi" + std::to_string(++tests_started_);
+        const auto created = postgresql_->psql({"-c", "CREATE DATABASE " + database_});
+        ASSERT_EQ(created.exit_code, 0) << created.output;
+        const auto& url = postgresql_->connection_string();
+        connection_ = url.substr(0, url.rfind('/')) + "/" + database_;
+    }
+
+    void TearDown() override {
+        receivers_.clear();
+        clients_.clear();
+        instances_.clear();  // SIGTERM each
+        const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+        std::cout << "[ time ] " << info->name() << ": " << seconds_since(started_) << " s" << std::endl;
+    }
+
+    const std::string& component() const { return cluster_->component_host(); }
+
+    // ------------------------------------------------------------ instances
+
+    // A herald instance attached to `node`, on this test's database, started
+    // and announced serving (or standing by).
+    HeraldUnderTest& start_instance(const std::string& name, int node, bool standby = false,
+                                    const std::string& log_level = "debug", const std::string& extra = {}) {
+        const HeraldUnderTest::Attachment attachment{cluster_->component_host(), cluster_->component_secret(),
+                                                     cluster_->component_port(node), cluster_->domain()};
+        const std::string config = "cluster:\n  instance: " + name + "\n  standby: " + (standby ? "true" : "false") +
+                                   "\n  heartbeat_seconds: " + std::to_string(kHeartbeatSeconds) +
+                                   "\n  dead_after_seconds: " + std::to_string(kDeadAfterSeconds) +
+                                   "\n  rescan_seconds: 60\n"
+                                   "limits:\n  requests_per_second: 100000\n" + extra;
+        auto instance = std::make_unique<HeraldUnderTest>(attachment, cluster_->dir() / (database_ + "-" + name),
+                                                          log_level, config, connection_);
+        auto& herald = *instance;
+        instances_[name] = std::move(instance);
+        herald.start();
+        const auto announced = "cluster: instance " + name + (standby ? " standing by" : " serving");
+        EXPECT_TRUE(herald.log().wait_for(announced, kStep, 0)) << name << ": no '" << announced << "'; its log:\n"
+                                                                << herald.log().tail();
+        return herald;
+    }
+
+    HeraldUnderTest& instance(const std::string& name) { return *instances_.at(name); }
+
+    // The instances whose log says `text` (from the start).
+    std::vector<std::string> instances_logging(const std::string& text) const {
+        std::vector<std::string> names;
+        for (const auto& [name, herald] : instances_)
+            if (contains(herald->log().contents(), text)) names.push_back(name);
+        return names;
+    }
+
+    std::string available_line(const std::string& bare_jid) const { return "user " + bare_jid + " is now available"; }
+
+    // Which instances saw the user available (exactly one when not split).
+    std::vector<std::string> owners_by_log(const std::string& bare_jid) const {
+        return instances_logging(available_line(bare_jid));
+    }
+
+    // ------------------------------------------------------------ database
+
+    // One value (or lines) from this test's database, as psql -At prints it.
+    std::string query(const std::string& sql) const {
+        const auto result = postgresql_->psql({"-d", database_, "-c", sql});
+        EXPECT_EQ(result.exit_code, 0) << sql << "\n" << result.output;
+        auto value = result.output;
+        while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) value.pop_back();
+        return value;
+    }
+
+    // users.present_on of each present user whose JID starts with `prefix`.
+    std::map<std::string, std::string> present_on(const std::string& prefix) const {
+        std::map<std::string, std::string> owners;
+        std::istringstream rows(query("SELECT jid, present_on FROM users WHERE away_since_ms IS NULL AND "
+                                      "present_on IS NOT NULL AND jid LIKE '" + prefix + "%' ORDER BY jid"));
+        for (std::string row; std::getline(rows, row);) {
+            const auto bar = row.find('|');
+            if (bar != std::string::npos) owners[row.substr(0, bar)] = row.substr(bar + 1);
+        }
+        return owners;
+    }
+
+    // ------------------------------------------------------------ users
+
+    std::string user_name(const std::string& letter, int i) const { return database_ + letter + std::to_string(i); }
+
+    // Users <database><letter>1..count: ejabberd accounts, one session each
+    // (resource "n<node>") through node_of(i), available, registered with
+    // herald over XEP-0077 and herald's presence subscription approved, as
+    // HeraldE2E::register_and_approve does, then seen available by an
+    // instance. Registration runs for all users at once.
+    std::vector<std::unique_ptr<XmppTestClient>> online_users(const std::string& letter, int count,
+                                                              const std::function<int(int)>& node_of) {
+        std::vector<std::unique_ptr<XmppTestClient>> clients;
+        cluster_->register_many(database_ + letter, count, kPassword);
+        for (int i = 1; i <= count; ++i) {
+            const int node = node_of(i);
+            clients.push_back(cluster_->client(user_name(letter, i), kPassword, "n" + std::to_string(node), node));
+            EXPECT_TRUE(clients.back()->connect(kStep)) << clients.back()->last_error();
+            // Subscription requests reach only available resources.
+            clients.back()->send("<presence/>");
+        }
+        for (auto& client : clients)
+            client->send("<iq type='set' id='register' to='" + component() +
+                         "'><query xmlns='jabber:iq:register'/></iq>");
+        const auto from_herald_typed = [this](const std::string& name, const std::string& type) {
+            return [this, name, type](const ReceivedStanza& s) {
+                return s.name() == name && s.type() == type && from_herald(s, component());
+            };
+        };
+        // One deadline for each step of all users (a failure does not wait once per user).
+        auto until = Clock::now() + kStep;
+        for (auto& client : clients) {
+            auto reply = client->wait_for(
+                [](const ReceivedStanza& s) { return s.name() == "iq" && s.id() == "register"; }, left(until));
+            EXPECT_TRUE(reply && reply->type() == "result")
+                << client->bare_jid() << ": " << (reply ? reply->xml() : "no answer to registration");
+        }
+        until = Clock::now() + kStep;
+        for (auto& client : clients) {
+            EXPECT_TRUE(client->wait_for(from_herald_typed("presence", "subscribe"), left(until)))
+                << client->bare_jid() << ": herald asked for no presence subscription";
+            client->send("<presence type='subscribed' to='" + component() + "'/>");
+            // Clients offer to add the contact back; herald approves registered users.
+            client->send("<presence type='subscribe' to='" + component() + "'/>");
+        }
+        until = Clock::now() + kStep;
+        for (auto& client : clients)
+            EXPECT_TRUE(client->wait_for(from_herald_typed("presence", "subscribed"), left(until)))
+                << client->bare_jid();
+        EXPECT_TRUE(eventually(
+            [&] {
+                return std::all_of(clients.begin(), clients.end(),
+                                   [&](const auto& c) { return !owners_by_log(c->bare_jid()).empty(); });
+            },
+            kStep))
+            << "not every user was seen available by an instance";
+        return clients;
+    }
+
+    // ------------------------------------------------------------ publishing
+
+    // Publish IQs for an open topic; the id is the title.
+    PublishStorm::MakePublish publish_on(const std::string& topic) const {
+        return [component = component(), topic](const std::string& id, const std::string& title) {
+            // publish_iq() starts with "<iq "; the id goes right after it.
+            return "<iq id='" + id + "' " +
+                   Stanzas::publish_iq(component, topic, Stanzas::notification(title)).substr(4);
+        };
+    }
+
+    // Publishers' sessions: user on `node` (password kPassword).
+    PublishStorm::MakeClient publishers_through(int node) const {
+        return [cluster = cluster_, node](const std::string& user) {
+            return cluster->client(user, kPassword, "storm", node);
+        };
+    }
+
+    // An open topic created by `owner`, which every registered user may publish to.
+    void create_open_topic(XmppTestClient& owner, const std::string& topic) {
+        auto reply = owner.request(
+            "<iq type='set' to='" + component() + "'><pubsub xmlns='http://jabber.org/protocol/pubsub'>"
+            "<create node='" + topic + "'/><configure><x xmlns='jabber:x:data' type='submit'>"
+            "<field var='pubsub#publish_model'><value>open</value></field></x></configure></pubsub></iq>",
+            kStep);
+        ASSERT_TRUE(reply) << "no answer to create " << topic;
+        ASSERT_EQ(reply->type(), "result") << reply->xml();
+    }
+
+    void subscribe(XmppTestClient& client, const std::string& topic) {
+        auto reply = client.request("<iq type='set' to='" + component() +
+                                        "'><pubsub xmlns='http://jabber.org/protocol/pubsub'><subscribe node='" +
+                                        topic + "' jid='" + client.bare_jid() + "'/></pubsub></iq>",
+                                    kStep);
+        ASSERT_TRUE(reply) << client.bare_jid() << ": no answer to subscribe";
+        ASSERT_EQ(reply->type(), "result") << reply->xml();
+    }
+
+    // Turns sessions into receivers (the clients are theirs from then on).
+    void receive_with(std::vector<std::unique_ptr<XmppTestClient>>& clients, bool acking) {
+        for (auto& client : clients)
+            receivers_.push_back(std::make_unique<Receiver>(std::move(client), component(), acking));
+        clients.clear();
+    }
+
+    // Waits until every receiver has every acknowledged title (or the
+    // deadline), then counts; prints the line and checks nothing is lost.
+    Tally drain_and_count(const std::string& what, const std::set<std::string>& acknowledged,
+                          std::chrono::milliseconds deadline = kDrain) {
+        const auto until = Clock::now() + deadline;
+        for (auto& receiver : receivers_)
+            EXPECT_TRUE(receiver->wait_for_all(acknowledged, until))
+                << receiver->bare_jid() << " has " << receiver->distinct() << " of " << acknowledged.size();
+        Tally tally;
+        for (auto& receiver : receivers_) tally.add(acknowledged, receiver->received());
+        std::cout << "[ count ] " << what << " (" << acknowledged.size() << " items x " << receivers_.size()
+                  << " subscribers): " << tally.line() << std::endl;
+        EXPECT_EQ(tally.lost, 0u) << what;
+        return tally;
+    }
+
+    // Per publisher (title "<publisher>-<n>", n counting up in publish
+    // order), a receiver's first arrivals come in increasing n.
+    static std::string order_violation(const Receiver& receiver) {
+        std::map<std::string, long> last;  // publisher -> last n
+        std::set<std::string> seen;
+        for (const auto& title : receiver.arrivals()) {
+            if (!seen.insert(title).second) continue;  // a copy: where it falls says nothing
+            const auto dash = title.rfind('-');
+            if (dash == std::string::npos) continue;
+            const auto publisher = title.substr(0, dash);
+            const long n = std::stol(title.substr(dash + 1));
+            if (last.count(publisher) && n < last[publisher])
+                return receiver.bare_jid() + " got " + title + " after " + publisher + "-" +
+                       std::to_string(last[publisher]);
+            last[publisher] = n;
+        }
+        return {};
+    }
+
+    static PrivatePostgresql* postgresql_;
+    static PrivateCluster* cluster_;
+    static int tests_started_;
+
+    Clock::time_point started_;
+    std::string database_;
+    std::string connection_;
+    std::vector<std::unique_ptr<Receiver>> receivers_;   // before instances_: they stop first
+    std::vector<std::unique_ptr<XmppTestClient>> clients_;
+    std::map<std::string, std::unique_ptr<HeraldUnderTest>> instances_;
+};
+
+PrivatePostgresql* MultiInstanceE2E::postgresql_ = nullptr;
+PrivateCluster* MultiInstanceE2E::cluster_ = nullptr;
+int MultiInstanceE2E::tests_started_ = 0;
+
+// ---------------------------------------------------------------- ownership
+
+// Two instances, one per node; 30 users with one resource through each node.
+// Every stanza of a user (both resources' presence and a marker IQ from each)
+// reaches one instance, always the same, and users.present_on names it; each
+// instance owns 35-65 % of the users.
+TEST_F(MultiInstanceE2E, EachUserIsOwnedByExactlyOneInstanceAndTheSharesAreBalanced) {
+    constexpr int kUsers = 30;
+    // Trace: each instance logs every stanza it receives ("in: ...").
+    start_instance("herald-a", 1, false, "trace");
+    start_instance("herald-b", 2, false, "trace");
+
+    auto first = online_users("u", kUsers, [](int) { return 1; });
+    std::vector<std::unique_ptr<XmppTestClient>> second;
+    for (int i = 1; i <= kUsers; ++i) {
+        second.push_back(cluster_->client(user_name("u", i), kPassword, "n2", 2));
+        ASSERT_TRUE(second.back()->connect(kStep)) << second.back()->last_error();
+        second.back()->send("<presence><show>away</show></presence>");
+    }
+    // A marker IQ from every resource, answered: by then its presence (sent
+    // before on the same stream, to the same component) was handled too.
+    const auto marker = [](const XmppTestClient& client) { return "owner-marker-" + client.jid(); };
+    for (auto* resources : {&first, &second})
+        for (auto& client : *resources)
+            client->send("<iq type='get' id='" + marker(*client) + "' to='" + component() +
+                         "'><pubsub xmlns='http://jabber.org/protocol/pubsub'><subscriptions/></pubsub></iq>");
+    const auto answered_by = Clock::now() + kStep;
+    for (auto* resources : {&first, &second})
+        for (auto& client : *resources)
+            EXPECT_TRUE(client->wait_for([&](const ReceivedStanza& s) { return s.id() == marker(*client); },
+                                         left(answered_by)))
+                << client->jid() << ": no answer to its marker";
+
+    const auto in_db = present_on(database_ + "u");
+    std::map<std::string, int> shares;
+    int split = 0;
+    for (int i = 0; i < kUsers; ++i) {
+        const auto bare = first[static_cast<std::size_t>(i)]->bare_jid();
+        std::set<std::string> reached;
+        for (const auto* client : {first[static_cast<std::size_t>(i)].get(), second[static_cast<std::size_t>(i)].get()}) {
+            // Its id in either quoting, in the "in: " line (and the answer's "out: " line).
+            std::set<std::string> got;
+            for (const auto& quoted : {"id='" + marker(*client) + "'", "id=\"" + marker(*client) + "\""})
+                for (const auto& name : instances_logging(quoted)) got.insert(name);
+            EXPECT_EQ(got.size(), 1u) << client->jid() << "'s marker reached " << got.size() << " instances";
+            reached.insert(got.begin(), got.end());
+        }
+        const auto by_presence = owners_by_log(bare);
+        reached.insert(by_presence.begin(), by_presence.end());
+        EXPECT_EQ(by_presence.size(), 1u) << bare << " seen available by " << by_presence.size() << " instances";
+        if (reached.size() != 1) {
+            ++split;
+            ADD_FAILURE() << bare << " reached " << reached.size() << " instances";
+            continue;
+        }
+        const auto& owner = *reached.begin();
+        ++shares[owner];
+        const auto row = in_db.find(bare);
+        EXPECT_TRUE(row != in_db.end() && row->second == owner)
+            << bare << ": users.present_on is '" << (row == in_db.end() ? "(no row)" : row->second)
+            << "', its stanzas reached " << owner;
+    }
+    std::cout << "[ info ] " << kUsers << " users x 2 resources (one through each node): herald-a owns "
+              << shares["herald-a"] << ", herald-b owns " << shares["herald-b"] << ", split " << split << std::endl;
+    std::cout << "[ db ] " << query("SELECT present_on || ' ' || count(*) FROM users WHERE away_since_ms IS NULL "
+                                    "GROUP BY present_on ORDER BY present_on")
+              << std::endl;
+    for (const auto* name : {"herald-a", "herald-b"}) {
+        EXPECT_GE(shares[name] * 100, 35 * kUsers) << name << " owns too few";
+        EXPECT_LE(shares[name] * 100, 65 * kUsers) << name << " owns too many";
+    }
+    // No item in this test: the delivery line is all zeros.
+    std::cout << "[ count ] ownership: " << Tally{}.line() << std::endl;
+}
+
+// ---------------------------------------------------------------- delivery
+
+// Publishers owned by both instances publish to a topic whose subscribers are
+// owned by both: every subscriber gets every acknowledged item, each
+// publisher's in publish order.
+TEST_F(MultiInstanceE2E, APublishThroughOneInstanceReachesSubscribersOwnedByTheOtherInOrder) {
+    constexpr int kSubscribers = 12, kPublishers = 4, kPerPublisher = 40;
+    start_instance("herald-a", 1);
+    start_instance("herald-b", 2);
+
+    auto publishers = online_users("p", kPublishers, [](int i) { return 1 + i % 2; });
+    auto subscribers = online_users("s", kSubscribers, [](int i) { return 1 + i % 2; });
+    create_open_topic(*publishers.front(), "news");
+    std::set<std::string> publisher_owners, subscriber_owners;
+    std::vector<std::string> publisher_names;
+    for (auto& p : publishers) {
+        const auto owners = owners_by_log(p->bare_jid());
+        publisher_owners.insert(owners.begin(), owners.end());
+        publisher_names.push_back(p->bare_jid().substr(0, p->bare_jid().find('@')));
+    }
+    for (auto& s : subscribers) {
+        subscribe(*s, "news");
+        const auto owners = owners_by_log(s->bare_jid());
+        subscriber_owners.insert(owners.begin(), owners.end());
+    }
+    ASSERT_EQ(publisher_owners.size(), 2u) << "the publishers must be owned by both instances";
+    ASSERT_EQ(subscriber_owners.size(), 2u) << "the subscribers must be owned by both instances";
+    for (auto& p : publishers) p->disconnect();  // the storm logs them in again
+    receive_with(subscribers, true);
+
+    std::set<std::string> acknowledged;
+    {
+        PublishStorm storm(publishers_through(1), publisher_names, publish_on("news"), 8);
+        EXPECT_TRUE(storm.wait_acknowledged(kPublishers * kPerPublisher, kDrain)) << storm.summary();
+        storm.stop();
+        std::cout << storm.summary() << std::endl;
+        EXPECT_EQ(storm.refused_count() + storm.unanswered(), 0u) << storm.summary();
+        acknowledged = storm.acknowledged();
+    }
+    // Which instance committed each publish: its publisher's owner.
+    for (const auto& name : {"herald-a", "herald-b"})
+        std::cout << "[ info ] " << name << " owns "
+                  << std::count_if(receivers_.begin(), receivers_.end(),
+                                   [&](const auto& r) { return owners_by_log(r->bare_jid()) == std::vector<std::string>{name}; })
+                  << " subscribers" << std::endl;
+
+    drain_and_count("cross-instance delivery", acknowledged);
+    for (const auto& receiver : receivers_) EXPECT_EQ(order_violation(*receiver), "");
+}
+
+// ---------------------------------------------------------------- failover
+
+// Two serving instances and a standby. Subscribers are offline while items
+// are queued for them, then log in; their clients hold back receipts, so each
+// owner has a full window in flight and the rest queued. herald-b is killed
+// (-9) mid-flush: the standby takes its slot and its users get everything,
+// within 30 s of the kill.
+TEST_F(MultiInstanceE2E, KillNineOfAnInstanceMidFlushTheStandbyServesItsUsersLosingNothing) {
+    constexpr int kSubscribers = 12, kItems = 150;
+    start_instance("herald-a", 1);
+    start_instance("herald-b", 2);
+    start_instance("herald-standby", 1, true);
+
+    auto publishers = online_users("p", 1, [](int) { return 1; });
+    auto subscribers = online_users("s", kSubscribers, [](int i) { return 1 + i % 2; });
+    create_open_topic(*publishers.front(), "alerts");
+    for (auto& s : subscribers) subscribe(*s, "alerts");
+    std::vector<std::string> away_users;
+    for (auto& s : subscribers) {
+        away_users.push_back(s->bare_jid());
+        s->disconnect();
+    }
+    ASSERT_TRUE(eventually(
+        [&] {
+            return std::all_of(away_users.begin(), away_users.end(), [&](const auto& jid) {
+                return !instances_logging("user " + jid + " is now offline").empty();
+            });
+        },
+        kStep))
+        << "not every subscriber was seen leaving";
+
+    const auto publisher = publishers.front()->bare_jid().substr(0, publishers.front()->bare_jid().find('@'));
+    publishers.front()->disconnect();
+    std::set<std::string> acknowledged;
+    {
+        PublishStorm storm(publishers_through(1), {publisher}, publish_on("alerts"), 16);
+        EXPECT_TRUE(storm.wait_acknowledged(kItems, kDrain)) << storm.summary();
+        storm.stop();
+        acknowledged = storm.acknowledged();
+    }
+
+    // Back online, receipts held back: each owner stops at its window.
+    for (int i = 1; i <= kSubscribers; ++i) {
+        const int node = 1 + i % 2;
+        clients_.push_back(cluster_->client(user_name("s", i), kPassword, "back", node));
+        ASSERT_TRUE(clients_.back()->connect(kStep)) << clients_.back()->last_error();
+        clients_.back()->send("<presence/>");
+    }
+    receive_with(clients_, false);
+    const auto until = Clock::now() + kStep;
+    for (auto& receiver : receivers_)
+        ASSERT_TRUE(receiver->wait_for_count(1, until)) << receiver->bare_jid() << ": the flush did not start";
+
+    std::vector<Receiver*> of_b, of_a;
+    for (auto& receiver : receivers_) {
+        const auto owners = owners_by_log(receiver->bare_jid());
+        ASSERT_FALSE(owners.empty()) << receiver->bare_jid();
+        (owners.back() == "herald-b" ? of_b : of_a).push_back(receiver.get());
+    }
+    ASSERT_FALSE(of_b.empty()) << "herald-b owns none of the subscribers";
+    for (auto* receiver : of_a) receiver->set_acking(true);
+    std::size_t held_by_b = 0;
+    for (auto* receiver : of_b) held_by_b += receiver->distinct();
+    std::cout << "[ info ] herald-b owns " << of_b.size() << " subscribers; " << held_by_b << " of their "
+              << of_b.size() * acknowledged.size() << " items reached them before the kill" << std::endl;
+    ASSERT_LT(held_by_b, of_b.size() * acknowledged.size()) << "herald-b had finished its flush: nothing to fail over";
+
+    const auto killed_at = Clock::now();
+    instance("herald-b").kill_hard();
+    for (auto* receiver : of_b) receiver->set_acking(true);
+    const auto takeover = instance("herald-standby").log().wait_for(
+        std::regex("cluster: instance herald-b silent for .*; herald-standby takes its place"), kServedAgainWithin);
+    EXPECT_TRUE(takeover) << "the standby did not take herald-b's place; its log:\n"
+                          << instance("herald-standby").log().tail();
+    if (takeover) std::cout << "[ info ] after " << seconds_since(killed_at) << " s: " << *takeover << std::endl;
+
+    const auto served_by = killed_at + kServedAgainWithin;
+    for (auto* receiver : of_b)
+        EXPECT_TRUE(receiver->wait_for_all(acknowledged, served_by))
+            << receiver->bare_jid() << " (herald-b's) has " << receiver->distinct() << " of " << acknowledged.size()
+            << " 30 s after the kill";
+    double first_again = 0;
+    for (auto* receiver : of_b)
+        if (const auto at = receiver->first_arrival_after(killed_at))
+            first_again = std::max(first_again, std::chrono::duration<double>(*at - killed_at).count());
+    std::cout << "[ info ] herald-b's users: first item after the kill within " << first_again
+              << " s, all of them within " << seconds_since(killed_at) << " s" << std::endl;
+
+    const auto tally = drain_and_count("kill -9 of a serving instance mid-flush, standby takes over", acknowledged);
+    std::cout << "[ info ] duplicates (what herald-b had in flight, sent again by the standby): " << tally.duplicated
+              << std::endl;
+    std::cout << "[ db ] " << query("SELECT name || ' serving=' || serving || ' replaced_by=' || "
+                                    "coalesce(replaced_by, '-') FROM instances ORDER BY name")
+              << std::endl;
+}
+
+}  // namespace
+}  // namespace herald::testing
