@@ -2,7 +2,9 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -53,6 +55,12 @@ bool is_domain(const std::string& text) {
 bool is_bare_jid(const std::string& text) {
     const auto at = text.find('@');
     return at != std::string::npos && at > 0 && is_domain(text.substr(at + 1));
+}
+
+bool is_instance_name(const std::string& text) {
+    return !text.empty() && text.size() <= 64 && std::all_of(text.begin(), text.end(), [](unsigned char c) {
+        return std::isalnum(c) || c == '.' || c == '_' || c == '-';
+    });
 }
 
 std::string read_secret_file(Context& context, const YAML::Node& node, const std::string& key,
@@ -342,6 +350,21 @@ const std::vector<Field>& fields() {
          [](Context& c, const YAML::Node& n, const std::string& k) {
              flag(c, n, k, c.config.escalation.allow_private_addresses);
          }},
+        {"cluster", "instance", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) {
+             std::string name;
+             text(c, n, k, name, "a name of letters, digits, '.', '_' or '-'");
+             if (is_instance_name(name)) c.config.cluster.instance = name;
+             else c.fail(n, k + ": expected 1 to 64 letters, digits, '.', '_' or '-'");
+         }},
+        {"cluster", "standby", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) { flag(c, n, k, c.config.cluster.standby); }},
+        {"cluster", "heartbeat_seconds", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.cluster.heartbeat_seconds); }},
+        {"cluster", "dead_after_seconds", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.cluster.dead_after_seconds); }},
+        {"cluster", "rescan_seconds", false,
+         [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.cluster.rescan_seconds); }},
         {"retention", "history_days", false,
          [](Context& c, const YAML::Node& n, const std::string& k) { positive(c, n, k, c.config.retention.history_days); }},
         {"retention", "history_per_user", false,
@@ -424,7 +447,7 @@ void read_section(Context& context, const std::string& section, const YAML::Node
 }
 
 void check_whole(Context& context, const YAML::Node& root) {
-    static const std::array sections = {"component", "storage", "registration", "pubsub", "delivery", "limits", "http", "feeds", "smtp", "escalation", "retention", "log"};
+    static const std::array sections = {"component", "storage", "registration", "pubsub", "delivery", "limits", "http", "feeds", "smtp", "escalation", "retention", "cluster", "log"};
     std::set<std::string> seen;
     for (const auto& entry : root) {
         const auto key = entry.first.Scalar();
@@ -453,6 +476,15 @@ void check_whole(Context& context, const YAML::Node& root) {
     if (context.config.storage.backend == "postgresql" && context.config.storage.postgresql_connection.empty())
         context.fail(root["storage"],
                      "storage: backend postgresql needs postgresql.connection (a libpq connection string or URI)");
+    const auto& cluster = context.config.cluster;
+    if (seen.count("cluster") && !cluster.enabled())
+        context.fail(root["cluster"], "cluster: 'instance' is required (this instance's unique name)");
+    if (cluster.enabled() && context.config.storage.backend != "postgresql")
+        context.fail(root["cluster"], "cluster: several instances share a PostgreSQL database (storage.backend: postgresql)");
+    if (cluster.heartbeat_seconds > 60)
+        context.fail(root["cluster"], "cluster: heartbeat_seconds is above 60");
+    if (cluster.dead_after_seconds <= 2 * cluster.heartbeat_seconds)
+        context.fail(root["cluster"], "cluster: dead_after_seconds must be more than twice heartbeat_seconds");
     const auto& smtp = context.config.smtp;
     if (!smtp.host.empty() && smtp.from.empty())
         context.fail(root["smtp"], "smtp: 'from' is required when a host is set");
@@ -490,7 +522,9 @@ storage::StorageSettings storage_settings(const Config& config) {
     return {.backend = config.storage.backend,
             .path = config.storage.path,
             .postgresql_connection = config.storage.postgresql_connection,
-            .postgresql_password_file = config.storage.postgresql_password_file};
+            .postgresql_password_file = config.storage.postgresql_password_file,
+            .instance = config.cluster.instance,
+            .dead_after_ms = config.cluster.dead_after_seconds * 1000};
 }
 
 std::string format_error(const std::string& path, const ConfigError& error) {

@@ -50,9 +50,15 @@ routing::FeedUrlCheck feed_url_check(const routing::FeedSettings& feeds) {
 }
 
 FeedGateway::FeedGateway(boost::asio::io_context& io, storage::StorageWorker& storage, Router& router,
-                         const FeedService& service, Metrics& metrics, const routing::FeedSettings& feeds)
-    : io_(io), storage_(storage), router_(router), service_(service), metrics_(metrics),
-      feeds_(feeds) {}
+                         const FeedService& service, Metrics& metrics, const routing::FeedSettings& feeds,
+                         const routing::SharedWork& shared_work)
+    : io_(io),
+      storage_(storage),
+      router_(router),
+      service_(service),
+      metrics_(metrics),
+      feeds_(feeds),
+      shared_work_(shared_work) {}
 
 FeedGateway::~FeedGateway() = default;
 
@@ -61,11 +67,15 @@ void FeedGateway::start() {
     ingest::FeedPollerSettings settings;
     settings.min_interval = std::chrono::seconds(feeds_.min_interval_seconds);
     poller_ = std::make_unique<ingest::FeedPoller>(io_, ingest::UrlPolicy(feed_url_policy(feeds_)), settings,
-                                                   *this);
+                                                   *this, shared_work_);
     poller_->start();
 }
 
 void FeedGateway::stop() { poller_.reset(); }
+
+void FeedGateway::reload() {
+    if (poller_) poller_->start();
+}
 
 void FeedGateway::added(const FeedAdded& added) {
     if (!poller_) return;

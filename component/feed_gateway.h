@@ -27,12 +27,15 @@ routing::FeedUrlCheck feed_url_check(const routing::FeedSettings& feeds);
 class FeedGateway final : public ingest::FeedStore {
 public:
     FeedGateway(boost::asio::io_context& io, storage::StorageWorker& storage, routing::Router& router,
-                const routing::FeedService& service, routing::Metrics& metrics, const routing::FeedSettings& feeds);
+                const routing::FeedService& service, routing::Metrics& metrics, const routing::FeedSettings& feeds,
+                const routing::SharedWork& shared_work);
     ~FeedGateway() override;
 
     // Starts polling (when feeds are enabled).
     void start();
     void stop();
+    // Watches the feeds other instances sharing the database added too.
+    void reload();
 
     const routing::FeedService& service() const { return service_; }
     // After a command's commit.
@@ -55,6 +58,7 @@ private:
     const routing::FeedService& service_;
     routing::Metrics& metrics_;
     const routing::FeedSettings& feeds_;
+    const routing::SharedWork& shared_work_;
     std::unique_ptr<ingest::FeedPoller> poller_;
 };
 

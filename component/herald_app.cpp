@@ -13,7 +13,7 @@ namespace {
 
 storage::StorageSettings daemon_storage(const Config& config) {
     auto settings = storage_settings(config);
-    settings.sole_instance = true;
+    settings.sole_instance = !config.cluster.enabled();
     return settings;
 }
 
@@ -52,6 +52,7 @@ HeraldApp::~HeraldApp() {
 }
 
 void HeraldApp::stop_timers() {
+    if (cluster_) cluster_->stop();
     services_.router().stop();
     services_.presence().stop();
     services_.escalator().stop();
@@ -94,7 +95,26 @@ void HeraldApp::start() {
         spdlog::info("HTTP publish API listening on {}:{}", config_.http.address, http_api_->port());
     }
     services_.feeds().start();
+    if (config_.cluster.enabled()) join_cluster();
     link_.start();
+}
+
+void HeraldApp::join_cluster() {
+    queue_changes_ = storage::watch_queue_changes(io_, storage_settings(config_), [this](const storage::QueueChange& change) {
+        services_.router().queued_elsewhere(change);
+    });
+    cluster_ = std::make_unique<routing::ClusterMembership>(
+        io_, storage_, config_.cluster, services_.shared_work(),
+        routing::ClusterMembership::Events{
+            .took_place = [this](const std::string&) { link_.reconnect(); },
+            .began_leading = [this] { services_.feeds().reload(); },
+            .rescan =
+                [this] {
+                    services_.router().rescan_all();
+                    if (services_.shared_work().ours()) services_.feeds().reload();
+                },
+        });
+    cluster_->start();
 }
 
 void HeraldApp::shutdown() {
@@ -103,6 +123,7 @@ void HeraldApp::shutdown() {
     signals_.cancel();
     if (http_api_) http_api_->stop();
     services_.feeds().stop();
+    queue_changes_.reset();
     link_.stop_input();
     services_.presence().stop();  // no more probing, which reads storage
     // Runs every queued write to the end; their completions are now queued on

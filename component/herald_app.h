@@ -7,6 +7,8 @@
 #include "component/service_wiring.h"
 #include "component/stanza_dispatcher.h"
 #include "component/xmpp_link.h"
+#include "routing/cluster_membership.h"
+#include "storage/queue_changes.h"
 #include "storage/storage_worker.h"
 
 namespace herald::component {
@@ -32,6 +34,7 @@ private:
     void contain(const char* where, const std::exception& error);
     // The services that keep timers running: stopped, the io_context can end.
     void stop_timers();
+    void join_cluster();
 
     boost::asio::io_context& io_;
     Config config_;
@@ -40,6 +43,10 @@ private:
     XmppLink link_;
     ServiceWiring services_;
     std::unique_ptr<ingest::HttpPublishApi> http_api_;
+    // With several instances (section cluster): this one among them, and
+    // what the others queue.
+    std::unique_ptr<routing::ClusterMembership> cluster_;
+    std::unique_ptr<storage::QueueChangeFeed> queue_changes_;
     boost::asio::signal_set signals_;
     bool stopping_ = false;
 };

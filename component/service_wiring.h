@@ -48,9 +48,11 @@ public:
     routing::Retention& retention() { return retention_; }
     routing::Acknowledgements& acknowledgements() { return acks_; }
     routing::Metrics& metrics() { return metrics_; }
+    routing::SharedWork& shared_work() { return shared_work_; }
 
 private:
     routing::Metrics metrics_;
+    routing::SharedWork shared_work_;
     agents::XmppNotificationChannel notification_channel_;
     XmppUserNotices notices_;
     routing::Router router_;

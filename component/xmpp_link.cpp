@@ -223,6 +223,18 @@ void XmppLink::on_written() {
 
 void XmppLink::stop_input() { component_->connection().stop_reading(); }
 
+void XmppLink::reconnect() {
+    if (closing_) return;
+    if (connected_) {
+        spdlog::info("closing the stream to {}:{} to connect again", config_.component.server_host,
+                     config_.component.server_port);
+        component_->disconnect();
+        connected_ = false;
+    }
+    reconnect_timer_.cancel();
+    connect_now();
+}
+
 void XmppLink::close() {
     closing_ = true;
     reconnect_timer_.cancel();

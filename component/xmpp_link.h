@@ -34,6 +34,9 @@ public:
 
     // Stops reading input, leaving the stream open for final stanzas.
     void stop_input();
+    // Closes the stream and opens it again at once (a standby taking a
+    // freed slot of ejabberd's domain_balancing).
+    void reconnect();
     // Closes the stream after queued stanzas are written; no reconnect.
     void close();
 

@@ -16,8 +16,14 @@ struct FeedPoller::Watched {
     bool forgotten = false;
 };
 
-FeedPoller::FeedPoller(boost::asio::io_context& io, UrlPolicy policy, FeedPollerSettings settings, FeedStore& store)
-    : io_(io), curl_(io), policy_(std::move(policy)), settings_(std::move(settings)), store_(store),
+FeedPoller::FeedPoller(boost::asio::io_context& io, UrlPolicy policy, FeedPollerSettings settings, FeedStore& store,
+                       const routing::SharedWork& shared_work)
+    : io_(io),
+      curl_(io),
+      policy_(std::move(policy)),
+      settings_(std::move(settings)),
+      store_(store),
+      shared_work_(shared_work),
       random_(std::random_device{}()) {}
 
 FeedPoller::~FeedPoller() {
@@ -77,7 +83,8 @@ void FeedPoller::schedule(const std::shared_ptr<Watched>& feed, std::chrono::mil
     feed->timer.expires_after(delay);
     feed->timer.async_wait([this, feed, alive = alive_](const boost::system::error_code& error) {
         if (error || !*alive || feed->forgotten) return;
-        poll(feed);
+        if (shared_work_.ours()) poll(feed);
+        else schedule(feed, next_delay(feed->schedule.interval, 0));
     });
 }
 

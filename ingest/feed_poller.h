@@ -15,6 +15,7 @@
 #include "ingest/feed_parser.h"
 #include "net/curl_multi.h"
 #include "net/url_policy.h"
+#include "routing/shared_work.h"
 
 namespace herald::ingest {
 
@@ -71,7 +72,9 @@ struct FeedPollerSettings {
 // fetches only, never reused under another policy (webhooks have theirs).
 class FeedPoller {
 public:
-    FeedPoller(boost::asio::io_context& io, UrlPolicy policy, FeedPollerSettings settings, FeedStore& store);
+    // Polls only while `shared_work` is ours.
+    FeedPoller(boost::asio::io_context& io, UrlPolicy policy, FeedPollerSettings settings, FeedStore& store,
+               const routing::SharedWork& shared_work);
     ~FeedPoller();
     FeedPoller(const FeedPoller&) = delete;
     FeedPoller& operator=(const FeedPoller&) = delete;
@@ -102,6 +105,7 @@ private:
     UrlPolicy policy_;
     FeedPollerSettings settings_;
     FeedStore& store_;
+    const routing::SharedWork& shared_work_;
     std::mt19937_64 random_;
     std::map<std::string, std::shared_ptr<Watched>> feeds_;
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);

@@ -213,9 +213,17 @@ std::string item_status_json(const storage::ItemStatus& status) {
 }
 
 Acknowledgements::Acknowledgements(boost::asio::io_context& io, storage::StorageWorker& storage, UserNotices& notices,
-                                   Router& router, AckCallbacks& callbacks, Metrics& metrics, const DeliverySettings& delivery)
-    : io_(io), storage_(storage), notices_(notices), router_(router), callbacks_(callbacks), metrics_(metrics),
-      delivery_(delivery), reminder_timer_(io) {}
+                                   Router& router, AckCallbacks& callbacks, Metrics& metrics, const DeliverySettings& delivery,
+                                   const SharedWork& shared_work)
+    : io_(io),
+      storage_(storage),
+      notices_(notices),
+      router_(router),
+      callbacks_(callbacks),
+      metrics_(metrics),
+      delivery_(delivery),
+      shared_work_(shared_work),
+      reminder_timer_(io) {}
 
 bool Acknowledgements::on_request(const std::string& from, const AckRequest& request) {
     if (!is_user_jid(from)) return false;
@@ -271,7 +279,8 @@ void Acknowledgements::stop() {
 void Acknowledgements::schedule_reminders() {
     reminder_timer_.run_after(std::chrono::seconds(delivery_.expiry_check_seconds), [this] {
         schedule_reminders();
-        if (reminding_) return;  // the last round is still with storage
+        // Still with storage, or another instance's to do.
+        if (reminding_ || !shared_work_.ours()) return;
         reminding_ = true;
         storage_.submit<std::vector<std::string>>(
             [](storage::Repositories& repos) { return repos.acks.queue_reminders(now_ms(), kRemindersPerRound); },

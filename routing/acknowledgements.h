@@ -11,6 +11,7 @@
 #include "routing/ack_callbacks.h"
 #include "routing/metrics.h"
 #include "routing/settings.h"
+#include "routing/shared_work.h"
 #include "routing/stoppable_timer.h"
 #include "routing/user_notices.h"
 #include "storage/storage_worker.h"
@@ -71,7 +72,8 @@ std::string item_status_json(const storage::ItemStatus& status);
 class Acknowledgements {
 public:
     Acknowledgements(boost::asio::io_context& io, storage::StorageWorker& storage, UserNotices& notices,
-                     Router& router, AckCallbacks& callbacks, Metrics& metrics, const DeliverySettings& delivery);
+                     Router& router, AckCallbacks& callbacks, Metrics& metrics, const DeliverySettings& delivery,
+                     const SharedWork& shared_work);
 
     // A request read from a message `from` sent; true when `from` is a
     // user's JID (the request is then acknowledged and answered).
@@ -96,6 +98,7 @@ private:
     AckCallbacks& callbacks_;
     Metrics& metrics_;
     const DeliverySettings& delivery_;
+    const SharedWork& shared_work_;
     StoppableTimer reminder_timer_;
     bool reminding_ = false;
 };

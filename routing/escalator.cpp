@@ -46,8 +46,14 @@ struct Escalator::Round {
 };
 
 Escalator::Escalator(boost::asio::io_context& io, storage::StorageWorker& storage, Metrics& metrics,
-                     const EscalationSettings& settings, Agents agents)
-    : io_(io), storage_(storage), metrics_(metrics), settings_(settings), agents_(std::move(agents)), timer_(io) {}
+                     const EscalationSettings& settings, Agents agents, const SharedWork& shared_work)
+    : io_(io),
+      storage_(storage),
+      metrics_(metrics),
+      settings_(settings),
+      agents_(std::move(agents)),
+      shared_work_(shared_work),
+      timer_(io) {}
 
 void Escalator::on_connected() {
     const auto now = now_ms();
@@ -84,6 +90,10 @@ void Escalator::check() {
     if (checking_ || timer_.stopped()) return;
     if (now < not_before_ms_) {
         schedule(std::chrono::milliseconds(not_before_ms_ - now));
+        return;
+    }
+    if (!shared_work_.ours()) {
+        schedule(std::chrono::seconds(settings_.check_seconds));
         return;
     }
     checking_ = true;

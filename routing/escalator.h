@@ -11,6 +11,7 @@
 #include "routing/escalation_channel.h"
 #include "routing/metrics.h"
 #include "routing/settings.h"
+#include "routing/shared_work.h"
 #include "routing/stoppable_timer.h"
 #include "routing/user_presence.h"
 
@@ -35,8 +36,9 @@ class Escalator {
 public:
     using Agents = std::map<EscalationChannel, EscalationAgent*>;
 
+    // Escalates only while `shared_work` is ours.
     Escalator(boost::asio::io_context& io, storage::StorageWorker& storage, Metrics& metrics,
-              const EscalationSettings& settings, Agents agents);
+              const EscalationSettings& settings, Agents agents, const SharedWork& shared_work);
 
     // Connected to the server: nobody's presence is known yet.
     void on_connected();
@@ -55,6 +57,7 @@ private:
     Metrics& metrics_;
     const EscalationSettings& settings_;
     Agents agents_;
+    const SharedWork& shared_work_;
     StoppableTimer timer_;
     std::set<std::string> in_flight_;  // users whose batch is with an agent
     std::string claim_cursor_;         // the last user claimed for, while a round of users is under way

@@ -56,8 +56,9 @@ Retention::Progress prune_some(storage::Repositories& repos, Retention::Progress
 
 }  // namespace
 
-Retention::Retention(boost::asio::io_context& io, storage::StorageWorker& storage, const RetentionSettings& settings)
-    : io_(io), storage_(storage), settings_(settings), timer_(io) {}
+Retention::Retention(boost::asio::io_context& io, storage::StorageWorker& storage, const RetentionSettings& settings,
+                     const SharedWork& shared_work)
+    : io_(io), storage_(storage), settings_(settings), shared_work_(shared_work), timer_(io) {}
 
 void Retention::start() { schedule(std::chrono::milliseconds(0)); }
 
@@ -70,6 +71,11 @@ void Retention::schedule(std::chrono::milliseconds delay) {
 }
 
 void Retention::step() {
+    if (!shared_work_.ours()) {
+        progress_ = {};
+        schedule(std::chrono::seconds(settings_.check_seconds));
+        return;
+    }
     storage_.submit<Progress>(
         [at = progress_, keep = settings_, now = now_ms()](storage::Repositories& repos) {
             return prune_some(repos, at, keep, now);

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "routing/settings.h"
+#include "routing/shared_work.h"
 #include "routing/stoppable_timer.h"
 
 namespace herald::storage {
@@ -23,7 +24,9 @@ namespace herald::routing {
 // never held long; the next job is queued behind whatever came meanwhile.
 class Retention {
 public:
-    Retention(boost::asio::io_context& io, storage::StorageWorker& storage, const RetentionSettings& settings);
+    // Prunes only while `shared_work` is ours.
+    Retention(boost::asio::io_context& io, storage::StorageWorker& storage, const RetentionSettings& settings,
+              const SharedWork& shared_work);
 
     // Starts passes (the first one right away).
     void start();
@@ -46,6 +49,7 @@ private:
     boost::asio::io_context& io_;
     storage::StorageWorker& storage_;
     const RetentionSettings& settings_;
+    const SharedWork& shared_work_;
     StoppableTimer timer_;
     Progress progress_;
     std::function<void(std::int64_t)> observer_;

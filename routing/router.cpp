@@ -14,6 +14,7 @@
 #include "routing/delivery.h"
 #include "routing/pubsub_service.h"
 #include "routing/quiet_hours.h"
+#include "storage/queue_changes.h"
 #include "storage/storage_worker.h"
 #include "text/clock.h"
 #include "text/jid.h"
@@ -552,6 +553,28 @@ void Router::requeued(const std::vector<std::string>& users) {
             avatar->second->rescan = true;
             pump(*avatar->second);
         }
+}
+
+void Router::queued_elsewhere(const storage::QueueChange& change) {
+    if (change.everything) return rescan_all();
+    if (avatars_.empty() || change.items.empty()) return;
+    storage_.submit<std::vector<std::string>>(
+        [items = change.items](storage::Repositories& repos) { return repos.queue.users_queued_for(items); },
+        [this](std::optional<std::vector<std::string>> users, std::exception_ptr error) {
+            if (error || !users) {
+                spdlog::warn("cluster: cannot read whom items published elsewhere went to; reading every queue");
+                return rescan_all();
+            }
+            spdlog::debug("cluster: re-reading queues of {} users published elsewhere", users->size());
+            requeued(*users);
+        });
+}
+
+void Router::rescan_all() {
+    std::vector<std::string> online;
+    online.reserve(avatars_.size());
+    for (const auto& [jid, avatar] : avatars_) online.push_back(jid);
+    requeued(online);
 }
 
 void Router::on_preferences(const std::string& bare_jid, const storage::Preferences& preferences) {

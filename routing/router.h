@@ -23,6 +23,7 @@
 namespace herald::storage {
 class StorageWorker;
 struct QueuedItem;
+struct QueueChange;
 struct Preferences;
 }  // namespace herald::storage
 
@@ -83,6 +84,12 @@ public:
     void ping_failed(const std::string& full_jid, const std::string& ping_id, PingError error);
     // Items were queued again for these users (reminders): their queues are read anew.
     void requeued(const std::vector<std::string>& users);
+    // Another instance sharing the database queued these items (or, with
+    // `everything`, anything): the users here they went to read their queues
+    // anew, from the start, since a late commit may sit behind their cursor.
+    void queued_elsewhere(const storage::QueueChange& change);
+    // Every online user's queue read anew.
+    void rescan_all();
     // The user changed preferences (or paused, or resumed).
     void on_preferences(const std::string& bare_jid, const storage::Preferences& preferences);
 

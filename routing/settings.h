@@ -137,6 +137,17 @@ struct FeedSettings {
     bool allow_private_addresses = false;
 };
 
+// Several instances sharing one PostgreSQL database behind an ejabberd
+// cluster (section cluster). No instance name: one instance, as before.
+struct ClusterSettings {
+    std::string instance;  // this instance's unique name
+    bool standby = false;  // takes a dead instance's place instead of serving at start
+    std::int64_t heartbeat_seconds = 2;
+    std::int64_t dead_after_seconds = 10;
+    std::int64_t rescan_seconds = 60;
+    bool enabled() const { return !instance.empty(); }
+};
+
 struct LogSettings {
     std::string level = "info";
     std::optional<std::string> file;
@@ -156,6 +167,7 @@ struct Settings {
     EscalationSettings escalation;
     RetentionSettings retention;
     FeedSettings feeds;
+    ClusterSettings cluster;
     LogSettings log;
 };
 

@@ -4,6 +4,7 @@
 
 #include "storage/postgresql/postgresql_backend.h"
 #include "storage/postgresql/postgresql_backup.h"
+#include "storage/postgresql/queue_listener.h"
 #include "storage/sqlite/sqlite_backend.h"
 #include "storage/sqlite/sqlite_backup.h"
 #include "storage/storage_error.h"
@@ -38,10 +39,18 @@ std::unique_ptr<Backend> open_backend(const StorageSettings& settings) {
     if (settings.backend == "postgresql") {
         if (settings.postgresql_connection.empty())
             throw StorageError("storage.postgresql.connection is required with backend postgresql", false);
-        return std::make_unique<PostgresqlBackend>(settings.postgresql_connection,
-                                                   postgresql_password(settings), settings.sole_instance);
+        return std::make_unique<PostgresqlBackend>(settings.postgresql_connection, postgresql_password(settings),
+                                                   settings.sole_instance,
+                                                   InstanceIdentity{settings.instance, settings.dead_after_ms});
     }
     return std::make_unique<SqliteBackend>(settings.path);
+}
+
+std::unique_ptr<QueueChangeFeed> watch_queue_changes(boost::asio::io_context& io, const StorageSettings& settings,
+                                                     std::function<void(const QueueChange&)> changed) {
+    if (settings.backend != "postgresql" || settings.instance.empty()) return nullptr;
+    return std::make_unique<pg::QueueListener>(io, settings.postgresql_connection, postgresql_password(settings),
+                                               settings.instance, std::move(changed));
 }
 
 std::unique_ptr<Backup> backup_for(const StorageSettings& settings) {

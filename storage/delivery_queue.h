@@ -58,6 +58,8 @@ public:
     virtual std::int64_t prune_items(std::int64_t after_seq, std::int64_t keep_per_node, int max_rows) = 0;
     // The newest item's sequence number (0 when there is none): where pruning items stops.
     virtual std::int64_t last_seq() = 0;
+    // The users with any of these items in their queue, each once.
+    virtual std::vector<std::string> users_queued_for(const std::vector<std::int64_t>& items) = 0;
 };
 
 }  // namespace herald::storage

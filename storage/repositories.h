@@ -4,6 +4,7 @@
 #include "storage/delivery_queue.h"
 #include "storage/escalation_repository.h"
 #include "storage/feed_repository.h"
+#include "storage/instance_repository.h"
 #include "storage/node_repository.h"
 #include "storage/token_repository.h"
 #include "storage/user_repository.h"
@@ -19,6 +20,7 @@ struct Repositories {
     EscalationRepository& escalations;
     FeedRepository& feeds;
     AckRepository& acks;
+    InstanceRepository& instances;
 };
 
 }  // namespace herald::storage

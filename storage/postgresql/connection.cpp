@@ -77,28 +77,32 @@ std::int64_t Result::affected() const {
     return number;
 }
 
-Connection::Connection(const std::string& conninfo, const std::optional<std::string>& password) {
-    // dbname is read as the whole connection string (expand_dbname); what
-    // comes before it are defaults it may override, what comes after overrides it.
-    // The defaults bound how long the storage thread can wait on a server
-    // or network that went silent: connecting, a dead TCP peer (keepalives,
-    // unacknowledged data), a lock held elsewhere, one statement.
-    std::vector<const char*> keywords{"application_name", "client_encoding", "connect_timeout",
-                                      "keepalives",       "keepalives_idle",  "keepalives_interval",
-                                      "keepalives_count", "tcp_user_timeout", "options",
-                                      "dbname"};
-    std::vector<const char*> values{"herald", "UTF8", "10", "1", "30", "10", "3", "60000",
-                                    "-c lock_timeout=30s -c statement_timeout=300s", conninfo.c_str()};
+// dbname is read as the whole connection string (expand_dbname); what
+// comes before it are defaults it may override, what comes after overrides it.
+// The defaults bound how long a thread can wait on a server or network that
+// went silent: connecting, a dead TCP peer (keepalives, unacknowledged
+// data), a lock held elsewhere, one statement.
+ConnectionParameters::ConnectionParameters(const std::string& conninfo, const std::optional<std::string>& password)
+    : keywords{"application_name", "client_encoding",  "connect_timeout", "keepalives", "keepalives_idle",
+               "keepalives_interval", "keepalives_count", "tcp_user_timeout", "options", "dbname"},
+      values{"herald", "UTF8", "10", "1", "30", "10", "3", "60000", "-c lock_timeout=30s -c statement_timeout=300s",
+             conninfo.c_str()} {
     if (password) {
         keywords.push_back("password");
         values.push_back(password->c_str());
     }
     keywords.push_back(nullptr);
     values.push_back(nullptr);
-    connection_.reset(PQconnectdbParams(keywords.data(), values.data(), 1));
+}
+
+std::string error_message(PGconn* connection) { return trimmed(PQerrorMessage(connection)); }
+
+Connection::Connection(const std::string& conninfo, const std::optional<std::string>& password) {
+    const ConnectionParameters parameters(conninfo, password);
+    connection_.reset(PQconnectdbParams(parameters.keywords.data(), parameters.values.data(), 1));
     if (!connection_) throw StorageError("cannot connect to PostgreSQL: out of memory", true);
     if (PQstatus(connection_.get()) != CONNECTION_OK)
-        throw StorageError("cannot connect to PostgreSQL: " + trimmed(PQerrorMessage(connection_.get())), true);
+        throw StorageError("cannot connect to PostgreSQL: " + error_message(connection_.get()), true);
     // Notices (e.g. "there is no transaction in progress") are not errors.
     PQsetNoticeProcessor(connection_.get(), [](void*, const char*) {}, nullptr);
 }

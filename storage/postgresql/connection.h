@@ -52,6 +52,18 @@ private:
     std::unique_ptr<PGresult, Clear> result_;
 };
 
+// Herald's defaults and the operator's connection string (and password) as
+// PQconnectdbParams takes them (expand_dbname 1); the strings given must
+// outlive it.
+struct ConnectionParameters {
+    ConnectionParameters(const std::string& conninfo, const std::optional<std::string>& password);
+    std::vector<const char*> keywords;
+    std::vector<const char*> values;
+};
+
+// libpq's last error on `connection`, on one line.
+std::string error_message(PGconn* connection);
+
 // One libpq connection, used by one thread at a time. Every value reaches
 // the server as a bound parameter. A failed statement throws StorageError
 // with the server's message; a lost connection too (transient), and it is

@@ -209,6 +209,19 @@ constexpr std::array kMigrations = {
     CREATE TRIGGER count_outcome AFTER INSERT ON history REFERENCING NEW TABLE AS changed
         FOR EACH STATEMENT EXECUTE FUNCTION herald_count_outcomes();
     )sql",
+    // Several instances on one database: each records it is alive, and a
+    // user seen present is present on one of them.
+    R"sql(
+    CREATE TABLE instances (
+        name          TEXT COLLATE "C" PRIMARY KEY,
+        serving       BOOLEAN NOT NULL,
+        started_ms    BIGINT NOT NULL,
+        last_seen_ms  BIGINT NOT NULL,
+        replaced_by   TEXT COLLATE "C"
+    );
+    ALTER TABLE users ADD COLUMN present_on TEXT COLLATE "C";
+    CREATE INDEX users_present_on ON users (present_on) WHERE present_on IS NOT NULL;
+    )sql",
 };
 
 // One row, the version; created by the first migration run.

@@ -28,8 +28,9 @@ std::vector<std::string> first_column(const Result& rows) {
 
 }  // namespace
 
-PostgresqlAckRepository::PostgresqlAckRepository(Connection& connection)
-    : waiting_(connection, with_item_columns("SELECT a.item, ",
+PostgresqlAckRepository::PostgresqlAckRepository(Connection& connection, QueuedInTransaction& queued)
+    : queued_(queued),
+      waiting_(connection, with_item_columns("SELECT a.item, ",
                                                 " FROM ack_recipients a JOIN items i ON i.id = a.item "
                                                 "WHERE a.user_jid = $1 AND NOT a.settled "
                                                 "AND starts_with(i.item_id, $2::text) "
@@ -117,8 +118,10 @@ std::vector<std::string> PostgresqlAckRepository::queue_reminders(std::int64_t n
         // The next reminder is set when this one is confirmed.
         reminded_.run(user, seq);
         if (!due.boolean(row, 4)) continue;
-        if (requeue_.run(user, seq, due.integer(row, 2), due.optional_integer(row, 3)).affected() > 0)
+        if (requeue_.run(user, seq, due.integer(row, 2), due.optional_integer(row, 3)).affected() > 0) {
             users.insert(user);
+            queued_.items.push_back(seq);
+        }
     }
     return {users.begin(), users.end()};
 }

@@ -18,18 +18,20 @@ constexpr auto kClaimPatience = std::chrono::seconds(5);
 }  // namespace
 
 PostgresqlBackend::PostgresqlBackend(const std::string& conninfo, const std::optional<std::string>& password,
-                                     bool sole_instance)
+                                     bool sole_instance, InstanceIdentity instance)
     : connection_(conninfo, password),
       sole_instance_(sole_instance),
+      instance_(std::move(instance)),
       migrated_((migrate_postgresql(connection_), true)),
       users_(connection_),
       nodes_(connection_),
-      queue_(connection_),
+      queue_(connection_, queued_),
       tokens_(connection_),
-      escalations_(connection_),
+      escalations_(connection_, instance_),
       feeds_(connection_),
-      acks_(connection_),
-      repositories_{users_, nodes_, queue_, tokens_, escalations_, feeds_, acks_} {
+      acks_(connection_, queued_),
+      instances_(connection_, instance_),
+      repositories_{users_, nodes_, queue_, tokens_, escalations_, feeds_, acks_, instances_} {
     claim_database();
 }
 
@@ -57,6 +59,7 @@ AdminQueries& PostgresqlBackend::admin() {
 // A connection lost since the last group is opened again here; one lost
 // while BEGIN was on its way is too, once: nothing of the group was sent yet.
 void PostgresqlBackend::begin() {
+    queued_.items.clear();
     if (connection_.reconnect_if_lost()) claim_database();
     try {
         connection_.execute("BEGIN");
@@ -67,7 +70,14 @@ void PostgresqlBackend::begin() {
     }
 }
 
-void PostgresqlBackend::commit() { commit_or_throw(connection_); }
+// Delivered to the listeners when, and only if, the transaction commits.
+void PostgresqlBackend::commit() {
+    if (!instance_.name.empty() && !queued_.items.empty() && !connection_.transaction_failed())
+        connection_.run_once("SELECT pg_notify($1, $2)", {parameter(kQueueChannel),
+                                                          parameter(queue_notice(instance_.name, queued_.items))});
+    queued_.items.clear();
+    commit_or_throw(connection_);
+}
 
 void PostgresqlBackend::rollback() {
     if (connection_.lost() || !connection_.in_transaction()) return;

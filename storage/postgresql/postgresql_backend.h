@@ -10,6 +10,7 @@
 #include "storage/postgresql/postgresql_delivery_queue.h"
 #include "storage/postgresql/postgresql_escalation_repository.h"
 #include "storage/postgresql/postgresql_feed_repository.h"
+#include "storage/postgresql/postgresql_instance_repository.h"
 #include "storage/postgresql/postgresql_node_repository.h"
 #include "storage/postgresql/postgresql_token_repository.h"
 #include "storage/postgresql/postgresql_user_repository.h"
@@ -23,11 +24,12 @@ namespace herald::storage {
 // with a transient StorageError and the next begin() connects again.
 class PostgresqlBackend final : public Backend {
 public:
-    // `sole_instance` (the daemon): the database is Herald's alone; another
-    // instance that holds it makes this one refuse to open. Several instances
-    // sharing one database need the coordination issue 17 is to bring.
+    // `sole_instance` (the daemon of one instance): the database is Herald's
+    // alone; another instance that holds it makes this one refuse to open.
+    // `instance`, when named: one of several sharing the database; each
+    // commit that queued items tells the others (queue_notice.h).
     PostgresqlBackend(const std::string& conninfo, const std::optional<std::string>& password,
-                      bool sole_instance = false);
+                      bool sole_instance = false, InstanceIdentity instance = {});
 
     Repositories& repositories() override { return repositories_; }
     AdminQueries& admin() override;
@@ -43,6 +45,8 @@ private:
 
     pg::Connection connection_;
     const bool sole_instance_;
+    const InstanceIdentity instance_;
+    pg::QueuedInTransaction queued_;
     // The migration, run while the members are made: the schema is current
     // before anything else here exists.
     bool migrated_;
@@ -53,6 +57,7 @@ private:
     PostgresqlEscalationRepository escalations_;
     PostgresqlFeedRepository feeds_;
     PostgresqlAckRepository acks_;
+    PostgresqlInstanceRepository instances_;
     Repositories repositories_;
     // Made on first use: the daemon never asks.
     std::optional<PostgresqlAdminQueries> admin_;

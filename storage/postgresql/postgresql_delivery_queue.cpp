@@ -14,8 +14,9 @@ constexpr const char* kExpired = "expires_ms IS NOT NULL AND expires_ms <= $1";
 
 }  // namespace
 
-PostgresqlDeliveryQueue::PostgresqlDeliveryQueue(Connection& connection)
-    : insert_item_(connection,
+PostgresqlDeliveryQueue::PostgresqlDeliveryQueue(Connection& connection, QueuedInTransaction& queued)
+    : queued_(queued),
+      insert_item_(connection,
                    "INSERT INTO items (item_id, node, publisher, payload, title, body, link, priority, published_ms, "
                    "expires_ms, ack_required, renotify_seconds, ack_callback, callback_key, ack_reply_to) "
                    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) "
@@ -85,7 +86,8 @@ PostgresqlDeliveryQueue::PostgresqlDeliveryQueue(Connection& connection)
                    "AND NOT EXISTS (SELECT 1 FROM escalations e WHERE e.item = i.id) "
                    "AND i.id < coalesce((SELECT n.id FROM items n WHERE n.node = i.node ORDER BY n.id DESC "
                    "LIMIT 1 OFFSET greatest($2::bigint - 1, 0)), 0))"),
-      last_seq_(connection, "SELECT coalesce(max(id), 0) FROM items") {}
+      last_seq_(connection, "SELECT coalesce(max(id), 0) FROM items"),
+      users_queued_for_(connection, "SELECT DISTINCT user_jid FROM queue WHERE item = ANY($1::bigint[]) ORDER BY 1") {}
 
 std::int64_t PostgresqlDeliveryQueue::store(const Item& item) {
     const auto stored = insert_item_.run(item.item_id, item.node, item.publisher, item.payload, item.title, item.body,
@@ -101,6 +103,7 @@ std::int64_t PostgresqlDeliveryQueue::store(const Item& item) {
 
 FanOut PostgresqlDeliveryQueue::enqueue(Statement& fan_out, std::int64_t seq, const Item& item) {
     const auto rows = fan_out.run(seq, item.priority, item.expires_ms, item.node);
+    if (rows.rows() > 0) queued_.items.push_back(seq);
     FanOut fanned{seq, {}};
     for (int row = 0; row < rows.rows(); ++row) fanned.users.push_back(rows.text(row, 0));
     std::sort(fanned.users.begin(), fanned.users.end());
@@ -211,6 +214,15 @@ std::int64_t PostgresqlDeliveryQueue::prune_items(std::int64_t after_seq, std::i
 }
 
 std::int64_t PostgresqlDeliveryQueue::last_seq() { return last_seq_.run().integer(0, 0); }
+
+std::vector<std::string> PostgresqlDeliveryQueue::users_queued_for(const std::vector<std::int64_t>& items) {
+    std::string array = "{";
+    for (const auto item : items) array += (array.size() > 1 ? "," : "") + std::to_string(item);
+    const auto rows = users_queued_for_.run(array + "}");
+    std::vector<std::string> users;
+    for (int row = 0; row < rows.rows(); ++row) users.push_back(rows.text(row, 0));
+    return users;
+}
 
 // Kept by triggers (see the migrations): a few rows, whatever the size of history.
 ServiceCounts PostgresqlDeliveryQueue::counts() {

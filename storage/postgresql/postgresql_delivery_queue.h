@@ -2,12 +2,13 @@
 
 #include "storage/delivery_queue.h"
 #include "storage/postgresql/connection.h"
+#include "storage/postgresql/queue_notice.h"
 
 namespace herald::storage {
 
 class PostgresqlDeliveryQueue final : public DeliveryQueue {
 public:
-    explicit PostgresqlDeliveryQueue(pg::Connection& connection);
+    PostgresqlDeliveryQueue(pg::Connection& connection, pg::QueuedInTransaction& queued);
 
     FanOut publish(const Item& item) override;
     std::int64_t trim(const std::vector<std::string>& users, std::int64_t max_per_user,
@@ -27,8 +28,10 @@ public:
     std::int64_t trim_history(std::string_view user, std::int64_t keep, int max_rows) override;
     std::int64_t prune_items(std::int64_t after_seq, std::int64_t keep_per_node, int max_rows) override;
     std::int64_t last_seq() override;
+    std::vector<std::string> users_queued_for(const std::vector<std::int64_t>& items) override;
 
 private:
+    pg::QueuedInTransaction& queued_;
     // Out of the user's queue, into history with `outcome`, once: false when it was not queued.
     bool settle(std::string_view user, std::int64_t seq, std::string_view outcome, std::int64_t now_ms);
     // The history row of (user, seq) replaced by one with `outcome`, as
@@ -43,7 +46,7 @@ private:
     pg::Statement count_, drop_oldest_, add_dropped_, next_, confirm_delete_, forget_outcome_, add_outcome_;
     pg::Statement forget_expired_outcomes_, expire_history_, expire_delete_, take_dropped_, recent_, history_,
         counts_;
-    pg::Statement prune_history_, trim_history_, prune_items_, last_seq_;
+    pg::Statement prune_history_, trim_history_, prune_items_, last_seq_, users_queued_for_;
 };
 
 }  // namespace herald::storage

@@ -8,10 +8,17 @@ namespace herald::storage {
 
 using namespace pg;
 
-PostgresqlEscalationRepository::PostgresqlEscalationRepository(Connection& connection)
-    : mark_away_(connection, "UPDATE users SET away_since_ms = $2 WHERE jid = $1 AND away_since_ms IS NULL"),
-      mark_present_(connection, "UPDATE users SET away_since_ms = NULL WHERE jid = $1"),
-      mark_unknown_away_(connection, "UPDATE users SET away_since_ms = $1 WHERE away_since_ms IS NULL"),
+PostgresqlEscalationRepository::PostgresqlEscalationRepository(Connection& connection,
+                                                               const InstanceIdentity& instance)
+    : instance_(instance),
+      mark_away_(connection,
+                 "UPDATE users SET away_since_ms = $2, present_on = NULL WHERE jid = $1 AND away_since_ms IS NULL"),
+      mark_present_(connection, "UPDATE users SET away_since_ms = NULL, present_on = NULLIF($2, '') WHERE jid = $1"),
+      // Not the users another instance alive sees present.
+      mark_unknown_away_(connection,
+                         "UPDATE users SET away_since_ms = $1, present_on = NULL WHERE away_since_ms IS NULL "
+                         "AND (present_on IS NULL OR present_on = $2 OR NOT EXISTS (SELECT 1 FROM instances i "
+                         "WHERE i.name = users.present_on AND i.last_seen_ms >= $1::bigint - $3::bigint))"),
       escalating_users_(connection,
                         "SELECT u.jid, p.quiet_start, p.quiet_end, p.quiet_zone FROM users u "
                         "JOIN preferences p ON p.jid = u.jid "
@@ -81,9 +88,11 @@ void PostgresqlEscalationRepository::mark_away(std::string_view user, std::int64
     mark_away_.run(user, since_ms);
 }
 
-void PostgresqlEscalationRepository::mark_present(std::string_view user) { mark_present_.run(user); }
+void PostgresqlEscalationRepository::mark_present(std::string_view user) { mark_present_.run(user, instance_.name); }
 
-void PostgresqlEscalationRepository::mark_unknown_away(std::int64_t now_ms) { mark_unknown_away_.run(now_ms); }
+void PostgresqlEscalationRepository::mark_unknown_away(std::int64_t now_ms) {
+    mark_unknown_away_.run(now_ms, instance_.name, instance_.dead_after_ms);
+}
 
 std::vector<EscalatingUser> PostgresqlEscalationRepository::escalating_users(std::string_view after, int limit) {
     const auto rows = escalating_users_.run(after, limit);

@@ -2,12 +2,14 @@
 
 #include "storage/escalation_repository.h"
 #include "storage/postgresql/connection.h"
+#include "storage/postgresql/postgresql_instance_repository.h"
 
 namespace herald::storage {
 
 class PostgresqlEscalationRepository final : public EscalationRepository {
 public:
-    explicit PostgresqlEscalationRepository(pg::Connection& connection);
+    // Users seen present are present on `instance` (see InstanceRepository).
+    PostgresqlEscalationRepository(pg::Connection& connection, const InstanceIdentity& instance);
 
     void mark_away(std::string_view user, std::int64_t since_ms) override;
     void mark_present(std::string_view user) override;
@@ -30,6 +32,7 @@ public:
     void remove_user(std::string_view user) override;
 
 private:
+    const InstanceIdentity instance_;
     void set_state(pg::Statement& update, std::string_view user, const std::vector<std::int64_t>& seqs,
                    std::int64_t now_ms);
 

@@ -11,7 +11,7 @@ SqliteBackend::SqliteBackend(const std::string& path)
       escalations_(db_),
       feeds_(db_),
       acks_(db_),
-      repositories_{users_, nodes_, queue_, tokens_, escalations_, feeds_, acks_},
+      repositories_{users_, nodes_, queue_, tokens_, escalations_, feeds_, acks_, instances_},
       savepoint_(db_.prepare("SAVEPOINT job")),
       release_(db_.prepare("RELEASE job")),
       rollback_to_(db_.prepare("ROLLBACK TO job")) {}

@@ -10,6 +10,7 @@
 #include "storage/sqlite/sqlite_delivery_queue.h"
 #include "storage/sqlite/sqlite_escalation_repository.h"
 #include "storage/sqlite/sqlite_feed_repository.h"
+#include "storage/sqlite/sqlite_instance_repository.h"
 #include "storage/sqlite/sqlite_node_repository.h"
 #include "storage/sqlite/sqlite_token_repository.h"
 #include "storage/sqlite/sqlite_user_repository.h"
@@ -39,6 +40,7 @@ private:
     SqliteEscalationRepository escalations_;
     SqliteFeedRepository feeds_;
     SqliteAckRepository acks_;
+    SqliteInstanceRepository instances_;
     Repositories repositories_;
     Statement savepoint_;
     Statement release_;

@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <set>
 
 #include "storage/sqlite/item_columns.h"
 #include "storage/storage_error.h"
@@ -82,7 +83,8 @@ SqliteDeliveryQueue::SqliteDeliveryQueue(Database& db)
           "AND NOT EXISTS (SELECT 1 FROM escalations e WHERE e.item = i.id) "
           "AND i.id < coalesce((SELECT n.id FROM items n WHERE n.node = i.node ORDER BY n.id DESC "
           "LIMIT 1 OFFSET ?2 - 1), 0))")),
-      last_seq_(db.prepare("SELECT coalesce(max(id), 0) FROM items WHERE ?1 = ?1")) {}
+      last_seq_(db.prepare("SELECT coalesce(max(id), 0) FROM items WHERE ?1 = ?1")),
+      users_queued_for_(db.prepare("SELECT user FROM queue WHERE item = ?1")) {}
 
 std::int64_t SqliteDeliveryQueue::store(const Item& item) {
     insert_item_.bind(1, item.item_id).bind(2, item.node).bind(3, item.publisher).bind(4, item.payload)
@@ -256,6 +258,16 @@ std::int64_t SqliteDeliveryQueue::last_seq() {
     const auto seq = last_seq_.column_int(0);
     last_seq_.reset();
     return seq;
+}
+
+std::vector<std::string> SqliteDeliveryQueue::users_queued_for(const std::vector<std::int64_t>& items) {
+    std::set<std::string> users;
+    for (const auto item : items) {
+        users_queued_for_.bind(1, item);
+        while (users_queued_for_.step()) users.insert(users_queued_for_.column_text(0));
+        users_queued_for_.reset();
+    }
+    return {users.begin(), users.end()};
 }
 
 // Kept by triggers (see the migrations): a few rows, whatever the size of history.

@@ -28,6 +28,7 @@ public:
     std::int64_t trim_history(std::string_view user, std::int64_t keep, int max_rows) override;
     std::int64_t prune_items(std::int64_t after_seq, std::int64_t keep_per_node, int max_rows) override;
     std::int64_t last_seq() override;
+    std::vector<std::string> users_queued_for(const std::vector<std::int64_t>& items) override;
 
 private:
     // Out of the user's queue, into history with `outcome`, once: false when it was not queued.
@@ -44,7 +45,7 @@ private:
     Statement expire_history_, expire_delete_;
     Statement read_dropped_, reset_dropped_, recent_;
     Statement fan_out_everyone_, everyone_, history_, counts_;
-    Statement prune_history_, trim_history_, prune_items_, last_seq_;
+    Statement prune_history_, trim_history_, prune_items_, last_seq_, users_queued_for_;
 };
 
 }  // namespace herald::storage

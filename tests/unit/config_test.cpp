@@ -342,3 +342,42 @@ TEST(Config, HeraldAdminMigratesToPostgresqlOnlyWhenConfiguredFor) {
         << "EX_NOINPUT; " << err.str();
     std::filesystem::remove_all(dir);
 }
+
+TEST(Config, ReadsTheClusterSectionWhichNeedsPostgresql) {
+    const auto config = load_config_text(R"(component:
+  jid: notify.localhost
+  secret: s3cret
+storage:
+  backend: postgresql
+  postgresql:
+    connection: dbname=herald
+cluster:
+  instance: herald-2.eu_west
+  standby: true
+  heartbeat_seconds: 1
+  dead_after_seconds: 5
+  rescan_seconds: 30
+)");
+    ASSERT_TRUE(config.config) << config.errors.front().message;
+    const auto& cluster = config.config->cluster;
+    EXPECT_TRUE(cluster.enabled());
+    EXPECT_EQ(cluster.instance, "herald-2.eu_west");
+    EXPECT_TRUE(cluster.standby);
+    EXPECT_EQ(cluster.heartbeat_seconds, 1);
+    EXPECT_EQ(cluster.dead_after_seconds, 5);
+    EXPECT_EQ(cluster.rescan_seconds, 30);
+    const auto settings = herald::component::storage_settings(*config.config);
+    EXPECT_EQ(settings.instance, "herald-2.eu_west");
+    EXPECT_EQ(settings.dead_after_ms, 5000);
+
+    EXPECT_FALSE(load_config_text("component:\n  jid: a.b\n  secret: s\n").config->cluster.enabled())
+        << "one instance unless told";
+    EXPECT_TRUE(has_error(load_config_text("component:\n  jid: a.b\n  secret: s\ncluster:\n  instance: a\n"), 5,
+                          "share a PostgreSQL database"));
+    const auto pg = std::string("component:\n  jid: a.b\n  secret: s\nstorage:\n  backend: postgresql\n"
+                                "  postgresql:\n    connection: dbname=h\ncluster:\n");
+    EXPECT_TRUE(has_error(load_config_text(pg + "  standby: true\n"), 9, "'instance' is required"));
+    EXPECT_TRUE(has_error(load_config_text(pg + "  instance: a b\n"), 9, "cluster.instance: expected 1 to 64"));
+    EXPECT_TRUE(has_error(load_config_text(pg + "  instance: a\n  heartbeat_seconds: 5\n  dead_after_seconds: 10\n"),
+                          9, "more than twice heartbeat_seconds"));
+}

@@ -44,7 +44,9 @@ struct CurlPoolsTest : ::testing::Test {
     CountingStore store;
     ingest::UrlPolicySettings local{.allow_private_addresses = true, .max_redirects = 0,
                                     .max_response_bytes = 64 * 1024, .timeout = 5s};
-    ingest::FeedPoller poller{io, ingest::UrlPolicy(local), ingest::FeedPollerSettings{.min_interval = 60s}, store};
+    routing::SharedWork alone;
+    ingest::FeedPoller poller{io, ingest::UrlPolicy(local), ingest::FeedPollerSettings{.min_interval = 60s}, store,
+                              alone};
     agents::WebhookAgent webhooks{io, ingest::UrlPolicy(local)};
 
     template <typename Done>

@@ -77,6 +77,7 @@ struct EscalatorTest : ::testing::Test {
     routing::EscalationSettings settings;
     RecordingAgent agent;
     std::unique_ptr<storage::StorageWorker> storage;
+    routing::SharedWork shared_work;
     std::unique_ptr<routing::Escalator> escalator;
 
     void SetUp() override {
@@ -98,7 +99,8 @@ struct EscalatorTest : ::testing::Test {
         storage = std::make_unique<storage::StorageWorker>(
             storage::open_backend({.path = (dir / "h.db").string()}), [this](std::function<void()> f) { boost::asio::post(*io, std::move(f)); });
         escalator = std::make_unique<routing::Escalator>(*io, *storage, metrics, settings,
-                                                           routing::Escalator::Agents{{routing::EscalationChannel::mail, &agent}});
+                                                           routing::Escalator::Agents{{routing::EscalationChannel::mail, &agent}},
+                                                           shared_work);
     }
     // As if the process ended: nothing more runs on the io thread.
     void stop() {

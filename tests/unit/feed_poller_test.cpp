@@ -48,10 +48,11 @@ struct FeedPollerTest : ::testing::Test {
     HttpTestServer server;
     boost::asio::io_context io;
     RecordingStore store;
+    herald::routing::SharedWork shared_work;
     FeedPoller poller{io,
                       UrlPolicy({.allow_private_addresses = true, .max_redirects = 2, .max_response_bytes = 64 * 1024,
                                  .timeout = 1s}),
-                      FeedPollerSettings{.min_interval = 1s, .jitter = 0.0}, store};
+                      FeedPollerSettings{.min_interval = 1s, .jitter = 0.0}, store, shared_work};
 
     template <typename Done>
     bool run_until(Done done, std::chrono::milliseconds deadline = 10s) {
@@ -151,7 +152,7 @@ TEST_F(FeedPollerTest, ALargeFeedIsParsedWhileTheIoThreadGoesOn) {
     FeedPoller big(io,
                    UrlPolicy({.allow_private_addresses = true, .max_redirects = 0,
                               .max_response_bytes = 5 * 1024 * 1024, .timeout = 30s}),
-                   FeedPollerSettings{.min_interval = 60s, .jitter = 0.0}, store);
+                   FeedPollerSettings{.min_interval = 60s, .jitter = 0.0}, store, shared_work);
     boost::asio::steady_timer ticker(io);
     auto last_tick = std::chrono::steady_clock::now();
     std::chrono::steady_clock::duration longest_gap{0};
@@ -192,7 +193,8 @@ TEST_F(FeedPollerTest, ALargeFeedIsParsedWhileTheIoThreadGoesOn) {
 
 TEST_F(FeedPollerTest, DelaysHaveAFloorJitterAndBackoff) {
     FeedPoller jittery(io, UrlPolicy({}),
-                       FeedPollerSettings{.min_interval = 60s, .jitter = 0.1, .max_backoff = 3600s}, store);
+                       FeedPollerSettings{.min_interval = 60s, .jitter = 0.1, .max_backoff = 3600s}, store,
+                       shared_work);
     for (int i = 0; i < 50; ++i) {
         const auto first = jittery.next_delay(10s, 0);  // under the floor
         EXPECT_GE(first, 54s);

@@ -14,6 +14,7 @@
 #include "storage/sqlite/sqlite_delivery_queue.h"
 #include "storage/sqlite/sqlite_escalation_repository.h"
 #include "storage/sqlite/sqlite_feed_repository.h"
+#include "storage/sqlite/sqlite_instance_repository.h"
 #include "storage/sqlite/sqlite_node_repository.h"
 #include "storage/sqlite/sqlite_token_repository.h"
 #include "storage/sqlite/sqlite_user_repository.h"
@@ -33,7 +34,8 @@ protected:
     storage::SqliteEscalationRepository escalations{db};
     storage::SqliteFeedRepository feeds{db};
     storage::SqliteAckRepository acks{db};
-    storage::Repositories repos{users, nodes, queue, tokens, escalations, feeds, acks};
+    storage::SqliteInstanceRepository instances;
+    storage::Repositories repos{users, nodes, queue, tokens, escalations, feeds, acks, instances};
     routing::Settings config;
     component::XmlPayloadFormat payloads{config.pubsub};
     routing::PubsubService service{config, payloads};

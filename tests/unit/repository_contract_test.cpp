@@ -81,6 +81,15 @@ TEST_P(QueueContract, PublishFansOutOnceAndQueuesAreReadInOrder) {
     EXPECT_THROW(queue.publish(make_item("i1", 1)), StorageError) << "item ids are unique";
 }
 
+TEST_P(QueueContract, TheUsersAnItemIsQueuedForAreFoundOnceEach) {
+    const auto first = queue.publish(make_item("i1", 1)).seq;
+    const auto second = queue.publish(make_item("i2", 1)).seq;
+    queue.confirm("a@x", first, 10);
+    queue.confirm("a@x", second, 10);
+    EXPECT_EQ(queue.users_queued_for({first, second}), (std::vector<std::string>{"b@x"}));
+    EXPECT_TRUE(queue.users_queued_for({second + 100}).empty());
+}
+
 TEST_P(QueueContract, ItemIdsAreUniquePerTopicOnly) {
     nodes.create({"other", "q@x", "publishers", false, 0});
     nodes.subscribe("other", "a@x", 0);

@@ -121,7 +121,8 @@ TEST(Retention, APassPrunesEverythingInSmallJobs) {
     settings.history_per_user = 10;
     settings.items_per_topic = 5;
     settings.batch_rows = 3;
-    routing::Retention retention(io, storage, settings);
+    routing::SharedWork alone;
+    routing::Retention retention(io, storage, settings, alone);
     std::optional<std::int64_t> removed;
     retention.on_pass([&removed](std::int64_t rows) { removed = rows; });
     retention.start();
