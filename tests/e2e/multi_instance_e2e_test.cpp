@@ -83,13 +83,19 @@ double seconds_since(Clock::time_point start) {
 
 // One subscriber's session, read on a thread of its own as a client would:
 // every notification is counted by title and, while acking, confirmed with a
-// receipt. A session that ends (its node killed) logs in again and sends its
-// presence, as a client does.
+// receipt. While not acking the client answers no ping either (herald counts
+// an answered ping as confirming what it sent before), so its messages stay
+// in flight: a stalled client. A session that ends (its node killed) logs in
+// again and sends its presence, as a client does.
 class Receiver {
 public:
     Receiver(std::unique_ptr<XmppTestClient> client, std::string component, bool acking)
         : client_(std::move(client)), component_(std::move(component)), acking_(acking) {
         bare_jid_ = client_->bare_jid();
+        client_->set_iq_responder([this](const ReceivedStanza& iq) -> std::optional<std::string> {
+            if (!acking_) return std::nullopt;
+            return answer_pings_refuse_others(iq);
+        });
         thread_ = std::thread([this] { run(); });
     }
     ~Receiver() { stop(); }
@@ -196,7 +202,7 @@ private:
     mutable std::mutex mutex_;
     std::condition_variable changed_;
     bool stopping_ = false;
-    bool acking_;
+    std::atomic<bool> acking_;
     std::map<std::string, int> received_;
     std::vector<std::string> arrivals_;
     std::vector<Clock::time_point> arrival_times_;
@@ -618,6 +624,7 @@ TEST_F(MultiInstanceE2E, APublishThroughOneInstanceReachesSubscribersOwnedByTheO
 // within 30 s of the kill.
 TEST_F(MultiInstanceE2E, KillNineOfAnInstanceMidFlushTheStandbyServesItsUsersLosingNothing) {
     constexpr int kSubscribers = 12, kItems = 150;
+    constexpr std::size_t kWindow = 64;  // herald's default delivery.window
     start_instance("herald-a", 1);
     start_instance("herald-b", 2);
     start_instance("herald-standby", 1, true);
@@ -650,17 +657,19 @@ TEST_F(MultiInstanceE2E, KillNineOfAnInstanceMidFlushTheStandbyServesItsUsersLos
         acknowledged = storm.acknowledged();
     }
 
-    // Back online, receipts held back: each owner stops at its window.
+    // Back online, stalled (no receipt, no ping answered): each owner
+    // sends its window and waits.
     for (int i = 1; i <= kSubscribers; ++i) {
         const int node = 1 + i % 2;
         clients_.push_back(cluster_->client(user_name("s", i), kPassword, "back", node));
         ASSERT_TRUE(clients_.back()->connect(kStep)) << clients_.back()->last_error();
-        clients_.back()->send("<presence/>");
     }
     receive_with(clients_, false);
+    for (auto& receiver : receivers_) receiver->client().send("<presence/>");
     const auto until = Clock::now() + kStep;
     for (auto& receiver : receivers_)
-        ASSERT_TRUE(receiver->wait_for_count(1, until)) << receiver->bare_jid() << ": the flush did not start";
+        ASSERT_TRUE(receiver->wait_for_count(kWindow, until))
+            << receiver->bare_jid() << " has " << receiver->distinct() << ": the flush did not start";
 
     std::vector<Receiver*> of_b, of_a;
     for (auto& receiver : receivers_) {
@@ -674,6 +683,7 @@ TEST_F(MultiInstanceE2E, KillNineOfAnInstanceMidFlushTheStandbyServesItsUsersLos
     for (auto* receiver : of_b) held_by_b += receiver->distinct();
     std::cout << "[ info ] herald-b owns " << of_b.size() << " subscribers; " << held_by_b << " of their "
               << of_b.size() * acknowledged.size() << " items reached them before the kill" << std::endl;
+    EXPECT_EQ(held_by_b, of_b.size() * kWindow) << "herald-b sends its window and waits for receipts";
     ASSERT_LT(held_by_b, of_b.size() * acknowledged.size()) << "herald-b had finished its flush: nothing to fail over";
 
     const auto killed_at = Clock::now();
