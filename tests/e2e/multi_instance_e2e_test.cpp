@@ -57,6 +57,7 @@ struct Stanzas : HeraldE2E {
     using HeraldE2E::notification;
     using HeraldE2E::publish_iq;
     using HeraldE2E::send_receipt;
+    using HeraldE2E::chat;
 };
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
@@ -713,6 +714,181 @@ TEST_F(MultiInstanceE2E, KillNineOfAnInstanceMidFlushTheStandbyServesItsUsersLos
     std::cout << "[ db ] " << query("SELECT name || ' serving=' || serving || ' replaced_by=' || "
                                     "coalesce(replaced_by, '-') FROM instances ORDER BY name")
               << std::endl;
+}
+
+// ---------------------------------------------------------------- faults
+
+// herald-a on node 1, herald-b on node 2, a publish storm through node 1 and
+// subscribers on both nodes; node 2's VM is killed (-9), then started again:
+// herald-b reconnects, the subscribers of node 2 log in again, and every
+// acknowledged item reaches every subscriber.
+TEST_F(MultiInstanceE2E, KillNineOfAnEjabberdNodeLosesNothingAndDeliveryResumes) {
+    constexpr int kSubscribers = 10;
+    start_instance("herald-a", 1);
+    auto& herald_b = start_instance("herald-b", 2);
+
+    auto publishers = online_users("p", 2, [](int) { return 1; });
+    auto subscribers = online_users("s", kSubscribers, [](int i) { return 1 + i % 2; });
+    create_open_topic(*publishers.front(), "status");
+    for (auto& s : subscribers) subscribe(*s, "status");
+    std::vector<std::string> names;
+    for (auto& p : publishers) {
+        names.push_back(p->bare_jid().substr(0, p->bare_jid().find('@')));
+        p->disconnect();
+    }
+    receive_with(subscribers, true);
+
+    PublishStorm storm(publishers_through(1), names, publish_on("status"), 8);
+    ASSERT_TRUE(storm.wait_acknowledged(100, kDrain)) << storm.summary();
+    const auto mark = herald_b.log().size();
+    cluster_->kill_node(2);
+    const auto killed_at = Clock::now();
+    EXPECT_TRUE(herald_b.log().wait_for("lost connection", kStep, mark)) << herald_b.log().tail();
+    const auto at_kill = storm.acknowledged_count();
+    cluster_->start_node(2);
+    const auto restarted_at = Clock::now();
+    std::cout << "[ info ] node 2 down " << std::chrono::duration<double>(restarted_at - killed_at).count()
+              << " s; " << storm.acknowledged_count() - at_kill << " publishes acknowledged meanwhile" << std::endl;
+    EXPECT_TRUE(herald_b.log().wait_for("handshake accepted", kStep, mark))
+        << "herald-b did not reconnect to node 2\n" << herald_b.log().tail();
+    const auto after = storm.acknowledged_count();
+    ASSERT_TRUE(storm.wait_acknowledged(after + 100, kDrain)) << "publishes after the restart\n" << storm.summary();
+    // Publishes sent to herald-b's slot while it was cut off are never
+    // answered: stop() waits for each publisher's last answers that long.
+    storm.stop();
+    std::cout << storm.summary() << std::endl;
+
+    // No new publish: what is due drains by itself.
+    const auto stopped_at = Clock::now();
+    drain_and_count("kill -9 of ejabberd node 2 during a publish storm", storm.acknowledged(), 90s);
+    std::cout << "[ info ] every subscriber had everything " << seconds_since(stopped_at)
+              << " s after the storm stopped, " << seconds_since(restarted_at) << " s after node 2 was started again"
+              << std::endl;
+}
+
+// Two instances and publishers through both nodes; the shared PostgreSQL
+// server is restarted in the middle of the storm. Every acknowledged item
+// reaches every subscriber (the queue backlog drains with no new publish);
+// every publish is answered, those not stored with an error.
+TEST_F(MultiInstanceE2E, PostgresqlRestartDuringAPublishStormDeliversEveryAcknowledgedItem) {
+    constexpr int kSubscribers = 8, kPublishers = 4;
+    start_instance("herald-a", 1);
+    start_instance("herald-b", 2);
+
+    auto publishers = online_users("p", kPublishers, [](int i) { return 1 + i % 2; });
+    auto subscribers = online_users("s", kSubscribers, [](int i) { return 1 + i % 2; });
+    create_open_topic(*publishers.front(), "storm");
+    for (auto& s : subscribers) subscribe(*s, "storm");
+    std::vector<std::string> names;
+    for (auto& p : publishers) {
+        names.push_back(p->bare_jid().substr(0, p->bare_jid().find('@')));
+        p->disconnect();
+    }
+    receive_with(subscribers, true);
+
+    // Each publisher through the node it registered through.
+    const auto through_both = [this](const std::string& user) {
+        const int i = std::stoi(user.substr(user.rfind('p') + 1));
+        return cluster_->client(user, kPassword, "storm", 1 + i % 2);
+    };
+    PublishStorm storm(through_both, names, publish_on("storm"), 8);
+    ASSERT_TRUE(storm.wait_acknowledged(150, kDrain)) << storm.summary();
+    const auto restarting = Clock::now();
+    postgresql_->restart();
+    std::cout << "[ info ] PostgreSQL restarted in " << seconds_since(restarting) << " s" << std::endl;
+    const auto after = storm.acknowledged_count();
+    ASSERT_TRUE(storm.wait_acknowledged(after + 150, kDrain)) << "service resumes\n" << storm.summary();
+    storm.stop();
+    std::cout << storm.summary() << std::endl;
+    EXPECT_EQ(storm.unanswered(), 0u) << "every publish is answered: stored, or refused with an error\n"
+                                      << storm.summary();
+    for (const auto& [condition, times] : storm.refusals())
+        EXPECT_TRUE(condition == "resource-constraint/wait" || condition == "internal-server-error/wait")
+            << times << " refusals with " << condition;
+
+    drain_and_count("PostgreSQL restarted during a publish storm", storm.acknowledged());
+    for (const auto& name : {"herald-a", "herald-b"})
+        EXPECT_TRUE(contains(instance(name).log().contents(), "cluster: listening for queue changes of other instances"))
+            << name;
+}
+
+// ---------------------------------------------------------------- shared work
+
+// Two instances, each with mail escalation to one SMTP sink; users owned by
+// both instances go offline with items queued: each user gets one digest
+// mail and each item is mailed once (only the instance holding the leader
+// lock escalates).
+TEST_F(MultiInstanceE2E, EscalationIsDoneOnceAcrossInstances) {
+    constexpr int kUsers = 6, kItems = 3;
+    SmtpSink smtp(cluster_->dir() / (database_ + "-smtp"));
+    const auto mail = mail_escalation_config(smtp.port(), 1);
+    start_instance("herald-a", 1, false, "debug", mail);
+    start_instance("herald-b", 2, false, "debug", mail);
+
+    auto publishers = online_users("p", 1, [](int) { return 1; });
+    auto users = online_users("e", kUsers, [](int i) { return 1 + i % 2; });
+    create_open_topic(*publishers.front(), "backups");
+    std::set<std::string> owners;
+    for (auto& user : users) {
+        subscribe(*user, "backups");
+        const auto by = owners_by_log(user->bare_jid());
+        owners.insert(by.begin(), by.end());
+        user->send(Stanzas::chat(component(), "prefs escalation mail " + user->bare_jid() + " 1"));
+    }
+    EXPECT_EQ(owners.size(), 2u) << "the users must be owned by both instances";
+    for (auto& user : users) {
+        auto answer = user->wait_for(
+            [&](const ReceivedStanza& s) { return s.name() == "message" && from_herald(s, component()) && s.has("body"); },
+            kStep);
+        ASSERT_TRUE(answer) << user->bare_jid() << ": no answer to prefs";
+        EXPECT_TRUE(contains(answer->text("body"), "saved")) << answer->xml();
+    }
+    std::vector<std::string> jids;
+    for (auto& user : users) {
+        jids.push_back(user->bare_jid());
+        user->disconnect();
+    }
+    ASSERT_TRUE(eventually(
+        [&] {
+            return std::all_of(jids.begin(), jids.end(), [&](const auto& jid) {
+                return !instances_logging("user " + jid + " is now offline").empty();
+            });
+        },
+        kStep))
+        << "not every user was seen leaving";
+
+    std::set<std::string> acknowledged;
+    auto& publisher = *publishers.front();
+    for (int i = 0; i < kItems; ++i) {
+        const auto title = "escalated-" + std::to_string(i);
+        auto reply = publisher.request(Stanzas::publish_iq(component(), "backups", Stanzas::notification(title)), kStep);
+        ASSERT_TRUE(reply && reply->type() == "result") << (reply ? reply->xml() : "no answer to a publish");
+        acknowledged.insert(title);
+    }
+
+    EXPECT_TRUE(smtp.wait_for_messages(kUsers, kDrain)) << smtp.messages().size() << " mails of " << kUsers;
+    // Several escalation checks of both instances: a second sender would show.
+    EXPECT_FALSE(smtp.wait_for_messages(kUsers + 1, 3500ms)) << "escalated twice";
+    Tally tally;
+    for (const auto& jid : jids) {
+        std::map<std::string, int> mailed;
+        int mails = 0;
+        for (const auto& message : smtp.messages()) {
+            if (!contains(message, "To: <" + jid + ">")) continue;
+            ++mails;
+            for (const auto& title : acknowledged)
+                if (contains(message, title)) ++mailed[title];
+        }
+        EXPECT_EQ(mails, 1) << jid << " got " << mails << " mails";
+        tally.add(acknowledged, mailed);
+    }
+    std::cout << "[ count ] escalation by mail across instances (" << acknowledged.size() << " items x " << kUsers
+              << " users, mailed): " << tally.line() << std::endl;
+    EXPECT_EQ(tally.lost, 0u);
+    EXPECT_EQ(tally.duplicated, 0u);
+    const auto leaders = instances_logging("leads the shared work");
+    std::cout << "[ info ] " << leaders.size() << " instance(s) logged leading the shared work" << std::endl;
+    EXPECT_EQ(leaders.size(), 1u);
 }
 
 }  // namespace
