@@ -33,6 +33,7 @@
 
 #include "tests/e2e/herald_e2e_fixture.h"
 #include "tests/e2e/publish_storm.h"
+#include "tests/support/http_test_server.h"
 #include "tests/support/private_cluster.h"
 #include "tests/support/private_postgresql.h"
 #include "tests/support/smtp_sink.h"
@@ -433,6 +434,19 @@ protected:
         ASSERT_EQ(reply->type(), "result") << reply->xml();
     }
 
+    // Types `body` in the chat with herald; the body of its answer ("" when none).
+    std::string say(XmppTestClient& client, const std::string& body) {
+        client.send(Stanzas::chat(component(), body));
+        auto answer = client.wait_for(
+            [&](const ReceivedStanza& s) {
+                return s.name() == "message" && from_herald(s, component()) && s.has("body") &&
+                       !s.has("notification");
+            },
+            kStep);
+        EXPECT_TRUE(answer) << client.bare_jid() << ": no answer to '" << body << "'";
+        return answer ? answer->text("body") : "";
+    }
+
     // Turns sessions into receivers (the clients are theirs from then on).
     void receive_with(std::vector<std::unique_ptr<XmppTestClient>>& clients, bool acking) {
         for (auto& client : clients)
@@ -613,7 +627,15 @@ TEST_F(MultiInstanceE2E, APublishThroughOneInstanceReachesSubscribersOwnedByTheO
                   << " subscribers" << std::endl;
 
     drain_and_count("cross-instance delivery", acknowledged);
-    for (const auto& receiver : receivers_) EXPECT_EQ(order_violation(*receiver), "");
+    for (const auto& receiver : receivers_) {
+        const auto violation = order_violation(*receiver);
+        if (violation.empty()) continue;
+        const auto publisher = violation.substr(violation.rfind(' ') + 1);
+        const auto publisher_jid = publisher.substr(0, publisher.rfind('-')) + "@" + cluster_->domain();
+        ADD_FAILURE() << "out of publish order: " << violation << " (publisher owned by "
+                      << ::testing::PrintToString(owners_by_log(publisher_jid)) << ", subscriber by "
+                      << ::testing::PrintToString(owners_by_log(receiver->bare_jid())) << ")";
+    }
 }
 
 // ---------------------------------------------------------------- failover
@@ -687,6 +709,9 @@ TEST_F(MultiInstanceE2E, KillNineOfAnInstanceMidFlushTheStandbyServesItsUsersLos
     EXPECT_EQ(held_by_b, of_b.size() * kWindow) << "herald-b sends its window and waits for receipts";
     ASSERT_LT(held_by_b, of_b.size() * acknowledged.size()) << "herald-b had finished its flush: nothing to fail over";
 
+    for (auto& receiver : receivers_)
+        EXPECT_FALSE(contains(instance("herald-standby").log().contents(), available_line(receiver->bare_jid())))
+            << "the standby got traffic before taking a slot";
     const auto killed_at = Clock::now();
     instance("herald-b").kill_hard();
     for (auto* receiver : of_b) receiver->set_acking(true);
@@ -833,16 +858,9 @@ TEST_F(MultiInstanceE2E, EscalationIsDoneOnceAcrossInstances) {
         subscribe(*user, "backups");
         const auto by = owners_by_log(user->bare_jid());
         owners.insert(by.begin(), by.end());
-        user->send(Stanzas::chat(component(), "prefs escalation mail " + user->bare_jid() + " 1"));
+        EXPECT_TRUE(contains(say(*user, "prefs escalation mail " + user->bare_jid() + " 1"), "saved"));
     }
     EXPECT_EQ(owners.size(), 2u) << "the users must be owned by both instances";
-    for (auto& user : users) {
-        auto answer = user->wait_for(
-            [&](const ReceivedStanza& s) { return s.name() == "message" && from_herald(s, component()) && s.has("body"); },
-            kStep);
-        ASSERT_TRUE(answer) << user->bare_jid() << ": no answer to prefs";
-        EXPECT_TRUE(contains(answer->text("body"), "saved")) << answer->xml();
-    }
     std::vector<std::string> jids;
     for (auto& user : users) {
         jids.push_back(user->bare_jid());
@@ -889,6 +907,65 @@ TEST_F(MultiInstanceE2E, EscalationIsDoneOnceAcrossInstances) {
     const auto leaders = instances_logging("leads the shared work");
     std::cout << "[ info ] " << leaders.size() << " instance(s) logged leading the shared work" << std::endl;
     EXPECT_EQ(leaders.size(), 1u);
+}
+
+// Two instances follow one feed for users owned by both: it is polled at
+// the pace of one poller (only the leader polls), and its new item reaches
+// each user once.
+TEST_F(MultiInstanceE2E, AFeedIsPolledOnceAcrossInstances) {
+    constexpr int kUsers = 4;
+    HttpTestServer server;
+    const auto rss = [](const std::vector<std::string>& titles) {
+        std::string items;
+        for (const auto& title : titles)
+            items += "<item><guid>" + title + "</guid><title>" + title + "</title></item>";
+        return "<?xml version='1.0'?><rss version='2.0'><channel><title>Multi</title>" + items +
+               "</channel></rss>";
+    };
+    server.serve("/multi.xml", {200, {}, rss({"old-story"}), 0ms});
+    const std::string feeds =
+        "feeds:\n  enabled: true\n  min_interval_seconds: 1\n  default_interval_seconds: 1\n"
+        "  allow_private_addresses: true\n  timeout_seconds: 1\n  max_response_bytes: 65536\n  max_redirects: 3\n";
+    start_instance("herald-a", 1, false, "debug", feeds);
+    start_instance("herald-b", 2, false, "debug", feeds);
+
+    auto users = online_users("f", kUsers, [](int i) { return 1 + i % 2; });
+    std::set<std::string> owners;
+    for (auto& user : users) {
+        EXPECT_TRUE(contains(say(*user, "feed add " + server.url("/multi.xml") + " 1"), "following"));
+        const auto by = owners_by_log(user->bare_jid());
+        owners.insert(by.begin(), by.end());
+    }
+    EXPECT_EQ(owners.size(), 2u) << "the users must be owned by both instances";
+    ASSERT_TRUE(server.wait_for_requests("/multi.xml", 2, kStep)) << "the feed is not polled";
+
+    // Four polls at a one-second interval take three seconds at least; two
+    // pollers would make them in half that.
+    const auto counted_from = Clock::now();
+    const auto before = server.request_count("/multi.xml");
+    ASSERT_TRUE(server.wait_for_requests("/multi.xml", before + 4, kStep));
+    const auto four_polls = seconds_since(counted_from);
+    std::cout << "[ info ] 4 polls of a 1 s feed in " << four_polls << " s" << std::endl;
+    EXPECT_GE(four_polls, 2.5) << "polled by more than one instance";
+
+    receive_with(users, true);
+    server.serve("/multi.xml", {200, {}, rss({"new-story", "old-story"}), 0ms});
+    const std::set<std::string> expected{"new-story"};
+    const auto until = Clock::now() + kStep;
+    for (auto& receiver : receivers_)
+        EXPECT_TRUE(receiver->wait_for_all(expected, until)) << receiver->bare_jid();
+    // Two more polls: a second poller's copy would have come by then.
+    ASSERT_TRUE(server.wait_for_requests("/multi.xml", server.request_count("/multi.xml") + 2, kStep));
+    Tally tally;
+    for (auto& receiver : receivers_) {
+        auto received = receiver->received();
+        received.erase("old-story");  // the first poll only records what is there
+        tally.add(expected, received);
+    }
+    std::cout << "[ count ] a feed item across instances (1 item x " << kUsers << " users): " << tally.line()
+              << std::endl;
+    EXPECT_EQ(tally.lost, 0u);
+    EXPECT_EQ(tally.duplicated, 0u);
 }
 
 }  // namespace
