@@ -909,6 +909,96 @@ TEST_F(MultiInstanceE2E, EscalationIsDoneOnceAcrossInstances) {
     EXPECT_EQ(leaders.size(), 1u);
 }
 
+// Two instances with mail escalation; the one leading the shared work is
+// killed (-9). The other takes the lead; the dead instance's users, still
+// connected but served by nobody, count as away since its last heartbeat and
+// get each item by mail once; the survivor's users get them over XMPP and
+// no mail.
+TEST_F(MultiInstanceE2E, TheLeaderKilledTheOtherEscalatesForTheDeadInstancesUsersOnce) {
+    constexpr int kUsers = 6, kPublishers = 4, kItems = 2;
+    SmtpSink smtp(cluster_->dir() / (database_ + "-smtp"));
+    const auto mail = mail_escalation_config(smtp.port(), 1);
+    start_instance("herald-a", 1, false, "debug", mail);
+    start_instance("herald-b", 2, false, "debug", mail);
+    std::string leader;
+    ASSERT_TRUE(eventually(
+        [&] {
+            const auto leaders = instances_logging("leads the shared work");
+            if (leaders.size() == 1) leader = leaders.front();
+            return !leader.empty();
+        },
+        kStep))
+        << "no instance leads the shared work";
+    const std::string survivor = leader == "herald-a" ? "herald-b" : "herald-a";
+
+    auto publishers = online_users("p", kPublishers, [](int i) { return 1 + i % 2; });
+    auto users = online_users("e", kUsers, [](int i) { return 1 + i % 2; });
+    // A publisher the survivor owns (the dead one's slot drops what is sent to it).
+    XmppTestClient* publisher = nullptr;
+    for (auto& p : publishers)
+        if (owners_by_log(p->bare_jid()) == std::vector<std::string>{survivor}) publisher = p.get();
+    ASSERT_TRUE(publisher) << "none of the " << kPublishers << " publishers is owned by " << survivor;
+    create_open_topic(*publisher, "backups");
+    std::set<std::string> of_dead;
+    for (auto& user : users) {
+        subscribe(*user, "backups");
+        EXPECT_TRUE(contains(say(*user, "prefs escalation mail " + user->bare_jid() + " 1"), "saved"));
+        if (owners_by_log(user->bare_jid()) == std::vector<std::string>{leader}) of_dead.insert(user->bare_jid());
+    }
+    ASSERT_FALSE(of_dead.empty()) << leader << " owns none of the users";
+    ASSERT_LT(of_dead.size(), static_cast<std::size_t>(kUsers)) << survivor << " owns none of the users";
+    receive_with(users, true);
+
+    const auto killed_at = Clock::now();
+    instance(leader).kill_hard();
+    EXPECT_TRUE(instance(survivor).log().wait_for("cluster: " + survivor + " leads the shared work", kStep, 0))
+        << survivor << " did not take the lead; its log:\n" << instance(survivor).log().tail();
+    std::cout << "[ info ] " << survivor << " leads " << seconds_since(killed_at) << " s after " << leader
+              << " was killed" << std::endl;
+
+    std::set<std::string> acknowledged;
+    for (int i = 0; i < kItems; ++i) {
+        const auto title = "while-" + leader + "-is-dead-" + std::to_string(i);
+        auto reply = publisher->request(Stanzas::publish_iq(component(), "backups", Stanzas::notification(title)), kStep);
+        ASSERT_TRUE(reply && reply->type() == "result") << (reply ? reply->xml() : "no answer to a publish");
+        acknowledged.insert(title);
+    }
+
+    EXPECT_TRUE(smtp.wait_for_messages(of_dead.size(), kDrain))
+        << smtp.messages().size() << " mails for " << of_dead.size() << " users of the dead instance";
+    const auto until = Clock::now() + kStep;
+    for (auto& receiver : receivers_)
+        if (!of_dead.count(receiver->bare_jid()))
+            EXPECT_TRUE(receiver->wait_for_all(acknowledged, until)) << receiver->bare_jid();
+    EXPECT_FALSE(smtp.wait_for_messages(of_dead.size() + 1, 3500ms)) << "escalated twice, or to a served user";
+
+    Tally tally;
+    for (auto& receiver : receivers_) {
+        const auto& jid = receiver->bare_jid();
+        std::map<std::string, int> got;
+        int mails = 0;
+        for (const auto& message : smtp.messages()) {
+            if (!contains(message, "To: <" + jid + ">")) continue;
+            ++mails;
+            for (const auto& title : acknowledged)
+                if (contains(message, title)) ++got[title];
+        }
+        if (of_dead.count(jid)) {
+            EXPECT_EQ(mails, 1) << jid << " (of the dead " << leader << ") got " << mails << " mails";
+            EXPECT_EQ(receiver->distinct(), 0u) << jid << ": nobody serves it over XMPP";
+        } else {
+            EXPECT_EQ(mails, 0) << jid << " is served by " << survivor << ": no mail";
+            for (const auto& [title, times] : receiver->received()) got[title] += times;
+        }
+        tally.add(acknowledged, got);
+    }
+    std::cout << "[ count ] leader killed; escalation for its users by the survivor (" << acknowledged.size()
+              << " items x " << kUsers << " users: " << of_dead.size() << " by mail, the others over XMPP): "
+              << tally.line() << std::endl;
+    EXPECT_EQ(tally.lost, 0u);
+    EXPECT_EQ(tally.duplicated, 0u);
+}
+
 // Two instances follow one feed for users owned by both: it is polled at
 // the pace of one poller (only the leader polls), and its new item reaches
 // each user once.
