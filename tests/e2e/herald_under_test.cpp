@@ -4,6 +4,7 @@
 
 #include <csignal>
 #include <fstream>
+#include <iterator>
 #include <stdexcept>
 
 #include "tests/e2e/herald_e2e_fixture.h"
@@ -19,13 +20,32 @@ HeraldUnderTest::HeraldUnderTest(const PrivateEjabberd& ejabberd, std::filesyste
       database_path_((database_dir.empty() ? dir_ : database_dir) / "herald.db"),
       log_(dir_ / "herald.log") {
     std::filesystem::create_directories(dir_);
+    write_config(ejabberd.herald_config(dir_, database_path_), ejabberd.domain(), log_level, extra_config,
+                 postgresql_connection);
+}
+
+HeraldUnderTest::HeraldUnderTest(const Attachment& attachment, std::filesystem::path dir, std::string log_level,
+                                 const std::string& extra_config, const std::string& postgresql_connection)
+    : dir_(std::move(dir)),
+      config_path_(dir_ / "herald.yaml"),
+      database_path_(dir_ / "herald.db"),
+      log_(dir_ / "herald.log") {
+    std::filesystem::create_directories(dir_);
+    write_config(herald_component_config(dir_, database_path_, attachment.component_host,
+                                         attachment.component_secret, attachment.component_port),
+                 attachment.domain, log_level, extra_config, postgresql_connection);
+}
+
+void HeraldUnderTest::write_config(const std::string& component_config, const std::string& domain,
+                                   const std::string& log_level, const std::string& extra_config,
+                                   const std::string& postgresql_connection) {
     std::ofstream config(config_path_);
-    // herald_config ends with the storage section: these lines go on in it.
-    config << ejabberd.herald_config(dir_, database_path_)
+    // component_config ends with the storage section: these lines go on in it.
+    config << component_config
            << (postgresql_connection.empty()
                    ? std::string()
                    : "  backend: postgresql\n  postgresql:\n    connection: " + postgresql_connection + "\n")
-           << "admins: [admin@" << ejabberd.domain() << "]\n"
+           << "admins: [admin@" << domain << "]\n"
            << "log:\n"
            << "  level: " << log_level << "\n"
            << "  file: " << log_.path().string() << "\n"
@@ -41,8 +61,12 @@ void HeraldUnderTest::start() {
     process_ = std::make_unique<ChildProcess>(
         std::vector<std::string>{HERALD_BINARY, "--config", config_path_.string()},
         dir_ / "herald.stderr");
-    if (!log_.wait_for("handshake accepted", std::chrono::seconds(20), mark))
-        throw std::runtime_error("herald did not connect to ejabberd; its log:\n" + log_.tail());
+    if (!log_.wait_for("handshake accepted", std::chrono::seconds(20), mark)) {
+        std::ifstream stderr_file(dir_ / "herald.stderr");
+        const std::string errors((std::istreambuf_iterator<char>(stderr_file)), std::istreambuf_iterator<char>());
+        throw std::runtime_error("herald did not connect to ejabberd; its log:\n" + log_.tail() +
+                                 "\nits stderr:\n" + errors);
+    }
 }
 
 std::optional<int> HeraldUnderTest::stop() {

@@ -1,7 +1,8 @@
 #pragma once
 
 // The herald daemon as a test sees it: a config written for a private
-// ejabberd, the process, and its log file to wait on.
+// ejabberd (or one node of a private cluster), the process, and its log file
+// to wait on.
 
 #include <chrono>
 #include <filesystem>
@@ -16,6 +17,15 @@ namespace herald::testing {
 
 class HeraldUnderTest {
 public:
+    // Where herald attaches: a component port on 127.0.0.1, e.g. one node of
+    // a PrivateCluster (component host, secret and domain are the cluster's).
+    struct Attachment {
+        std::string component_host;
+        std::string component_secret;
+        int component_port = 0;
+        std::string domain;
+    };
+
     // `extra_config`: further YAML sections (pubsub:, delivery:, ...);
     // `database_dir`: where herald.db lives when not in `dir` (e.g. a small
     // file system that a test fills up); `postgresql_connection`, when given:
@@ -24,6 +34,9 @@ public:
                     std::string log_level = "debug", const std::string& extra_config = {},
                     const std::filesystem::path& database_dir = {},
                     const std::string& postgresql_connection = {});
+    // The same, attached to `attachment` (with no database_dir).
+    HeraldUnderTest(const Attachment& attachment, std::filesystem::path dir, std::string log_level = "debug",
+                    const std::string& extra_config = {}, const std::string& postgresql_connection = {});
     ~HeraldUnderTest();
 
     // Starts herald and waits until its handshake with ejabberd is accepted.
@@ -44,6 +57,11 @@ public:
     const std::filesystem::path& database_path() const { return database_path_; }
 
 private:
+    // `component_config`: the component and storage sections, for the
+    // database at database_path_.
+    void write_config(const std::string& component_config, const std::string& domain, const std::string& log_level,
+                      const std::string& extra_config, const std::string& postgresql_connection);
+
     std::filesystem::path dir_;
     std::filesystem::path config_path_;
     std::filesystem::path database_path_;

@@ -19,7 +19,12 @@ constexpr auto kPauseBetweenLogins = 200ms;
 
 PublishStorm::PublishStorm(const PrivateEjabberd& ejabberd, std::vector<std::string> users,
                            MakePublish make_publish, int window)
-    : ejabberd_(ejabberd), make_publish_(std::move(make_publish)), window_(window) {
+    : PublishStorm([&ejabberd](const std::string& user) { return ejabberd.client(user, "secret-" + user, "storm"); },
+                   std::move(users), std::move(make_publish), window) {}
+
+PublishStorm::PublishStorm(MakeClient make_client, std::vector<std::string> users, MakePublish make_publish,
+                           int window)
+    : make_client_(std::move(make_client)), make_publish_(std::move(make_publish)), window_(window) {
     for (auto& user : users) publishers_.emplace_back([this, user = std::move(user)] { run(user); });
 }
 
@@ -38,7 +43,7 @@ void PublishStorm::pause(std::chrono::milliseconds pause) {
 }
 
 void PublishStorm::run(const std::string& user) {
-    auto client = ejabberd_.client(user, "secret-" + user, "storm");
+    auto client = make_client_(user);
     std::set<std::string> outstanding;  // ids
     int next = 0;
     const auto forget_outstanding = [&] {

@@ -28,9 +28,16 @@ public:
     // The publish IQ (with that id) of a notification with that title.
     using MakePublish = std::function<std::string(const std::string& id, const std::string& title)>;
 
+    // A (not connected) session for a publisher.
+    using MakeClient = std::function<std::unique_ptr<XmppTestClient>(const std::string& user)>;
+
     // `users` log in with password "secret-" + user (as HeraldE2E::login);
     // each keeps `window` publishes unanswered at most.
     PublishStorm(const PrivateEjabberd& ejabberd, std::vector<std::string> users, MakePublish make_publish,
+                 int window = 16);
+    // The same, each user's session made by `make_client` (e.g. through one
+    // node of a PrivateCluster).
+    PublishStorm(MakeClient make_client, std::vector<std::string> users, MakePublish make_publish,
                  int window = 16);
     ~PublishStorm();
 
@@ -57,7 +64,7 @@ private:
     void run(const std::string& user);
     void pause(std::chrono::milliseconds pause);
 
-    const PrivateEjabberd& ejabberd_;
+    const MakeClient make_client_;
     const MakePublish make_publish_;
     const int window_;
     std::atomic<bool> stopping_{false};

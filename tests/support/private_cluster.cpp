@@ -83,6 +83,13 @@ void PrivateCluster::register_user(const std::string& user, const std::string& p
     run_launcher("register", this->node(node).dir, {user, password}, kRegisterDeadline);
 }
 
+void PrivateCluster::register_many(const std::string& prefix, int count, const std::string& password,
+                                   int node)
+{
+    run_launcher("register-many", this->node(node).dir, {prefix, std::to_string(count), password},
+                 kRegisterDeadline);
+}
+
 CommandResult PrivateCluster::ctl(const std::vector<std::string>& arguments, int node) const
 {
     std::vector<std::string> argv{launcher_.string(), "ctl", this->node(node).dir.string()};

@@ -60,6 +60,8 @@ public:
 
     // Through `node`'s HTTP API; the account is cluster-wide.
     void register_user(const std::string& user, const std::string& password, int node = 1);
+    // PREFIX1 .. PREFIX<count>, all with the same password, in one call.
+    void register_many(const std::string& prefix, int count, const std::string& password, int node = 1);
 
     // ejabberdctl against one node, e.g. ctl({"list_cluster"}, 2).
     CommandResult ctl(const std::vector<std::string>& arguments, int node = 1) const;

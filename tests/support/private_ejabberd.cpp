@@ -93,18 +93,25 @@ std::unique_ptr<XmppTestClient> PrivateEjabberd::client(const std::string& user,
                                             c2s_port_, options);
 }
 
-std::string PrivateEjabberd::herald_config(const std::filesystem::path& config_dir,
-                                           const std::filesystem::path& database) const {
-    std::ofstream(config_dir / "component.secret") << component_secret_ << "\n";
+std::string herald_component_config(const std::filesystem::path& config_dir,
+                                    const std::filesystem::path& database,
+                                    const std::string& component_host,
+                                    const std::string& component_secret, int port) {
+    std::ofstream(config_dir / "component.secret") << component_secret << "\n";
     return "component:\n"
-           "  jid: " + component_host_ + "\n"
+           "  jid: " + component_host + "\n"
            "  server: 127.0.0.1\n"
-           "  port: " + std::to_string(component_port_) + "\n"
+           "  port: " + std::to_string(port) + "\n"
            "  secret_file: component.secret\n"
            "  reconnect_initial_seconds: 0.2\n"
            "  reconnect_max_seconds: 1\n"
            "storage:\n"
            "  database: " + database.string() + "\n";
+}
+
+std::string PrivateEjabberd::herald_config(const std::filesystem::path& config_dir,
+                                           const std::filesystem::path& database) const {
+    return herald_component_config(config_dir, database, component_host_, component_secret_, component_port_);
 }
 
 std::string PrivateEjabberd::setting(const std::string& key) const { return env_.get(key); }

@@ -16,6 +16,15 @@
 
 namespace herald::testing {
 
+// The "component:" and "storage:" sections of a herald config attaching to
+// the component port `port` on 127.0.0.1 and reconnecting quickly; writes
+// the secret file they name into `config_dir`. (PrivateEjabberd's and a
+// cluster node's.)
+std::string herald_component_config(const std::filesystem::path& config_dir,
+                                    const std::filesystem::path& database,
+                                    const std::string& component_host,
+                                    const std::string& component_secret, int port);
+
 class PrivateEjabberd {
 public:
     struct Account {
