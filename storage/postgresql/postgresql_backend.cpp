@@ -14,6 +14,11 @@ namespace {
 
 constexpr std::int64_t kInstanceLock = 0x6865'7261'6c64'0001;  // "herald", one instance
 constexpr auto kClaimPatience = std::chrono::seconds(5);
+// Among several writers an item id taken before another's could commit after
+// it, behind a reader's cursor. Held from BEGIN to COMMIT, this lock lets one
+// group at a time write: ids follow commit order, and no two groups wait on
+// each other's rows (the shared counters) in opposite order.
+constexpr std::int64_t kWriteOrderLock = 0x6865'7261'6c64'0003;  // "herald", groups in order
 
 }  // namespace
 
@@ -69,6 +74,7 @@ void PostgresqlBackend::begin() {
         if (connection_.reconnect_if_lost()) claim_database();
         connection_.execute("BEGIN");
     }
+    if (queued_.shared) connection_.run_once("SELECT pg_advisory_xact_lock($1)", {parameter(kWriteOrderLock)});
 }
 
 // Delivered to the listeners when, and only if, the transaction commits.

@@ -10,8 +10,6 @@ namespace herald::storage {
 using namespace pg;
 namespace {
 
-constexpr std::int64_t kPublishOrderLock = 0x6865'7261'6c64'0003;  // "herald", ids in commit order
-
 constexpr const char* kExpired = "expires_ms IS NOT NULL AND expires_ms <= $1";
 
 }  // namespace
@@ -89,14 +87,9 @@ PostgresqlDeliveryQueue::PostgresqlDeliveryQueue(Connection& connection, QueuedI
                    "AND i.id < coalesce((SELECT n.id FROM items n WHERE n.node = i.node ORDER BY n.id DESC "
                    "LIMIT 1 OFFSET greatest($2::bigint - 1, 0)), 0))"),
       last_seq_(connection, "SELECT coalesce(max(id), 0) FROM items"),
-      publish_order_(connection, "SELECT pg_advisory_xact_lock($1)"),
       users_queued_for_(connection, "SELECT DISTINCT user_jid FROM queue WHERE item = ANY($1::bigint[]) ORDER BY 1") {}
 
-// Among several writers an id taken before another's may commit after it,
-// behind a reader's cursor; held to COMMIT, this lock makes ids follow
-// commit order, at the cost of one publishing transaction at a time.
 std::int64_t PostgresqlDeliveryQueue::store(const Item& item) {
-    if (queued_.shared) publish_order_.run(kPublishOrderLock);
     const auto stored = insert_item_.run(item.item_id, item.node, item.publisher, item.payload, item.title, item.body,
                                          item.link, item.priority, item.published_ms, item.expires_ms,
                                          item.ack_required.value_or(false), item.renotify_seconds, item.ack_callback,

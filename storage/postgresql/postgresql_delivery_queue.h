@@ -46,7 +46,7 @@ private:
     pg::Statement count_, drop_oldest_, add_dropped_, next_, confirm_delete_, forget_outcome_, add_outcome_;
     pg::Statement forget_expired_outcomes_, expire_history_, expire_delete_, take_dropped_, recent_, history_,
         counts_;
-    pg::Statement prune_history_, trim_history_, prune_items_, last_seq_, publish_order_, users_queued_for_;
+    pg::Statement prune_history_, trim_history_, prune_items_, last_seq_, users_queued_for_;
 };
 
 }  // namespace herald::storage

@@ -17,9 +17,7 @@ inline constexpr const char* kQueueChannel = "herald_queue";
 // instances when it commits.
 struct QueuedInTransaction {
     std::vector<std::int64_t> items;
-    // Several instances write: item ids are taken in commit order (see
-    // PostgresqlDeliveryQueue::store), so no reader's cursor passes an item
-    // that commits later.
+    // Several instances write (see PostgresqlBackend::begin).
     bool shared = false;
 };
 
