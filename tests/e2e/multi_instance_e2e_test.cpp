@@ -347,6 +347,25 @@ protected:
     // herald over XEP-0077 and herald's presence subscription approved, as
     // HeraldE2E::register_and_approve does, then seen available by an
     // instance. Registration runs for all users at once.
+    // Every client disconnects, and some instance logs each user offline.
+    // Returns their bare JIDs.
+    std::vector<std::string> take_offline(std::vector<std::unique_ptr<XmppTestClient>>& clients) {
+        std::vector<std::string> jids;
+        for (auto& client : clients) {
+            jids.push_back(client->bare_jid());
+            client->disconnect();
+        }
+        EXPECT_TRUE(eventually(
+            [&] {
+                return std::all_of(jids.begin(), jids.end(), [&](const auto& jid) {
+                    return !instances_logging("user " + jid + " is now offline").empty();
+                });
+            },
+            kStep))
+            << "not every user was seen leaving";
+        return jids;
+    }
+
     std::vector<std::unique_ptr<XmppTestClient>> online_users(const std::string& letter, int count,
                                                               const std::function<int(int)>& node_of) {
         std::vector<std::unique_ptr<XmppTestClient>> clients;
@@ -660,19 +679,8 @@ TEST_F(MultiInstanceE2E, KillNineOfAnInstanceMidFlushTheStandbyServesItsUsersLos
     auto subscribers = online_users("s", kSubscribers, [](int i) { return 1 + i % 2; });
     create_open_topic(*publishers.front(), "alerts");
     for (auto& s : subscribers) subscribe(*s, "alerts");
-    std::vector<std::string> away_users;
-    for (auto& s : subscribers) {
-        away_users.push_back(s->bare_jid());
-        s->disconnect();
-    }
-    ASSERT_TRUE(eventually(
-        [&] {
-            return std::all_of(away_users.begin(), away_users.end(), [&](const auto& jid) {
-                return !instances_logging("user " + jid + " is now offline").empty();
-            });
-        },
-        kStep))
-        << "not every subscriber was seen leaving";
+    const auto away_users = take_offline(subscribers);
+    if (HasFailure()) return;
 
     const auto publisher = publishers.front()->bare_jid().substr(0, publishers.front()->bare_jid().find('@'));
     publishers.front()->disconnect();
@@ -865,19 +873,8 @@ TEST_F(MultiInstanceE2E, EscalationIsDoneOnceAcrossInstances) {
         EXPECT_TRUE(contains(say(*user, "prefs escalation mail " + user->bare_jid() + " 1"), "saved"));
     }
     EXPECT_EQ(owners.size(), 2u) << "the users must be owned by both instances";
-    std::vector<std::string> jids;
-    for (auto& user : users) {
-        jids.push_back(user->bare_jid());
-        user->disconnect();
-    }
-    ASSERT_TRUE(eventually(
-        [&] {
-            return std::all_of(jids.begin(), jids.end(), [&](const auto& jid) {
-                return !instances_logging("user " + jid + " is now offline").empty();
-            });
-        },
-        kStep))
-        << "not every user was seen leaving";
+    const auto jids = take_offline(users);
+    if (HasFailure()) return;
 
     std::set<std::string> acknowledged;
     auto& publisher = *publishers.front();
